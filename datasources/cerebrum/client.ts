@@ -1,0 +1,217 @@
+import { UpstreamError, redactPath } from '../../server/errors';
+import type { Logger } from '../../server/logger';
+
+/**
+ * Transport to Cerebrum REST v1 (specs/cerebrum-rest.md): JSON over HTTP with a static API key header.
+ * Cerebrum has no batch endpoints and no rate limiting of its own, and every request opens a database
+ * connection server-side, so this client is the single place that bounds load on it:
+ *  - at most `concurrency` requests in flight per process (a FIFO semaphore),
+ *  - a timeout per attempt,
+ *  - bounded retries with exponential backoff and jitter, for GETs only, on network errors, 5xx and 429
+ *    (writes are not retried here: a PUT that timed out may have been applied).
+ */
+export interface CerebrumClientOptions {
+  url: string;
+  apiKey?: string;
+  /** Header carrying the API key. Default X-API-Key (installations also use X-Auth-Key, X-Api-Subscription). */
+  apiKeyHeader?: string;
+  /** Most requests in flight at once. Default 16. */
+  concurrency?: number;
+  /** Per-attempt timeout. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for GETs. Default 2. */
+  retries?: number;
+  /** First backoff delay; doubled per retry, with ±50% jitter. Default 100 ms. */
+  backoffMs?: number;
+  logger?: Logger;
+}
+
+/** Per-caller accounting, e.g. one GraphQL request or one sync job. */
+export class RequestStats {
+  requests = 0;
+  retries = 0;
+  /** Highest dependency round seen: 1 = needed nothing but the query's arguments. */
+  rounds = 0;
+  inFlight = 0;
+  peakInFlight = 0;
+  readonly byResource = new Map<string, number>();
+}
+
+export interface GetOptions {
+  /** Dependency round of this request (see loaders.ts); recorded in the stats. */
+  round?: number;
+  stats?: RequestStats;
+  signal?: AbortSignal;
+}
+
+export class CerebrumHttpStatus extends Error {
+  constructor(readonly status: number, readonly body: unknown) {
+    super(`HTTP ${status}`);
+  }
+}
+
+const RETRYABLE = (status: number) => status >= 500 || status === 429;
+
+export class CerebrumClient {
+  private readonly base: string;
+  private readonly headers: Record<string, string>;
+  private readonly concurrency: number;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly backoffMs: number;
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  /** Process-wide counters, for /readyz and benchmarks. */
+  readonly stats = new RequestStats();
+
+  constructor(private readonly opts: CerebrumClientOptions) {
+    this.base = opts.url.replace(/\/+$/, '');
+    this.headers = { accept: 'application/json' };
+    if (opts.apiKey) this.headers[opts.apiKeyHeader ?? 'X-API-Key'] = opts.apiKey;
+    this.concurrency = opts.concurrency ?? 16;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.retries = opts.retries ?? 2;
+    this.backoffMs = opts.backoffMs ?? 100;
+  }
+
+  /** GET `/v1${path}`; resolves the parsed JSON, or null for 404; throws UpstreamError otherwise. */
+  async getOrNull<T>(path: string, o: GetOptions = {}): Promise<T | null> {
+    try {
+      return await this.request<T>('GET', path, undefined, o);
+    } catch (e) {
+      if (e instanceof UpstreamError && e.upstream.status === 404) return null;
+      throw e;
+    }
+  }
+
+  async get<T>(path: string, o: GetOptions = {}): Promise<T> {
+    return this.request<T>('GET', path, undefined, o);
+  }
+
+  async send<T>(method: 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown, o: GetOptions = {}): Promise<T> {
+    return this.request<T>(method, path, body, o);
+  }
+
+  async request<T>(method: string, path: string, body: unknown, o: GetOptions): Promise<T> {
+    const round = o.round ?? 1;
+    for (const s of this.statsOf(o)) {
+      s.rounds = Math.max(s.rounds, round);
+      const resource = path.split('?')[0].replace(/\/[^/]+/g, (seg, off) => (off === 0 ? seg : /^\/\d+$/.test(seg) ? '/{id}' : seg));
+      s.byResource.set(resource, (s.byResource.get(resource) ?? 0) + 1);
+    }
+    const maxAttempts = method === 'GET' ? this.retries + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt<T>(method, path, body, o);
+      } catch (e) {
+        const retryable =
+          attempt < maxAttempts &&
+          !o.signal?.aborted &&
+          (!(e instanceof CerebrumHttpStatus) || RETRYABLE(e.status));
+        if (!retryable) throw this.toUpstreamError(e, method, path);
+        for (const s of this.statsOf(o)) s.retries++;
+        const delay = this.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random());
+        this.opts.logger?.debug({ method, path: redactPath(path), attempt, delay: Math.round(delay) }, 'retrying Cerebrum request');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  private statsOf(o: GetOptions): RequestStats[] {
+    return o.stats ? [this.stats, o.stats] : [this.stats];
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.active < this.concurrency) {
+      this.active++;
+      return;
+    }
+    // FIFO hand-over: the releasing request passes its slot straight to the next waiter, so `active`
+    // never exceeds `concurrency` even momentarily.
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.active--;
+  }
+
+  private async attempt<T>(method: string, path: string, body: unknown, o: GetOptions): Promise<T> {
+    await this.acquire();
+    const stats = this.statsOf(o);
+    for (const s of stats) {
+      s.requests++;
+      s.inFlight++;
+      s.peakInFlight = Math.max(s.peakInFlight, s.inFlight);
+    }
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = o.signal ? AbortSignal.any([timeout, o.signal]) : timeout;
+    try {
+      const res = await fetch(`${this.base}/v1${path}`, {
+        method,
+        headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      });
+      const text = await res.text();
+      let parsed: unknown = undefined;
+      if (text.length > 0) {
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          if (res.ok) throw new CerebrumHttpStatus(502, { message: 'Cerebrum answered with a body that is not JSON' });
+          parsed = { message: text.slice(0, 200) };
+        }
+      }
+      if (!res.ok) throw new CerebrumHttpStatus(res.status, parsed);
+      return parsed as T;
+    } catch (e) {
+      if (e instanceof CerebrumHttpStatus) throw e;
+      if (timeout.aborted) throw new TimeoutSignal();
+      throw e;
+    } finally {
+      for (const s of stats) s.inFlight--;
+      this.release();
+    }
+  }
+
+  private toUpstreamError(e: unknown, method: string, path: string): UpstreamError {
+    const safePath = `/v1${redactPath(path)}`;
+    if (e instanceof UpstreamError) return e;
+    if (e instanceof TimeoutSignal) {
+      return new UpstreamError('UPSTREAM_TIMEOUT', 'CEREBRUM', `Cerebrum did not answer ${method} ${safePath} within ${this.timeoutMs} ms`, {
+        status: null, method, path: safePath,
+      });
+    }
+    if (e instanceof CerebrumHttpStatus) {
+      const upstream = { status: e.status, method, path: safePath };
+      const msg = messageOf(e.body);
+      if (e.status === 401 || e.status === 403) {
+        return new UpstreamError('UPSTREAM_ERROR', 'CEREBRUM',
+          `Cerebrum refused the gateway's credentials (${e.status}${msg ? `: ${msg}` : ''}); check CEREBRUM_API_KEY and CEREBRUM_API_KEY_HEADER`, upstream);
+      }
+      if (e.status === 404) {
+        return new UpstreamError('UPSTREAM_ERROR', 'CEREBRUM', `Cerebrum has no ${safePath} (404)`, upstream);
+      }
+      if (e.status === 429 || e.status === 503) {
+        return new UpstreamError('UPSTREAM_UNAVAILABLE', 'CEREBRUM', `Cerebrum is unavailable (${e.status}) for ${method} ${safePath}`, upstream);
+      }
+      return new UpstreamError('UPSTREAM_ERROR', 'CEREBRUM',
+        `Cerebrum answered ${e.status} for ${method} ${safePath}${msg ? `: ${redactPath(msg)}` : ''}`, upstream);
+    }
+    const cause = (e as { cause?: { code?: string } })?.cause?.code ?? (e as Error)?.name ?? 'network error';
+    return new UpstreamError('UPSTREAM_UNAVAILABLE', 'CEREBRUM', `Cannot reach Cerebrum at CEREBRUM_URL (${cause}) for ${method} ${safePath}`, {
+      status: null, method, path: safePath,
+    });
+  }
+}
+
+class TimeoutSignal extends Error {}
+
+function messageOf(body: unknown): string | undefined {
+  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  return undefined;
+}

@@ -1,0 +1,15 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Node } from './node.type';
+import { DateScalar, DateTimeScalar } from './scalars';
+
+/**
+ * A Cerebrum account. Built from a person's account list entry (name, primary) and completed from
+ * `/v1/accounts/{name}` by the field resolvers when details are asked for.
+ */
+@ObjectType({ implements: Node })
+export class Account extends Node {
+  @Field() name!: string;
+  @Field(() => Boolean, { nullable: true }) primary?: boolean | null;
+
+  round?: number;
+}

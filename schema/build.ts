@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { QueryResolver } from '../resolvers/query.resolver';
+import { PersonResolver } from '../resolvers/person.resolver';
+import { AffiliationResolver } from '../resolvers/affiliation.resolver';
+import { AccountResolver } from '../resolvers/account.resolver';
+import { OrganisationUnitResolver } from '../resolvers/organisation-unit.resolver';
+import { FacetResolver } from '../resolvers/class.resolver';
+import { SyncResolver } from '../resolvers/sync.resolver';
+import { ManagerResolver } from '../resolvers/manager.resolver';
+import { ClassType, ItSystem } from './class.type';
+import { SyncJob } from './sync-job.type';
+import { Account } from './account.type';
+
+let cached: GraphQLSchema | undefined;
+
+/** The unified schema, built once per process from the type-graphql classes (code first). */
+export function buildGatewaySchema(): GraphQLSchema {
+  cached ??= buildSchemaSync({
+    resolvers: [QueryResolver, PersonResolver, AffiliationResolver, AccountResolver, OrganisationUnitResolver, FacetResolver, ManagerResolver, SyncResolver],
+    // Types reachable only through the Node interface must be named here to be in the schema.
+    orphanedTypes: [ClassType, ItSystem, SyncJob, Account],
+    validate: false,
+  });
+  return cached;
+}
+
+/** The schema as committed in schema/schema.graphql: sorted, so the diff of a change is only that change. */
+export function printGatewaySchema(): string {
+  return `${printSchema(lexicographicSortSchema(buildGatewaySchema()))}\n`;
+}

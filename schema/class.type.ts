@@ -1,0 +1,23 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Node } from './node.type';
+
+@ObjectType('Facet')
+export class Facet {
+  @Field() userKey!: string;
+  /** Set when the facet was loaded with its classes; otherwise the resolver loads them. */
+  classesList?: ClassType[];
+}
+
+@ObjectType('Class', { implements: Node })
+export class ClassType extends Node {
+  @Field() userKey!: string;
+  @Field() title!: string;
+  @Field(() => String, { nullable: true }) scope?: string | null;
+  @Field(() => Facet) facet!: Facet;
+}
+
+@ObjectType('ItSystem', { implements: Node })
+export class ItSystem extends Node {
+  @Field() name!: string;
+  @Field() userKey!: string;
+}

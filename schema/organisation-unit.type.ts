@@ -1,0 +1,22 @@
+import { Field, ObjectType } from 'type-graphql';
+import { Node } from './node.type';
+import { Source } from './enums';
+import { DateScalar } from './scalars';
+import { Contact } from './contact.type';
+
+@ObjectType({ implements: Node })
+export class OrganisationUnit extends Node {
+  @Field(() => Source) source!: Source;
+  @Field(() => String, { nullable: true }) userKey?: string | null;
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => String, { nullable: true }) acronym?: string | null;
+  @Field(() => String, { nullable: true, description: "Cerebrum six-digit stedkode, e.g. '330000'." }) stedkode?: string | null;
+  @Field(() => [Contact]) contacts!: Contact[];
+  @Field(() => DateScalar, { nullable: true }) validFrom?: string | null;
+  @Field(() => DateScalar, { nullable: true }) validTo?: string | null;
+
+  nativeId!: string;
+  round?: number;
+  /** Native id of the parent unit, when the source knows it (LOS). */
+  parentNativeId?: string | null;
+}

@@ -1,0 +1,176 @@
+/**
+ * Settings, read from the environment and validated once at start-up (design/runtime.md names them).
+ * A present but malformed setting stops start-up with a message that names the variable; secrets are
+ * never echoed back in those messages.
+ */
+export type Scope = 'read' | 'pii' | 'sync';
+export const SCOPES: readonly Scope[] = ['read', 'pii', 'sync'];
+
+export interface Config {
+  /** HTTP port. Default 4000. */
+  port: number;
+  /** BullMQ's Redis. Default redis://127.0.0.1:6379. */
+  redisUrl: string;
+  /** PostgreSQL connection string; unset = embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  /** Embedded store and exported files. Default ./data. */
+  dataDir: string;
+  /** Bearer token → scopes. undefined = API_TOKENS unset (see `anonymousScopes`). */
+  apiTokens?: Map<string, Set<Scope>>;
+  /** Scopes of a caller without a token when API_TOKENS is unset: demo = read+sync, serve = none (401). */
+  anonymousScopes: Set<Scope>;
+  cerebrum?: { url: string; apiKey?: string; apiKeyHeader: string; concurrency: number; timeoutMs: number; retries: number };
+  /** Most requests in flight to Cerebrum at once, per process. Default 16. */
+  cerebrumConcurrency: number;
+  fs?: { url: string; username?: string; password?: string };
+  losFtpUrl?: string;
+  /** DAR address wash API. Default https://api.dataforsyningen.dk */
+  darUrl: string;
+  unilogin?: { url: string; user?: string; password?: string; institution?: string; source?: string };
+  cristinInstitution?: string;
+  /** Cron schedules per sync kind, from SYNC_SCHEDULES ("LOS_IMPORT=0 2 * * *;..."). */
+  syncSchedules: Map<string, string>;
+  /** Time zone for `at` defaults and schedules. Default Europe/Copenhagen. */
+  tz: string;
+  logLevel: string;
+  /** Query limits: maximum depth (default 12) and estimated cost (default 20000); introspection is exempt. */
+  maxDepth: number;
+  maxCost: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function int(env: Env, name: string, dflt: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  const v = str(env, name);
+  if (v === undefined) return dflt;
+  if (!/^\d+$/.test(v)) throw new ConfigError(name, `expected a whole number, got "${v}"`);
+  const n = Number(v);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** Validates a URL without ever putting its password into the error message. */
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const v = str(env, name);
+  if (v === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new ConfigError(name, `not a valid URL (expected ${protocols.join(' or ')}…)`);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(name, `unsupported scheme "${parsed.protocol}" (expected ${protocols.join(' or ')})`);
+  }
+  return v.replace(/\/+$/, '');
+}
+
+/** `token=scope+scope;token2=scope`. Tokens are never echoed in errors, only their position. */
+export function parseApiTokens(raw: string): Map<string, Set<Scope>> {
+  const tokens = new Map<string, Set<Scope>>();
+  raw.split(';').map((s) => s.trim()).filter(Boolean).forEach((entry, i) => {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new ConfigError('API_TOKENS', `entry ${i + 1} is not "token=scope+scope"`);
+    const token = entry.slice(0, eq).trim();
+    const scopes = entry.slice(eq + 1).split('+').map((s) => s.trim()).filter(Boolean);
+    if (scopes.length === 0) throw new ConfigError('API_TOKENS', `entry ${i + 1} names no scope`);
+    for (const s of scopes) {
+      if (!SCOPES.includes(s as Scope)) {
+        throw new ConfigError('API_TOKENS', `entry ${i + 1}: unknown scope "${s}" (known: ${SCOPES.join(', ')})`);
+      }
+    }
+    tokens.set(token, new Set(scopes as Scope[]));
+  });
+  return tokens;
+}
+
+export function parseSchedules(raw: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!raw) return out;
+  const kinds = ['LOS_IMPORT', 'FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT'];
+  for (const entry of raw.split(';').map((s) => s.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    const kind = eq > 0 ? entry.slice(0, eq).trim() : '';
+    const cron = eq > 0 ? entry.slice(eq + 1).trim() : '';
+    if (!kinds.includes(kind)) throw new ConfigError('SYNC_SCHEDULES', `unknown sync kind "${kind}" (known: ${kinds.join(', ')})`);
+    if (cron.split(/\s+/).length < 5) throw new ConfigError('SYNC_SCHEDULES', `"${kind}" needs a cron expression of 5 or 6 fields`);
+    out.set(kind, cron);
+  }
+  return out;
+}
+
+export interface LoadOptions {
+  /** `demo` (npm start): anonymous callers get read+sync when API_TOKENS is unset. */
+  mode: 'demo' | 'serve' | 'worker';
+}
+
+export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: 'serve' }): Config {
+  const tz = str(env, 'TZ') ?? 'Europe/Copenhagen';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+  } catch {
+    throw new ConfigError('TZ', `unknown time zone "${tz}"`);
+  }
+  const rawTokens = str(env, 'API_TOKENS');
+  const cerebrumUrl = url(env, 'CEREBRUM_URL', ['http', 'https']);
+  const concurrency = int(env, 'CEREBRUM_CONCURRENCY', 16, 1, 1024);
+  const fsUrl = url(env, 'FS_URL', ['http', 'https']);
+  const uniloginUrl = url(env, 'UNILOGIN_URL', ['http', 'https']);
+  const level = str(env, 'LOG_LEVEL') ?? 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
+    throw new ConfigError('LOG_LEVEL', `unknown level "${level}"`);
+  }
+  const uniloginInstitution = str(env, 'UNILOGIN_INSTITUTION');
+  if (uniloginInstitution !== undefined && !/^[A-Za-z0-9]{6}$/.test(uniloginInstitution)) {
+    throw new ConfigError('UNILOGIN_INSTITUTION', 'must be the 6-character institution number');
+  }
+  return {
+    port: int(env, 'PORT', 4000, 0, 65535),
+    redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']) ?? 'redis://127.0.0.1:6379',
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
+    dataDir: str(env, 'DATA_DIR') ?? './data',
+    apiTokens: rawTokens === undefined ? undefined : parseApiTokens(rawTokens),
+    anonymousScopes: new Set<Scope>(rawTokens === undefined && opts.mode === 'demo' ? ['read', 'sync'] : []),
+    cerebrum: cerebrumUrl
+      ? {
+          url: cerebrumUrl,
+          apiKey: str(env, 'CEREBRUM_API_KEY'),
+          apiKeyHeader: str(env, 'CEREBRUM_API_KEY_HEADER') ?? 'X-API-Key',
+          concurrency,
+          timeoutMs: int(env, 'CEREBRUM_TIMEOUT_MS', 10_000),
+          retries: int(env, 'CEREBRUM_RETRIES', 2, 0, 10),
+        }
+      : undefined,
+    cerebrumConcurrency: concurrency,
+    fs: fsUrl ? { url: fsUrl, username: str(env, 'FS_USERNAME'), password: str(env, 'FS_PASSWORD') } : undefined,
+    losFtpUrl: url(env, 'LOS_FTP_URL', ['ftp', 'ftps']),
+    darUrl: url(env, 'DAR_URL', ['http', 'https']) ?? 'https://api.dataforsyningen.dk',
+    unilogin: uniloginUrl
+      ? {
+          url: uniloginUrl,
+          user: str(env, 'UNILOGIN_USER'),
+          password: str(env, 'UNILOGIN_PASSWORD'),
+          institution: uniloginInstitution,
+          source: str(env, 'UNILOGIN_SOURCE'),
+        }
+      : undefined,
+    cristinInstitution: str(env, 'CRISTIN_INSTITUTION'),
+    syncSchedules: parseSchedules(str(env, 'SYNC_SCHEDULES')),
+    tz,
+    logLevel: level,
+    maxDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
+    maxCost: int(env, 'MAX_QUERY_COST', 20_000, 10),
+  };
+}

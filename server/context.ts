@@ -1,0 +1,44 @@
+import type { Config, Scope } from './config';
+import type { Logger } from './logger';
+import { RequestStats } from '../datasources/cerebrum/client';
+import type { CerebrumSource } from '../datasources/cerebrum/source';
+import { forbidden } from './errors';
+
+export interface Warning { code: string; source?: string; message: string }
+
+/** Everything a resolver may use; built fresh for every request (new loaders, new stats). */
+export interface Context {
+  requestId: string;
+  scopes: Set<Scope>;
+  log: Logger;
+  config: Config;
+  /** Today in the configured time zone (TZ), YYYY-MM-DD: the default for `at` arguments. */
+  today: string;
+  /** Undefined when CEREBRUM_URL is not set: the source is disabled. */
+  cerebrum?: CerebrumSource;
+  stats: RequestStats;
+  /** Collected into `extensions.warnings` of the response (e.g. a disabled source). */
+  warnings: Map<string, Warning>;
+  /** Later issues hang their services here (store, jobs, …). */
+  services: Record<string, unknown>;
+}
+
+export function requireScope(ctx: Context, scope: Scope, what: string): void {
+  if (!ctx.scopes.has(scope)) throw forbidden(scope, what);
+}
+
+export function warnSourceDisabled(ctx: Context, source: string, setting: string): void {
+  ctx.warnings.set(`SOURCE_DISABLED:${source}`, {
+    code: 'SOURCE_DISABLED',
+    source,
+    message: `${source} is not configured (${setting} is unset): its fields resolve to null or [].`,
+  });
+}
+
+/** Today's date in a time zone, YYYY-MM-DD. */
+export function todayIn(tz: string, now = new Date()): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export { RequestStats };

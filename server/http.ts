@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { Authenticator } from './auth';
+import { RequestStats, todayIn, type Context } from './context';
+import { ERROR_CODES, UpstreamError, gqlError, redactNationalIds } from './errors';
+import { assertWithinLimits, measureOperation } from './limits';
+import { mountGraphiql } from './graphiql';
+import { buildGatewaySchema } from '../schema/build';
+import { CerebrumClient } from '../datasources/cerebrum/client';
+import { CerebrumSource } from '../datasources/cerebrum/source';
+
+export interface ReadinessCheck { name: string; check(): Promise<void> }
+
+export interface GatewayOptions {
+  config: Config;
+  logger: Logger;
+  /** Shown in GraphiQL for a new browser profile. */
+  defaultQuery?: string;
+  /** Extra readiness checks (Redis, store, …) added by the process that owns them. */
+  readiness?: ReadinessCheck[];
+  /** Services handed to resolvers through the context (store, job queues, …). */
+  services?: Record<string, unknown>;
+  /** Called with each request's upstream stats when it completes (benchmarks, tests). */
+  onRequestStats?: (stats: RequestStats, ctx: Context) => void;
+  /** Use plain resolvers without DataLoader caching or batching: the benchmark's baseline. */
+  naiveLoaders?: boolean;
+}
+
+export interface Gateway {
+  app: express.Express;
+  httpServer: http.Server;
+  cerebrum?: CerebrumClient;
+  /** Listens on `port` (0 = any free port); resolves the base URL. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Drains HTTP, then stops Apollo. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const CODES = new Set<string>(ERROR_CODES);
+
+/**
+ * Maps every error to the closed vocabulary (architecture.md, convention 4): upstream failures carry
+ * `source` and `upstream`; graphql-js and Apollo validation errors become BAD_USER_INPUT; anything
+ * unexpected is masked and logged with the request id.
+ */
+function formatErrorWith(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof UpstreamError) {
+      const g = original.toGraphQLError();
+      return { message: g.message, locations: formatted.locations, path: formatted.path, extensions: g.extensions };
+    }
+    const code = String(formatted.extensions?.code ?? '');
+    const { stacktrace: _s, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    if (CODES.has(code)) return { ...formatted, extensions: ext };
+    if (['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED'].includes(code)) {
+      return { ...formatted, extensions: { ...ext, code: 'BAD_USER_INPUT', reason: code } };
+    }
+    // graphql-js reports a scalar's parse failure (e.g. a bad Date argument) without a code.
+    if (!code && original instanceof GraphQLError && !formatted.path) {
+      return { ...formatted, extensions: { ...ext, code: 'BAD_USER_INPUT' } };
+    }
+    const errorId = randomUUID();
+    logger.error({ errorId, path: formatted.path, err: { message: redactNationalIds(String((original as Error)?.message ?? original)), stack: (original as Error)?.stack } }, 'unexpected error');
+    return {
+      message: `Internal server error (error id ${errorId}).`,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+    };
+  };
+}
+
+export function createGateway(opts: GatewayOptions): Gateway {
+  const { config, logger } = opts;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const auth = new Authenticator(config);
+  const cerebrum = config.cerebrum
+    ? new CerebrumClient({ ...config.cerebrum, logger: logger.child({ source: 'CEREBRUM' }) })
+    : undefined;
+
+  const plugins: ApolloServerPlugin<Context>[] = [
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    ApolloServerPluginLandingPageDisabled(),
+    {
+      async requestDidStart({ contextValue }) {
+        const started = performance.now();
+        return {
+          // Limits and the read scope are checked once the operation is known and before any resolver runs.
+          async didResolveOperation({ document, operation, request, schema }) {
+            if (!operation) return;
+            if (operation.operation === 'query' && !contextValue.scopes.has('read')) {
+              throw gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', { http: { status: 403 } });
+            }
+            const fragments = Object.fromEntries(
+              document.definitions.filter((d) => d.kind === 'FragmentDefinition').map((d) => [d.name.value, d]),
+            );
+            assertWithinLimits(measureOperation(schema, operation, fragments as never, request.variables ?? {}), config);
+          },
+          async willSendResponse({ response, errors, request }) {
+            if (contextValue.warnings.size > 0 && response.body.kind === 'single') {
+              response.body.singleResult.extensions = {
+                ...response.body.singleResult.extensions,
+                warnings: [...contextValue.warnings.values()],
+              };
+            }
+            const s = contextValue.stats;
+            opts.onRequestStats?.(s, contextValue);
+            // Never log variables or query text: they can hold national ids.
+            logger.info({
+              requestId: contextValue.requestId,
+              operationName: request.operationName ?? null,
+              ms: Math.round(performance.now() - started),
+              upstream: { requests: s.requests, retries: s.retries, rounds: s.rounds, peakInFlight: s.peakInFlight },
+              errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+            }, 'graphql request');
+          },
+        };
+      },
+    },
+  ];
+
+  const apollo = new ApolloServer<Context>({
+    schema: buildGatewaySchema(),
+    plugins,
+    formatError: formatErrorWith(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+  });
+
+  const readiness: ReadinessCheck[] = [...(opts.readiness ?? [])];
+  if (cerebrum) {
+    readiness.push({ name: 'cerebrum', check: async () => void (await cerebrum.get('/contexts/', { round: 1 })) });
+  }
+
+  app.use((req, res, next) => {
+    const given = req.header('x-request-id');
+    const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    res.setHeader('x-request-id', id);
+    (req as unknown as { requestId: string }).requestId = id;
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(readiness.map(async (r) => {
+      try {
+        await Promise.race([r.check(), new Promise((_, rej) => setTimeout(() => rej(new Error('no answer within 3 s')), 3000).unref())]);
+        return { name: r.name, ok: true };
+      } catch (e) {
+        return { name: r.name, ok: false, error: e instanceof UpstreamError ? e.message : String((e as Error).message ?? e) };
+      }
+    }));
+    const ok = results.every((r) => r.ok);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
+  });
+  mountGraphiql(app, { endpoint: '/graphql', defaultQuery: opts.defaultQuery, title: 'idbro GraphiQL' });
+
+  let started: Promise<void> | undefined;
+  let stopping: Promise<void> | undefined;
+
+  return {
+    app,
+    httpServer,
+    cerebrum,
+    async listen(port, host = '0.0.0.0') {
+      started ??= (async () => {
+        await apollo.start();
+        app.use(
+          '/graphql',
+          express.json({ limit: '1mb' }),
+          expressMiddleware(apollo, {
+            context: async ({ req }): Promise<Context> => {
+              const requestId = (req as unknown as { requestId: string }).requestId;
+              const scopes = auth.scopesFor(req.header('authorization'));
+              const stats = new RequestStats();
+              return {
+                requestId,
+                scopes,
+                log: logger.child({ requestId }),
+                config,
+                today: todayIn(config.tz),
+                cerebrum: cerebrum ? new CerebrumSource(cerebrum, { stats, naive: opts.naiveLoaders }) : undefined,
+                stats,
+                warnings: new Map(),
+                services: opts.services ?? {},
+              };
+            },
+          }),
+        );
+      })();
+      await started;
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve());
+      });
+      const addr = httpServer.address() as AddressInfo;
+      return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
+    },
+    stop() {
+      // Apollo's drain plugin closes the HTTP server and waits for in-flight requests.
+      stopping ??= (async () => {
+        if (started) await apollo.stop();
+        else if (httpServer.listening) await new Promise((r) => httpServer.close(r));
+      })();
+      return stopping;
+    },
+  };
+}

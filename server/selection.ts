@@ -1,0 +1,29 @@
+import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+
+/**
+ * The field names selected below the current field, following `path` (e.g. ['edges', 'node']) and
+ * looking through fragment spreads and inline fragments. Used to look ahead: a resolver that knows which
+ * sub-resources will be asked for can start those loads in the same round as the parent's own load.
+ */
+export function selectedFields(info: GraphQLResolveInfo, path: string[] = []): Set<string> {
+  let sets: SelectionSetNode[] = info.fieldNodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s);
+  for (const step of path) {
+    sets = collect(sets, info.fragments).filter((f) => f.name.value === step).map((f) => f.selectionSet).filter((s): s is SelectionSetNode => !!s);
+  }
+  return new Set(collect(sets, info.fragments).map((f) => f.name.value));
+}
+
+function collect(sets: SelectionSetNode[], fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+  const out: FieldNode[] = [];
+  for (const set of sets) {
+    for (const sel of set.selections) {
+      if (sel.kind === 'Field') out.push(sel);
+      else if (sel.kind === 'InlineFragment') out.push(...collect([sel.selectionSet], fragments, seen));
+      else if (sel.kind === 'FragmentSpread' && !seen.has(sel.name.value) && fragments[sel.name.value]) {
+        seen.add(sel.name.value);
+        out.push(...collect([fragments[sel.name.value].selectionSet], fragments, seen));
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,22 @@
+/**
+ * Reads a naive local datetime ("1980-05-17T00:00:00", as Cerebrum sends them) as wall-clock time in
+ * `tz` and returns the instant. Two passes settle the zone offset, also across DST changes.
+ */
+export function naiveToInstant(naive: string, tz: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(naive);
+  if (!m) return new Date(NaN);
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  let guess = wall;
+  for (let i = 0; i < 2; i++) guess = wall - offsetMs(new Date(guess), tz);
+  return new Date(guess);
+}
+
+function offsetMs(at: Date, tz: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    }).formatToParts(at).map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+}

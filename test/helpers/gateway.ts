@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { Writable } from 'node:stream';
+import { startCerebrumSimulator, type CerebrumSimulator, type CerebrumSimulatorOptions } from '../../simulators/cerebrum';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { createGateway, type Gateway, type GatewayOptions } from '../../server/http';
+import type { RequestStats } from '../../server/context';
+
+export const TOKENS = { read: 'tok-read', pii: 'tok-pii', sync: 'tok-sync', all: 'tok-all' };
+const API_TOKENS = `${TOKENS.read}=read;${TOKENS.pii}=read+pii;${TOKENS.sync}=sync;${TOKENS.all}=read+pii+sync`;
+
+export interface GqlResult { status: number; body: any }
+
+export interface Stack {
+  sim: CerebrumSimulator;
+  gateway: Gateway;
+  url: string;
+  /** Every log line the gateway wrote, as text. */
+  logs: string[];
+  /** Upstream stats of the last completed GraphQL request. */
+  lastStats(): RequestStats | undefined;
+  gql(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult>;
+  stop(): Promise<void>;
+}
+
+/** A Cerebrum simulator and a gateway in front of it, both on loopback with random ports. */
+export async function startStack(o: {
+  sim?: CerebrumSimulatorOptions;
+  env?: Record<string, string>;
+  gateway?: Partial<GatewayOptions>;
+} = {}): Promise<Stack> {
+  const sim = await startCerebrumSimulator({ apiKey: 'test-api-key', ...o.sim });
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
+  const config = loadConfig({
+    API_TOKENS,
+    CEREBRUM_URL: sim.url,
+    CEREBRUM_API_KEY: 'test-api-key',
+    CEREBRUM_RETRIES: '2',
+    LOG_LEVEL: 'debug',
+    ...o.env,
+  }, { mode: 'serve' });
+  let last: RequestStats | undefined;
+  const gateway = createGateway({
+    config,
+    logger: createLogger('debug', sink),
+    onRequestStats: (s) => { last = s; },
+    ...o.gateway,
+  });
+  const url = await gateway.listen(0, '127.0.0.1');
+  return {
+    sim, gateway, url, logs,
+    lastStats: () => last,
+    async gql(query, variables, token = TOKENS.all) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    async stop() {
+      await gateway.stop();
+      await sim.stop();
+    },
+  };
+}
