@@ -21,6 +21,8 @@ export class Person extends Node {
   nativeId!: string;
   /** Dependency round of the response this came from (see datasources/cerebrum/loaders.ts). */
   round?: number;
+  /** Round in which this person's sub-resources are requested (= round with a look-ahead, else round + 1). */
+  subRound?: number;
   /** A source that stores the national id with the person (LOS) sets it here; Cerebrum reads external ids. */
   storedNationalId?: string | null;
 }

@@ -61,7 +61,10 @@ Or from a shell:
 Stop with Ctrl+C.
 `);
       const life = new Lifecycle();
-      life.add('demo', () => demo.stop());
+      life.add('demo', async () => {
+        console.log('idbro demo: stopping (HTTP drained, simulators closed)…');
+        await demo.stop();
+      });
       life.handleSignals();
     })
     .catch((e) => {

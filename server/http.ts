@@ -215,6 +215,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       stopping ??= (async () => {
         if (started) await apollo.stop();
         else if (httpServer.listening) await new Promise((r) => httpServer.close(r));
+        cerebrum?.close();
       })();
       return stopping;
     },

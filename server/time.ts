@@ -11,12 +11,21 @@ export function naiveToInstant(naive: string, tz: string): Date {
   return new Date(guess);
 }
 
-function offsetMs(at: Date, tz: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
       timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    }).formatToParts(at).map((p) => [p.type, p.value]),
-  );
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+function offsetMs(at: Date, tz: string): number {
+  const parts = Object.fromEntries(formatterFor(tz).formatToParts(at).map((p) => [p.type, p.value]));
   const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }

@@ -1,5 +1,8 @@
 import { generateCerebrumData, sampleUniversity, SAMPLE, type CerebrumData } from '../simulators/cerebrum';
+import { validate } from 'graphql';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
+import { OrganisationUnitCardDocument, PersonCardDocument } from './generated/graphql';
+import { buildGatewaySchema } from '../schema/build';
 
 /** The minimum upstream requests for `persons { accounts { details } affiliations { organisationUnit } }`. */
 function minimumRequests(data: CerebrumData, personIds: number[], today: string): { total: number; paths: Set<string> } {
@@ -278,6 +281,17 @@ describe('Cerebrum through the gateway (sample university)', () => {
     expect(js.status).toBe(200);
   });
 
+  it('typed documents (codegen) validate against the schema and answer with typed data', async () => {
+    expect(validate(buildGatewaySchema(), PersonCardDocument)).toEqual([]);
+    expect(validate(buildGatewaySchema(), OrganisationUnitCardDocument)).toEqual([]);
+    const { data, errors } = await s.typed(PersonCardDocument, { id: 'cerebrum:85073' }, TOKENS.read);
+    expect(errors).toBeUndefined();
+    expect(data?.person?.primaryAccount?.name).toBe('torte');
+    expect(data?.person?.nationalId).toBeNull(); // read-only token
+    const ou = await s.typed(OrganisationUnitCardDocument, { id: `cerebrum:ou:${SAMPLE.usitOuId}` });
+    expect(ou.data?.organisationUnit?.acronym).toBe('USIT');
+  });
+
   it('/healthz answers and /readyz checks Cerebrum', async () => {
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${s.url}/readyz`);
@@ -285,7 +299,48 @@ describe('Cerebrum through the gateway (sample university)', () => {
     s.sim.failNext(/^GET \/v1\/contexts\/$/, 500, Infinity);
     const notReady = await fetch(`${s.url}/readyz`);
     expect(notReady.status).toBe(503);
-    expect((await notReady.json()).checks).toContainEqual(expect.objectContaining({ name: 'cerebrum', ok: false }));
+    expect(((await notReady.json()) as any).checks).toContainEqual(expect.objectContaining({ name: 'cerebrum', ok: false }));
+  });
+});
+
+describe('upstream credentials and time-outs', () => {
+  it('Cerebrum refusing the API key (403) is UPSTREAM_ERROR naming the setting, without the key', async () => {
+    const s = await startStack({ env: { CEREBRUM_API_KEY: 'wrong-key-123' } });
+    try {
+      const { body } = await s.gql('{ person(id: "cerebrum:85073") { name } }');
+      expect(body.data.person).toBeNull();
+      expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_ERROR', source: 'CEREBRUM', upstream: { status: 403 } });
+      expect(body.errors[0].message).toMatch(/CEREBRUM_API_KEY/);
+      expect(JSON.stringify(body) + s.logs.join('')).not.toContain('wrong-key-123');
+      expect(s.sim.stats.byPath.get('GET /v1/persons/85073')).toBe(1); // a 403 is not retried
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a request that gets no answer is UPSTREAM_TIMEOUT after the configured time-out and retries', async () => {
+    const s = await startStack({ env: { CEREBRUM_TIMEOUT_MS: '150', CEREBRUM_RETRIES: '1' } });
+    try {
+      s.sim.failNext(/^GET \/v1\/persons\/85073$/, 'hang', Infinity);
+      const { body } = await s.gql('{ person(id: "cerebrum:85073") { name } other: organisationUnit(id: "cerebrum:ou:567") { acronym } }');
+      expect(body.data).toEqual({ person: null, other: { acronym: 'USIT' } });
+      expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', source: 'CEREBRUM', upstream: { status: null, path: '/v1/persons/85073' } });
+      expect(s.sim.stats.byPath.get('GET /v1/persons/85073')).toBe(2);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('an unreachable Cerebrum is UPSTREAM_UNAVAILABLE and /readyz says not ready', async () => {
+    const s = await startStack({ env: { CEREBRUM_URL: 'http://127.0.0.1:1', CEREBRUM_RETRIES: '0' } });
+    try {
+      const { body } = await s.gql('{ person(id: "cerebrum:85073") { name } }');
+      expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', source: 'CEREBRUM' });
+      expect(body.errors[0].message).toMatch(/CEREBRUM_URL/);
+      expect((await fetch(`${s.url}/readyz`)).status).toBe(503);
+    } finally {
+      await s.stop();
+    }
   });
 });
 

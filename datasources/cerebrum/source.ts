@@ -15,7 +15,10 @@ import type { RawAccount, RawSearchExternalIds, RawSearchPersons } from './types
 export interface PersonPrefetch { contacts?: boolean; externalIds?: boolean; affiliations?: boolean; accounts?: boolean }
 
 /** What the sub-resource loads need of a person: its id and the round in which that id was known. */
-export type PersonKey = Pick<Person, 'nativeId' | 'round'>;
+export type PersonKey = Pick<Person, 'nativeId' | 'round' | 'subRound'>;
+
+/** The round in which a person's sub-resources are (or were) requested. */
+const subRoundOf = (p: PersonKey) => p.subRound ?? p.round ?? 1;
 
 const roundAfter = (x: { round?: number } | undefined) => (x?.round ?? 0) + 1;
 
@@ -26,10 +29,12 @@ const roundAfter = (x: { round?: number } | undefined) => (x?.round ?? 0) + 1;
 export class CerebrumSource {
   readonly loaders: CerebrumLoaders;
   private readonly stats?: RequestStats;
+  private readonly naive: boolean;
 
   constructor(readonly client: CerebrumClient, opts: { stats?: RequestStats; naive?: boolean; signal?: AbortSignal } = {}) {
     this.loaders = createCerebrumLoaders(client, opts);
     this.stats = opts.stats;
+    this.naive = opts.naive ?? false;
   }
 
   /** Starts the sub-resource loads of persons whose ids are known, in the same round as their records. */
@@ -44,7 +49,12 @@ export class CerebrumSource {
     if (!/^\d+$/.test(nativeId)) return null; // Cerebrum ids are integers; anything else cannot exist
     this.prefetch(nativeId, round, what);
     const raw = await this.loaders.person.load(nativeId, round);
-    return raw ? mapPerson(raw, round) : null;
+    if (!raw) return null;
+    const p = mapPerson(raw, round);
+    // Without a look-ahead (or with naive loaders) the sub-resources are only asked for once the record
+    // has answered: one round later.
+    p.subRound = this.naive || !Object.values(what).some(Boolean) ? round + 1 : round;
+    return p;
   }
 
   async ou(nativeId: string, round = 1): Promise<OrganisationUnit | null> {
@@ -55,11 +65,11 @@ export class CerebrumSource {
   }
 
   async contacts(p: PersonKey): Promise<Contact[]> {
-    return mapContacts((await this.loaders.contacts.load(p.nativeId, p.round ?? 1)) ?? []);
+    return mapContacts((await this.loaders.contacts.load(p.nativeId, subRoundOf(p))) ?? []);
   }
 
   async externalIds(p: PersonKey): Promise<ExternalId[]> {
-    return mapExternalIds((await this.loaders.externalIds.load(p.nativeId, p.round ?? 1)) ?? []);
+    return mapExternalIds((await this.loaders.externalIds.load(p.nativeId, subRoundOf(p))) ?? []);
   }
 
   async nationalId(p: PersonKey): Promise<string | null> {
@@ -72,14 +82,14 @@ export class CerebrumSource {
    */
   async affiliations(p: PersonKey, at: string, today: string): Promise<Affiliation[]> {
     const past = at < today;
-    const raw = (await this.loaders.affiliations.load(past ? `${p.nativeId}|deleted` : p.nativeId, p.round ?? 1)) ?? [];
+    const raw = (await this.loaders.affiliations.load(past ? `${p.nativeId}|deleted` : p.nativeId, subRoundOf(p))) ?? [];
     return raw
-      .map((a) => mapAffiliation(p.nativeId, a, p.round ?? 1))
+      .map((a) => mapAffiliation(p.nativeId, a, subRoundOf(p)))
       .filter((a) => (a.from == null || a.from <= at) && (a.to == null || a.to >= at));
   }
 
   async accounts(p: PersonKey): Promise<Account[]> {
-    return ((await this.loaders.accountRefs.load(p.nativeId, p.round ?? 1)) ?? []).map((r) => mapAccountRef(r, p.round ?? 1));
+    return ((await this.loaders.accountRefs.load(p.nativeId, subRoundOf(p))) ?? []).map((r) => mapAccountRef(r, subRoundOf(p)));
   }
 
   /** Account details from /v1/accounts/{name}; null when Cerebrum has no such account. */

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Writable } from 'node:stream';
 import { startCerebrumSimulator, type CerebrumSimulator, type CerebrumSimulatorOptions } from '../../simulators/cerebrum';
 import { loadConfig } from '../../server/config';
@@ -20,6 +22,8 @@ export interface Stack {
   /** Upstream stats of the last completed GraphQL request. */
   lastStats(): RequestStats | undefined;
   gql(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult>;
+  /** A typed document from test/generated (codegen.yml): the answer's data is typed. */
+  typed<D, V extends Record<string, unknown>>(doc: TypedDocumentNode<D, V>, variables: V, token?: string | null): Promise<{ data: D | null; errors?: any[] }>;
   stop(): Promise<void>;
 }
 
@@ -48,7 +52,7 @@ export async function startStack(o: {
     ...o.gateway,
   });
   const url = await gateway.listen(0, '127.0.0.1');
-  return {
+  const stack: Stack = {
     sim, gateway, url, logs,
     lastStats: () => last,
     async gql(query, variables, token = TOKENS.all) {
@@ -59,9 +63,14 @@ export async function startStack(o: {
       });
       return { status: res.status, body: await res.json() };
     },
+    async typed(doc, variables, token) {
+      const { body } = await stack.gql(print(doc), variables, token);
+      return body;
+    },
     async stop() {
       await gateway.stop();
       await sim.stop();
     },
   };
+  return stack;
 }

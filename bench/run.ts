@@ -1,0 +1,16 @@
+import { benchCerebrum } from './cerebrum';
+
+/** `npm run bench`: every benchmark in turn, each printing its table beside its baseline. */
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const benches: Record<string, () => Promise<unknown>> = { cerebrum: benchCerebrum };
+  for (const [name, run] of Object.entries(benches)) {
+    if (only && only !== name) continue;
+    await run();
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench failed: ${(e as Error).message}`);
+  process.exit(1);
+});
