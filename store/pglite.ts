@@ -1,0 +1,295 @@
+/**
+ * The embedded adapter: PGlite (Postgres 17 in WASM) with its files in `${DATA_DIR}/pglite`, used when
+ * DATABASE_URL is unset. PGlite is one process with one connection: queries run one at a time, a transaction
+ * holds the whole database until it ends, and only one process may open a data directory (enforced by a lock
+ * file, because PGlite itself would let a second process open it and corrupt it).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import type { PGlite, Results } from '@electric-sql/pglite';
+import {
+  activeTx,
+  checkBatchSize,
+  checkSchemaName,
+  cursorQuery,
+  nextCursorName,
+  runInScope,
+  StoreError,
+  TEXT_PARSERS,
+  type Db,
+  type QueryResult,
+  type StoreOptions,
+  type Tx,
+} from './db';
+import { applyMigrations, type Migration } from './migrate';
+
+/**
+ * How PGlite is loaded. In a plain node process: require. Under jest, modules (node_modules too) run in a vm
+ * context where a dynamic import throws unless node runs with --experimental-vm-modules, and PGlite's
+ * Emscripten glue calls `import('node:module')` while starting (electric-sql/pglite#224); jest also hands out
+ * its own `module` and `require`. There PGlite is loaded through Node's own loader instead, reached by a script
+ * compiled in the main context with USE_MAIN_CONTEXT_DEFAULT_LOADER (node >= 20.12; it logs an experimental
+ * warning, hence not used outside a sandbox).
+ *
+ * PGlite then lives in the outer realm: its `instanceof Date` does not recognise the test's Dates, and the
+ * Dates and JSON it builds are not the test's. toParams and the parsers below (created in this module's realm)
+ * take care of both; in a plain process they change nothing.
+ */
+let pgliteModule: Promise<typeof import('@electric-sql/pglite')> | undefined;
+function loadPglite(): Promise<typeof import('@electric-sql/pglite')> {
+  pgliteModule ??= (async () => {
+    const sandboxed = vm.runInThisContext('globalThis') !== globalThis;
+    const mainContextLoader = (vm.constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol }).USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    if (!sandboxed || !mainContextLoader) return require('@electric-sql/pglite');
+    const nativeImport = new vm.Script('(specifier) => import(specifier)', {
+      importModuleDynamically: mainContextLoader as any,
+    }).runInThisContext() as (specifier: string) => Promise<typeof import('node:module')>;
+    const { createRequire } = await nativeImport('node:module');
+    return createRequire(__filename)('@electric-sql/pglite');
+  })();
+  return pgliteModule;
+}
+
+const parseTimestamp = (v: string): Date | number => (v === 'infinity' ? Infinity : v === '-infinity' ? -Infinity : new Date(v));
+const PARSERS: Record<number, (value: string) => unknown> = {
+  ...TEXT_PARSERS,
+  114: (v) => JSON.parse(v), // json
+  3802: (v) => JSON.parse(v), // jsonb
+  1114: parseTimestamp, // timestamp
+  1184: parseTimestamp, // timestamptz
+  17: (v) => Buffer.from(v.slice(2), 'hex'), // bytea, '\x…': a Buffer as from pg (PGlite's own gives a Uint8Array)
+};
+
+/** Dates and byte arrays in a form PGlite's serializers accept whatever realm they come from. */
+function toParams(params: unknown[] | undefined): any[] | undefined {
+  return params?.map((p) =>
+    p !== null && typeof p === 'object'
+      ? Object.prototype.toString.call(p) === '[object Date]'
+        ? (p as Date).toISOString()
+        : ArrayBuffer.isView(p)
+          ? Buffer.from(p.buffer, p.byteOffset, p.byteLength)
+          : p
+      : p,
+  );
+}
+
+function toResult<R>(r: Results<R>): QueryResult<R> {
+  // PGlite reports affectedRows for writes and 0 for SELECT; pg's rowCount is the row count for both.
+  return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
+}
+
+export class PgliteStore implements Db {
+  readonly kind = 'pglite' as const;
+  appliedMigrations: readonly string[] = [];
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly pg: PGlite,
+    private readonly unlock: () => void,
+  ) {}
+
+  /** PGlite's one connection is busy with a transaction of this async call chain: waiting would be forever. */
+  private assertUsable(method: string): void {
+    if (this.closing) throw new StoreError('STORE_CLOSED', 'The store is closed.');
+    if (activeTx(this)) {
+      throw new StoreError(
+        'STORE_MISUSE',
+        `db.${method}() was called inside db.transaction() on the embedded store, which has a single connection ` +
+          'and would wait for the transaction forever. Use the tx passed to the transaction callback.',
+      );
+    }
+  }
+
+  async query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    this.assertUsable('query');
+    return toResult(await this.pg.query<R>(sql, toParams(params)));
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const outer = activeTx(this);
+    if (outer) return outer.transaction(fn);
+    this.assertUsable('transaction');
+    // PGlite's transaction() holds its mutex (other callers wait), issues BEGIN/COMMIT, rolls back on a throw,
+    // and throws 25P02 when COMMIT finds the transaction aborted.
+    return this.pg.transaction((ptx) => runInScope(this, { query: async (s, p) => toResult(await ptx.query(s, toParams(p))) }, fn));
+  }
+
+  async *iterate<R = any>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
+    checkBatchSize(batchSize);
+    this.assertUsable('iterate');
+    // WITH HOLD: the cursor outlives its (implicit) transaction, so the single connection is free for other
+    // queries between batches; Postgres materialises the result inside the database (spilling to its files).
+    const cursor = nextCursorName();
+    await this.pg.query(`DECLARE ${cursor} NO SCROLL CURSOR WITH HOLD FOR ${cursorQuery(sql)}`, toParams(params));
+    try {
+      for (;;) {
+        const { rows } = await this.pg.query<R>(`FETCH FORWARD ${batchSize} FROM ${cursor}`);
+        if (rows.length > 0) yield rows;
+        if (rows.length < batchSize) break;
+      }
+    } finally {
+      if (!this.pg.closed) await this.pg.query(`CLOSE ${cursor}`).catch(() => undefined);
+    }
+  }
+
+  /** Applies pending migrations; one process owns the data directory, so no lock is needed. */
+  async migrate(migrations: readonly Migration[]): Promise<void> {
+    this.appliedMigrations = await applyMigrations(
+      {
+        query: async (s, p) => toResult(await this.pg.query(s, toParams(p))),
+        transaction: (fn) =>
+          this.pg.transaction((ptx) =>
+            fn({ query: async (s, p) => toResult(await ptx.query(s, toParams(p))), exec: async (script) => void (await ptx.exec(script)) }),
+          ),
+      },
+      migrations,
+    );
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        if (!this.pg.closed) await this.pg.close();
+      } finally {
+        this.unlock();
+      }
+    })();
+    return this.closing;
+  }
+}
+
+export async function openPglite(opts: StoreOptions): Promise<PgliteStore> {
+  const schema = checkSchemaName(opts.schema);
+  const { PGlite } = await loadPglite();
+  const parsers = PARSERS;
+  let pg: PGlite;
+  let unlock = (): void => undefined;
+  if (opts.memory) {
+    pg = await PGlite.create({ parsers });
+  } else {
+    const dataDir = path.resolve(opts.dataDir ?? './data');
+    const dir = path.join(dataDir, 'pglite');
+    try {
+      fs.mkdirSync(dataDir, { recursive: true });
+    } catch (err) {
+      throw new StoreError(
+        'STORE_UNAVAILABLE',
+        `Cannot create DATA_DIR (${dataDir}) for the embedded store: ${(err as Error).message}. Point DATA_DIR at a writable folder, or set DATABASE_URL to use PostgreSQL.`,
+      );
+    }
+    unlock = lockDataDir(dir);
+    try {
+      pg = await PGlite.create(dir, { parsers });
+    } catch (err) {
+      unlock();
+      throw new StoreError(
+        'STORE_UNAVAILABLE',
+        `Cannot open the embedded store in DATA_DIR (${dir}): ${(err as Error).message ?? err}. Check that DATA_DIR is writable and holds a store of this PGlite version, or set DATABASE_URL to use PostgreSQL.`,
+        { cause: err },
+      );
+    }
+  }
+  const store = new PgliteStore(pg, unlock);
+  if (schema) {
+    try {
+      // One connection: a session-level SET is the search_path of everything after it.
+      await pg.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+  return store;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Data directory lock: `${DATA_DIR}/pglite.lock` holds {pid, hostname}. A lock whose process is gone (crash,
+// kill -9) is stale and taken over; a live one means another process (say `npm run serve` and `npm run worker`
+// both without DATABASE_URL) owns the store.
+
+const openInThisProcess = new Set<string>();
+
+function lockDataDir(dir: string): () => void {
+  const lockFile = `${dir}.lock`;
+  if (openInThisProcess.has(dir)) {
+    throw new StoreError(
+      'STORE_LOCKED',
+      `The embedded store in DATA_DIR (${dir}) is already open in this process; close it before opening it again (PGlite allows one handle).`,
+    );
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, hostname: os.hostname(), since: new Date().toISOString() }), {
+        flag: 'wx',
+      });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+        throw new StoreError(
+          'STORE_UNAVAILABLE',
+          `Cannot lock the embedded store in DATA_DIR (${lockFile}): ${(err as Error).message}. Point DATA_DIR at a writable folder, or set DATABASE_URL to use PostgreSQL.`,
+        );
+      }
+      const holder = readLock(lockFile);
+      if (!holder && recentlyWritten(lockFile)) {
+        // Another process is between creating the file and writing its pid into it.
+        throw new StoreError(
+          'STORE_LOCKED',
+          `The embedded store in DATA_DIR (${dir}) is being opened by another process. Only one process can open it; set DATABASE_URL to share a store.`,
+        );
+      }
+      if (holder && holder.hostname === os.hostname() && holder.pid !== process.pid && processAlive(holder.pid)) {
+        throw new StoreError(
+          'STORE_LOCKED',
+          `The embedded store in DATA_DIR (${dir}) is in use by process ${holder.pid}. Only one process can open it: ` +
+            'run the API and the worker in one process (npm start), or set DATABASE_URL so they share PostgreSQL.',
+        );
+      }
+      if (holder && holder.hostname !== os.hostname()) {
+        throw new StoreError(
+          'STORE_LOCKED',
+          `The embedded store in DATA_DIR (${dir}) is locked by process ${holder.pid} on host ${holder.hostname}. ` +
+            `If that process is gone, delete ${lockFile}; to share a store between machines set DATABASE_URL.`,
+        );
+      }
+      // Stale: its process is gone (or was this very pid, before a restart). Take it over.
+      fs.rmSync(lockFile, { force: true });
+    }
+  }
+  openInThisProcess.add(dir);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    openInThisProcess.delete(dir);
+    if (readLock(lockFile)?.pid === process.pid) fs.rmSync(lockFile, { force: true });
+  };
+}
+
+function readLock(lockFile: string): { pid: number; hostname: string } | undefined {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+    return typeof parsed?.pid === 'number' ? parsed : undefined;
+  } catch {
+    return undefined; // unreadable or half-written: treated as stale
+  }
+}
+
+function recentlyWritten(file: string): boolean {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs < 5_000;
+  } catch {
+    return false;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
