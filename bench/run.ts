@@ -1,9 +1,10 @@
 import { benchCerebrum } from './cerebrum';
+import { benchLosImport } from './los-import';
 
 /** `npm run bench`: every benchmark in turn, each printing its table beside its baseline. */
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const benches: Record<string, () => Promise<unknown>> = { cerebrum: benchCerebrum };
+  const benches: Record<string, () => Promise<unknown>> = { cerebrum: benchCerebrum, 'los-import': benchLosImport };
   for (const [name, run] of Object.entries(benches)) {
     if (only && only !== name) continue;
     await run();

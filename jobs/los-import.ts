@@ -11,6 +11,7 @@
  * Streaming: a file flows FTP → csv-parse → validation → batches of BATCH rows; only Org_inital (a few rows per
  * unit) is gathered whole, because its merge rule needs all rows of a unit.
  */
+import { setMaxListeners } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { LosFtpClient } from '../datasources/los/ftp';
 import { selectFiles, type SelectedDeltaFile, type SelectedStamFile } from '../datasources/los/files';
@@ -24,6 +25,7 @@ import { mergeOrgInitial } from '../datasources/los/org-initial';
 import { endOn, setFrom, type Version } from '../datasources/los/history';
 import { managerUuid, personUuid } from '../datasources/los/ids';
 import { DarClient, type DarLookup } from '../datasources/dar/client';
+import { CachedDarLookup } from '../datasources/dar/cache';
 import type { Tx } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import {
@@ -32,6 +34,7 @@ import {
 } from '../store/los-write';
 import { applyItSystems, applyStamClasses, seedIfFirstRun } from './los-seed';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from './types';
+import { registerSyncProcessor } from './registry';
 
 export const LOS_MARK_KEY = 'los.lastImportStartedAt';
 const BATCH = 500;
@@ -57,7 +60,7 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
 
   const ftp = new LosFtpClient();
   const darClient = deps.dar ? undefined : new DarClient({ url: ctx.config.darUrl, logger: ctx.logger });
-  const dar = deps.dar ?? darClient!;
+  const dar = new CachedDarLookup(deps.dar ?? darClient!, ctx.config.darCacheDays);
   try {
     await ftp.connect(url);
     const listing = await ftp.list();
@@ -65,7 +68,12 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
     // later than the mark (it arrived while the last run was under way, or the server's clock runs ahead).
     const applied = new Map((await ctx.store.query('SELECT name, modified_at FROM los_files')).rows
       .map((r) => [r.name as string, new Date(r.modified_at).getTime()]));
-    const selection = selectFiles(listing.filter((f) => applied.get(f.name) !== f.modifiedAt.getTime()), since);
+    const fresh = (f: { name: string; modifiedAt: Date }) => applied.get(f.name) !== f.modifiedAt.getTime();
+    const all = selectFiles(listing, since);
+    const selection = { ...all, stam: all.stam.filter(fresh), ordered: all.ordered.filter(fresh) };
+    await dar.load(ctx.store);
+    // Every concurrent DAR look-up listens on the run's signal; hundreds at once are expected, not a leak.
+    setMaxListeners(0, ctx.signal);
     const run = new LosRun(ctx, dar, (name) => ftp.download(name));
     for (const issue of selection.issues) run.report(issue);
     run.totalBytes = [...selection.stam, ...selection.ordered].reduce((n, f) => n + (f.size ?? 0), 0) || 1;
@@ -77,6 +85,7 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
         for (const f of selection.stam) await run.file(tx, f, () => run.stamFile(tx, f));
         for (const f of selection.ordered) await run.file(tx, f, () => run.deltaFile(tx, f));
         if (ctx.dryRun) throw new DryRunRollback();
+        await dar.save(tx);
         for (const f of [...selection.stam, ...selection.ordered]) {
           await tx.query(
             `INSERT INTO los_files (name, modified_at, job_id) VALUES ($1, $2, $3)
@@ -96,7 +105,7 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
     return {
       result: {
         ...c,
-        details: { dryRun: ctx.dryRun, seeded, files, since: markValue ?? null, mark: ctx.dryRun ? markValue ?? null : runStartedAt.toISOString(), dar: darClient?.stats },
+        details: { dryRun: ctx.dryRun, seeded, files, since: markValue ?? null, mark: ctx.dryRun ? markValue ?? null : runStartedAt.toISOString(), dar: { ...darClient?.stats, cacheHitsAcrossRuns: dar.hits } },
       },
       message: files.length === 0 ? 'No new LOS files since the last import.' : summary,
     };
@@ -391,3 +400,5 @@ function toUnitState(s: OrgUnitState, washed: Map<string, string | null>): UnitS
   }
   return { userKey: s.userKey, name: s.name, unitType: s.unitTypeUuid, parentUuid: s.parentUuid, lineOrg: s.lineOrganisation, addresses };
 }
+
+registerSyncProcessor('LOS_IMPORT', (ctx) => runLosImport(ctx));

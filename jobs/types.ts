@@ -13,9 +13,14 @@ export interface SyncRunContext {
   dryRun: boolean;
   /** The mutation's arguments (e.g. { mode: 'FULL' } for UNI-Login, { force: true } for Cristin). */
   params: Record<string, unknown>;
-  /** 1 for the first run of this job, 2 for the first retry, … */
+  /** 1 for the first run of this job, 2 for the first retry, … (a restart after a worker died or shut down counts too). */
   attempt: number;
-  /** Aborted when the job is cancelled (cancelSyncJob) or the worker shuts down: stop soon, leave data consistent. */
+  /**
+   * Aborted when the job is cancelled (cancelSyncJob, reason 'cancel') or the worker shuts down (reason
+   * 'shutdown'): stop soon, leave data consistent. After a cancel the job ends CANCELLED however the sync ends
+   * (a result it returns is kept). After a shutdown a sync that throws (SyncCancelledError) is put back in the
+   * queue without using an attempt and runs again on the next free worker; one that returns has SUCCEEDED.
+   */
   signal: AbortSignal;
   store: Db;
   config: Config;

@@ -1,10 +1,18 @@
-import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ClassType, Facet } from '../schema/class.type';
+import type { Context } from '../server/context';
+import { losOf } from '../datasources/los-store/source';
 
 @Resolver(() => Facet)
 export class FacetResolver {
-  @FieldResolver(() => [ClassType])
-  classes(@Root() f: Facet): ClassType[] {
-    return f.classesList ?? [];
+  @FieldResolver(() => [ClassType], { description: 'The classes of this facet by title; unpublished ones only with includeUnpublished.' })
+  async classes(
+    @Root() f: Facet,
+    @Ctx() ctx: Context,
+    @Arg('includeUnpublished', () => Boolean, { nullable: true, defaultValue: false }) includeUnpublished = false,
+  ): Promise<ClassType[]> {
+    if (f.classesList) return f.classesList.filter((c) => includeUnpublished || c.published !== false);
+    // Every facet in one answer shares one query (classesByFacet loader).
+    return (await losOf(ctx)?.classes(f.userKey, includeUnpublished ?? false)) ?? [];
   }
 }

@@ -7,6 +7,7 @@ import { StudyRight } from '../schema/study-right.type';
 import { DateScalar } from '../schema/scalars';
 import { Source } from '../schema/enums';
 import type { Context } from '../server/context';
+import { losOf } from '../datasources/los-store/source';
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -18,25 +19,32 @@ export class PersonResolver {
     return p.storedNationalId ?? null;
   }
 
-  @FieldResolver(() => [Contact])
+  @FieldResolver(() => [Contact], { description: 'LOS: the e-mail address from the Pers files (type EMAIL).' })
   async contacts(@Root() p: Person, @Ctx() ctx: Context): Promise<Contact[]> {
     if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.contacts(p);
+    if (p.source === Source.LOS) return losOf(ctx)?.contacts(p) ?? [];
     return [];
   }
 
-  @FieldResolver(() => [ExternalId])
+  @FieldResolver(() => [ExternalId], { description: "LOS: the AZ user name (AZID) of the person's engagements as type AZ, newest first." })
   async externalIds(@Root() p: Person, @Ctx() ctx: Context): Promise<ExternalId[]> {
     if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.externalIds(p);
+    if (p.source === Source.LOS) return (await losOf(ctx)?.externalIds(p)) ?? [];
     return [];
   }
 
-  @FieldResolver(() => [Affiliation], { description: 'Affiliations valid on `at` (default: today in TZ).' })
+  @FieldResolver(() => [Affiliation], {
+    description:
+      'Affiliations valid on `at` (default: today in TZ). LOS: the engagements (kind ENGAGEMENT), primary first; `at` defaults to ' +
+      'the day the person was read for (persons(filter: {organisationUnit, at}), an engagement read for a day), else today.',
+  })
   async affiliations(
     @Root() p: Person,
     @Ctx() ctx: Context,
     @Arg('at', () => DateScalar, { nullable: true }) at?: string | null,
   ): Promise<Affiliation[]> {
     if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.affiliations(p, at ?? ctx.today, ctx.today);
+    if (p.source === Source.LOS) return (await losOf(ctx)?.engagementsOfPerson(p.nativeId, at ?? p.at ?? ctx.today)) ?? [];
     return [];
   }
 

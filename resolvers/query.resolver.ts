@@ -4,7 +4,8 @@ import { Node } from '../schema/node.type';
 import { Person } from '../schema/person.type';
 import { OrganisationUnit } from '../schema/organisation-unit.type';
 import { Account } from '../schema/account.type';
-import { Facet, ItSystem } from '../schema/class.type';
+import { ClassType, Facet, ItSystem } from '../schema/class.type';
+import { DateScalar } from '../schema/scalars';
 import { ClassConnection, OrganisationUnitConnection, PersonConnection, pageOf, type Connection } from '../schema/connections';
 import { OrganisationUnitFilter, PersonFilter } from '../schema/filters.input';
 import { Source } from '../schema/enums';
@@ -14,6 +15,8 @@ import { requireScope, warnSourceDisabled, type Context } from '../server/contex
 import { parseGlobalId } from '../server/ids';
 import { selectedFields } from '../server/selection';
 import { badInput } from '../server/errors';
+import { toSyncJob } from './sync.resolver';
+import { losOf, normaliseUuid } from '../datasources/los-store/source';
 
 /** Which person sub-resources a selection will need, so they load in the same round as the person. */
 export function personPrefetch(fields: Set<string>): PersonPrefetch {
@@ -29,6 +32,38 @@ function checkFirst(first: number): void {
   if (first < 0 || first > 500) throw badInput(`"first" must be between 0 and 500, got ${first}`);
 }
 
+/** The uuid of a LOS unit's global id given as a filter value; bad input for anything else. */
+function losUnitUuid(id: string, what: string): string {
+  const parsed = parseGlobalId(id);
+  const uuid = parsed.source === 'los' && parsed.type === '' ? normaliseUuid(parsed.nativeId) : undefined;
+  if (!uuid) throw badInput(`${what} "${id}" is not a LOS unit (expected "los:<uuid>")`);
+  return uuid;
+}
+
+const ORGANISATION_UNIT_VERSION =
+  'LOS units have versions (a rename or a move starts a new one). With `at`: the version valid that day, or null when the ' +
+  'unit did not exist then. Without: the version valid today (TZ); if none is, the latest version that ended before today; ' +
+  'if none did, the earliest that starts after today. `at` is ignored for Cerebrum units.';
+
+const PERSONS_DESCRIPTION =
+  'Persons of one source. An omitted `source` means the source of `filter.organisationUnit` when one is given, else ' +
+  'CEREBRUM when Cerebrum is enabled, else LOS. LOS: by name then id; `organisationUnit` gives the persons with an ' +
+  'engagement valid on `at` (default today) at that unit itself — not its sub-units; without it, every LOS person ' +
+  '(`at` is then not a filter); `name` is a case-insensitive substring of the full name. Cerebrum: see the filter rules ' +
+  'of the affiliation search (no name filter).';
+
+/** persons() without a source: the unit's source when filtering by unit, else Cerebrum when enabled, else LOS. */
+function defaultPersonSource(ctx: Context, filter: PersonFilter | null | undefined): Source {
+  if (filter?.organisationUnit != null) {
+    const unitSource = parseGlobalId(filter.organisationUnit).source;
+    if (unitSource === 'los') return Source.LOS;
+    if (unitSource === 'cerebrum') return Source.CEREBRUM;
+  }
+  if (ctx.cerebrum) return Source.CEREBRUM;
+  // Neither enabled: the Cerebrum branch answers as before (empty, with its SOURCE_DISABLED warning).
+  return ctx.store ? Source.LOS : Source.CEREBRUM;
+}
+
 @Resolver()
 export class QueryResolver {
   @Query(() => Node, { nullable: true, description: 'Any object with a global ID.' })
@@ -38,6 +73,11 @@ export class QueryResolver {
       if (parsed.type === 'person') return this.person(id, ctx, info);
       if (parsed.type === 'ou') return this.organisationUnit(id, ctx);
       if (parsed.type === 'account') return this.account(parsed.nativeId, ctx);
+    }
+    if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.node(parsed.nativeId, ctx.today)) ?? null;
+    if (parsed.source === 'sync' && ctx.sync) {
+      const job = await ctx.sync.get(parsed.nativeId);
+      return job ? toSyncJob(job) : null;
     }
     return null;
   }
@@ -49,10 +89,14 @@ export class QueryResolver {
       if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
       return ctx.cerebrum.person(parsed.nativeId, 1, personPrefetch(selectedFields(info)));
     }
+    if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.person(parsed.nativeId)) ?? null;
     return null;
   }
 
-  @Query(() => Person, { nullable: true, description: 'Finds the person in every enabled source by national id (fødselsnummer / CPR). Needs scope pii.' })
+  @Query(() => Person, {
+    nullable: true,
+    description: 'Finds the person in every enabled source by national id (fødselsnummer / CPR). Needs scope pii. A 10-digit CPR is looked up in LOS first.',
+  })
   async personByNationalId(
     @Arg('nationalId', () => String) nationalId: string,
     @Ctx() ctx: Context,
@@ -61,6 +105,10 @@ export class QueryResolver {
     requireScope(ctx, 'pii', 'personByNationalId');
     const nid = nationalId.replace(/[\s-]/g, '');
     if (!/^\d{10,11}$/.test(nid)) throw badInput('nationalId must be an 11-digit fødselsnummer or a 10-digit CPR');
+    if (nid.length === 10 && ctx.store) {
+      const los = await losOf(ctx)?.personByCpr(nid);
+      if (los) return los;
+    }
     if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
     const ids = await ctx.cerebrum.personIdsByNationalId(nid);
     if (ids.length === 0) return null;
@@ -68,7 +116,7 @@ export class QueryResolver {
     return ctx.cerebrum.person(ids[0], 2, personPrefetch(selectedFields(info)));
   }
 
-  @Query(() => PersonConnection)
+  @Query(() => PersonConnection, { description: PERSONS_DESCRIPTION })
   async persons(
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
@@ -77,7 +125,8 @@ export class QueryResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<Connection<Person>> {
     checkFirst(first);
-    const source = filter?.source ?? Source.CEREBRUM;
+    const source = filter?.source ?? defaultPersonSource(ctx, filter);
+    if (source === Source.LOS) return this.losPersons(ctx, info, filter, first, after);
     if (source !== Source.CEREBRUM) return pageOf([], first, after);
     if (!ctx.cerebrum) {
       this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
@@ -108,21 +157,31 @@ export class QueryResolver {
     };
   }
 
-  @Query(() => OrganisationUnit, { nullable: true })
-  async organisationUnit(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<OrganisationUnit | null> {
+  @Query(() => OrganisationUnit, { nullable: true, description: ORGANISATION_UNIT_VERSION })
+  async organisationUnit(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: Context,
+    @Arg('at', () => DateScalar, { nullable: true, description: 'LOS: the day whose version to read (see above).' }) at?: string | null,
+  ): Promise<OrganisationUnit | null> {
     const parsed = parseGlobalId(id);
     if (parsed.source === 'cerebrum') {
       if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
       // "cerebrum:567" is accepted too: Cerebrum entity ids are unique across entity types.
       return ctx.cerebrum.ou(parsed.nativeId, 1);
     }
+    if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.unit(parsed.nativeId, at, ctx.today)) ?? null;
     return null;
   }
 
   @Query(() => OrganisationUnitConnection, {
-    description: 'Lists units of sources that can list them (LOS). Cerebrum REST has no OU listing: ask for a Cerebrum unit by id.',
+    description:
+      'Lists units of sources that can list them (LOS; an omitted `source` means those). Cerebrum REST has no OU listing: ask for a ' +
+      'Cerebrum unit by id. LOS: the versions valid on `at` (default today), by name then id; `parent` = the units directly below ' +
+      'that unit; `roots: true` = units without a parent (false: with one); `name` = a case-insensitive substring of the name.',
   })
   async organisationUnits(
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => OrganisationUnitFilter, { nullable: true }) filter?: OrganisationUnitFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first = 50,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
@@ -131,7 +190,16 @@ export class QueryResolver {
     if (filter?.source === Source.CEREBRUM) {
       throw badInput('Cerebrum REST has no OU listing or search; ask for one unit with organisationUnit(id: "cerebrum:ou:<id>")');
     }
-    return pageOf([], first, after);
+    if (filter?.source != null && filter.source !== Source.LOS) return pageOf([], first, after);
+    const parentUuid = filter?.parent != null ? losUnitUuid(filter.parent, 'filter.parent') : undefined;
+    const los = losOf(ctx);
+    if (!los) return pageOf([], first, after);
+    return los.listUnits(
+      { at: filter?.at ?? ctx.today, parentUuid, roots: filter?.roots ?? undefined, name: filter?.name ?? undefined },
+      first,
+      after,
+      selectedFields(info).has('totalCount'),
+    );
   }
 
   @Query(() => Account, { nullable: true, description: 'Cerebrum account by account name.' })
@@ -144,24 +212,53 @@ export class QueryResolver {
     return mapAccountRef({ href: raw.href, id: raw.id, name: raw.name }, 0);
   }
 
-  @Query(() => [Facet])
-  facets(): Facet[] {
-    return [];
+  @Query(() => [Facet], { description: 'The LOS facets (class lists), by user_key.' })
+  async facets(@Ctx() ctx: Context): Promise<Facet[]> {
+    return (await losOf(ctx)?.facets()) ?? [];
   }
 
-  @Query(() => ClassConnection)
-  classes(
-    @Arg('facet', () => String, { nullable: true }) _facet?: string | null,
+  @Query(() => ClassConnection, {
+    description:
+      'LOS classes of one facet (all facets when omitted), by title then id. A class no longer in its STAM file is unpublished: ' +
+      'still readable by id (node), listed here only with includeUnpublished.',
+  })
+  async classes(
+    @Ctx() ctx: Context,
+    @Arg('facet', () => String, { nullable: true }) facet?: string | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first = 100,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
-  ) {
+    @Arg('includeUnpublished', () => Boolean, { nullable: true, defaultValue: false }) includeUnpublished = false,
+  ): Promise<Connection<ClassType>> {
     checkFirst(first);
-    return pageOf([], first, after);
+    const classes = (await losOf(ctx)?.classes(facet, includeUnpublished ?? false)) ?? [];
+    return pageOf(classes, first, after);
   }
 
-  @Query(() => [ItSystem])
-  itSystems(): ItSystem[] {
-    return [];
+  @Query(() => [ItSystem], { description: 'The LOS IT systems (published ones), by name.' })
+  async itSystems(@Ctx() ctx: Context): Promise<ItSystem[]> {
+    return (await losOf(ctx)?.itSystems()) ?? [];
+  }
+
+  /** persons(filter: {source: LOS …}): keyset pages over the stored persons. */
+  private async losPersons(
+    ctx: Context,
+    info: GraphQLResolveInfo,
+    filter: PersonFilter | null | undefined,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<Connection<Person>> {
+    const unitUuid = filter?.organisationUnit != null ? losUnitUuid(filter.organisationUnit, 'organisationUnit') : undefined;
+    const los = losOf(ctx);
+    if (!los) return pageOf([], first, after);
+    const at = filter?.at ?? ctx.today;
+    return los.listPersons(
+      { unitUuid, at, name: filter?.name ?? undefined },
+      first,
+      after,
+      selectedFields(info).has('totalCount'),
+      // Persons found through their engagements on a day are read for that day (their affiliations' default).
+      unitUuid ? at : (filter?.at ?? null),
+    );
   }
 
   private disabled(ctx: Context, source: string, setting: string): null {

@@ -1,68 +1,187 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { SyncIssue, SyncJob } from '../schema/sync-job.type';
-import { SyncJobConnection, pageOf, type Connection } from '../schema/connections';
+import { SyncIssue, SyncJob, SyncResult } from '../schema/sync-job.type';
+import { SyncJobConnection, type Connection } from '../schema/connections';
 import { SyncKind, SyncState, UniLoginExportMode } from '../schema/enums';
 import { requireScope, type Context } from '../server/context';
-import { gqlError } from '../server/errors';
+import { badInput, gqlError } from '../server/errors';
+import {
+  InvalidCursorError,
+  SyncJobsRepo,
+  syncJobCursor,
+  type SyncIssue as StoredIssue,
+  type SyncJob as StoredJob,
+  type SyncJobKind,
+} from '../store/sync-jobs.repo';
+import { SyncJobNotFoundError, SyncKindUnavailableError, SyncQueueUnavailableError, type SyncService } from '../jobs/sync-service';
 
-function notYet(kind: string): never {
-  throw gqlError('SOURCE_DISABLED', `${kind} is not available in this version of idbro yet.`);
+/**
+ * Sync jobs over GraphQL. Reads need scope read, every mutation scope sync. Mutations enqueue and return at
+ * once (jobs/sync-service.ts); a kind this build has no sync for answers SOURCE_DISABLED. SyncJob ids are
+ * global ids `sync:<job id>`; syncJob and cancelSyncJob also take the bare job id.
+ */
+
+const ID_PREFIX = 'sync:';
+
+export function syncJobGlobalId(jobId: string): string {
+  return `${ID_PREFIX}${jobId}`;
+}
+
+function jobIdOf(id: string): string {
+  return id.startsWith(ID_PREFIX) ? id.slice(ID_PREFIX.length) : id;
+}
+
+/** Store record → GraphQL object. Missing counts read as 0 (a sync may leave out the ones it never uses). */
+export function toSyncJob(j: StoredJob): SyncJob {
+  const job = new SyncJob();
+  job.id = syncJobGlobalId(j.id);
+  job.kind = j.kind as SyncKind;
+  job.state = j.state as SyncState;
+  job.progress = j.progress;
+  job.message = j.message;
+  job.dryRun = j.dryRun;
+  job.attempts = j.attempts;
+  job.createdAt = j.createdAt;
+  job.startedAt = j.startedAt;
+  job.finishedAt = j.finishedAt;
+  if (j.result) {
+    const r = new SyncResult();
+    r.created = j.result.created ?? 0;
+    r.updated = j.result.updated ?? 0;
+    r.unchanged = j.result.unchanged ?? 0;
+    r.terminated = j.result.terminated ?? 0;
+    r.skipped = j.result.skipped ?? 0;
+    r.failed = j.result.failed ?? 0;
+    r.details = j.result.details ?? null;
+    job.result = r;
+  } else {
+    job.result = null;
+  }
+  return job;
+}
+
+function toSyncIssue(i: StoredIssue): SyncIssue {
+  const issue = new SyncIssue();
+  issue.severity = i.severity;
+  issue.message = i.message;
+  issue.file = i.file;
+  issue.line = i.line;
+  issue.field = i.field;
+  issue.record = i.record;
+  return issue;
+}
+
+/** Our errors → the closed vocabulary (architecture.md, convention 4). */
+function asGraphQLError(e: unknown): unknown {
+  if (e instanceof SyncKindUnavailableError) return gqlError('SOURCE_DISABLED', e.message, { kind: e.kind });
+  if (e instanceof SyncJobNotFoundError || e instanceof InvalidCursorError) return badInput(e.message);
+  if (e instanceof SyncQueueUnavailableError) return gqlError('UPSTREAM_UNAVAILABLE', e.message, { source: 'REDIS' });
+  return e;
+}
+
+async function mapped<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw asGraphQLError(e);
+  }
+}
+
+function service(ctx: Context): SyncService {
+  if (!ctx.sync) throw gqlError('SOURCE_DISABLED', 'Sync jobs are not available in this process: it has no job queue (Redis).');
+  return ctx.sync;
+}
+
+/** Reads go through the SyncService (live progress) when there is one, else straight to the store's history. */
+function history(ctx: Context): Pick<SyncService, 'get' | 'list' | 'issues'> {
+  if (ctx.sync) return ctx.sync;
+  if (!ctx.store) throw gqlError('SOURCE_DISABLED', 'Sync job history is not available in this process: it has no store.');
+  const repo = new SyncJobsRepo(ctx.store);
+  return {
+    get: (id) => repo.get(id),
+    list: (o) => repo.list({ kind: o.kind ?? undefined, state: o.state ?? undefined, first: o.first, after: o.after }),
+    issues: (id, o) => repo.issues(id, o),
+  };
 }
 
 @Resolver(() => SyncJob)
 export class SyncResolver {
-  @FieldResolver(() => [SyncIssue])
-  issues(@Root() _job: SyncJob): SyncIssue[] {
-    return [];
+  @FieldResolver(() => [SyncIssue], { description: 'In the order the job met them.' })
+  async issues(@Root() job: SyncJob, @Ctx() ctx: Context): Promise<SyncIssue[]> {
+    const rows = await history(ctx).issues(jobIdOf(job.id));
+    return rows.map(toSyncIssue);
   }
 
   @Query(() => SyncJob, { nullable: true })
-  syncJob(@Arg('id', () => ID) _id: string, @Ctx() ctx: Context): SyncJob | null {
+  async syncJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<SyncJob | null> {
     requireScope(ctx, 'read', 'syncJob');
-    return null;
+    const job = await history(ctx).get(jobIdOf(id));
+    return job ? toSyncJob(job) : null;
   }
 
-  @Query(() => SyncJobConnection)
-  syncJobs(
-    @Arg('kind', () => SyncKind, { nullable: true }) _kind?: SyncKind | null,
-    @Arg('state', () => SyncState, { nullable: true }) _state?: SyncState | null,
+  @Query(() => SyncJobConnection, { description: 'Newest first.' })
+  async syncJobs(
+    @Ctx() ctx: Context,
+    @Arg('kind', () => SyncKind, { nullable: true }) kind?: SyncKind | null,
+    @Arg('state', () => SyncState, { nullable: true }) state?: SyncState | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first = 20,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
-  ): Connection<SyncJob> {
-    return pageOf([], first, after);
+  ): Promise<Connection<SyncJob>> {
+    requireScope(ctx, 'read', 'syncJobs');
+    const n = first ?? 20;
+    if (n < 0 || n > 500) throw badInput(`"first" must be between 0 and 500, got ${n}`);
+    const page = await mapped(() => history(ctx).list({ kind: kind ?? null, state: state ?? null, first: n, after }));
+    return {
+      edges: page.rows.map((row) => ({ cursor: syncJobCursor(row), node: toSyncJob(row) })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      totalCount: page.totalCount,
+    };
   }
 
   @Mutation(() => SyncJob, { description: 'All sync mutations need scope sync, enqueue a BullMQ job and return at once.' })
-  startLosImport(@Ctx() ctx: Context, @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) _dryRun = false): SyncJob {
-    requireScope(ctx, 'sync', 'startLosImport');
-    return notYet('LOS import');
+  startLosImport(@Ctx() ctx: Context, @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false): Promise<SyncJob> {
+    return this.start(ctx, 'startLosImport', 'LOS_IMPORT', dryRun, {});
   }
 
   @Mutation(() => SyncJob)
-  startFsImport(@Ctx() ctx: Context, @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) _dryRun = false): SyncJob {
-    requireScope(ctx, 'sync', 'startFsImport');
-    return notYet('FS import');
+  startFsImport(@Ctx() ctx: Context, @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false): Promise<SyncJob> {
+    return this.start(ctx, 'startFsImport', 'FS_IMPORT', dryRun, {});
   }
 
   @Mutation(() => SyncJob)
   startUniLoginExport(
     @Ctx() ctx: Context,
-    @Arg('mode', () => UniLoginExportMode) _mode: UniLoginExportMode,
-    @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) _dryRun = false,
-  ): SyncJob {
-    requireScope(ctx, 'sync', 'startUniLoginExport');
-    return notYet('UNI-Login export');
+    @Arg('mode', () => UniLoginExportMode) mode: UniLoginExportMode,
+    @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false,
+  ): Promise<SyncJob> {
+    return this.start(ctx, 'startUniLoginExport', 'UNILOGIN_EXPORT', dryRun, { mode });
   }
 
   @Mutation(() => SyncJob)
-  startCristinExport(@Ctx() ctx: Context, @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) _dryRun = false): SyncJob {
-    requireScope(ctx, 'sync', 'startCristinExport');
-    return notYet('Cristin export');
+  startCristinExport(
+    @Ctx() ctx: Context,
+    @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false,
+    @Arg('force', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: 'Export even when the size guard would stop it (the new file differs too much from the last one).',
+    })
+    force = false,
+  ): Promise<SyncJob> {
+    return this.start(ctx, 'startCristinExport', 'CRISTIN_EXPORT', dryRun, { force: force ?? false });
   }
 
-  @Mutation(() => SyncJob)
-  cancelSyncJob(@Arg('id', () => ID) _id: string, @Ctx() ctx: Context): SyncJob {
+  @Mutation(() => SyncJob, {
+    description:
+      'A queued job is cancelled at once; a running one is asked to stop and ends CANCELLED when its sync returns ' +
+      '(the answer shows it still RUNNING); a job that has already ended is returned unchanged.',
+  })
+  async cancelSyncJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<SyncJob> {
     requireScope(ctx, 'sync', 'cancelSyncJob');
-    return notYet('Sync jobs are');
+    return toSyncJob(await mapped(() => service(ctx).cancel(jobIdOf(id))));
+  }
+
+  private async start(ctx: Context, what: string, kind: SyncJobKind, dryRun: boolean | null, params: Record<string, unknown>): Promise<SyncJob> {
+    requireScope(ctx, 'sync', what);
+    return toSyncJob(await mapped(() => service(ctx).start(kind, { dryRun: dryRun ?? false, params })));
   }
 }

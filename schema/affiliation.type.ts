@@ -19,4 +19,6 @@ export class Affiliation {
   jobFunctionId?: string | null;
   engagementTypeId?: string | null;
   round?: number;
+  /** LOS: the day the engagement was read for; its person and unit are read for the same day. */
+  at?: string | null;
 }

@@ -14,6 +14,11 @@ export class ClassType extends Node {
   @Field() title!: string;
   @Field(() => String, { nullable: true }) scope?: string | null;
   @Field(() => Facet) facet!: Facet;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'LOS: false for a class no longer in its STAM file (kept, readable by id, listed only when asked for).',
+  })
+  published?: boolean | null;
 }
 
 @ObjectType('ItSystem', { implements: Node })

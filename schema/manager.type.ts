@@ -13,12 +13,21 @@ export class Manager {
   source!: string;
   managerTypeId?: string | null;
   levelId?: string | null;
+  /** LOS: class uuids of the responsibilities (facet responsibility); resolved by ManagerResolver. */
+  responsibilityIds?: string[];
+  /** LOS: the day the manager was read for; its unit is read for the same day. */
+  at?: string | null;
 }
 
 @ObjectType()
 export class Address {
   @Field(() => ClassType) addressType!: ClassType;
   @Field() value!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'DAR (Danmarks Adresseregister) address id of a postal address (LOS AddressMailUnit), when the import found one; `value` is then the address text.',
+  })
+  darId?: string | null;
   @Field(() => DateScalar, { nullable: true }) from?: string | null;
   @Field(() => DateScalar, { nullable: true }) to?: string | null;
 }

@@ -19,4 +19,15 @@ export class OrganisationUnit extends Node {
   round?: number;
   /** Native id of the parent unit, when the source knows it (LOS). */
   parentNativeId?: string | null;
+  /**
+   * LOS: the day this unit was read for, when the caller named one (`organisationUnit(at:)`,
+   * `organisationUnits(filter: {at})`, a parent's `children(at:)`); the default of the dated sub-fields.
+   */
+  at?: string | null;
+  /** LOS: class uuid of the unit type (facet org_unit_type). */
+  unitTypeId?: string | null;
+  /** LOS: `Med-i-LinjeOrg` — the unit is in the Linjeorganisation hierarchy. */
+  lineOrg?: boolean;
+  /** LOS: this version's addresses as stored (jsonb keyed by address-class user_key). */
+  addressData?: Record<string, unknown>;
 }

@@ -12,9 +12,15 @@ import { PersonName } from './contact.type';
 export class Person extends Node {
   @Field(() => Source) source!: Source;
   @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => String, { nullable: true }) firstName?: string | null;
-  @Field(() => String, { nullable: true }) lastName?: string | null;
-  @Field(() => DateScalar, { nullable: true }) birthDate?: string | null;
+  @Field(() => String, { nullable: true, description: 'LOS: the name (CPRNavn) without its last word; null for a one-word name.' })
+  firstName?: string | null;
+  @Field(() => String, { nullable: true, description: 'LOS: the last word of the name (CPRNavn): LOS does not mark the family name.' })
+  lastName?: string | null;
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "LOS: read from the CPR number (ddmmyy, the century from yy and the 7th digit); null when that is no real date.",
+  })
+  birthDate?: string | null;
   @Field(() => [PersonName]) names!: PersonName[];
 
   /** The source's own id (Cerebrum entity_id, LOS CPR key, FS personlopenummer). Not exposed. */
@@ -25,4 +31,8 @@ export class Person extends Node {
   subRound?: number;
   /** A source that stores the national id with the person (LOS) sets it here; Cerebrum reads external ids. */
   storedNationalId?: string | null;
+  /** LOS: the e-mail address from the Pers files. */
+  email?: string | null;
+  /** LOS: the day this person was read for, when the caller named one; the default of `affiliations(at)`. */
+  at?: string | null;
 }

@@ -20,6 +20,7 @@ export class SyncIssue {
   @Field() message!: string;
   @Field(() => String, { nullable: true }) file?: string | null;
   @Field(() => Int, { nullable: true }) line?: number | null;
+  @Field(() => String, { nullable: true, description: 'The field (column, attribute) that was wrong, when one was.' }) field?: string | null;
   @Field(() => String, { nullable: true }) record?: string | null;
 }
 

@@ -26,6 +26,8 @@ export interface Config {
   losFtpUrl?: string;
   /** DAR address wash API. Default https://api.dataforsyningen.dk */
   darUrl: string;
+  /** Days a DAR answer is reused by later LOS imports. Default 30; 0 = ask again every run. */
+  darCacheDays: number;
   unilogin?: { url: string; user?: string; password?: string; institution?: string; source?: string };
   cristinInstitution?: string;
   /** Cron schedules per sync kind, from SYNC_SCHEDULES ("LOS_IMPORT=0 2 * * *;..."). */
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     fs: fsUrl ? { url: fsUrl, username: str(env, 'FS_USERNAME'), password: str(env, 'FS_PASSWORD') } : undefined,
     losFtpUrl: url(env, 'LOS_FTP_URL', ['ftp', 'ftps']),
     darUrl: url(env, 'DAR_URL', ['http', 'https']) ?? 'https://api.dataforsyningen.dk',
+    darCacheDays: int(env, 'DAR_CACHE_DAYS', 30, 0, 3650),
     unilogin: uniloginUrl
       ? {
           url: uniloginUrl,

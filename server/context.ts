@@ -3,6 +3,9 @@ import type { Logger } from './logger';
 import { RequestStats } from '../datasources/cerebrum/client';
 import type { CerebrumSource } from '../datasources/cerebrum/source';
 import { forbidden } from './errors';
+import type { SyncService } from '../jobs/sync-service';
+import type { Db } from '../store/db';
+import type { LosStoreSource } from '../datasources/los-store/source';
 
 export interface Warning { code: string; source?: string; message: string }
 
@@ -17,10 +20,16 @@ export interface Context {
   /** Undefined when CEREBRUM_URL is not set: the source is disabled. */
   cerebrum?: CerebrumSource;
   stats: RequestStats;
+  /** The store (PostgreSQL or embedded PGlite): imported LOS data, job history, export snapshots. */
+  store?: Db;
+  /** This request's reader of the stored LOS data (its own loaders); undefined without a store. */
+  los?: LosStoreSource;
   /** Collected into `extensions.warnings` of the response (e.g. a disabled source). */
   warnings: Map<string, Warning>;
   /** Later issues hang their services here (store, jobs, …). */
   services: Record<string, unknown>;
+  /** Sync jobs: start, read, cancel (jobs/sync-service.ts); undefined in a process without the job queue. */
+  sync?: SyncService;
 }
 
 export function requireScope(ctx: Context, scope: Scope, what: string): void {

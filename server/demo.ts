@@ -4,8 +4,18 @@ import { createLogger } from './logger';
 import { createGateway } from './http';
 import { Lifecycle } from './lifecycle';
 import { startCerebrumSimulator } from '../simulators/cerebrum';
+import { openStore } from '../store/db';
+import { createSyncService } from '../jobs/sync-service';
+import { startWorkers } from '../jobs/worker';
+import { applySchedules } from '../jobs/schedules';
+import { loadBuiltInSyncs } from '../jobs/registry';
+import { assertRedisReachable } from '../jobs/redis';
+import { startLosDemoSources } from '../simulators/demo-los';
+import { LOS_MARK_KEY } from '../jobs/los-import';
+import { SyncStateRepo } from '../store/sync-state.repo';
 
-export const SAMPLE_QUERY = `# idbro demo: Cerebrum data from the built-in simulator.
+export const SAMPLE_QUERY = `# idbro demo: every source is served by a built-in simulator.
+# Cerebrum (live, through DataLoaders):
 query TorTest {
   person(id: "cerebrum:85073") {
     id
@@ -21,6 +31,18 @@ query TorTest {
     }
   }
 }
+
+# LOS (Aarhus), imported by a sync job on first start (see syncJobs):
+query LosRoots {
+  organisationUnits(filter: { source: LOS, roots: true }, first: 10) {
+    totalCount
+    edges { node { id name userKey children { name } managers { person { name } } } }
+  }
+}
+
+query Jobs {
+  syncJobs(first: 5) { edges { node { id kind state progress message result { created updated failed } } } }
+}
 `;
 
 export interface Demo { url: string; graphqlUrl: string; config: Config; stop(): Promise<void> }
@@ -33,12 +55,44 @@ export interface Demo { url: string; graphqlUrl: string; config: Config; stop():
 export async function startDemo(env: Record<string, string | undefined> = process.env, opts: { port?: number; quiet?: boolean } = {}): Promise<Demo> {
   const logger = createLogger(opts.quiet ? 'silent' : env.LOG_LEVEL ?? 'info');
   const life = new Lifecycle(logger);
+  // Fail fast, before starting anything, when Redis (needed by the sync jobs) does not answer.
+  await assertRedisReachable(loadConfig(env, { mode: 'demo' }).redisUrl);
   const cerebrumSim = await startCerebrumSimulator({ apiKey: 'demo-api-key' });
-  const config = loadConfig({ ...env, CEREBRUM_URL: cerebrumSim.url, CEREBRUM_API_KEY: 'demo-api-key', CEREBRUM_API_KEY_HEADER: 'X-API-Key' }, { mode: 'demo' });
-  const gateway = createGateway({ config, logger, defaultQuery: SAMPLE_QUERY });
+  const los = await startLosDemoSources(loadConfig(env, { mode: 'demo' }).dataDir);
+  const config = loadConfig({
+    ...env,
+    CEREBRUM_URL: cerebrumSim.url, CEREBRUM_API_KEY: 'demo-api-key', CEREBRUM_API_KEY_HEADER: 'X-API-Key',
+    LOS_FTP_URL: los.ftpUrl, DAR_URL: los.darUrl,
+  }, { mode: 'demo' });
+  // The embedded store, the API side of the sync jobs and a worker, all in this process (one Redis needed).
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
+  const processors = loadBuiltInSyncs();
+  const stopEarly = async (e: unknown) => {
+    await store.close();
+    await cerebrumSim.stop();
+    await los.stop();
+    throw e;
+  };
+  const sync = await createSyncService({ config, store, logger, processors }).catch(stopEarly);
+  const workers = await startWorkers({ config, logger, store, processors }).catch(async (e) => {
+    await sync.close();
+    return stopEarly(e);
+  });
+  await applySchedules({ redisUrl: config.redisUrl, schedules: config.syncSchedules, tz: config.tz, available: new Set(processors.keys()), logger });
+  const gateway = createGateway({ config, logger, defaultQuery: SAMPLE_QUERY, store, sync });
+  // Shutdown order: HTTP, workers, queues, store, then the simulators.
   life.add('http', () => gateway.stop());
+  life.add('workers', () => workers.close());
+  life.add('sync queues', () => sync.close());
+  life.add('store', () => store.close());
   life.add('cerebrum simulator', () => cerebrumSim.stop());
+  life.add('LOS FTP and DAR simulators', () => los.stop());
   const url = await gateway.listen(opts.port ?? config.port);
+  // First start: import the sample LOS delivery at once, so GraphiQL shows LOS data right away.
+  if (!(await new SyncStateRepo(store).get(LOS_MARK_KEY)) && processors.has('LOS_IMPORT')) {
+    const job = await sync.start('LOS_IMPORT', { dryRun: false, params: {} });
+    logger.info({ job: job.id }, 'first start: importing the sample LOS delivery');
+  }
   return { url, graphqlUrl: `${url}/graphql`, config, stop: () => life.stop() };
 }
 

@@ -18,6 +18,9 @@ import { mountGraphiql } from './graphiql';
 import { buildGatewaySchema } from '../schema/build';
 import { CerebrumClient } from '../datasources/cerebrum/client';
 import { CerebrumSource } from '../datasources/cerebrum/source';
+import type { SyncService } from '../jobs/sync-service';
+import { LosStoreSource } from '../datasources/los-store/source';
+import type { Db } from '../store/db';
 
 export interface ReadinessCheck { name: string; check(): Promise<void> }
 
@@ -28,8 +31,12 @@ export interface GatewayOptions {
   defaultQuery?: string;
   /** Extra readiness checks (Redis, store, …) added by the process that owns them. */
   readiness?: ReadinessCheck[];
+  /** The store; resolvers read imported data (LOS) and job history from it. */
+  store?: Db;
   /** Services handed to resolvers through the context (store, job queues, …). */
   services?: Record<string, unknown>;
+  /** Sync jobs, handed to resolvers as `ctx.sync`; readiness checks its Redis. */
+  sync?: SyncService;
   /** Called with each request's upstream stats when it completes (benchmarks, tests). */
   onRequestStats?: (stats: RequestStats, ctx: Context) => void;
   /** Use plain resolvers without DataLoader caching or batching: the benchmark's baseline. */
@@ -138,9 +145,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
     formatError: formatErrorWith(logger),
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // The process's Lifecycle owns SIGINT/SIGTERM (HTTP, then workers, queues, store). Apollo's own handler would
+    // stop only Apollo and re-send the signal, which the Lifecycle takes for a second signal and exits at once.
+    stopOnTerminationSignals: false,
   });
 
   const readiness: ReadinessCheck[] = [...(opts.readiness ?? [])];
+  const { store, sync } = opts;
+  if (store) readiness.push({ name: 'store', check: async () => void (await store.query('SELECT 1')) });
+  if (sync) readiness.push({ name: 'redis', check: () => sync.ping() });
   if (cerebrum) {
     readiness.push({ name: 'cerebrum', check: async () => void (await cerebrum.get('/contexts/', { round: 1 })) });
   }
@@ -195,8 +208,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
                 today: todayIn(config.tz),
                 cerebrum: cerebrum ? new CerebrumSource(cerebrum, { stats, naive: opts.naiveLoaders }) : undefined,
                 stats,
+                store: opts.store,
+                los: opts.store ? new LosStoreSource(opts.store) : undefined,
                 warnings: new Map(),
                 services: opts.services ?? {},
+                sync,
               };
             },
           }),

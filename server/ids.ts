@@ -7,10 +7,10 @@ import { badInput } from './errors';
  */
 export type ParsedId =
   | { source: 'cerebrum'; type: 'person' | 'ou' | 'account'; nativeId: string }
-  | { source: 'los' | 'fs' | 'unilogin'; type: string; nativeId: string };
+  | { source: 'los' | 'fs' | 'unilogin' | 'sync'; type: string; nativeId: string };
 
 export function parseGlobalId(id: string): ParsedId {
-  const m = /^(cerebrum|los|fs|unilogin):(.+)$/.exec(id);
+  const m = /^(cerebrum|los|fs|unilogin|sync):(.+)$/.exec(id);
   if (!m) throw badInput(`"${id}" is not a global ID: expected "<source>:<native id>", e.g. "cerebrum:85073" or "los:<uuid>"`);
   const [, source, rest] = m;
   if (source === 'cerebrum') {
@@ -20,6 +20,6 @@ export function parseGlobalId(id: string): ParsedId {
   }
   const typed = /^([a-z]+):(.+)$/.exec(rest);
   return typed && !/^[0-9a-f]{8}-/i.test(rest)
-    ? { source: source as 'los' | 'fs' | 'unilogin', type: typed[1], nativeId: typed[2] }
-    : { source: source as 'los' | 'fs' | 'unilogin', type: '', nativeId: rest };
+    ? { source: source as 'los' | 'fs' | 'unilogin' | 'sync', type: typed[1], nativeId: typed[2] }
+    : { source: source as 'los' | 'fs' | 'unilogin' | 'sync', type: '', nativeId: rest };
 }

@@ -3,6 +3,9 @@ import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { createGateway } from './http';
 import { Lifecycle } from './lifecycle';
+import { openStore } from '../store/db';
+import { createSyncService } from '../jobs/sync-service';
+import { assertRedisReachable } from '../jobs/redis';
 
 /** `npm run serve`: the production API process. Sources without a URL are disabled, never simulated. */
 async function main(): Promise<void> {
@@ -18,8 +21,18 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const life = new Lifecycle(logger);
-  const gateway = createGateway({ config, logger });
+  await assertRedisReachable(config.redisUrl); // fail fast, before opening the store
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
+  // Fails fast, naming REDIS_URL, when Redis does not answer. This process runs no worker (npm run worker does).
+  const sync = await createSyncService({ config, store, logger }).catch(async (e) => {
+    await store.close();
+    throw e;
+  });
+  const gateway = createGateway({ config, logger, store, sync });
+  // Shutdown order (architecture.md, convention 8): HTTP, then queues (Redis), then the store.
   life.add('http', () => gateway.stop());
+  life.add('sync queues', () => sync.close());
+  life.add('store', () => store.close());
   const url = await gateway.listen(config.port);
   const enabled = [config.cerebrum && 'CEREBRUM', config.fs && 'FS', config.losFtpUrl && 'LOS', config.unilogin && 'UNILOGIN'].filter(Boolean);
   logger.info({ url: `${url}/graphql`, sources: enabled }, 'idbro gateway listening');

@@ -4,7 +4,7 @@
  * ftp-srv 4 has no MLSD, but the LOS importer relies on MLSD `modify` facts (UTC) for file selection
  * (specs/aarhus-los.md). So this module adds MLSD and MLST to ftp-srv's command registry (RFC 3659: facts
  * `type`, `size`, `modify`), which also makes FEAT announce `MLST`. With `mlsd: false` the commands are
- * refused, and a client sees what a server without MLSD gives: LIST plus MDTM.
+ * refused and not announced: a client sees what a server without MLSD gives, LIST plus MDTM.
  *
  * Passive data ports are chosen by the OS (pasv range 0–0), so parallel test files never collide.
  */
@@ -61,6 +61,22 @@ export async function startLosFtpSimulator(options: LosFtpSimulatorOptions): Pro
   for (const s of signals) {
     for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.off(s, l as NodeJS.SignalsListener);
   }
+
+  // ftp-srv's disconnectClient arms a 1 s timer (never cleared) on every client disconnect, which keeps a
+  // test process alive after stop(). Same behaviour without the timer.
+  const internals = server as unknown as { connections: Record<string, { close(code: number): unknown }>; disconnectClient(id: string): Promise<unknown> };
+  internals.disconnectClient = (id: string) => {
+    const connection = internals.connections[id];
+    if (connection) {
+      delete internals.connections[id];
+      try {
+        connection.close(0);
+      } catch {
+        // already gone
+      }
+    }
+    return Promise.resolve('Disconnected');
+  };
 
   server.on('login', ({ username, password: given }, resolve, reject) => {
     if (username === user && given === password) resolve({ root, cwd: '/' });
@@ -165,12 +181,37 @@ const MLST: FtpSrvCommand = {
   description: 'Machine-readable facts about one file (RFC 3659)',
 };
 
-/** Adds MLSD and MLST to ftp-srv's (module-wide) command registry, once per module instance. */
-function installMlsd(): void {
+/**
+ * FEAT as ftp-srv builds it, minus the features of blacklisted commands: with `mlsd: false` the server must
+ * not announce MLST, or a client tries MLSD first (and ftp-srv leaks the passive port it opened for it).
+ */
+const FEAT: FtpSrvCommand = {
+  directive: 'FEAT',
+  handler: function () {
+    const blacklist = (this as unknown as { commands: { blacklist: string[] } }).commands.blacklist;
+    const features = Object.entries(registry())
+      .filter(([directive]) => !blacklist.includes(directive))
+      .flatMap(([, command]) => (command.flags?.feat ? [command.flags.feat] : []));
+    const lines = ['UTF8', ...features].sort().map((feat) => ({ message: ` ${feat}`, raw: true }));
+    return this.reply(211, 'Extensions supported', ...lines, 'End');
+  },
+  syntax: '{{cmd}}',
+  description: 'Get the feature list implemented by the server',
+  flags: { no_auth: true },
+};
+
+function registry(): Record<string, FtpSrvCommand> {
+  // ftp-srv has no API for adding commands; its registry module is the one place the server looks them up.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const registry: Record<string, FtpSrvCommand> = require('ftp-srv/src/commands/registry');
-  registry.MLSD ??= MLSD;
-  registry.MLST ??= MLST;
+  return require('ftp-srv/src/commands/registry');
+}
+
+/** Adds MLSD and MLST (and an honest FEAT) to ftp-srv's module-wide command registry, once. */
+function installMlsd(): void {
+  const commands = registry();
+  commands.MLSD ??= MLSD;
+  commands.MLST ??= MLST;
+  if (commands.FEAT !== FEAT) commands.FEAT = FEAT;
 }
 
 // ---- logging ----------------------------------------------------------------------------------------

@@ -75,17 +75,18 @@ describe('file names and selection', () => {
 
     const all = selectFiles(listing, null);
     expect(all.ordered.map((f) => f.name)).toEqual([
+      // Org_inital first, then day by day; within a day Org → Pers → Leder, nye → ret → luk.
       'Org_inital_20210101_010000.csv',
-      'Org_nye_20210103_010000.csv',
       'Org_ret_20201231_010000.csv',
       'Org_ret_20210102_010000.csv',
       'Pers_nye_20210102_010000.csv',
-      'Pers_nye_20210103_010000.csv',
       'Pers_luk_20210102_010000.csv',
+      'Org_nye_20210103_010000.csv',
+      'Pers_nye_20210103_010000.csv',
       'Leder_nye_20210103_010000.csv',
     ]);
     expect(all.stam.map((f) => f.name)).toEqual(['STAM_UUID_Enhedstype.csv', 'STAM_UUID_Ledertype.csv']);
-    expect(all.ordered[3]).toMatchObject({ kind: 'Org_ret', effectiveDate: '2021-01-02', stamp: '20210102010000' });
+    expect(all.ordered[2]).toMatchObject({ kind: 'Org_ret', effectiveDate: '2021-01-02', stamp: '20210102010000' });
     const errors = all.issues.filter((i) => i.severity === 'error');
     expect(errors.map((i) => i.file).sort()).toEqual(['Org_nye_old.csv', 'Pers_ret_2021_0102.csv']);
     // STAM files missing from the folder are warnings, one each.

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import nodePath from 'node:path';
+import { Client } from 'basic-ftp';
 import { readCsv } from '../datasources/los/csv';
 import { selectFiles } from '../datasources/los/files';
 import { LosFtpClient } from '../datasources/los/ftp';
@@ -63,6 +64,18 @@ describe('LOS FTP simulator and client', () => {
     const selection = selectFiles(listing, after);
     expect(selection.ordered.map((f) => f.name).sort()).toEqual([...manifest.days[2].files, ...manifest.days[3].files].sort());
     expect(selection.stam).toEqual([]);
+
+    // The times came from MLSD facts (basic-ftp only sets modifiedAt from MLSD), not from MDTM.
+    const raw = new Client();
+    try {
+      await raw.access({ host: '127.0.0.1', port: sim.port, user: 'los', password: 'los-secret' });
+      expect((await raw.features()).get('MLST')).toContain('modify');
+      const entries = await raw.list();
+      expect(entries.length).toBe(manifest.files.length);
+      expect(entries.every((e) => e.modifiedAt instanceof Date)).toBe(true);
+    } finally {
+      raw.close();
+    }
   });
 
   it('falls back to LIST + MDTM when the server has no MLSD', async () => {

@@ -83,6 +83,8 @@ describe('LOS import: a small municipality delivered day by day', () => {
 
   it('a later delivery day is applied alone: its new units, changed and ended engagements, managers', async () => {
     const day = bed.manifest.days[1];
+    const cached = await count(db, 'SELECT count(*) AS n FROM dar_cache');
+    bed.dar.stats.reset();
     const run = fakeRun(db, envFor(bed));
     const out = await runLosImport(run.ctx);
     expect((out.result.details as any).files.map((f: any) => f.name).sort()).toEqual([...day.files].sort());
@@ -100,6 +102,10 @@ describe('LOS import: a small municipality delivered day by day', () => {
       expect(rows[0].t).toBe(day.date);
     }
     expect(out.result.failed).toBe(0);
+    // Addresses seen on day 0 come from the DAR cache in the store: only new texts are asked, once each.
+    expect([...bed.dar.stats.byText.values()].every((n) => n === 1)).toBe(true);
+    expect(cached).toBeGreaterThan(0);
+    expect((out.result.details as any).dar.cacheHitsAcrossRuns).toBeGreaterThan(0);
   });
 
   it('no CPR number appears in full in any issue or log line', async () => {
@@ -136,6 +142,30 @@ describe('LOS import: bad input is reported with file and line, and the rest goe
     expect(await count(db, 'SELECT count(DISTINCT uuid) AS n FROM los_engagements')).toBeGreaterThanOrEqual(bed.manifest.engagements.length);
     const text = JSON.stringify(run.issues) + run.logs.join('');
     for (const cpr of bed.manifest.cprs) expect(text).not.toContain(cpr);
+  });
+});
+
+describe('LOS import: DAR unavailable', () => {
+  it('reports each unit whose address could not be looked up and imports it without the address', async () => {
+    const bed = await startLosBed({ days: 0, units: 12, engagements: 10, managers: 2 });
+    const db = await memoryStore();
+    try {
+      await bed.deliver(0);
+      bed.dar.failNext(500, Infinity);
+      const run = fakeRun(db, { ...envFor(bed) });
+      const out = await runLosImport(run.ctx);
+      expect(await count(db, 'SELECT count(DISTINCT uuid) AS n FROM los_org_units')).toBe(bed.manifest.units.length);
+      expect(await count(db, `SELECT count(*) AS n FROM los_org_units WHERE addresses ? 'AddressMailUnit'`)).toBe(0);
+      const darIssues = run.issues.filter((i) => i.field === 'PostAdresse');
+      expect(darIssues.length).toBeGreaterThan(0);
+      expect(darIssues[0].message).toMatch(/DAR unavailable.*DAR_URL/);
+      expect(out.result.failed).toBe(0);
+      // Failures are not cached: the next run asks DAR again.
+      expect(await count(db, 'SELECT count(*) AS n FROM dar_cache')).toBe(0);
+    } finally {
+      await db.close();
+      await bed.stop();
+    }
   });
 });
 

@@ -94,7 +94,7 @@ export class LosCsvReader implements AsyncIterable<CsvRow> {
       escape: '"', // i.e. a doubled quote inside quotes; there is no backslash escape
       record_delimiter: '\n', // the decoder turns CRLF into LF, which keeps csv-parse's line count right
       relax_column_count: true, // a row with the wrong number of fields is one bad row, not a failed file
-      relax_quotes: true, // a quote inside an unquoted field is text (as Python's csv, the old importer, read it)
+      relax_quotes: true, // a quote inside an unquoted field (Børnehuset "Sol") is text, not an error
       skip_empty_lines: true,
       skip_records_with_error: true,
       max_record_size: MAX_RECORD_CHARS,
@@ -104,8 +104,10 @@ export class LosCsvReader implements AsyncIterable<CsvRow> {
       // What is left after relax_*: a closing quote followed by text, a quote never closed, a runaway record.
       // The last two leave nothing readable after them, so the file is incomplete.
       const line = err.lines;
-      if (err.code === 'CSV_QUOTE_NOT_CLOSED' || err.code === 'CSV_MAX_RECORD_SIZE') {
-        this.reject({ line, message: `File rejected: a quoted field is never closed (from about line ${line} on the rest of the file is unreadable)` });
+      if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+        this.reject({ line, message: `File rejected: a quoted field is never closed; the rest of the file (from about line ${line}) is unreadable` });
+      } else if (err.code === 'CSV_MAX_RECORD_SIZE') {
+        this.reject({ line, message: `File rejected: a record longer than ${MAX_RECORD_CHARS} characters near line ${line} (probably an unclosed quote)` });
       } else {
         this.report({ severity: 'error', file: this.fileName, line, message: `Row skipped: malformed CSV (${err.code ?? err.message})` });
       }
@@ -146,9 +148,10 @@ export class LosCsvReader implements AsyncIterable<CsvRow> {
 
   /** Stop parsing but keep reading the source to its end, so an FTP transfer completes normally. */
   private drain(): void {
+    if (this.source.readableEnded) return; // pipe() has ended the decoder already
     this.source.unpipe(this.decoder);
-    this.source.resume();
     this.source.once('end', () => this.decoder.end());
+    this.source.resume();
   }
 
   private readHeader(names: string[], line: number): ColumnMapping {
@@ -336,7 +339,7 @@ class LosDecoder extends Transform {
         this.state = 'undecided';
       }
     }
-    if (this.state === 'cp1252') return this.decodeAsCp1252(bytes, 0);
+    if (this.state === 'cp1252') return this.decodeAsCp1252(bytes);
 
     const scan = scanUtf8(bytes);
     if (this.state === 'undecided' && scan.firstNonAscii >= 0) {
@@ -349,7 +352,7 @@ class LosDecoder extends Transform {
           { severity: 'warning', file: this.fileName, line, message: 'File is not valid UTF-8; read as Windows-1252' },
           false,
         );
-        return this.decodeAsCp1252(bytes, 0);
+        return this.decodeAsCp1252(bytes);
       }
       if (scan.completeEnd > scan.firstNonAscii) this.state = 'utf8';
     }
@@ -365,7 +368,7 @@ class LosDecoder extends Transform {
     this.pending = bytes.subarray(scan.completeEnd);
   }
 
-  private decodeAsCp1252(bytes: Buffer, _from: number): void {
+  private decodeAsCp1252(bytes: Buffer): void {
     const text = decodeCp1252(bytes);
     if (typeof text === 'number') {
       this.emitText(decodeCp1252(bytes.subarray(0, text)) as string);

@@ -100,7 +100,7 @@ export interface SelectedDeltaFile extends LosListingEntry {
 export interface LosFileSelection {
   /** Selected STAM files, in `STAM_FILES` order. */
   stam: SelectedStamFile[];
-  /** Selected delta files in run order: by kind (`DELTA_KINDS` order), then by stamp, then by name. */
+  /** Selected delta files in run order: Org_inital first, then by the stamp's date, within a day by kind (`DELTA_KINDS` order), stamp, name. */
   ordered: SelectedDeltaFile[];
   /** Bad stamps (errors) and STAM files missing from the folder (warnings). */
   issues: LosIssue[];
@@ -151,8 +151,14 @@ export function selectFiles(listing: readonly LosListingEntry[], lastImportStart
   const stamIndex = (f: SelectedStamFile) => STAM_FILES.indexOf(f.spec);
   stam.sort((a, b) => stamIndex(a) - stamIndex(b));
   const kindIndex = (k: LosDeltaKind) => DELTA_KINDS.indexOf(k);
+  // Day by day: Org_inital (the historical load) first, then each delivery day in the order of the date in its
+  // stamp, and within a day the spec's order (Org → Pers → Leder; nye, ret, luk). A run catching up several
+  // days thus ends as the daily runs would have: kind-first order would apply day 3's Pers_ret before day 2's
+  // Pers_luk and leave a re-opened engagement ended.
+  const initial = (f: SelectedDeltaFile) => (f.kind === 'Org_inital' ? 0 : 1);
   ordered.sort(
-    (a, b) => kindIndex(a.kind) - kindIndex(b.kind) || compare(a.stamp, b.stamp) || compare(a.name, b.name),
+    (a, b) => initial(a) - initial(b) || compare(a.effectiveDate, b.effectiveDate) || kindIndex(a.kind) - kindIndex(b.kind)
+      || compare(a.stamp, b.stamp) || compare(a.name, b.name),
   );
   return { stam, ordered, issues };
 }

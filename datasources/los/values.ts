@@ -111,7 +111,7 @@ export function parseLosDate(value: string, style: DateStyle): Parsed<string> {
     if (hh > 23 || mm > 59 || ss > 59) return bad(`${showValue(v)} has an invalid time of day`);
   }
   if (ymd[8] !== undefined) {
-    const instant = new Date(v.replace(' ', 'T'));
+    const instant = new Date(v.replace(' ', 'T').replace(',', '.'));
     if (Number.isNaN(instant.getTime())) return bad(`${showValue(v)} is not a valid datetime`);
     return ok(dateInLosTz.format(instant));
   }

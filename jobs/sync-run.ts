@@ -1,0 +1,318 @@
+/**
+ * One attempt of one sync job inside a worker: the BullMQ processor's body. It owns the store record's
+ * transitions for the attempt and turns what the sync did into a final state:
+ *
+ *   returned                          → SUCCEEDED (result, message)
+ *   cancelled on request (any end)    → CANCELLED (a result it returned is kept)
+ *   threw SyncCancelledError          → CANCELLED
+ *   worker shutting down, then threw  → back to the queue (no attempt used); the next worker resumes it
+ *   threw PermanentSyncError          → FAILED now (BullMQ UnrecoverableError: no retry)
+ *   threw anything else               → retried with backoff while attempts remain, then FAILED
+ *
+ * Issues are collected in memory and written when the attempt ends; live progress goes to BullMQ only (a sync
+ * may hold a PGlite transaction open, and PGlite has one connection). Messages never carry URL passwords or
+ * full national ids.
+ */
+import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
+import type { Config } from '../server/config';
+import type { Logger } from '../server/logger';
+import { redactNationalIds } from '../server/errors';
+import type { Db } from '../store/db';
+import { SyncJobsRepo, type NewSyncIssue, type SyncJob, type SyncJobKind, type SyncJobResult } from '../store/sync-jobs.repo';
+import type { CancelRequests } from './cancellation';
+import type { LiveProgress, SyncJobData, SyncJobReturn } from './queues';
+import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncProcessor, type SyncRunContext } from './types';
+
+/** Why a running job's signal was aborted. */
+export type AbortReason = 'cancel' | 'shutdown';
+
+export interface RunSettings {
+  /** Least time between two live progress writes to Redis, ms. Default 1000. */
+  progressIntervalMs: number;
+  /** How often a running job re-checks its cancel marker (in case the cancel event was missed), ms. Default 2000. */
+  cancelPollMs: number;
+  /** Issues kept per job; past it only a count is kept (and reported as one more WARNING). Default 10000. */
+  maxIssues: number;
+}
+
+export interface RunDeps {
+  kind: SyncJobKind;
+  processor: SyncProcessor;
+  store: Db;
+  config: Config;
+  logger: Logger;
+  cancels: CancelRequests;
+  settings: RunSettings;
+  /** The worker's table of running jobs, so a cancel event or shutdown can abort this one. */
+  running: Map<string, AbortController>;
+  /** True once the worker is shutting down. */
+  isClosing(): boolean;
+}
+
+/** An error message fit for the store and GraphQL: no URL credentials, national ids masked, bounded length. */
+export function safeMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return redactNationalIds(text.replace(/(\/\/[^/\s:@]*):[^@\s/]*@/g, '$1:***@')).slice(0, 2000);
+}
+
+/** Throttled live progress: at most one Redis write per interval, and the latest value always written. */
+class ProgressReporter {
+  private latest: LiveProgress = { fraction: 0, message: null };
+  private pending = false;
+  private lastSent = 0;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly job: Job<SyncJobData, SyncJobReturn>,
+    private readonly intervalMs: number,
+    private readonly logger: Logger,
+  ) {}
+
+  get fraction(): number {
+    return this.latest.fraction;
+  }
+
+  report(fraction: number, message?: string): void {
+    if (this.stopped) return;
+    const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : this.latest.fraction;
+    // A message stays until the sync gives another one.
+    this.latest = { fraction: f, message: message === undefined ? this.latest.message : message };
+    this.pending = true;
+    const wait = this.lastSent + this.intervalMs - Date.now();
+    if (wait <= 0) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), wait);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.pending || this.stopped) return;
+    this.pending = false;
+    this.lastSent = Date.now();
+    this.job.updateProgress({ ...this.latest }).catch((e: Error) => this.logger.debug({ err: e.message }, 'progress not written'));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+class IssueBuffer {
+  private readonly kept: NewSyncIssue[] = [];
+  private dropped = 0;
+
+  constructor(private readonly max: number) {}
+
+  add(issue: NewSyncIssue): void {
+    if (this.kept.length >= this.max) {
+      this.dropped++;
+      return;
+    }
+    const severity = issue.severity === 'ERROR' || issue.severity === 'INFO' ? issue.severity : 'WARNING';
+    this.kept.push({
+      severity,
+      message: redactNationalIds(String(issue.message ?? '')),
+      file: issue.file ?? null,
+      line: Number.isInteger(issue.line) ? issue.line : null,
+      field: issue.field ?? null,
+      record: issue.record == null ? null : redactNationalIds(String(issue.record)),
+    });
+  }
+
+  all(): NewSyncIssue[] {
+    if (this.dropped === 0) return this.kept;
+    return [...this.kept, { severity: 'WARNING', message: `${this.dropped} more issues were found but not kept (at most ${this.max} are kept per job).` }];
+  }
+}
+
+/**
+ * Runs one attempt. Resolves with what BullMQ should record as the job's return value, or throws what makes
+ * BullMQ retry (an ordinary error), fail without retry (UnrecoverableError) or put the job back (WaitingError).
+ */
+export async function runSyncJob(
+  deps: RunDeps,
+  job: Job<SyncJobData, SyncJobReturn>,
+  token: string | undefined,
+  bullSignal: AbortSignal | undefined,
+): Promise<SyncJobReturn> {
+  const id = job.id!;
+  const repo = new SyncJobsRepo(deps.store);
+  const attempt = Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
+  const log = deps.logger.child({ jobId: id, kind: deps.kind, attempt });
+
+  // 1. The store record. Jobs from a job scheduler have none yet; one is made now, unless a job of the kind
+  //    is already queued or running, in which case this scheduled run is skipped (one job per kind at a time).
+  let record = await repo.get(id);
+  if (!record) {
+    const { job: active, created } = await repo.createUnlessActive({
+      id,
+      kind: deps.kind,
+      dryRun: job.data.dryRun ?? false,
+      params: job.data.params ?? {},
+      message: job.data.scheduled ? 'Started by its schedule.' : null,
+    });
+    if (!created) {
+      log.info({ activeJobId: active.id }, 'scheduled sync skipped: a job of its kind is still queued or running');
+      return { state: 'SKIPPED', reason: `job ${active.id} of this kind is active` };
+    }
+    record = active;
+  } else if (record.state !== 'QUEUED' && record.state !== 'RUNNING') {
+    log.info({ state: record.state }, 'sync job already ended: not run again');
+    return { state: 'SKIPPED', reason: `already ${record.state}` };
+  }
+
+  // 2. Registered before the marker check, so a cancel event from now on reaches this job.
+  const controller = new AbortController();
+  deps.running.set(id, controller);
+  const onBullAbort = () => controller.abort('shutdown' satisfies AbortReason);
+  bullSignal?.addEventListener('abort', onBullAbort, { once: true });
+  if (deps.isClosing()) controller.abort('shutdown' satisfies AbortReason);
+  let poll: NodeJS.Timeout | undefined;
+  const progress = new ProgressReporter(job, deps.settings.progressIntervalMs, log);
+  try {
+    if (await deps.cancels.isRequested(id)) {
+      await repo.finish(id, 'CANCELLED', null, 'Cancelled before it started.');
+      await deps.cancels.clear(id).catch(() => undefined);
+      log.info('sync job cancelled before it started');
+      return { state: 'CANCELLED' };
+    }
+    const running = await repo.markRunning(id, attempt);
+    if (!running) {
+      log.info('sync job ended meanwhile (cancelled?): not run');
+      return { state: 'SKIPPED', reason: 'no longer queued' };
+    }
+
+    poll = setInterval(() => {
+      deps.cancels.isRequested(id).then(
+        (yes) => yes && controller.abort('cancel' satisfies AbortReason),
+        () => undefined,
+      );
+    }, deps.settings.cancelPollMs);
+
+    const issues = new IssueBuffer(deps.settings.maxIssues);
+    const ctx: SyncRunContext = {
+      jobId: id,
+      kind: deps.kind,
+      dryRun: running.dryRun,
+      params: running.params ?? {},
+      attempt,
+      signal: controller.signal,
+      store: deps.store,
+      config: deps.config,
+      logger: log,
+      progress: (fraction, message) => progress.report(fraction, message),
+      issue: (issue) => issues.add(issue),
+    };
+
+    log.info({ dryRun: running.dryRun }, 'sync job started');
+    let outcome: SyncOutcome | undefined;
+    let error: unknown;
+    try {
+      outcome = await deps.processor(ctx);
+    } catch (e) {
+      error = e;
+    } finally {
+      clearInterval(poll);
+      progress.stop();
+    }
+    const reason = controller.signal.aborted ? (controller.signal.reason as AbortReason) : undefined;
+    return await settle({ deps, repo, job, token, log, attempt, running, outcome, error, reason, issues: issues.all(), fraction: progress.fraction });
+  } finally {
+    clearInterval(poll);
+    progress.stop();
+    bullSignal?.removeEventListener('abort', onBullAbort);
+    deps.running.delete(id);
+  }
+}
+
+interface Ended {
+  deps: RunDeps;
+  repo: SyncJobsRepo;
+  job: Job<SyncJobData, SyncJobReturn>;
+  token: string | undefined;
+  log: Logger;
+  attempt: number;
+  running: SyncJob;
+  outcome?: SyncOutcome;
+  error: unknown;
+  reason?: AbortReason;
+  issues: NewSyncIssue[];
+  fraction: number;
+}
+
+/** Records how the attempt ended and tells BullMQ what to do next (see the table at the top). */
+async function settle(e: Ended): Promise<SyncJobReturn> {
+  const { repo, job, log, attempt } = e;
+  const id = job.id!;
+  const writeIssues = () => (e.issues.length > 0 ? repo.addIssues(id, e.issues) : Promise.resolve());
+  const result: SyncJobResult | null = e.outcome?.result ?? null;
+
+  if (e.reason === 'cancel' || (e.error instanceof SyncCancelledError && e.reason !== 'shutdown')) {
+    await writeIssues();
+    const how = e.error && !(e.error instanceof SyncCancelledError) ? ` It stopped with: ${safeMessage(e.error)}` : '';
+    const summary = e.outcome?.message ? ` ${e.outcome.message}` : '';
+    await repo.finish(id, 'CANCELLED', result, `Cancelled on request.${how}${summary}`);
+    await e.deps.cancels.clear(id).catch(() => undefined);
+    log.info('sync job cancelled');
+    return { state: 'CANCELLED' };
+  }
+
+  if (e.reason === 'shutdown' && e.error !== undefined) {
+    // Not the job's fault: hand it back without using an attempt. It runs again from the start (syncs are
+    // idempotent), on the next free worker; its issues are recorded again then.
+    await repo.updateProgress(id, e.fraction, 'Interrupted by a worker shutting down; it resumes on the next free worker.');
+    await job.moveToWait(e.token);
+    log.info('sync job interrupted by shutdown: back in the queue');
+    throw new WaitingError();
+  }
+
+  if (e.error === undefined) {
+    await writeIssues();
+    const done = await repo.finish(id, 'SUCCEEDED', result, e.outcome?.message ?? null);
+    if (!done) log.warn('sync job had already ended in the store: result not recorded');
+    log.info({ result: result && { ...result, details: undefined } }, 'sync job succeeded');
+    return { state: 'SUCCEEDED' };
+  }
+
+  const message = safeMessage(e.error);
+  if (e.error instanceof PermanentSyncError) {
+    await writeIssues();
+    await repo.finish(id, 'FAILED', result, message);
+    log.warn({ err: message }, 'sync job failed (not retried)');
+    throw new UnrecoverableError(message);
+  }
+
+  const attempts = job.opts.attempts ?? 1;
+  if (job.attemptsMade + 1 < attempts) {
+    const delay = backoffDelay(job);
+    // Issues of this attempt are not kept: the next attempt starts over (markRunning clears them anyway).
+    await repo.updateProgress(id, e.fraction, `Attempt ${attempt} failed: ${message}; retrying${delay ? ` in ${formatMs(delay)}` : ''}.`);
+    log.warn({ err: message, attemptsLeft: attempts - job.attemptsMade - 1 }, 'sync job attempt failed: retrying');
+    throw asError(e.error, message);
+  }
+  await writeIssues();
+  await repo.finish(id, 'FAILED', result, attempts > 1 ? `Failed after ${attempt} attempts; the last one: ${message}` : message);
+  log.warn({ err: message }, 'sync job failed');
+  throw asError(e.error, message);
+}
+
+/** BullMQ reads `.message` and `.stack` of what a processor throws. */
+function asError(err: unknown, message: string): Error {
+  return err instanceof Error ? err : new Error(message);
+}
+
+/** BullMQ's exponential backoff before the next attempt (2^(n-1) × delay), for the message only. */
+function backoffDelay(job: Job): number | undefined {
+  const b = job.opts.backoff;
+  if (b === undefined) return undefined;
+  if (typeof b === 'number') return b;
+  if (b.type === 'fixed') return b.delay;
+  if (b.type === 'exponential' && b.delay !== undefined) return Math.round(2 ** job.attemptsMade * b.delay);
+  return undefined;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
+}

@@ -1,0 +1,253 @@
+/**
+ * The API side of the sync jobs: start, read, list and cancel. It writes the store record first (the durable
+ * history, and the one-active-job-per-kind rule through createUnlessActive) and then enqueues a BullMQ job with
+ * the same id; it never runs a sync itself (jobs/worker.ts does, in any process sharing the Redis).
+ *
+ * Reading: the store record is the truth, except that while a job runs its live progress and message are in
+ * BullMQ (the worker does not write them to the store mid-run: a sync may hold a PGlite transaction open), so
+ * `get` and `list` merge them in.
+ *
+ * Cancelling (see `cancel`): a job no worker holds is removed from its queue and recorded CANCELLED at once; a
+ * running one is asked to stop (jobs/cancellation.ts) and the worker records CANCELLED when the sync returns.
+ * Cancelling a job that has already ended returns it unchanged: cancel is idempotent, like stop().
+ */
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../server/config';
+import type { Logger } from '../server/logger';
+import type { Db } from '../store/db';
+import {
+  SyncJobsRepo,
+  type SyncIssue,
+  type SyncJob,
+  type SyncJobKind,
+  type SyncJobPage,
+  type SyncJobState,
+} from '../store/sync-jobs.repo';
+import { CancelRequests } from './cancellation';
+import { closeQueues, createQueues, type LiveProgress, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
+import { assertRedisReachable, scrubRedisSecret } from './redis';
+import { loadBuiltInSyncs } from './registry';
+import type { SyncProcessor } from './types';
+
+/** How the kinds are named to people ("FS import is not available yet …"). */
+export const KIND_LABELS: Readonly<Record<SyncJobKind, string>> = {
+  LOS_IMPORT: 'LOS import',
+  FS_IMPORT: 'FS import',
+  UNILOGIN_EXPORT: 'UNI-Login export',
+  CRISTIN_EXPORT: 'Cristin export',
+};
+
+/** The kind has no processor in this build: its mutation answers SOURCE_DISABLED. */
+export class SyncKindUnavailableError extends Error {
+  override readonly name = 'SyncKindUnavailableError';
+  readonly code = 'SOURCE_DISABLED';
+  constructor(readonly kind: SyncJobKind) {
+    super(`${KIND_LABELS[kind]} is not available yet in this build of idbro.`);
+  }
+}
+
+export class SyncJobNotFoundError extends Error {
+  override readonly name = 'SyncJobNotFoundError';
+  readonly code = 'BAD_USER_INPUT';
+  constructor(readonly id: string) {
+    super(`There is no sync job with id "${id.slice(0, 100)}".`);
+  }
+}
+
+/** Redis refused or did not take a command (it went away after start-up). */
+export class SyncQueueUnavailableError extends Error {
+  override readonly name = 'SyncQueueUnavailableError';
+  readonly code = 'UPSTREAM_UNAVAILABLE';
+}
+
+export interface StartOptions {
+  dryRun?: boolean;
+  /** The mutation's arguments the sync needs (UNI-Login's mode, Cristin's force). */
+  params?: Record<string, unknown>;
+}
+
+export interface SyncServiceOptions extends QueueSettings {
+  config: Pick<Config, 'redisUrl'>;
+  store: Db;
+  logger: Logger;
+  /**
+   * The kinds this build can run (only the keys matter here). Default: the built-in syncs (loadBuiltInSyncs()).
+   * Workers must have the same processors, or jobs of a kind wait for a worker that can run them.
+   */
+  processors?: ReadonlyMap<SyncJobKind, SyncProcessor>;
+  /** Start-up Redis probe time-out, ms. Default 3000. */
+  redisTimeoutMs?: number;
+  /**
+   * A QUEUED/RUNNING record older than this whose BullMQ job is gone (Redis wiped or flushed) is recorded FAILED
+   * when a start of its kind meets it, so it no longer blocks the kind. Younger ones are left alone: another API
+   * process may be between creating the record and enqueueing it. Default 60000.
+   */
+  lostAfterMs?: number;
+}
+
+const LOST_MESSAGE = 'Lost from the job queue (was Redis reset?) before it finished; start it again.';
+
+/** Checks Redis (fails fast with a message that names REDIS_URL), then opens the queues. */
+export async function createSyncService(opts: SyncServiceOptions): Promise<SyncService> {
+  await assertRedisReachable(opts.config.redisUrl, { timeoutMs: opts.redisTimeoutMs });
+  return new SyncService(opts);
+}
+
+export class SyncService {
+  readonly queues: SyncQueues;
+  private readonly repo: SyncJobsRepo;
+  private readonly cancels: CancelRequests;
+  private readonly available: ReadonlySet<SyncJobKind>;
+  private readonly logger: Logger;
+  private readonly lostAfterMs: number;
+  private closing?: Promise<void>;
+
+  /** Prefer createSyncService(), which checks that Redis answers first. */
+  constructor(private readonly opts: SyncServiceOptions) {
+    this.queues = createQueues(opts.config.redisUrl, opts);
+    this.cancels = new CancelRequests({ redisUrl: opts.config.redisUrl, prefix: opts.prefix });
+    this.repo = new SyncJobsRepo(opts.store);
+    this.available = new Set((opts.processors ?? loadBuiltInSyncs()).keys());
+    this.logger = opts.logger.child({ component: 'sync-service' });
+    this.lostAfterMs = opts.lostAfterMs ?? 60_000;
+  }
+
+  /** Whether this build has a sync for the kind. */
+  isAvailable(kind: SyncJobKind): boolean {
+    return this.available.has(kind);
+  }
+
+  /**
+   * Starts a job of `kind` and returns at once (state QUEUED). If one of the kind is already queued or running,
+   * that one is returned instead and nothing is enqueued: at most one job per kind runs at a time.
+   */
+  async start(kind: SyncJobKind, opts: StartOptions = {}): Promise<SyncJob> {
+    if (!this.isAvailable(kind)) throw new SyncKindUnavailableError(kind);
+    const dryRun = opts.dryRun ?? false;
+    const params = opts.params ?? {};
+    for (let round = 1; ; round++) {
+      const id = randomUUID();
+      const { job, created } = await this.repo.createUnlessActive({ id, kind, dryRun, params });
+      if (!created) {
+        if (round === 1 && (await this.isLost(job))) {
+          this.logger.warn({ jobId: job.id, kind }, 'active sync job is no longer in Redis: recorded as failed');
+          await this.repo.finish(job.id, 'FAILED', job.result, LOST_MESSAGE);
+          continue;
+        }
+        return this.withLiveProgress(job);
+      }
+      const data: SyncJobData = { kind, dryRun, params };
+      try {
+        await this.queue(kind).add(kind, data, { jobId: id });
+      } catch (e) {
+        const reason = scrubRedisSecret((e as Error).message, this.opts.config.redisUrl);
+        await this.repo.finish(id, 'FAILED', null, `Could not be queued: Redis did not take the job (${reason}).`);
+        throw new SyncQueueUnavailableError(`The job queue (Redis) is not available: ${reason}`, { cause: e });
+      }
+      this.logger.info({ jobId: id, kind, dryRun }, 'sync job queued');
+      return job;
+    }
+  }
+
+  /** The job, with live progress while it runs; null if there is none with that id. */
+  async get(id: string): Promise<SyncJob | null> {
+    const job = await this.repo.get(id);
+    return job ? this.withLiveProgress(job) : null;
+  }
+
+  /** A page of jobs, newest first (keyset pagination: `after` is a previous page's endCursor). */
+  async list(opts: { kind?: SyncJobKind | null; state?: SyncJobState | null; first: number; after?: string | null }): Promise<SyncJobPage> {
+    const page = await this.repo.list({ kind: opts.kind ?? undefined, state: opts.state ?? undefined, first: opts.first, after: opts.after });
+    return { ...page, rows: await Promise.all(page.rows.map((job) => this.withLiveProgress(job))) };
+  }
+
+  /** A job's issues in the order the sync recorded them. */
+  issues(id: string, opts: { afterSeq?: number; first?: number } = {}): Promise<SyncIssue[]> {
+    return this.repo.issues(id, opts);
+  }
+
+  /**
+   * Cancels a job:
+   * - not held by any worker (waiting, delayed between attempts, or gone from Redis): removed from its queue and
+   *   recorded CANCELLED now;
+   * - running: every worker is told (marker + event, jobs/cancellation.ts); the one running it aborts the sync's
+   *   AbortSignal and records CANCELLED when the sync returns. The job is returned as it is now (RUNNING, with
+   *   a message saying cancellation was requested);
+   * - already ended: returned unchanged (not an error).
+   * Throws SyncJobNotFoundError for an unknown id.
+   */
+  async cancel(id: string): Promise<SyncJob> {
+    const job = await this.repo.get(id);
+    if (!job) throw new SyncJobNotFoundError(id);
+    if (job.state !== 'QUEUED' && job.state !== 'RUNNING') return job;
+    const queue = this.queue(job.kind);
+    // The marker goes first: a worker that takes the job between here and remove() sees it before it starts.
+    await this.cancels.request(id);
+    const removed = (await queue.remove(id).catch(() => 0)) === 1;
+    const bullState = removed ? 'removed' : await queue.getJobState(id);
+    if (removed || bullState === 'unknown' || bullState === 'completed' || bullState === 'failed') {
+      const message =
+        job.state === 'QUEUED' ? 'Cancelled before it started.'
+        : bullState === 'removed' ? 'Cancelled while waiting for its next attempt.'
+        : 'Cancelled (it was no longer in the job queue).';
+      const done = await this.repo.finish(id, 'CANCELLED', job.result, message);
+      await this.cancels.clear(id).catch(() => undefined);
+      this.logger.info({ jobId: id, kind: job.kind }, 'sync job cancelled');
+      // null: it ended on its own meanwhile; show how.
+      return done ?? (await this.repo.get(id))!;
+    }
+    this.logger.info({ jobId: id, kind: job.kind }, 'sync job cancellation requested');
+    const live = await this.withLiveProgress(job);
+    return { ...live, message: 'Cancellation requested: the worker running it is stopping it.' };
+  }
+
+  /** Readiness: Redis answers. */
+  async ping(): Promise<void> {
+    const client = await this.queue('LOS_IMPORT').getBackend().client;
+    await client.get(`${this.opts.prefix ?? 'idbro'}:ping`);
+  }
+
+  /** Closes the queues' connections. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await closeQueues(this.queues);
+      await this.cancels.close();
+    })();
+    return this.closing;
+  }
+
+  private queue(kind: SyncJobKind) {
+    const q = this.queues.get(kind);
+    if (!q) throw new Error(`no queue for sync kind ${kind}`);
+    return q;
+  }
+
+  /** Merges BullMQ's live progress into a running job's record (left as is when Redis does not answer). */
+  private async withLiveProgress(job: SyncJob): Promise<SyncJob> {
+    if (job.state !== 'RUNNING') return job;
+    try {
+      const bull = await this.queue(job.kind).getJob(job.id);
+      const live = bull?.progress as LiveProgress | number | undefined;
+      if (typeof live === 'number') return { ...job, progress: clamp(live) };
+      if (live && typeof live === 'object' && typeof live.fraction === 'number') {
+        return { ...job, progress: clamp(live.fraction), message: live.message ?? job.message };
+      }
+    } catch (e) {
+      this.logger.debug({ jobId: job.id, err: (e as Error).message }, 'live progress unavailable');
+    }
+    return job;
+  }
+
+  private async isLost(job: SyncJob): Promise<boolean> {
+    if (Date.now() - job.createdAt.getTime() < this.lostAfterMs) return false;
+    try {
+      return (await this.queue(job.kind).getJobState(job.id)) === 'unknown';
+    } catch {
+      return false; // Redis not answering says nothing about the job
+    }
+  }
+}
+
+function clamp(n: number): number {
+  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
+}

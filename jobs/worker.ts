@@ -1,0 +1,190 @@
+/**
+ * Job workers: one BullMQ Worker per sync kind (concurrency 1 per kind and process; the store's
+ * one-active-job-per-kind rule keeps it at one per kind overall), each running jobs through runSyncJob
+ * (jobs/sync-run.ts). Any number of worker processes on any number of machines may share one Redis: BullMQ
+ * hands each job to one of them, and a job whose worker died (its lock expired) is moved back to the queue by
+ * another worker's stalled-job check and run again there.
+ *
+ * Also the `npm run worker` process (see the bottom of this file).
+ */
+import 'reflect-metadata';
+import { Worker, type Job } from 'bullmq';
+import { ConfigError, loadConfig, type Config } from '../server/config';
+import { createLogger, type Logger } from '../server/logger';
+import { Lifecycle } from '../server/lifecycle';
+import { openStore, type Db } from '../store/db';
+import { SyncJobsRepo, type SyncJobKind } from '../store/sync-jobs.repo';
+import { CancelRequests, listenForCancels } from './cancellation';
+import { DEFAULT_PREFIX, queueName, type QueueSettings, type SyncJobData, type SyncJobReturn } from './queues';
+import { assertRedisReachable, redisConnection } from './redis';
+import { loadBuiltInSyncs } from './registry';
+import { applySchedules } from './schedules';
+import { runSyncJob, safeMessage, type AbortReason, type RunSettings } from './sync-run';
+import type { SyncProcessor } from './types';
+
+export interface StartWorkersOptions extends QueueSettings, Partial<RunSettings> {
+  config: Config;
+  logger: Logger;
+  store: Db;
+  /** The syncs to run. Default: the built-in ones (loadBuiltInSyncs()). */
+  processors?: ReadonlyMap<SyncJobKind, SyncProcessor>;
+  /** Kinds to work on. Default: every kind in `processors`. A kind without a processor is an error. */
+  kinds?: readonly SyncJobKind[];
+  /** Jobs of one kind run at once in this process. Default 1. */
+  concurrency?: number;
+  /**
+   * How long a worker's lock on a running job lasts, ms; it is renewed every half of it while the job runs. A
+   * worker that dies holds the job at most this long before another worker's stalled check takes it back.
+   * Default 30000.
+   */
+  lockDurationMs?: number;
+  /** How often this worker looks for jobs whose worker died (stalled), ms. Default 30000. */
+  stalledIntervalMs?: number;
+  /** Times a job may stall (its worker die) before it is failed instead of restarted. Default 2. */
+  maxStalledCount?: number;
+  /** Start-up Redis probe time-out, ms. Default 3000. */
+  redisTimeoutMs?: number;
+}
+
+export interface SyncWorkers {
+  readonly kinds: readonly SyncJobKind[];
+  /**
+   * Stops taking jobs, aborts the signal of every running sync (reason "shutdown": a sync that then throws goes
+   * back to the queue for another worker), waits for them, and closes the Redis connections. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorkers> {
+  const redisUrl = opts.config.redisUrl;
+  await assertRedisReachable(redisUrl, { timeoutMs: opts.redisTimeoutMs });
+  const processors = opts.processors ?? loadBuiltInSyncs();
+  const kinds = opts.kinds ?? [...processors.keys()];
+  for (const kind of kinds) {
+    if (!processors.has(kind)) throw new Error(`startWorkers(): no sync is registered for ${kind}`);
+  }
+  const prefix = opts.prefix ?? DEFAULT_PREFIX;
+  const logger = opts.logger.child({ component: 'worker' });
+  const settings: RunSettings = {
+    progressIntervalMs: opts.progressIntervalMs ?? 1000,
+    cancelPollMs: opts.cancelPollMs ?? 2000,
+    maxIssues: opts.maxIssues ?? 10_000,
+  };
+  const running = new Map<string, AbortController>();
+  const repo = new SyncJobsRepo(opts.store);
+  let closing: Promise<void> | undefined;
+
+  const cancels = new CancelRequests({ redisUrl, prefix });
+  const listener = await listenForCancels(
+    { redisUrl, prefix },
+    (jobId) => running.get(jobId)?.abort('cancel' satisfies AbortReason),
+    (err) => logger.warn({ err: err.message }, 'cancel listener: Redis error'),
+  );
+
+  const workers: Worker<SyncJobData, SyncJobReturn>[] = [];
+  try {
+    for (const kind of kinds) {
+      const deps = {
+        kind,
+        processor: processors.get(kind)!,
+        store: opts.store,
+        config: opts.config,
+        logger,
+        cancels,
+        settings,
+        running,
+        isClosing: () => closing !== undefined,
+      };
+      // Three parameters: BullMQ passes an AbortSignal only to processors that declare the third.
+      const processor = (job: Job<SyncJobData, SyncJobReturn>, token?: string, signal?: AbortSignal) => runSyncJob(deps, job, token, signal);
+      const worker = new Worker<SyncJobData, SyncJobReturn>(queueName(kind), processor, {
+        connection: redisConnection(redisUrl, 'worker'),
+        prefix,
+        concurrency: opts.concurrency ?? 1,
+        lockDuration: opts.lockDurationMs ?? 30_000,
+        stalledInterval: opts.stalledIntervalMs ?? 30_000,
+        maxStalledCount: opts.maxStalledCount ?? 2,
+        autorun: true,
+      });
+      worker.on('error', (err) => logger.warn({ kind, err: err.message }, 'worker: Redis or processing error'));
+      worker.on('stalled', (jobId) => logger.warn({ kind, jobId }, 'sync job stalled (its worker died?): restarting it'));
+      // A job BullMQ fails without our processor having recorded it (it stalled more than maxStalledCount
+      // times) would stay RUNNING in the store forever. finish() leaves jobs that are already final alone.
+      worker.on('failed', (job, err) => {
+        if (!job?.id) return;
+        const id = job.id;
+        void job.getState().then(async (state) => {
+          if (state !== 'failed' && state !== 'unknown') return; // a retry is coming
+          const done = await repo.finish(id, 'FAILED', null, `Stopped by the job queue: ${safeMessage(err)}`);
+          if (done) logger.warn({ kind, jobId: id, err: err.message }, 'sync job failed in the job queue');
+        }).catch((e: Error) => logger.warn({ jobId: id, err: e.message }, 'could not record a failed job'));
+      });
+      workers.push(worker);
+    }
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+  } catch (e) {
+    await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
+    await listener.close();
+    await cancels.close();
+    throw e;
+  }
+  logger.info({ kinds, prefix }, 'sync workers started');
+
+  return {
+    kinds,
+    close() {
+      closing ??= (async () => {
+        for (const controller of running.values()) controller.abort('shutdown' satisfies AbortReason);
+        await Promise.all(workers.map((w) => w.close().catch((e: Error) => logger.warn({ err: e.message }, 'worker close failed'))));
+        await listener.close();
+        await cancels.close();
+        logger.info('sync workers stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * `npm run worker`: settings from the environment (runtime.md), the store at DATABASE_URL (or the embedded one
+ * under DATA_DIR — which only one process can open: use PostgreSQL to run workers beside an API process),
+ * workers for every sync in this build, and the schedules of SYNC_SCHEDULES. SIGTERM/SIGINT drain it.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, { mode: 'worker' });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`idbro worker: invalid setting ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const life = new Lifecycle(logger);
+  // Redis first: a missing Redis is the likeliest start-up failure, and the cheapest to find out.
+  await assertRedisReachable(config.redisUrl);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
+  let workers: SyncWorkers;
+  try {
+    const processors = loadBuiltInSyncs();
+    if (processors.size === 0) logger.warn('this build has no syncs yet: the worker has nothing to run');
+    workers = await startWorkers({ config, logger, store, processors });
+    await applySchedules({ redisUrl: config.redisUrl, schedules: config.syncSchedules, tz: config.tz, available: new Set(processors.keys()), logger });
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+  // Lifecycle order: workers (finish or hand back running jobs), then the store they write to.
+  life.add('workers', () => workers.close());
+  life.add('store', () => store.close());
+  life.handleSignals();
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`idbro worker: ${(e as Error).message}`);
+    process.exit(1);
+  });
+}

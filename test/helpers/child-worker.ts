@@ -1,0 +1,55 @@
+/**
+ * A sync worker in its own process, for test/jobs.spec.ts, forked with test/helpers/swc-register.js. It works on
+ * LOS_IMPORT under CHILD_PREFIX with a short lock, against the store named by CHILD_DATABASE_URL (+ CHILD_SCHEMA)
+ * or the embedded one in CHILD_DATA_DIR. It tells the parent over IPC what its sync is doing:
+ *
+ * - CHILD_MODE=hang: reports progress, sends {type: 'running'}, then hangs until the parent SIGKILLs it;
+ * - CHILD_MODE=cancel: sends {type: 'running'}, waits for its AbortSignal, sends {type: 'aborted', reason} and
+ *   throws SyncCancelledError.
+ */
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import { openStore } from '../../store/db';
+import { startWorkers } from '../../jobs/worker';
+import { SyncCancelledError, type SyncProcessor } from '../../jobs/types';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const config = loadConfig({ REDIS_URL: env.CHILD_REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' });
+  const store = env.CHILD_DATABASE_URL
+    ? await openStore({ databaseUrl: env.CHILD_DATABASE_URL, schema: env.CHILD_SCHEMA, connectTimeoutMs: 3000 })
+    : await openStore({ dataDir: env.CHILD_DATA_DIR });
+  const hang: SyncProcessor = async (ctx) => {
+    ctx.progress(0.5, 'half way, then killed');
+    ctx.issue({ severity: 'WARNING', message: 'from the attempt that is killed' });
+    process.send?.({ type: 'running', jobId: ctx.jobId, attempt: ctx.attempt });
+    return new Promise(() => undefined);
+  };
+  const waitForCancel: SyncProcessor = async (ctx) => {
+    process.send?.({ type: 'running', jobId: ctx.jobId, attempt: ctx.attempt });
+    const reason = await new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason), { once: true }));
+    process.send?.({ type: 'aborted', reason });
+    throw new SyncCancelledError();
+  };
+  const workers = await startWorkers({
+    config,
+    logger: createLogger('silent'),
+    store,
+    processors: new Map([['LOS_IMPORT', env.CHILD_MODE === 'cancel' ? waitForCancel : hang]]),
+    prefix: env.CHILD_PREFIX,
+    lockDurationMs: 1000,
+    stalledIntervalMs: 500,
+    // Long: in the cancel test the request must arrive as an event, not through the marker poll.
+    cancelPollMs: 60_000,
+  });
+  process.on('message', (m: { type?: string }) => {
+    if (m?.type !== 'stop') return;
+    void workers.close().then(() => store.close()).then(() => process.exit(0));
+  });
+  process.send?.({ type: 'ready' });
+}
+
+main().catch((e) => {
+  process.send?.({ type: 'error', message: String((e as Error).stack ?? e) });
+  process.exit(1);
+});
