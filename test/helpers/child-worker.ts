@@ -6,16 +6,23 @@
  * - CHILD_MODE=hang: reports progress, sends {type: 'running'}, then hangs until the parent SIGKILLs it;
  * - CHILD_MODE=cancel: sends {type: 'running'}, waits for its AbortSignal, sends {type: 'aborted', reason} and
  *   throws SyncCancelledError.
+ * - CHILD_MODE=los-crash: runs the real LOS import (LOS_FTP_URL, DAR_URL from CHILD_LOS_FTP_URL, CHILD_DAR_URL),
+ *   and after CHILD_CRASH_AFTER statements inside its transaction sends {type: 'running'} and stops there, its
+ *   transaction open and half-written, until the parent SIGKILLs it.
  */
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { openStore } from '../../store/db';
 import { startWorkers } from '../../jobs/worker';
 import { SyncCancelledError, type SyncProcessor } from '../../jobs/types';
+import { runLosImport } from '../../jobs/los-import';
+import type { Db, Tx } from '../../store/db';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const config = loadConfig({ REDIS_URL: env.CHILD_REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' });
+  const config = loadConfig({
+    REDIS_URL: env.CHILD_REDIS_URL, LOG_LEVEL: 'silent', LOS_FTP_URL: env.CHILD_LOS_FTP_URL, DAR_URL: env.CHILD_DAR_URL,
+  }, { mode: 'worker' });
   const store = env.CHILD_DATABASE_URL
     ? await openStore({ databaseUrl: env.CHILD_DATABASE_URL, schema: env.CHILD_SCHEMA, connectTimeoutMs: 3000 })
     : await openStore({ dataDir: env.CHILD_DATA_DIR });
@@ -31,11 +38,38 @@ async function main(): Promise<void> {
     process.send?.({ type: 'aborted', reason });
     throw new SyncCancelledError();
   };
+  const crashAfter = Number(env.CHILD_CRASH_AFTER ?? 50);
+  /** The store as the import sees it: statement number `crashAfter` inside the transaction never returns. */
+  const crashing = (db: Db): Db => {
+    let statements = 0;
+    const wrapTx = (tx: Tx): Tx => ({
+      ...tx,
+      query: async (sql: string, params?: unknown[]) => {
+        if (++statements === crashAfter) {
+          process.send?.({ type: 'running', statements });
+          return new Promise(() => undefined);
+        }
+        return tx.query(sql, params);
+      },
+      transaction: (fn) => tx.transaction((inner) => fn(wrapTx(inner))),
+      iterate: (sql, params, size) => tx.iterate(sql, params, size),
+    });
+    return {
+      kind: db.kind,
+      appliedMigrations: db.appliedMigrations,
+      query: (sql, params) => db.query(sql, params),
+      iterate: (sql, params, size) => db.iterate(sql, params, size),
+      transaction: (fn) => db.transaction((tx) => fn(wrapTx(tx))),
+      close: () => db.close(),
+    };
+  };
+  const losCrash: SyncProcessor = (ctx) => runLosImport({ ...ctx, store: crashing(ctx.store) });
+  const processor = env.CHILD_MODE === 'cancel' ? waitForCancel : env.CHILD_MODE === 'los-crash' ? losCrash : hang;
   const workers = await startWorkers({
     config,
     logger: createLogger('silent'),
     store,
-    processors: new Map([['LOS_IMPORT', env.CHILD_MODE === 'cancel' ? waitForCancel : hang]]),
+    processors: new Map([['LOS_IMPORT', processor]]),
     prefix: env.CHILD_PREFIX,
     lockDurationMs: 1000,
     stalledIntervalMs: 500,
