@@ -13,6 +13,7 @@ import {
   asciiFold, makeFnr,
   type CerebrumData, type SimAccount, type SimAffiliation, type SimGroup, type SimOu, type SimPerson,
 } from './cerebrum-types';
+import { prng } from './prng';
 
 export interface GenerateOptions {
   /** Number of persons (10..10 000 is the intended range). */
@@ -36,17 +37,6 @@ const FACULTY_WORDS = ['humanistiske', 'juridiske', 'medisinske', 'odontologiske
 const FIELDS = ['informatikk', 'kjemi', 'fysikk', 'geofag', 'biovitenskap', 'filosofi', 'lingvistikk', 'historie',
   'statsvitenskap', 'økonomi', 'psykologi', 'sosiologi', 'arkeologi', 'musikkvitenskap', 'medievitenskap', 'farmasi'];
 
-/** mulberry32: tiny, fast, good enough to make varied but reproducible data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 

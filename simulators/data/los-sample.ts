@@ -18,6 +18,7 @@
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import nodePath from 'node:path';
 import { naiveToInstant } from '../../server/time';
+import { prng } from './prng';
 
 export interface LosDeliveryOptions {
   /** Org units in `Org_inital` (the 6 roots included). Default 40. */
@@ -170,17 +171,6 @@ const LEDER_HEADER = ['OrgUUID', 'CPR', 'LedertypeUUID', 'LederniveauUUID', 'Led
 
 // ---- helpers ----------------------------------------------------------------------------------------
 
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   private readonly next: () => number;
