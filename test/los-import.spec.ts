@@ -3,6 +3,7 @@ import { SyncStateRepo } from '../store/sync-state.repo';
 import type { Db } from '../store/db';
 import { personUuid } from '../datasources/los/ids';
 import { fakeRun, losSnapshot, memoryStore, startLosBed, type LosBed } from './helpers/los-delivery';
+import { storeBackends } from './helpers/stores';
 
 const envFor = (bed: LosBed) => ({ LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url });
 
@@ -10,15 +11,16 @@ async function count(db: Db, sql: string, params: unknown[] = []): Promise<numbe
   return Number((await db.query(sql, params)).rows[0].n);
 }
 
-describe('LOS import: a small municipality delivered day by day', () => {
+// The same tests on embedded PGlite and, when it answers (CI has it), on PostgreSQL.
+describe.each(storeBackends())('LOS import on $name: a small municipality delivered day by day', (backend) => {
   let bed: LosBed;
   let db: Db;
   beforeAll(async () => {
     bed = await startLosBed({ days: 3, bom: true, crlf: true, failAddresses: 1 });
-    db = await memoryStore();
+    db = await backend.open();
   });
   afterAll(async () => {
-    await db.close();
+    await backend.cleanup();
     await bed.stop();
   });
 
