@@ -12,10 +12,13 @@ import { SYNC_JOB_KINDS, type SyncJobKind } from '../store/sync-jobs.repo';
 import { closeQueues, createQueues, syncJobOptions, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
 
 /**
- * Schedules that apply unless SYNC_SCHEDULES names the kind itself (cron, in TZ). Empty for now; the Cristin
- * export's weekly run goes here when that sync lands (e.g. `['CRISTIN_EXPORT', '0 4 * * 1']`).
+ * Schedules that apply unless SYNC_SCHEDULES names the kind itself (cron, in TZ).
+ * - CRISTIN_EXPORT: weekly full export, Mondays 04:00 (seed 002: a weekly full sync so that missed changes do
+ *   not linger). `SYNC_SCHEDULES="CRISTIN_EXPORT=0 5 * * 0"` moves it.
  */
-export const DEFAULT_SCHEDULES: ReadonlyMap<SyncJobKind, string> = new Map<SyncJobKind, string>([]);
+export const DEFAULT_SCHEDULES: ReadonlyMap<SyncJobKind, string> = new Map<SyncJobKind, string>([
+  ['CRISTIN_EXPORT', '0 4 * * 1'],
+]);
 
 export function schedulerId(kind: SyncJobKind): string {
   return `schedule-${kind}`;

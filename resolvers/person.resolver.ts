@@ -6,8 +6,44 @@ import { Account } from '../schema/account.type';
 import { StudyRight } from '../schema/study-right.type';
 import { DateScalar } from '../schema/scalars';
 import { Source } from '../schema/enums';
-import type { Context } from '../server/context';
+import { warnSourceDisabled, type Context } from '../server/context';
 import { losOf } from '../datasources/los-store/source';
+import { fsOf } from '../datasources/fs/source';
+import { mapFsContacts, mapFsExternalIds, mapFsPerson, mapFsStudyRight } from '../datasources/fs/mapping';
+import { UpstreamError } from '../server/errors';
+
+const STUDY_RIGHTS =
+  'FS study rights (studieretter), active or not, when FS is enabled. FS persons: their own. Cerebrum persons: those of the FS ' +
+  'person with the same national id (read from Cerebrum, then looked up in FS). [] for LOS persons. When FS fails for a Cerebrum ' +
+  'person the list is [] and extensions.warnings says why (the Cerebrum answer stays intact).';
+const SAME_AS =
+  'The same person in the other enabled sources, matched by national id. Cerebrum person → the FS person with its ' +
+  'fødselsnummer (batched FS look-up); FS person → the Cerebrum persons with its fødselsnummer (one Cerebrum search per ' +
+  'person: Cerebrum has no batch search). A failing other source gives [] and a warning instead of an error.';
+
+/**
+ * Reads another source for a person of this one (Cerebrum ↔ FS). Such a read is an enrichment: when it fails,
+ * the person's own data must still be answered, so the failure becomes a warning (same vocabulary) and [].
+ */
+async function crossSource<T>(ctx: Context, fallback: T, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (!(e instanceof UpstreamError)) throw e;
+    ctx.warnings.set(`${e.code}:${e.source}:cross-source`, { code: e.code, source: e.source, message: e.message });
+    return fallback;
+  }
+}
+
+/** Cerebrum's external-id search answers per request once per national id (no batch endpoint exists). */
+const cerebrumSearches = new WeakMap<Context, Map<string, Promise<string[]>>>();
+function cerebrumIdsByNationalId(ctx: Context, nationalId: string): Promise<string[]> {
+  let memo = cerebrumSearches.get(ctx);
+  if (!memo) cerebrumSearches.set(ctx, (memo = new Map()));
+  let ids = memo.get(nationalId);
+  if (!ids) memo.set(nationalId, (ids = ctx.cerebrum!.personIdsByNationalId(nationalId)));
+  return ids;
+}
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -23,6 +59,7 @@ export class PersonResolver {
   async contacts(@Root() p: Person, @Ctx() ctx: Context): Promise<Contact[]> {
     if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.contacts(p);
     if (p.source === Source.LOS) return losOf(ctx)?.contacts(p) ?? [];
+    if (p.source === Source.FS && p.fsProfile) return mapFsContacts(p.fsProfile);
     return [];
   }
 
@@ -30,6 +67,11 @@ export class PersonResolver {
   async externalIds(@Root() p: Person, @Ctx() ctx: Context): Promise<ExternalId[]> {
     if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.externalIds(p);
     if (p.source === Source.LOS) return (await losOf(ctx)?.externalIds(p)) ?? [];
+    if (p.source === Source.FS && p.fsProfile) {
+      // The student numbers come with the study rights (one batched FS call, shared with studyRights).
+      const rights = ctx.fs ? await ctx.fs.studyRightsOf(p.nativeId) : [];
+      return mapFsExternalIds(p.fsProfile, rights.flatMap((r) => (r.studentNumber ? [r.studentNumber] : [])));
+    }
     return [];
   }
 
@@ -60,13 +102,50 @@ export class PersonResolver {
     return null;
   }
 
-  @FieldResolver(() => [StudyRight], { description: 'FS study rights (studieretter), when FS is enabled.' })
-  studyRights(): StudyRight[] {
-    return [];
+  @FieldResolver(() => [StudyRight], { description: STUDY_RIGHTS })
+  async studyRights(@Root() p: Person, @Ctx() ctx: Context): Promise<StudyRight[]> {
+    if (p.source === Source.FS) {
+      const fs = fsOf(ctx);
+      return fs ? (await fs.studyRightsOf(p.nativeId)).map(mapFsStudyRight) : [];
+    }
+    if (p.source !== Source.CEREBRUM || !ctx.cerebrum) return [];
+    const fs = fsOf(ctx);
+    if (!fs) return [];
+    const nid = await ctx.cerebrum.nationalId(p);
+    if (!nid) return [];
+    return crossSource(ctx, [], async () => {
+      const fsPerson = await fs.personByNationalId(nid);
+      return fsPerson ? (await fs.studyRightsOf(fsPerson.personNumber)).map(mapFsStudyRight) : [];
+    });
   }
 
-  @FieldResolver(() => [Person], { description: 'The same person in the other enabled sources, matched by national id.' })
-  sameAs(): Person[] {
+  @FieldResolver(() => [Person], { description: SAME_AS })
+  async sameAs(@Root() p: Person, @Ctx() ctx: Context): Promise<Person[]> {
+    if (p.source === Source.CEREBRUM && ctx.cerebrum) {
+      const fs = fsOf(ctx);
+      if (!fs) return [];
+      const nid = await ctx.cerebrum.nationalId(p);
+      if (!nid) return [];
+      return crossSource(ctx, [], async () => {
+        const fsPerson = await fs.personByNationalId(nid);
+        return fsPerson ? [mapFsPerson(fsPerson)] : [];
+      });
+    }
+    if (p.source === Source.FS) {
+      const nid = p.storedNationalId;
+      if (!nid) return [];
+      const cerebrum = ctx.cerebrum;
+      if (!cerebrum) {
+        warnSourceDisabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
+        return [];
+      }
+      return crossSource(ctx, [], async () => {
+        const ids = await cerebrumIdsByNationalId(ctx, nid);
+        // The search answered round 1; the person records are round 2.
+        const persons = await Promise.all(ids.map((id) => cerebrum.person(id, 2)));
+        return persons.filter((x): x is Person => x !== null);
+      });
+    }
     return [];
   }
 }

@@ -17,15 +17,29 @@ import { selectedFields } from '../server/selection';
 import { badInput } from '../server/errors';
 import { toSyncJob } from './sync.resolver';
 import { losOf, normaliseUuid } from '../datasources/los-store/source';
+import { fsOf } from '../datasources/fs/source';
+import { mapFsPerson, mapFsUnit } from '../datasources/fs/mapping';
 
-/** Which person sub-resources a selection will need, so they load in the same round as the person. */
-export function personPrefetch(fields: Set<string>): PersonPrefetch {
+/**
+ * Which person sub-resources a selection will need, so they load in the same round as the person. With FS
+ * enabled, studyRights and sameAs need the national id (an external id) to find the FS person.
+ */
+export function personPrefetch(fields: Set<string>, fsEnabled = false): PersonPrefetch {
   return {
     contacts: fields.has('contacts'),
-    externalIds: fields.has('externalIds') || fields.has('nationalId'),
+    externalIds: fields.has('externalIds') || fields.has('nationalId') || (fsEnabled && (fields.has('studyRights') || fields.has('sameAs'))),
     affiliations: fields.has('affiliations'),
     accounts: fields.has('accounts') || fields.has('primaryAccount'),
   };
+}
+
+/** Our cursor for an FS cursor: tells a cursor of another listing apart (bad input) before FS sees it. */
+const wrapFsCursor = (c: string) => Buffer.from(`fs:${c}`).toString('base64url');
+function unwrapFsCursor(c: string | null | undefined): string | null {
+  if (c == null) return null;
+  const raw = Buffer.from(c, 'base64url').toString();
+  if (!raw.startsWith('fs:')) throw badInput('"after" is not a cursor of persons(filter: {source: FS})');
+  return raw.slice(3);
 }
 
 function checkFirst(first: number): void {
@@ -50,7 +64,9 @@ const PERSONS_DESCRIPTION =
   'CEREBRUM when Cerebrum is enabled, else LOS. LOS: by name then id; `organisationUnit` gives the persons with an ' +
   'engagement valid on `at` (default today) at that unit itself — not its sub-units; without it, every LOS person ' +
   '(`at` is then not a filter); `name` is a case-insensitive substring of the full name. Cerebrum: see the filter rules ' +
-  'of the affiliation search (no name filter).';
+  'of the affiliation search (no name filter). FS: persons by FS person number; `organisationUnit` a Cerebrum unit (its ' +
+  'stedkode) or "fs:ou:<stedkode>" gives the persons with a study right in a programme of, a teaching posting at, or employment ' +
+  'at that stedkode itself; `name` a case-insensitive substring of the full name; `at` is ignored.';
 
 /** persons() without a source: the unit's source when filtering by unit, else Cerebrum when enabled, else LOS. */
 function defaultPersonSource(ctx: Context, filter: PersonFilter | null | undefined): Source {
@@ -58,6 +74,7 @@ function defaultPersonSource(ctx: Context, filter: PersonFilter | null | undefin
     const unitSource = parseGlobalId(filter.organisationUnit).source;
     if (unitSource === 'los') return Source.LOS;
     if (unitSource === 'cerebrum') return Source.CEREBRUM;
+    if (unitSource === 'fs') return Source.FS;
   }
   if (ctx.cerebrum) return Source.CEREBRUM;
   // Neither enabled: the Cerebrum branch answers as before (empty, with its SOURCE_DISABLED warning).
@@ -75,6 +92,8 @@ export class QueryResolver {
       if (parsed.type === 'account') return this.account(parsed.nativeId, ctx);
     }
     if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.node(parsed.nativeId, ctx.today)) ?? null;
+    if (parsed.source === 'fs' && parsed.type === '') return this.person(id, ctx, info);
+    if (parsed.source === 'fs' && parsed.type === 'ou') return this.organisationUnit(id, ctx);
     if (parsed.source === 'sync' && ctx.sync) {
       const job = await ctx.sync.get(parsed.nativeId);
       return job ? toSyncJob(job) : null;
@@ -87,15 +106,21 @@ export class QueryResolver {
     const parsed = parseGlobalId(id);
     if (parsed.source === 'cerebrum' && parsed.type === 'person') {
       if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-      return ctx.cerebrum.person(parsed.nativeId, 1, personPrefetch(selectedFields(info)));
+      return ctx.cerebrum.person(parsed.nativeId, 1, personPrefetch(selectedFields(info), !!ctx.fs));
     }
     if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.person(parsed.nativeId)) ?? null;
+    if (parsed.source === 'fs' && parsed.type === '') {
+      const fsPerson = await fsOf(ctx)?.person(parsed.nativeId);
+      return fsPerson ? mapFsPerson(fsPerson) : null;
+    }
     return null;
   }
 
   @Query(() => Person, {
     nullable: true,
-    description: 'Finds the person in every enabled source by national id (fødselsnummer / CPR). Needs scope pii. A 10-digit CPR is looked up in LOS first.',
+    description:
+      'Finds the person in every enabled source by national id (fødselsnummer / CPR). Needs scope pii. A 10-digit CPR is looked up in LOS ' +
+      'first. An 11-digit fødselsnummer: the Cerebrum person when Cerebrum has one (its sameAs leads to the FS person), else the FS person.',
   })
   async personByNationalId(
     @Arg('nationalId', () => String) nationalId: string,
@@ -109,11 +134,16 @@ export class QueryResolver {
       const los = await losOf(ctx)?.personByCpr(nid);
       if (los) return los;
     }
-    if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-    const ids = await ctx.cerebrum.personIdsByNationalId(nid);
-    if (ids.length === 0) return null;
-    // The search answered round 1; the person record and its sub-resources are round 2.
-    return ctx.cerebrum.person(ids[0], 2, personPrefetch(selectedFields(info)));
+    if (ctx.cerebrum) {
+      const ids = await ctx.cerebrum.personIdsByNationalId(nid);
+      // The search answered round 1; the person record and its sub-resources are round 2.
+      if (ids.length > 0) return ctx.cerebrum.person(ids[0], 2, personPrefetch(selectedFields(info), !!ctx.fs));
+    } else {
+      this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
+    }
+    if (nid.length !== 11) return null; // FS keys persons by the 11-digit fødselsnummer
+    const fsPerson = await fsOf(ctx)?.personByNationalId(nid);
+    return fsPerson ? mapFsPerson(fsPerson) : null;
   }
 
   @Query(() => PersonConnection, { description: PERSONS_DESCRIPTION })
@@ -127,6 +157,7 @@ export class QueryResolver {
     checkFirst(first);
     const source = filter?.source ?? defaultPersonSource(ctx, filter);
     if (source === Source.LOS) return this.losPersons(ctx, info, filter, first, after);
+    if (source === Source.FS) return this.fsPersons(ctx, filter, first, after);
     if (source !== Source.CEREBRUM) return pageOf([], first, after);
     if (!ctx.cerebrum) {
       this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
@@ -148,7 +179,7 @@ export class QueryResolver {
     const round = location ? 3 : 2; // ids come from the search (round 1, or 2 after the OU look-up)
     const ids = await ctx.cerebrum.searchPersonIds({ location }, round - 1);
     const page = pageOf(ids, first, after);
-    const prefetch = personPrefetch(selectedFields(info, ['edges', 'node']));
+    const prefetch = personPrefetch(selectedFields(info, ['edges', 'node']), !!ctx.fs);
     const cerebrum = ctx.cerebrum;
     const persons = await Promise.all(page.edges.map((e) => cerebrum.person(e.node, round, prefetch)));
     return {
@@ -170,6 +201,10 @@ export class QueryResolver {
       return ctx.cerebrum.ou(parsed.nativeId, 1);
     }
     if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.unit(parsed.nativeId, at, ctx.today)) ?? null;
+    if (parsed.source === 'fs' && parsed.type === 'ou') {
+      const unit = await fsOf(ctx)?.unit(parsed.nativeId);
+      return unit ? mapFsUnit(unit) : null;
+    }
     return null;
   }
 
@@ -259,6 +294,45 @@ export class QueryResolver {
       // Persons found through their engagements on a day are read for that day (their affiliations' default).
       unitUuid ? at : (filter?.at ?? null),
     );
+  }
+
+  /**
+   * persons(filter: {source: FS …}): one FS page per call (`personProfiler`, by person number), FS's own
+   * cursors wrapped in ours. `organisationUnit`: a Cerebrum unit (its stedkode) or an FS unit `fs:ou:<stedkode>`;
+   * the persons with a study right in a programme of, teaching at, or employed at exactly that stedkode
+   * (not its sub-units). `name`: case-insensitive substring of the full name. `at` is not a filter here.
+   */
+  private async fsPersons(
+    ctx: Context,
+    filter: PersonFilter | null | undefined,
+    first: number,
+    after: string | null | undefined,
+  ): Promise<Connection<Person>> {
+    let stedkode: string | undefined;
+    if (filter?.organisationUnit != null) {
+      const parsed = parseGlobalId(filter.organisationUnit);
+      if (parsed.source === 'fs' && parsed.type === 'ou' && /^\d{6}$/.test(parsed.nativeId)) {
+        stedkode = parsed.nativeId;
+      } else if (parsed.source === 'cerebrum' && parsed.type === 'ou') {
+        if (!ctx.cerebrum) {
+          this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
+          return pageOf([], first, after);
+        }
+        const ou = await ctx.cerebrum.ou(parsed.nativeId, 1);
+        if (!ou?.stedkode) return pageOf([], first, after);
+        stedkode = ou.stedkode;
+      } else {
+        throw badInput(`organisationUnit "${filter.organisationUnit}" is neither a Cerebrum unit ("cerebrum:ou:<id>") nor an FS unit ("fs:ou:<stedkode>")`);
+      }
+    }
+    const fs = fsOf(ctx);
+    if (!fs) return pageOf([], first, after);
+    const page = await fs.searchPersons({ name: filter?.name ?? undefined, stedkode }, first, unwrapFsCursor(after));
+    return {
+      edges: page.items.map((p, i) => ({ cursor: wrapFsCursor(page.cursors[i]), node: mapFsPerson(p) })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ? wrapFsCursor(page.endCursor) : null },
+      totalCount: page.totalCount,
+    };
   }
 
   private disabled(ctx: Context, source: string, setting: string): null {

@@ -9,6 +9,7 @@ import { OrganisationUnitResolver } from '../resolvers/organisation-unit.resolve
 import { FacetResolver } from '../resolvers/class.resolver';
 import { SyncResolver } from '../resolvers/sync.resolver';
 import { ManagerResolver } from '../resolvers/manager.resolver';
+import { FsDecisionResolver } from '../resolvers/fs-decision.resolver';
 import { ClassType, ItSystem } from './class.type';
 import { SyncJob } from './sync-job.type';
 import { Account } from './account.type';
@@ -18,7 +19,7 @@ let cached: GraphQLSchema | undefined;
 /** The unified schema, built once per process from the type-graphql classes (code first). */
 export function buildGatewaySchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [QueryResolver, PersonResolver, AffiliationResolver, AccountResolver, OrganisationUnitResolver, FacetResolver, ManagerResolver, SyncResolver],
+    resolvers: [QueryResolver, PersonResolver, AffiliationResolver, AccountResolver, OrganisationUnitResolver, FacetResolver, ManagerResolver, SyncResolver, FsDecisionResolver],
     // Types reachable only through the Node interface must be named here to be in the schema.
     orphanedTypes: [ClassType, ItSystem, SyncJob, Account],
     validate: false,

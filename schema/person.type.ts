@@ -3,6 +3,7 @@ import { Node } from './node.type';
 import { Source } from './enums';
 import { DateScalar } from './scalars';
 import { PersonName } from './contact.type';
+import type { FsPersonProfile } from '../datasources/fs/types';
 
 /**
  * A person as one source knows it. Fields set here come with the person's own record; the rest
@@ -33,6 +34,8 @@ export class Person extends Node {
   storedNationalId?: string | null;
   /** LOS: the e-mail address from the Pers files. */
   email?: string | null;
+  /** FS: the person profile this person was mapped from (contacts, external ids, national id). */
+  fsProfile?: FsPersonProfile;
   /** LOS: the day this person was read for, when the caller named one; the default of `affiliations(at)`. */
   at?: string | null;
 }

@@ -3,6 +3,10 @@
  * A present but malformed setting stops start-up with a message that names the variable; secrets are
  * never echoed back in those messages.
  */
+import {
+  SettingError, parseEmployeeTypes, parseRootOus, type EmployeeTypeMapping, type UniLoginRoots,
+} from '../datasources/unilogin/settings';
+
 export type Scope = 'read' | 'pii' | 'sync';
 export const SCOPES: readonly Scope[] = ['read', 'pii', 'sync'];
 
@@ -23,13 +27,32 @@ export interface Config {
   /** Most requests in flight to Cerebrum at once, per process. Default 16. */
   cerebrumConcurrency: number;
   fs?: { url: string; username?: string; password?: string };
+  /** FS_IMPORT_CONFIG: the FS import's rules configuration (JSON, see README "FS import"). Default config/fs-import.json. */
+  fsImportConfig: string;
   losFtpUrl?: string;
   /** DAR address wash API. Default https://api.dataforsyningen.dk */
   darUrl: string;
   /** Days a DAR answer is reused by later LOS imports. Default 30; 0 = ask again every run. */
   darCacheDays: number;
-  unilogin?: { url: string; user?: string; password?: string; institution?: string; source?: string };
+  unilogin?: {
+    url: string;
+    user?: string;
+    password?: string;
+    institution?: string;
+    source?: string;
+    /** UNILOGIN_ROOT_OU: the LOS subtree(s) whose persons are exported; unset = the export refuses to run. */
+    rootOus?: UniLoginRoots;
+    /** UNILOGIN_EMPLOYEE_TYPES: job function → Employee.type (lærer/tap/pæd). Default: everyone `tap`. */
+    employeeTypes: EmployeeTypeMapping;
+    /** UNILOGIN_WSDL: path or URL of the WSDL the client reads. Default: the bundled datasources/unilogin/schema/ws10.wsdl. */
+    wsdl?: string;
+    /** UNILOGIN_TIMEOUT_MS: longest wait for one upload's answer. Default 600000 (a full upload is large). */
+    timeoutMs: number;
+  };
+  /** CRISTIN_INSTITUTION: the Cristin institusjonsnr (digits, e.g. 185); unset = the Cristin export fails with a clear message. */
   cristinInstitution?: string;
+  /** CRISTIN_ROOT_OU: Cerebrum OU entity id that names the institution in the Cristin export. Default unset (unit 000000's name, if any). */
+  cristinRootOu?: string;
   /** Cron schedules per sync kind, from SYNC_SCHEDULES ("LOS_IMPORT=0 2 * * *;..."). */
   syncSchedules: Map<string, string>;
   /** Time zone for `at` defaults and schedules. Default Europe/Copenhagen. */
@@ -61,6 +84,13 @@ function int(env: Env, name: string, dflt: number, min = 1, max = Number.MAX_SAF
   const n = Number(v);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+/** A setting that must be digits when present. */
+function digits(env: Env, name: string, what: string): string | undefined {
+  const v = str(env, name);
+  if (v !== undefined && !/^\d{1,12}$/.test(v)) throw new ConfigError(name, `must be ${what}, got "${v}"`);
+  return v;
 }
 
 /** Validates a URL without ever putting its password into the error message. */
@@ -134,6 +164,16 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
     throw new ConfigError('LOG_LEVEL', `unknown level "${level}"`);
   }
+  const uniloginSetting = <T>(name: string, parse: (raw: string | undefined) => T): T => {
+    try {
+      return parse(str(env, name));
+    } catch (e) {
+      if (e instanceof SettingError) throw new ConfigError(name, e.message);
+      throw e;
+    }
+  };
+  const uniloginRoots = uniloginSetting('UNILOGIN_ROOT_OU', parseRootOus);
+  const uniloginEmployeeTypes = uniloginSetting('UNILOGIN_EMPLOYEE_TYPES', parseEmployeeTypes);
   const uniloginInstitution = str(env, 'UNILOGIN_INSTITUTION');
   if (uniloginInstitution !== undefined && !/^[A-Za-z0-9]{6}$/.test(uniloginInstitution)) {
     throw new ConfigError('UNILOGIN_INSTITUTION', 'must be the 6-character institution number');
@@ -157,6 +197,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
       : undefined,
     cerebrumConcurrency: concurrency,
     fs: fsUrl ? { url: fsUrl, username: str(env, 'FS_USERNAME'), password: str(env, 'FS_PASSWORD') } : undefined,
+    fsImportConfig: str(env, 'FS_IMPORT_CONFIG') ?? 'config/fs-import.json',
     losFtpUrl: url(env, 'LOS_FTP_URL', ['ftp', 'ftps']),
     darUrl: url(env, 'DAR_URL', ['http', 'https']) ?? 'https://api.dataforsyningen.dk',
     darCacheDays: int(env, 'DAR_CACHE_DAYS', 30, 0, 3650),
@@ -167,9 +208,14 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
           password: str(env, 'UNILOGIN_PASSWORD'),
           institution: uniloginInstitution,
           source: str(env, 'UNILOGIN_SOURCE'),
+          rootOus: uniloginRoots,
+          employeeTypes: uniloginEmployeeTypes,
+          wsdl: str(env, 'UNILOGIN_WSDL'),
+          timeoutMs: int(env, 'UNILOGIN_TIMEOUT_MS', 600_000, 1000),
         }
       : undefined,
-    cristinInstitution: str(env, 'CRISTIN_INSTITUTION'),
+    cristinInstitution: digits(env, 'CRISTIN_INSTITUTION', 'the Cristin institusjonsnr (digits, e.g. 185)'),
+    cristinRootOu: digits(env, 'CRISTIN_ROOT_OU', 'a Cerebrum OU entity id (digits)'),
     syncSchedules: parseSchedules(str(env, 'SYNC_SCHEDULES')),
     tz,
     logLevel: level,

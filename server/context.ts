@@ -6,6 +6,7 @@ import { forbidden } from './errors';
 import type { SyncService } from '../jobs/sync-service';
 import type { Db } from '../store/db';
 import type { LosStoreSource } from '../datasources/los-store/source';
+import type { FsSource } from '../datasources/fs/source';
 
 export interface Warning { code: string; source?: string; message: string }
 
@@ -24,6 +25,8 @@ export interface Context {
   store?: Db;
   /** This request's reader of the stored LOS data (its own loaders); undefined without a store. */
   los?: LosStoreSource;
+  /** This request's FS reader (its own DataLoaders); undefined when FS_URL is not set: FS is disabled. */
+  fs?: FsSource;
   /** Collected into `extensions.warnings` of the response (e.g. a disabled source). */
   warnings: Map<string, Warning>;
   /** Later issues hang their services here (store, jobs, …). */

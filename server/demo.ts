@@ -4,6 +4,7 @@ import { createLogger } from './logger';
 import { createGateway } from './http';
 import { Lifecycle } from './lifecycle';
 import { startCerebrumSimulator } from '../simulators/cerebrum';
+import { startFsSimulator } from '../simulators/fs';
 import { openStore } from '../store/db';
 import { createSyncService } from '../jobs/sync-service';
 import { startWorkers } from '../jobs/worker';
@@ -11,6 +12,7 @@ import { applySchedules } from '../jobs/schedules';
 import { loadBuiltInSyncs } from '../jobs/registry';
 import { assertRedisReachable } from '../jobs/redis';
 import { startLosDemoSources } from '../simulators/demo-los';
+import { startDemoUniLoginSimulator, uniloginDemoSettings } from '../simulators/unilogin';
 import { LOS_MARK_KEY } from '../jobs/los-import';
 import { SyncStateRepo } from '../store/sync-state.repo';
 
@@ -32,12 +34,31 @@ query TorTest {
   }
 }
 
+# FS (live, batched) and Cerebrum: Ola Nordmann is in both, matched by fødselsnummer.
+query OlaInCerebrumAndFs {
+  person(id: "cerebrum:101004") {
+    name
+    accounts { name primaryEmail }
+    studyRights { programmeCode programmeName status level organisationUnit { id name stedkode } }
+    sameAs { id source name contacts { type value } }
+  }
+  fsStudents: persons(filter: { source: FS, organisationUnit: "fs:ou:162000" }, first: 5) {
+    totalCount
+    edges { node { id name studyRights { programmeCode status } sameAs { id } } }
+  }
+}
+
 # LOS (Aarhus), imported by a sync job on first start (see syncJobs):
 query LosRoots {
   organisationUnits(filter: { source: LOS, roots: true }, first: 10) {
     totalCount
     edges { node { id name userKey children { name } managers { person { name } } } }
   }
+}
+
+# UNI-Login export of the LOS persons to the WS10 simulator (FULL first, then INCREMENTAL or DELETE):
+mutation UniLoginFull {
+  startUniLoginExport(mode: FULL) { id state }
 }
 
 query Jobs {
@@ -59,10 +80,18 @@ export async function startDemo(env: Record<string, string | undefined> = proces
   await assertRedisReachable(loadConfig(env, { mode: 'demo' }).redisUrl);
   const cerebrumSim = await startCerebrumSimulator({ apiKey: 'demo-api-key' });
   const los = await startLosDemoSources(loadConfig(env, { mode: 'demo' }).dataDir);
+  // UNI-Login WS10: startUniLoginExport uploads the LOS persons (the whole organisation) to this simulator.
+  const uniloginSim = await startDemoUniLoginSimulator();
+  // FS: the sample university's students and staff, dated relative to today (current term, EVU courses).
+  const fsSim = await startFsSimulator({ username: 'demo-fs', password: 'demo-fs-password' });
   const config = loadConfig({
     ...env,
     CEREBRUM_URL: cerebrumSim.url, CEREBRUM_API_KEY: 'demo-api-key', CEREBRUM_API_KEY_HEADER: 'X-API-Key',
     LOS_FTP_URL: los.ftpUrl, DAR_URL: los.darUrl,
+    ...uniloginDemoSettings(uniloginSim.url, env),
+    FS_URL: fsSim.graphqlUrl, FS_USERNAME: 'demo-fs', FS_PASSWORD: 'demo-fs-password',
+    // Cristin export of the sample university (UiO = 185; OU 100 is its root): startCristinExport writes DATA_DIR/exports/.
+    CRISTIN_INSTITUTION: env.CRISTIN_INSTITUTION ?? '185', CRISTIN_ROOT_OU: env.CRISTIN_ROOT_OU ?? '100',
   }, { mode: 'demo' });
   // The embedded store, the API side of the sync jobs and a worker, all in this process (one Redis needed).
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
@@ -70,6 +99,8 @@ export async function startDemo(env: Record<string, string | undefined> = proces
   const stopEarly = async (e: unknown) => {
     await store.close();
     await cerebrumSim.stop();
+    await uniloginSim.stop();
+    await fsSim.stop();
     await los.stop();
     throw e;
   };
@@ -86,6 +117,8 @@ export async function startDemo(env: Record<string, string | undefined> = proces
   life.add('sync queues', () => sync.close());
   life.add('store', () => store.close());
   life.add('cerebrum simulator', () => cerebrumSim.stop());
+  life.add('UNI-Login simulator', () => uniloginSim.stop());
+  life.add('FS simulator', () => fsSim.stop());
   life.add('LOS FTP and DAR simulators', () => los.stop());
   const url = await gateway.listen(opts.port ?? config.port);
   // First start: import the sample LOS delivery at once, so GraphiQL shows LOS data right away.

@@ -15,9 +15,12 @@ import { RequestStats, todayIn, type Context } from './context';
 import { ERROR_CODES, UpstreamError, gqlError, redactNationalIds } from './errors';
 import { assertWithinLimits, measureOperation } from './limits';
 import { mountGraphiql } from './graphiql';
+import { exportsRouter } from './exports';
 import { buildGatewaySchema } from '../schema/build';
 import { CerebrumClient } from '../datasources/cerebrum/client';
 import { CerebrumSource } from '../datasources/cerebrum/source';
+import { FsClient } from '../datasources/fs/client';
+import { FsSource } from '../datasources/fs/source';
 import type { SyncService } from '../jobs/sync-service';
 import { LosStoreSource } from '../datasources/los-store/source';
 import type { Db } from '../store/db';
@@ -47,6 +50,8 @@ export interface Gateway {
   app: express.Express;
   httpServer: http.Server;
   cerebrum?: CerebrumClient;
+  /** The FS GraphQL client when FS_URL is set (its `stats` count every FS request of the process). */
+  fs?: FsClient;
   /** Listens on `port` (0 = any free port); resolves the base URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Drains HTTP, then stops Apollo. Idempotent. */
@@ -97,6 +102,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const cerebrum = config.cerebrum
     ? new CerebrumClient({ ...config.cerebrum, logger: logger.child({ source: 'CEREBRUM' }) })
     : undefined;
+  const fs = config.fs
+    ? new FsClient({ url: config.fs.url, username: config.fs.username, password: config.fs.password, logger: logger.child({ source: 'FS' }) })
+    : undefined;
 
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -131,6 +139,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
               operationName: request.operationName ?? null,
               ms: Math.round(performance.now() - started),
               upstream: { requests: s.requests, retries: s.retries, rounds: s.rounds, peakInFlight: s.peakInFlight },
+              ...(contextValue.fs?.stats.requests ? { fs: { requests: contextValue.fs.stats.requests, retries: contextValue.fs.stats.retries } } : {}),
               errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
             }, 'graphql request');
           },
@@ -157,6 +166,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   if (cerebrum) {
     readiness.push({ name: 'cerebrum', check: async () => void (await cerebrum.get('/contexts/', { round: 1 })) });
   }
+  if (fs) readiness.push({ name: 'fs', check: async () => void (await fs.query('FsPing', 'query FsPing { __typename }')) });
 
   app.use((req, res, next) => {
     const given = req.header('x-request-id');
@@ -181,6 +191,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
   });
   mountGraphiql(app, { endpoint: '/graphql', defaultQuery: opts.defaultQuery, title: 'idbro GraphiQL' });
+  // Export files (Cristin XML) for callers with scope sync: GET /exports, GET /exports/<file>.
+  app.use(exportsRouter({ dataDir: config.dataDir, auth, logger }));
 
   let started: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
@@ -189,6 +201,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     app,
     httpServer,
     cerebrum,
+    fs,
     async listen(port, host = '0.0.0.0') {
       started ??= (async () => {
         await apollo.start();
@@ -207,6 +220,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
                 config,
                 today: todayIn(config.tz),
                 cerebrum: cerebrum ? new CerebrumSource(cerebrum, { stats, naive: opts.naiveLoaders }) : undefined,
+                fs: fs ? new FsSource(fs) : undefined,
                 stats,
                 store: opts.store,
                 los: opts.store ? new LosStoreSource(opts.store) : undefined,
@@ -232,6 +246,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         if (started) await apollo.stop();
         else if (httpServer.listening) await new Promise((r) => httpServer.close(r));
         cerebrum?.close();
+        fs?.close();
       })();
       return stopping;
     },

@@ -1,0 +1,88 @@
+/**
+ * Helpers for the Cristin export tests: a SyncRunContext of kind CRISTIN_EXPORT without BullMQ (test/helpers/
+ * los-delivery.ts's fakeRun, with the mutation's params and progress messages kept), and a strict XML parser
+ * (sax in strict mode: any well-formedness error throws) that turns the document into a small tree to query.
+ */
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../server/config';
+import { createLogger } from '../../server/logger';
+import type { SyncRunContext } from '../../jobs/types';
+import type { Db } from '../../store/db';
+import type { NewSyncIssue } from '../../store/sync-jobs.repo';
+
+// sax ships no types; it is the SOAP stack's parser (a dependency of `soap`).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sax = require('sax') as {
+  parser(strict: boolean, opts: Record<string, unknown>): {
+    onerror: (e: Error) => void; onopentag: (t: { name: string; attributes: Record<string, string> }) => void;
+    onclosetag: () => void; ontext: (t: string) => void; write(s: string): { close(): void };
+  };
+};
+
+export interface CristinRun {
+  ctx: SyncRunContext;
+  issues: NewSyncIssue[];
+  progress: { fraction: number; message?: string }[];
+  logs: string[];
+  /** Aborts the run's signal as a cancel would (reason 'cancel'). */
+  abort(): void;
+}
+
+/** A run of the Cristin export as the worker would start it (`params.force` as the mutation passes it). */
+export function cristinRun(store: Db, env: Record<string, string>, o: { dryRun?: boolean; force?: boolean } = {}): CristinRun {
+  const issues: NewSyncIssue[] = [];
+  const progress: CristinRun['progress'] = [];
+  const logs: string[] = [];
+  const sink = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
+  const controller = new AbortController();
+  const ctx: SyncRunContext = {
+    jobId: `test-${Math.random().toString(36).slice(2)}`,
+    kind: 'CRISTIN_EXPORT',
+    dryRun: o.dryRun ?? false,
+    params: { force: o.force ?? false },
+    attempt: 1,
+    signal: controller.signal,
+    store,
+    config: loadConfig(env),
+    logger: createLogger('debug', sink),
+    progress: (fraction, message) => { progress.push({ fraction, message }); },
+    issue: (i) => { issues.push(i); },
+  };
+  return { ctx, issues, progress, logs, abort: () => controller.abort('cancel') };
+}
+
+export interface XmlNode { name: string; attrs: Record<string, string>; children: XmlNode[]; text: string }
+
+/** Parses XML text strictly (throws on any well-formedness error) into a tree; text is trimmed. */
+export function parseXml(text: string): XmlNode {
+  const parser = sax.parser(true, { trim: false });
+  const root: XmlNode = { name: '#document', attrs: {}, children: [], text: '' };
+  const stack: XmlNode[] = [root];
+  let error: Error | null = null;
+  parser.onerror = (e) => { error ??= e; throw e; };
+  parser.onopentag = (t) => {
+    const node: XmlNode = { name: t.name, attrs: { ...t.attributes }, children: [], text: '' };
+    stack[stack.length - 1].children.push(node);
+    stack.push(node);
+  };
+  parser.onclosetag = () => {
+    const node = stack.pop()!;
+    node.text = node.text.trim();
+  };
+  parser.ontext = (t) => { stack[stack.length - 1].text += t; };
+  parser.write(text).close();
+  if (error) throw error;
+  if (root.children.length !== 1) throw new Error(`expected one root element, got ${root.children.length}`);
+  return root.children[0];
+}
+
+/** Children named `name` (direct only). */
+export const kids = (n: XmlNode, name: string): XmlNode[] => n.children.filter((c) => c.name === name);
+/** The one child named `name`, or undefined. */
+export const kid = (n: XmlNode, name: string): XmlNode | undefined => n.children.find((c) => c.name === name);
+/** Text of the child named `name`, or undefined when the element is absent. */
+export const val = (n: XmlNode, name: string): string | undefined => kid(n, name)?.text;
+
+/** The unit key of an enhet/ansettelse/gjest: "inst/avd/undavd/gruppe" (suffix 'Under' for the parent). */
+export const keyText = (n: XmlNode, suffix = ''): string =>
+  ['institusjonsnr', 'avdnr', 'undavdnr', 'gruppenr'].map((f) => val(n, `${f}${suffix}`)).join('/');
