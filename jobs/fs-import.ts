@@ -144,7 +144,7 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
     if (lastRun && lastRun.students > 0 && !force && students < lastRun.students * (1 - cfg.maxStudentDropPercent / 100)) {
       throw new PermanentSyncError(
         `FS import refused: ${students} student(s) now against ${lastRun.students} in the last run (job ${lastRun.jobId}), a drop of more than ` +
-        `${cfg.maxStudentDropPercent}% (maxStudentDropPercent). If FS really lost them, start the import with params { force: true }.`,
+        `${cfg.maxStudentDropPercent}% (maxStudentDropPercent). If FS really lost them, run startFsImport(force: true).`,
       );
     }
 

@@ -143,8 +143,17 @@ export class SyncResolver {
   }
 
   @Mutation(() => SyncJob)
-  startFsImport(@Ctx() ctx: Context, @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false): Promise<SyncJob> {
-    return this.start(ctx, 'startFsImport', 'FS_IMPORT', dryRun, {});
+  startFsImport(
+    @Ctx() ctx: Context,
+    @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false,
+    @Arg('force', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: 'Run even when the drop guard would stop it (far fewer students than the last run).',
+    })
+    force = false,
+  ): Promise<SyncJob> {
+    return this.start(ctx, 'startFsImport', 'FS_IMPORT', dryRun, { force: force ?? false });
   }
 
   @Mutation(() => SyncJob)
