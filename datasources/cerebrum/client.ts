@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { UpstreamError, redactPath } from '../../server/errors';
 import type { Logger } from '../../server/logger';
+import { Semaphore } from '../semaphore';
 
 /**
  * Transport to Cerebrum REST v1 (specs/cerebrum-rest.md): JSON over HTTP with a static API key header.
@@ -62,8 +63,7 @@ export class CerebrumClient {
   private readonly backoffMs: number;
   private readonly agent: http.Agent;
   private readonly transport: typeof http | typeof https;
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly slots: Semaphore;
   /** Process-wide counters, for /readyz and benchmarks. */
   readonly stats = new RequestStats();
 
@@ -72,6 +72,7 @@ export class CerebrumClient {
     this.headers = { accept: 'application/json' };
     if (opts.apiKey) this.headers[opts.apiKeyHeader ?? 'X-API-Key'] = opts.apiKey;
     this.concurrency = opts.concurrency ?? 16;
+    this.slots = new Semaphore(this.concurrency);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retries = opts.retries ?? 2;
     this.backoffMs = opts.backoffMs ?? 100;
@@ -130,24 +131,8 @@ export class CerebrumClient {
     return o.stats ? [this.stats, o.stats] : [this.stats];
   }
 
-  private async acquire(): Promise<void> {
-    if (this.active < this.concurrency) {
-      this.active++;
-      return;
-    }
-    // FIFO hand-over: the releasing request passes its slot straight to the next waiter, so `active`
-    // never exceeds `concurrency` even momentarily.
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-
   private async attempt<T>(method: string, path: string, body: unknown, o: GetOptions): Promise<T> {
-    await this.acquire();
+    await this.slots.acquire();
     const stats = this.statsOf(o);
     for (const s of stats) {
       s.requests++;
@@ -169,7 +154,7 @@ export class CerebrumClient {
       return parsed as T;
     } finally {
       for (const s of stats) s.inFlight--;
-      this.release();
+      this.slots.release();
     }
   }
 

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { UpstreamError, redactNationalIds } from '../../server/errors';
 import type { Logger } from '../../server/logger';
+import { Semaphore } from '../semaphore';
 
 /**
  * Transport to FS GraphQL (specs/fs.md): `POST <FS_URL>` with a JSON body `{query, variables, operationName}`,
@@ -73,8 +74,7 @@ export class FsClient {
   private readonly backoffMs: number;
   private readonly agent: http.Agent;
   private readonly transport: typeof http | typeof https;
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly slots: Semaphore;
   readonly stats = new FsRequestStats();
 
   constructor(private readonly opts: FsClientOptions) {
@@ -89,6 +89,7 @@ export class FsClient {
     if (user || password) this.headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
     if (opts.featureFlags) this.headers['Feature-Flags'] = opts.featureFlags;
     this.concurrency = opts.concurrency ?? 8;
+    this.slots = new Semaphore(this.concurrency);
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     this.retries = opts.retries ?? 2;
     this.backoffMs = opts.backoffMs ?? 200;
@@ -154,22 +155,8 @@ export class FsClient {
     return o.stats ? [this.stats, o.stats] : [this.stats];
   }
 
-  private async acquire(): Promise<void> {
-    if (this.active < this.concurrency) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
-  }
-
   private async attempt<T>(operationName: string, body: string, o: FsQueryOptions): Promise<T> {
-    await this.acquire();
+    await this.slots.acquire();
     for (const s of this.statsOf(o)) {
       s.requests++;
       s.byOperation.set(operationName, (s.byOperation.get(operationName) ?? 0) + 1);
@@ -187,7 +174,7 @@ export class FsClient {
       if (parsed.data == null) throw new FsHttpStatus(502, 'FS answered without data');
       return parsed.data;
     } finally {
-      this.release();
+      this.slots.release();
     }
   }
 
