@@ -19,9 +19,7 @@ import { printTable } from './table';
  *
  * Two sources of the same synthetic FS data:
  *  - "FS simulator": FS GraphQL through the real FS client and datasources/fs (jobs/fs-import-source.ts), at
- *    BENCH_FS_SIM_STUDENTS students (default 4,000 + 15% staff): the FS simulator builds every page from all rows
- *    (its cost grows with rows × pages × persons), which makes 20,000 students take ~7 minutes per run there —
- *    the simulator's time, not the import's (see "import CPU s").
+ *    BENCH_FS_SIM_STUDENTS students (default the same 20,000 + 3,000 staff).
  *  - "in-memory": the same FS data mapped in this file and given through memoryFsImportSource, at full scale.
  * Runs (BENCH_FS_RUNS picks some): a dry run (what the first run will write), the first run (blocks, lifts and
  * ~45,000 memberships), then the same again (must write nothing). Baseline (what we aim at): a nightly run well under 5 minutes, FS calls ≪ students (bulk
@@ -31,7 +29,7 @@ const TODAY = '2024-10-15'; // HØST 2024, after the blocking date: blocks are d
 /** Sizes of the in-memory runs (BENCH_FS_STUDENTS, BENCH_FS_STAFF) and of the FS-simulator runs (BENCH_FS_SIM_STUDENTS). */
 const STUDENTS = Number(process.env.BENCH_FS_STUDENTS ?? 20_000);
 const STAFF = Number(process.env.BENCH_FS_STAFF ?? 3_000);
-const SIM_STUDENTS = Number(process.env.BENCH_FS_SIM_STUDENTS ?? 4_000);
+const SIM_STUDENTS = Number(process.env.BENCH_FS_SIM_STUDENTS ?? STUDENTS);
 const WITH_ACCOUNT = 0.8;
 
 interface WorkerResult { ms: number; cpuMs: number; maxRssMB: number; baseRssMB: number; issues: number; result: any; message: string }
@@ -179,7 +177,7 @@ export async function benchFsImport(): Promise<Record<string, string | number>[]
   const rows: Record<string, string | number>[] = [];
   for (const source of ['FS simulator', 'in-memory'] as const) {
     const students = source === 'in-memory' ? STUDENTS : SIM_STUDENTS;
-    const staff = source === 'in-memory' ? STAFF : Math.round(SIM_STUDENTS * 0.15);
+    const staff = source === 'in-memory' ? STAFF : Math.round((SIM_STUDENTS * STAFF) / STUDENTS);
     const t0 = performance.now();
     const fsData = fsBenchData(students, staff);
     const cData = cerebrumBenchData(fsData, groups);
