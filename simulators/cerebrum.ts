@@ -13,10 +13,10 @@
  * front of Cerebrum (gateway, proxy, network), which fails whether or not the key is right.
  */
 import http from 'node:http';
-import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { sampleUniversity, type CerebrumData } from './data/cerebrum-sample';
 import { handleApi, NOT_FOUND_URL, validationError, type ApiReply } from './cerebrum-api';
+import { serverCloser } from './http-close';
 
 export * from './data/cerebrum-sample';
 
@@ -138,7 +138,6 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
   let failures: Failure[] = [];
   let stopped = false;
   let stopping: Promise<void> | null = null;
-  const sockets = new Set<Socket>();
   /** Pending latency waits: stop() ends them so no handler outlives the server. */
   const waits = new Map<NodeJS.Timeout, () => void>();
 
@@ -236,10 +235,7 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
   }
 
   const server = http.createServer((req, res) => { void handle(req, res); });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  const closeServer = serverCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve(); });
@@ -265,15 +261,12 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
     },
     stop() {
       // One promise for every caller: the first call closes, later calls wait for the same close.
-      stopping ??= new Promise<void>((resolve) => {
+      stopping ??= (async () => {
         stopped = true;
         for (const [t, resolveWait] of waits) { clearTimeout(t); resolveWait(); }
         waits.clear();
-        server.close(() => resolve());
-        // Keep-alive and hanging sockets would hold close() open indefinitely.
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      });
+        await closeServer();
+      })();
       return stopping;
     },
   };

@@ -13,8 +13,8 @@
  */
 import http from 'node:http';
 import { createHash } from 'node:crypto';
-import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { serverCloser } from './http-close';
 
 export type DarKategori = 'A' | 'B' | 'C';
 
@@ -229,7 +229,6 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
   for (const [text, entry] of Object.entries(opts.addresses ?? DEFAULT_DAR_ADDRESSES)) book.set(normaliseDarText(text), entry);
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const failures: Failure[] = [];
-  const sockets = new Set<Socket>();
   const waits = new Map<NodeJS.Timeout, () => void>();
   const watchers: { n: number; resolve: () => void }[] = [];
   let arrivals: number[] = [];
@@ -289,10 +288,7 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
   }
 
   const server = http.createServer((req, res) => { void handle(req, res); });
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
+  const closeServer = serverCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
@@ -317,13 +313,11 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
       return new Promise((resolve) => watchers.push({ n, resolve }));
     },
     stop() {
-      stopping ??= new Promise<void>((resolve) => {
+      stopping ??= (async () => {
         for (const [t, resolveWait] of waits) { clearTimeout(t); resolveWait(); }
         waits.clear();
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of sockets) socket.destroy();
-      });
+        await closeServer();
+      })();
       return stopping;
     },
   };

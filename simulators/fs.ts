@@ -12,10 +12,10 @@
  * Injected failures come before the auth check: they stand for the infrastructure in front of FS.
  */
 import http from 'node:http';
-import type { Socket } from 'node:net';
 import { execute, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { fsSampleData, type FsData } from './data/fs-sample';
 import { buildFsSchema, fsRootValue } from './fs-api';
+import { serverCloser } from './http-close';
 
 export * from './data/fs-sample';
 
@@ -86,7 +86,6 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
   let latencyMs = Math.max(0, opts.latencyMs ?? 0);
   let failures: Failure[] = [];
   const schema = buildFsSchema();
-  const sockets = new Set<Socket>();
   let stopping: Promise<void> | null = null;
 
   const sim: FsSimulator = {
@@ -117,10 +116,7 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
       latencyMs = Math.max(0, ms);
     },
     stop() {
-      stopping ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      });
+      stopping ??= closeServer();
       return stopping;
     },
   };
@@ -198,10 +194,7 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
       if (!res.headersSent) sendJson(res, 500, { message: `Internal error: ${(e as Error).message}` });
     });
   });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const closeServer = serverCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
