@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { generateCerebrumData } from '../simulators/data/cerebrum-sample';
 import { loadConfig } from '../server/config';
@@ -7,6 +7,7 @@ import { createLogger } from '../server/logger';
 import { createGateway } from '../server/http';
 import type { RequestStats } from '../server/context';
 import { printTable } from './table';
+import { ask, type Msg } from './ipc';
 
 /**
  * bench/cerebrum.ts — one GraphQL request for N persons, each with accounts (and each account's details),
@@ -21,14 +22,6 @@ const DATA_PERSONS = 600;
 const SEED = 1;
 const REPEATS = 5;
 
-type Msg = { op: string; [k: string]: unknown };
-function ask(child: ChildProcess, op: string): Promise<Msg> {
-  return new Promise((resolve) => {
-    const on = (m: Msg) => { if (m.op === op) { child.off('message', on); resolve(m); } };
-    child.on('message', on);
-    child.send({ op });
-  });
-}
 
 function minimum(ids: number[], today: string): number {
   const data = generateCerebrumData({ persons: DATA_PERSONS, seed: SEED });

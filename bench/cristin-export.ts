@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { createLogger } from '../server/logger';
 import { openStore } from '../store/db';
 import type { SyncRunContext } from '../jobs/types';
 import { printTable } from './table';
+import { ask, type Msg } from './ipc';
 
 /**
  * bench/cristin-export.ts — the Cristin export (jobs/cristin-export.ts) over 10,000 generated persons, against
@@ -103,15 +104,6 @@ export function cristinWalkPaths(data: CerebrumData, o: { rootOuId?: number } = 
   return paths;
 }
 
-type Msg = { op: string; [k: string]: unknown };
-
-function ask(child: ChildProcess, op: string): Promise<Msg> {
-  return new Promise((resolve) => {
-    const on = (m: Msg) => { if (m.op === op) { child.off('message', on); resolve(m); } };
-    child.on('message', on);
-    child.send({ op });
-  });
-}
 
 interface WorkerResult { ms: number; cpuS: number; maxRssMB: number; baseRssMB: number; persons: number; units: number; bytes: number; skipped: number; requests: number; issues: number }
 

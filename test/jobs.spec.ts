@@ -17,9 +17,8 @@ import { startWorkers, type SyncWorkers } from '../jobs/worker';
 import { applySchedules, schedulerId } from '../jobs/schedules';
 import { RedisUnavailableError } from '../jobs/redis';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncProcessor } from '../jobs/types';
-import { Client } from 'pg';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
-import { postgresTestUrl } from './helpers/stores';
+import { dropSchema, postgresTestUrl } from './helpers/stores';
 import { REDIS_URL, aborted, countRedisKeys, deferred, deleteRedisKeys, testLogger, uniquePrefix, waitFor } from './helpers/jobs';
 
 const logger = testLogger();
@@ -529,12 +528,3 @@ describe('sync jobs across worker processes', () => {
   }, 40_000);
 });
 
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}

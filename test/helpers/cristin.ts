@@ -3,12 +3,10 @@
  * los-delivery.ts's fakeRun, with the mutation's params and progress messages kept), and a strict XML parser
  * (sax in strict mode: any well-formedness error throws) that turns the document into a small tree to query.
  */
-import { Writable } from 'node:stream';
-import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
 import type { SyncRunContext } from '../../jobs/types';
 import type { Db } from '../../store/db';
 import type { NewSyncIssue } from '../../store/sync-jobs.repo';
+import { fakeRun } from './los-delivery';
 
 // sax ships no types; it is the SOAP stack's parser (a dependency of `soap`).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -30,25 +28,10 @@ export interface CristinRun {
 
 /** A run of the Cristin export as the worker would start it (`params.force` as the mutation passes it). */
 export function cristinRun(store: Db, env: Record<string, string>, o: { dryRun?: boolean; force?: boolean } = {}): CristinRun {
-  const issues: NewSyncIssue[] = [];
+  const run = fakeRun(store, env, { dryRun: o.dryRun, kind: 'CRISTIN_EXPORT', params: { force: o.force ?? false } });
   const progress: CristinRun['progress'] = [];
-  const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
-  const controller = new AbortController();
-  const ctx: SyncRunContext = {
-    jobId: `test-${Math.random().toString(36).slice(2)}`,
-    kind: 'CRISTIN_EXPORT',
-    dryRun: o.dryRun ?? false,
-    params: { force: o.force ?? false },
-    attempt: 1,
-    signal: controller.signal,
-    store,
-    config: loadConfig(env),
-    logger: createLogger('debug', sink),
-    progress: (fraction, message) => { progress.push({ fraction, message }); },
-    issue: (i) => { issues.push(i); },
-  };
-  return { ctx, issues, progress, logs, abort: () => controller.abort('cancel') };
+  run.ctx.progress = (fraction, message) => { progress.push({ fraction, message }); };
+  return { ctx: run.ctx, issues: run.issues, progress, logs: run.logs, abort: () => run.abort('cancel') };
 }
 
 export interface XmlNode { name: string; attrs: Record<string, string>; children: XmlNode[]; text: string }

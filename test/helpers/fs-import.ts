@@ -1,15 +1,11 @@
-import { Writable } from 'node:stream';
 import { parseFsImportConfig, type FsImportConfig } from '../../datasources/fs/rules/config';
 import type {
   CourseRegistrationInput, EducationPlanInput, EvuInput, FsPersonInput, FsRulesAddress, StudyRightInput, Term,
 } from '../../datasources/fs/rules/model';
 import type { CerebrumData, SimAccount, SimGroup, SimPerson } from '../../simulators/data/cerebrum-types';
 import { emptyCerebrumData } from '../../simulators/data/cerebrum-types';
-import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
 import type { Db } from '../../store/db';
-import type { NewSyncIssue } from '../../store/sync-jobs.repo';
-import type { SyncRunContext } from '../../jobs/types';
+import { fakeRun, type FakeRun } from './los-delivery';
 
 /** Builders of the FS import rules' input, and a Cerebrum and a job context to run the import against. */
 
@@ -163,33 +159,9 @@ export function writesIn(byPath: Map<string, number>): Record<string, number> {
 
 // ---- a job context -------------------------------------------------------------------------------
 
-export interface FakeFsRun {
-  ctx: SyncRunContext;
-  issues: NewSyncIssue[];
-  progress: number[];
-  logs: string[];
-  abort(): void;
-}
+export type FakeFsRun = FakeRun;
 
 /** A SyncRunContext of kind FS_IMPORT without BullMQ (test/helpers/los-delivery.ts's fakeRun, for FS). */
 export function fakeFsRun(store: Db, env: Record<string, string> = {}, o: { dryRun?: boolean; params?: Record<string, unknown> } = {}): FakeFsRun {
-  const issues: NewSyncIssue[] = [];
-  const progress: number[] = [];
-  const logs: string[] = [];
-  const controller = new AbortController();
-  const sink = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
-  const ctx: SyncRunContext = {
-    jobId: `fs-test-${Math.random().toString(36).slice(2)}`,
-    kind: 'FS_IMPORT',
-    dryRun: o.dryRun ?? false,
-    params: o.params ?? {},
-    attempt: 1,
-    signal: controller.signal,
-    store,
-    config: loadConfig(env),
-    logger: createLogger('debug', sink),
-    progress: (f) => { progress.push(f); },
-    issue: (i) => { issues.push(i); },
-  };
-  return { ctx, issues, progress, logs, abort: () => controller.abort() };
+  return fakeRun(store, env, { ...o, kind: 'FS_IMPORT' });
 }

@@ -75,11 +75,20 @@ export interface FakeRun {
   issues: NewSyncIssue[];
   progress: number[];
   logs: string[];
-  abort(): void;
+  /** Aborts the run's signal, as a cancel (reason 'cancel') or a shutdown would. */
+  abort(reason?: unknown): void;
+}
+
+export interface FakeRunOptions {
+  dryRun?: boolean;
+  /** Default LOS_IMPORT. */
+  kind?: SyncRunContext['kind'];
+  /** The mutation's arguments as the worker passes them (e.g. { mode: 'FULL' }, { force: true }). */
+  params?: Record<string, unknown>;
 }
 
 /** A SyncRunContext without BullMQ, for calling a sync directly. */
-export function fakeRun(store: Db, env: Record<string, string>, o: { dryRun?: boolean } = {}): FakeRun {
+export function fakeRun(store: Db, env: Record<string, string>, o: FakeRunOptions = {}): FakeRun {
   const issues: NewSyncIssue[] = [];
   const progress: number[] = [];
   const logs: string[] = [];
@@ -87,9 +96,9 @@ export function fakeRun(store: Db, env: Record<string, string>, o: { dryRun?: bo
   const sink = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
   const ctx: SyncRunContext = {
     jobId: `test-${Math.random().toString(36).slice(2)}`,
-    kind: 'LOS_IMPORT',
+    kind: o.kind ?? 'LOS_IMPORT',
     dryRun: o.dryRun ?? false,
-    params: {},
+    params: o.params ?? {},
     attempt: 1,
     signal: controller.signal,
     store,
@@ -98,7 +107,7 @@ export function fakeRun(store: Db, env: Record<string, string>, o: { dryRun?: bo
     progress: (f) => { progress.push(f); },
     issue: (i) => { issues.push(i); },
   };
-  return { ctx, issues, progress, logs, abort: () => controller.abort() };
+  return { ctx, issues, progress, logs, abort: (reason) => controller.abort(reason) };
 }
 
 /** Every LOS table, sorted, as one JSON string: two stores in the same state give the same snapshot. */

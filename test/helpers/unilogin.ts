@@ -38,10 +38,7 @@ export function uniloginEnv(sim: Pick<UniLoginSimulator, 'url'>, extra: Record<s
 
 /** A fake job context for the export (no BullMQ), with mode and dry run set. */
 export function exportRun(store: Db, env: Record<string, string>, mode: 'FULL' | 'INCREMENTAL' | 'DELETE' | undefined, o: { dryRun?: boolean } = {}): FakeRun {
-  const run = fakeRun(store, env, o);
-  run.ctx.kind = 'UNILOGIN_EXPORT';
-  run.ctx.params = mode ? { mode } : {};
-  return run;
+  return fakeRun(store, env, { ...o, kind: 'UNILOGIN_EXPORT', params: mode ? { mode } : {} });
 }
 
 export interface ShapeNode {
