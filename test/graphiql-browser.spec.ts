@@ -68,6 +68,8 @@ it('GraphiQL renders from local assets, runs the query and shows the docs in hea
   const result = await checkGraphiql(`${base}/graphql`, { screenshot });
 
   if (result.skipped) {
+    // CI (.ci/run) installs chromium and sets IDBRO_REQUIRE_BROWSER=1: there, a missing browser is a failure.
+    if (process.env.IDBRO_REQUIRE_BROWSER === '1') throw new Error(`${result.skipped} (IDBRO_REQUIRE_BROWSER=1)`);
     // No browser on this machine: skip with a clear message instead of failing.
     console.log(result.skipped);
     expect(result.skipped).toBe(
