@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { concatAST, lexicographicSortSchema, parse, type GraphQLSchema } from 'graphql';
-import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { concatAST, graphqlSync, lexicographicSortSchema, parse, type GraphQLSchema } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 // @graphql-tools/utils comes with @apollo/server (its dependency): it turns the type-graphql schema back into
 // SDL *with* the @key directives type-graphql keeps on the AST nodes, which graphql-js's printer drops.
 import { getDocumentNodeFromSchema } from '@graphql-tools/utils';
@@ -34,7 +34,13 @@ export function buildIdbroSubgraphSchema(): GraphQLSchema {
   return cached;
 }
 
-/** schema/subgraph.graphql: the SDL a router composes (what `_service { sdl }` answers). */
+/**
+ * schema/subgraph.graphql: exactly what `_service { sdl }` answers, i.e. what a router (or `rover subgraph
+ * introspect`) reads: @link imports, the federation directive definitions, @key on every entity.
+ */
 export function printIdbroSubgraphSchema(): string {
-  return `${printSubgraphSchema(buildIdbroSubgraphSchema()).trimEnd()}\n`;
+  const result = graphqlSync({ schema: buildIdbroSubgraphSchema(), source: '{ _service { sdl } }' });
+  const sdl = (result.data as { _service?: { sdl?: string } } | null)?._service?.sdl;
+  if (!sdl) throw new Error(`_service { sdl } gave no SDL: ${JSON.stringify(result.errors)}`);
+  return `${sdl.trimEnd()}\n`;
 }
