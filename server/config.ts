@@ -58,6 +58,8 @@ export interface Config {
    * MAX_ENTITY_REPRESENTATIONS. Default 1000. Each one also counts against MAX_QUERY_COST like an aliased `node`.
    */
   maxEntityRepresentations: number;
+  /** `npm run start:supergraph`: port of the demo supergraph gateway, from SUPERGRAPH_PORT. Default 4001. */
+  supergraphPort: number;
   /** Cron schedules per sync kind, from SYNC_SCHEDULES ("LOS_IMPORT=0 2 * * *;..."). */
   syncSchedules: Map<string, string>;
   /** Time zone for `at` defaults and schedules. Default Europe/Copenhagen. */
@@ -222,6 +224,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     cristinInstitution: digits(env, 'CRISTIN_INSTITUTION', 'the Cristin institusjonsnr (digits, e.g. 185)'),
     cristinRootOu: digits(env, 'CRISTIN_ROOT_OU', 'a Cerebrum OU entity id (digits)'),
     maxEntityRepresentations: int(env, 'MAX_ENTITY_REPRESENTATIONS', 1000, 1),
+    supergraphPort: int(env, 'SUPERGRAPH_PORT', 4001, 0, 65535),
     syncSchedules: parseSchedules(str(env, 'SYNC_SCHEDULES')),
     tz,
     logLevel: level,
