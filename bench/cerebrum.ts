@@ -23,7 +23,8 @@ const SEED = 1;
 const REPEATS = 5;
 
 
-function minimum(ids: number[], today: string): number {
+/** Distinct Cerebrum resources the bench query needs for these persons: person, accounts (+details), affiliations, OUs. Also bench/federation.ts. */
+export function minimum(ids: number[], today: string): number {
   const data = generateCerebrumData({ persons: DATA_PERSONS, seed: SEED });
   const paths = new Set<string>();
   for (const id of ids) {

@@ -1,5 +1,5 @@
-import { Field, ID, ObjectType } from 'type-graphql';
-import { Node } from './node.type';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { ENTITY_KEY, Node } from './node.type';
 
 @ObjectType('Facet')
 export class Facet {
@@ -8,6 +8,7 @@ export class Facet {
   classesList?: ClassType[];
 }
 
+@Directive(ENTITY_KEY)
 @ObjectType('Class', { implements: Node })
 export class ClassType extends Node {
   @Field() userKey!: string;
@@ -21,6 +22,7 @@ export class ClassType extends Node {
   published?: boolean | null;
 }
 
+@Directive(ENTITY_KEY)
 @ObjectType('ItSystem', { implements: Node })
 export class ItSystem extends Node {
   @Field() name!: string;

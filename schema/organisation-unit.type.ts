@@ -1,9 +1,10 @@
-import { Field, ObjectType } from 'type-graphql';
-import { Node } from './node.type';
+import { Directive, Field, ObjectType } from 'type-graphql';
+import { ENTITY_KEY, Node } from './node.type';
 import { Source } from './enums';
 import { DateScalar } from './scalars';
 import { Contact } from './contact.type';
 
+@Directive(ENTITY_KEY)
 @ObjectType({ implements: Node })
 export class OrganisationUnit extends Node {
   @Field(() => Source) source!: Source;

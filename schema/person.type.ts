@@ -1,5 +1,5 @@
-import { Field, ObjectType } from 'type-graphql';
-import { Node } from './node.type';
+import { Directive, Field, ObjectType } from 'type-graphql';
+import { ENTITY_KEY, Node } from './node.type';
 import { Source } from './enums';
 import { DateScalar } from './scalars';
 import { PersonName } from './contact.type';
@@ -9,6 +9,7 @@ import type { FsPersonProfile } from '../datasources/fs/types';
  * A person as one source knows it. Fields set here come with the person's own record; the rest
  * (contacts, affiliations, accounts, …) are field resolvers in person.resolver.ts, fetched only when asked.
  */
+@Directive(ENTITY_KEY)
 @ObjectType({ implements: Node })
 export class Person extends Node {
   @Field(() => Source) source!: Source;

@@ -1,5 +1,5 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { Node } from './node.type';
+import { Directive, Field, Float, Int, ObjectType } from 'type-graphql';
+import { ENTITY_KEY, Node } from './node.type';
 import { SyncKind, SyncState } from './enums';
 import { DateTimeScalar, JSONScalar } from './scalars';
 
@@ -24,6 +24,7 @@ export class SyncIssue {
   @Field(() => String, { nullable: true }) record?: string | null;
 }
 
+@Directive(ENTITY_KEY)
 @ObjectType({ implements: Node })
 export class SyncJob extends Node {
   @Field(() => SyncKind) kind!: SyncKind;

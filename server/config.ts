@@ -53,6 +53,13 @@ export interface Config {
   cristinInstitution?: string;
   /** CRISTIN_ROOT_OU: Cerebrum OU entity id that names the institution in the Cristin export. Default unset (unit 000000's name, if any). */
   cristinRootOu?: string;
+  /**
+   * Most entity representations one query may ask for through `_entities` (Apollo Federation), from
+   * MAX_ENTITY_REPRESENTATIONS. Default 1000. Each one also counts against MAX_QUERY_COST like an aliased `node`.
+   */
+  maxEntityRepresentations: number;
+  /** `npm run start:supergraph`: port of the demo supergraph gateway, from SUPERGRAPH_PORT. Default 4001. */
+  supergraphPort: number;
   /** Cron schedules per sync kind, from SYNC_SCHEDULES ("LOS_IMPORT=0 2 * * *;..."). */
   syncSchedules: Map<string, string>;
   /** Time zone for `at` defaults and schedules. Default Europe/Copenhagen. */
@@ -216,6 +223,8 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
       : undefined,
     cristinInstitution: digits(env, 'CRISTIN_INSTITUTION', 'the Cristin institusjonsnr (digits, e.g. 185)'),
     cristinRootOu: digits(env, 'CRISTIN_ROOT_OU', 'a Cerebrum OU entity id (digits)'),
+    maxEntityRepresentations: int(env, 'MAX_ENTITY_REPRESENTATIONS', 1000, 1),
+    supergraphPort: int(env, 'SUPERGRAPH_PORT', 4001, 0, 65535),
     syncSchedules: parseSchedules(str(env, 'SYNC_SCHEDULES')),
     tz,
     logLevel: level,

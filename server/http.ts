@@ -16,7 +16,8 @@ import { ERROR_CODES, UpstreamError, gqlError, redactNationalIds } from './error
 import { assertWithinLimits, measureOperation } from './limits';
 import { mountGraphiql } from './graphiql';
 import { exportsRouter } from './exports';
-import { buildGatewaySchema } from '../schema/build';
+import { buildIdbroSubgraphSchema } from '../schema/subgraph';
+import { federationPlugins } from './plugins/use-entities-limit';
 import { CerebrumClient } from '../datasources/cerebrum/client';
 import { CerebrumSource } from '../datasources/cerebrum/source';
 import { FsClient } from '../datasources/fs/client';
@@ -149,8 +150,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   ];
 
   const apollo = new ApolloServer<Context>({
-    schema: buildGatewaySchema(),
-    plugins,
+    schema: buildIdbroSubgraphSchema(),
+    plugins: [...plugins, ...federationPlugins(config)],
     formatError: formatErrorWith(logger),
     includeStacktraceInErrorResponses: false,
     introspection: true,

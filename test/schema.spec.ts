@@ -4,6 +4,7 @@ import {
   buildSchema, isInputObjectType, isInterfaceType, isObjectType, isEnumType, type GraphQLNamedType, type GraphQLSchema,
 } from 'graphql';
 import { buildGatewaySchema, printGatewaySchema } from '../schema/build';
+import { buildIdbroSubgraphSchema, printIdbroSubgraphSchema } from '../schema/subgraph';
 
 const root = join(__dirname, '..');
 
@@ -11,6 +12,34 @@ describe('schema artifact', () => {
   it('schema/schema.graphql matches the schema built from code (run `npm run schema:emit` after an API change)', () => {
     const committed = readFileSync(join(root, 'schema', 'schema.graphql'), 'utf8');
     expect(printGatewaySchema()).toBe(committed);
+  });
+
+  it('schema/subgraph.graphql (the Federation 2 SDL) matches the code (run `npm run schema:emit` after an API change)', () => {
+    const committed = readFileSync(join(root, 'schema', 'subgraph.graphql'), 'utf8');
+    expect(printIdbroSubgraphSchema()).toBe(committed);
+  });
+
+  /**
+   * schema.graphql is the API clients query; /graphql serves it as a Federation 2 subgraph. That schema is
+   * schema.graphql plus the federation plumbing only: every type and field of schema.graphql is served unchanged.
+   */
+  it('the served subgraph schema is schema.graphql plus only the federation additions', () => {
+    const api = buildSchema(readFileSync(join(root, 'schema', 'schema.graphql'), 'utf8'));
+    const served = buildIdbroSubgraphSchema();
+    const names = (sc: GraphQLSchema) => Object.keys(sc.getTypeMap()).filter((n) => !n.startsWith('__'));
+    const added = names(served).filter((n) => !api.getType(n)).sort();
+    expect(added).toEqual(['_Any', '_Entity', '_Service', 'federation__FieldSet', 'link__Import', 'link__Purpose']);
+    const addedFields = Object.keys(served.getQueryType()!.getFields()).filter((f) => !api.getQueryType()!.getFields()[f]).sort();
+    expect(addedFields).toEqual(['_entities', '_service']);
+    for (const name of names(api)) {
+      const a = api.getType(name)!;
+      const m = served.getType(name)!;
+      expect(`${name}: ${m.constructor.name}`).toBe(`${name}: ${a.constructor.name}`);
+      if ((isObjectType(a) || isInterfaceType(a)) && (isObjectType(m) || isInterfaceType(m))) {
+        const fields = (t: typeof a) => Object.values(t.getFields()).map((f) => `${f.name}(${f.args.map((x) => `${x.name}: ${x.type}`).join(', ')}): ${f.type}`);
+        expect(fields(m).filter((f) => !f.startsWith('_'))).toEqual(fields(a));
+      }
+    }
   });
 });
 
@@ -21,10 +50,11 @@ describe('schema artifact', () => {
 describe('public contract', () => {
   const contract = buildSchema(readFileSync(join(root, 'schema', 'contract.graphql'), 'utf8'));
   const ours: GraphQLSchema = buildGatewaySchema();
+  const served: GraphQLSchema = buildIdbroSubgraphSchema();
   const named = Object.values(contract.getTypeMap()).filter((t) => !t.name.startsWith('__'));
 
-  it.each(named.map((t) => [t.name, t] as [string, GraphQLNamedType]))('type %s is kept', (name, type) => {
-    const mine = ours.getType(name);
+  it.each(named.flatMap((t) => [['built', t.name, t], ['served', t.name, t]] as [string, string, GraphQLNamedType][]))('%s: type %s is kept', (which, name, type) => {
+    const mine = (which === 'built' ? ours : served).getType(name);
     expect(mine?.constructor.name).toBe(type.constructor.name);
     if ((isObjectType(type) || isInterfaceType(type)) && (isObjectType(mine) || isInterfaceType(mine))) {
       for (const field of Object.values(type.getFields())) {
