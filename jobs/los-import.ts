@@ -1,9 +1,10 @@
 /**
- * The Aarhus LOS import (specs/aarhus-los.md): reads the delivery folder on FTP, applies the selected files in
- * the spec's order into the store, and advances the "last import" mark.
+ * The Aarhus LOS import (specs/aarhus-los.md): reads the delivery folder on FTP, applies the files not applied
+ * before (datasources/los/files.ts, selectFiles: by name, size and modification time, never by a clock) in the
+ * spec's order into the store, records them in los_files (with the refused ones), and sets the "last import" mark.
  *
  * Consistency: the whole run is ONE store transaction. A crash, a cancel or an error anywhere rolls all of it
- * back, and the mark (written in the same transaction) does not move, so a re-run starts from the same point
+ * back, and the file records and the mark (written in the same transaction) do not move, so a re-run starts from the same point
  * and ends in the same state as an uninterrupted run. A dry run does everything and then rolls back. Each file
  * is applied inside a savepoint: a file that turns out unreadable half-way (a late encoding error) is undone
  * alone and the rest of the run goes on.
@@ -56,7 +57,6 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
   const runStartedAt = new Date();
   const state = new SyncStateRepo(ctx.store);
   const markValue = await state.get<string>(LOS_MARK_KEY);
-  const since = markValue ? new Date(markValue) : null;
 
   const ftp = new LosFtpClient();
   const darClient = deps.dar ? undefined : new DarClient({ url: ctx.config.darUrl, logger: ctx.logger });
@@ -64,13 +64,12 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
   try {
     await ftp.connect(url);
     const listing = await ftp.list();
-    // A file already applied with the same modification time is not read again, even when its time is
-    // later than the mark (it arrived while the last run was under way, or the server's clock runs ahead).
-    const applied = new Map((await ctx.store.query('SELECT name, modified_at FROM los_files')).rows
-      .map((r) => [r.name as string, new Date(r.modified_at).getTime()]));
-    const fresh = (f: { name: string; modifiedAt: Date }) => applied.get(f.name) !== f.modifiedAt.getTime();
-    const all = selectFiles(listing, since);
-    const selection = { ...all, stam: all.stam.filter(fresh), ordered: all.ordered.filter(fresh) };
+    // The files met before are the truth, not the mark: see selectFiles (a file with an old modification time is
+    // still read, and one "in the past" is refused with an issue rather than skipped without a word).
+    const recorded = (await ctx.store.query('SELECT name, size, modified_at, outcome FROM los_files')).rows.map((r) => ({
+      name: r.name as string, size: r.size === null ? null : Number(r.size), modifiedAt: new Date(r.modified_at), outcome: r.outcome,
+    }));
+    const selection = selectFiles(listing, recorded);
     await dar.load(ctx.store);
     // Every concurrent DAR look-up listens on the run's signal; hundreds at once are expected, not a leak.
     setMaxListeners(0, ctx.signal);
@@ -86,13 +85,18 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
         for (const f of selection.ordered) await run.file(tx, f, () => run.deltaFile(tx, f));
         if (ctx.dryRun) throw new DryRunRollback();
         await dar.save(tx);
-        for (const f of [...selection.stam, ...selection.ordered]) {
+        const met = [
+          ...[...selection.stam, ...selection.ordered].map((f) => ({ ...f, outcome: 'applied', reason: null as string | null })),
+          ...selection.refused.map((f) => ({ ...f, outcome: 'refused' })),
+        ];
+        for (const f of met) {
           await tx.query(
-            `INSERT INTO los_files (name, modified_at, job_id) VALUES ($1, $2, $3)
-             ON CONFLICT (name) DO UPDATE SET modified_at = EXCLUDED.modified_at, applied_at = now(), job_id = EXCLUDED.job_id`,
-            [f.name, f.modifiedAt, ctx.jobId]);
+            `INSERT INTO los_files (name, size, modified_at, job_id, outcome, reason) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (name) DO UPDATE SET size = EXCLUDED.size, modified_at = EXCLUDED.modified_at, applied_at = now(),
+               job_id = EXCLUDED.job_id, outcome = EXCLUDED.outcome, reason = EXCLUDED.reason`,
+            [f.name, f.size ?? null, f.modifiedAt, ctx.jobId, f.outcome, f.reason]);
         }
-        // The mark is when this run STARTED: a file modified while it ran is read again next time.
+        // When the last successful run started: shown in the result and used by the demo, no longer to pick files.
         await state.set(LOS_MARK_KEY, runStartedAt.toISOString(), tx);
       });
     } catch (e) {
@@ -101,13 +105,16 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
     ctx.progress(1, 'done');
     const files = run.files;
     const c = run.counts;
-    const summary = `${ctx.dryRun ? 'Dry run: would apply' : 'Applied'} ${files.length} file(s): ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.terminated} ended, ${c.failed} bad row(s)${seeded ? '; seed data written' : ''}`;
+    const refused = selection.refused.map((f) => f.name);
+    const refusedText = refused.length > 0 ? `; ${refused.length} file(s) refused (see issues)` : '';
+    const summary = `${ctx.dryRun ? 'Dry run: would apply' : 'Applied'} ${files.length} file(s): ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.terminated} ended, ${c.failed} bad row(s)${seeded ? '; seed data written' : ''}${refusedText}`;
     return {
       result: {
         ...c,
-        details: { dryRun: ctx.dryRun, seeded, files, since: markValue ?? null, mark: ctx.dryRun ? markValue ?? null : runStartedAt.toISOString(), dar: { ...darClient?.stats, cacheHitsAcrossRuns: dar.hits } },
+        details: { dryRun: ctx.dryRun, seeded, files, refused, since: markValue ?? null, mark: ctx.dryRun ? markValue ?? null : runStartedAt.toISOString(), dar: { ...darClient?.stats, cacheHitsAcrossRuns: dar.hits } },
       },
-      message: files.length === 0 ? 'No new LOS files since the last import.' : summary,
+      message: files.length > 0 ? summary
+        : refused.length > 0 ? `No LOS file applied: ${refused.length} new file(s) refused (see issues).` : 'No new LOS files since the last import.',
     };
   } finally {
     ftp.close();

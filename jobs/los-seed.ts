@@ -28,6 +28,16 @@ const SEED_CLASSES: Record<string, [string, string, string][]> = {
 /** Every facet: the seed facets and those the STAM files fill. */
 export const FACETS = [...new Set([...Object.keys(SEED_CLASSES), ...STAM_FILES.flatMap((s) => (s.facet ? [s.facet] : []))])];
 
+/**
+ * The seed's classes and IT system: the first run's, owned by idbro, not by any STAM file. A STAM file that lacks
+ * one (the placeholders `Rolletype`, `Tilknytningsrolle`, `Orlovsrolle` of seed 000 are in no delivery) never
+ * unpublishes it; a STAM row with the same uuid may still rename it.
+ */
+export const SEED_CLASS_UUIDS: ReadonlySet<string> = new Set(
+  Object.entries(SEED_CLASSES).flatMap(([facet, classes]) => classes.map(([, , userKey]) => seedUuid('class', `${facet}/${userKey}`))),
+);
+export const SEED_IT_SYSTEM = seedUuid('itsystem', 'AZ');
+
 export const LINE_ORG_CLASS = seedUuid('class', 'org_unit_hierarchy/linjeorg');
 
 /** Writes the seed data unless the organisation exists; returns whether it wrote it. */
@@ -48,7 +58,7 @@ export async function seedIfFirstRun(q: Queryable): Promise<boolean> {
       );
     }
   }
-  await q.query("INSERT INTO los_it_systems (uuid, name, user_key) VALUES ($1, 'AZ', 'AZ') ON CONFLICT DO NOTHING", [seedUuid('itsystem', 'AZ')]);
+  await q.query("INSERT INTO los_it_systems (uuid, name, user_key) VALUES ($1, 'AZ', 'AZ') ON CONFLICT DO NOTHING", [SEED_IT_SYSTEM]);
   return true;
 }
 
@@ -56,7 +66,8 @@ export interface StamCounts { created: number; updated: number; unchanged: numbe
 
 /**
  * Applies one STAM file's classes: new ones are created, changed titles updated, and classes of the facet
- * absent from the file are unpublished (kept, not deleted). `rows` is the whole (small) file.
+ * absent from the file are unpublished (kept, not deleted) — except the seed's (SEED_CLASS_UUIDS). `rows` is the
+ * whole (small) file.
  */
 export async function applyStamClasses(q: Queryable, facet: string, rows: { uuid: string; title: string }[]): Promise<StamCounts> {
   const counts: StamCounts = { created: 0, updated: 0, unchanged: 0, terminated: 0 };
@@ -81,7 +92,7 @@ export async function applyStamClasses(q: Queryable, facet: string, rows: { uuid
       counts.unchanged++;
     }
   }
-  const gone = [...byUuid.values()].filter((c) => c.published && !seen.has(c.uuid)).map((c) => c.uuid);
+  const gone = [...byUuid.values()].filter((c) => c.published && !seen.has(c.uuid) && !SEED_CLASS_UUIDS.has(c.uuid)).map((c) => c.uuid);
   if (gone.length > 0) {
     await q.query('UPDATE los_classes SET published = false WHERE uuid = ANY($1::uuid[])', [gone]);
     counts.terminated += gone.length;
@@ -109,8 +120,7 @@ export async function applyItSystems(q: Queryable, rows: { uuid: string; name: s
     counts[old ? 'updated' : 'created']++;
   }
   // The seed's AZ system is not in the STAM file's hands: only systems that came from the file are unpublished.
-  const azSeed = seedUuid('itsystem', 'AZ');
-  const gone = [...byUuid.values()].filter((s) => s.published && !seen.has(s.uuid) && s.uuid !== azSeed).map((s) => s.uuid);
+  const gone = [...byUuid.values()].filter((s) => s.published && !seen.has(s.uuid) && s.uuid !== SEED_IT_SYSTEM).map((s) => s.uuid);
   if (gone.length > 0) {
     await q.query('UPDATE los_it_systems SET published = false WHERE uuid = ANY($1::uuid[])', [gone]);
     counts.terminated += gone.length;

@@ -1,6 +1,7 @@
 /**
  * Sync schedules: one BullMQ job scheduler per scheduled kind, id `schedule-<KIND>`, cron in the configured time
- * zone (TZ). The jobs it creates carry `{ scheduled: true }` and get their store record when a worker takes
+ * zone (TZ); a schedule that names a mode (`UNILOGIN_EXPORT=0 3 * * 0:FULL`) has its own, `schedule-<KIND>-<MODE>`,
+ * and its jobs carry `params: { mode }`. Scheduled jobs never carry `force`: a guard's refusal needs a person. The jobs it creates carry `{ scheduled: true }` and get their store record when a worker takes
  * them (jobs/sync-run.ts); a scheduled run that finds a job of its kind active is skipped.
  *
  * Schedulers live in Redis and are shared by every worker, so applying is idempotent (upsert), and a kind
@@ -20,15 +21,22 @@ export const DEFAULT_SCHEDULES: ReadonlyMap<SyncJobKind, string> = new Map<SyncJ
   ['CRISTIN_EXPORT', '0 4 * * 1'],
 ]);
 
-export function schedulerId(kind: SyncJobKind): string {
-  return `schedule-${kind}`;
+export function schedulerId(kind: SyncJobKind, mode?: string): string {
+  return mode ? `schedule-${kind}-${mode}` : `schedule-${kind}`;
 }
 
-/** The schedules in force: the defaults, overridden per kind by SYNC_SCHEDULES. */
-export function effectiveSchedules(configured: ReadonlyMap<string, string>): Map<SyncJobKind, string> {
-  const out = new Map<SyncJobKind, string>(DEFAULT_SCHEDULES);
-  for (const [kind, cron] of configured) {
-    if ((SYNC_JOB_KINDS as readonly string[]).includes(kind)) out.set(kind as SyncJobKind, cron);
+/** `UNILOGIN_EXPORT:FULL` → kind and mode (the keys of config.syncSchedules). */
+export function scheduleKey(key: string): { kind: string; mode?: string } {
+  const colon = key.indexOf(':');
+  return colon < 0 ? { kind: key } : { kind: key.slice(0, colon), mode: key.slice(colon + 1) };
+}
+
+/** The schedules in force (key `KIND` or `KIND:MODE` → cron): the defaults, replaced per kind by SYNC_SCHEDULES. */
+export function effectiveSchedules(configured: ReadonlyMap<string, string>): Map<string, string> {
+  const named = new Set([...configured.keys()].map((k) => scheduleKey(k).kind));
+  const out = new Map<string, string>([...DEFAULT_SCHEDULES].filter(([kind]) => !named.has(kind)));
+  for (const [key, cron] of configured) {
+    if ((SYNC_JOB_KINDS as readonly string[]).includes(scheduleKey(key).kind)) out.set(key, cron);
   }
   return out;
 }
@@ -46,32 +54,41 @@ export interface ApplySchedulesOptions extends QueueSettings {
   queues?: SyncQueues;
 }
 
-/** Upserts the scheduler of every scheduled kind and removes the others'. Returns what is scheduled. */
-export async function applySchedules(opts: ApplySchedulesOptions): Promise<Map<SyncJobKind, string>> {
+/** Upserts the scheduler of every schedule in force and removes the others. Returns what is scheduled. */
+export async function applySchedules(opts: ApplySchedulesOptions): Promise<Map<string, string>> {
   const wanted = effectiveSchedules(opts.schedules);
   const queues = opts.queues ?? createQueues(opts.redisUrl, opts);
-  const applied = new Map<SyncJobKind, string>();
+  const applied = new Map<string, string>();
   try {
     for (const kind of SYNC_JOB_KINDS) {
       const queue = queues.get(kind);
       if (!queue) continue;
-      const cron = wanted.get(kind);
-      if (cron !== undefined && opts.available && !opts.available.has(kind)) {
+      const mine = [...wanted].filter(([key]) => scheduleKey(key).kind === kind);
+      const runnable = !opts.available || opts.available.has(kind);
+      if (mine.length > 0 && !runnable) {
         opts.logger.warn({ kind }, 'SYNC_SCHEDULES names a sync this build does not have: not scheduled');
       }
-      if (cron === undefined || (opts.available && !opts.available.has(kind))) {
-        if (await queue.removeJobScheduler(schedulerId(kind))) opts.logger.info({ kind }, 'sync schedule removed');
-        continue;
-      }
+      const keep = new Set<string>();
       const { attempts, backoff, removeOnComplete, removeOnFail } = syncJobOptions(opts);
-      const data: SyncJobData = { kind, dryRun: false, params: {}, scheduled: true };
-      await queue.upsertJobScheduler(schedulerId(kind), { pattern: cron, tz: opts.tz }, {
-        name: kind,
-        data,
-        opts: { attempts, backoff, removeOnComplete, removeOnFail },
-      });
-      applied.set(kind, cron);
-      opts.logger.info({ kind, cron, tz: opts.tz }, 'sync scheduled');
+      for (const [key, cron] of runnable ? mine : []) {
+        const { mode } = scheduleKey(key);
+        const id = schedulerId(kind, mode);
+        const data: SyncJobData = { kind, dryRun: false, params: mode ? { mode } : {}, scheduled: true };
+        await queue.upsertJobScheduler(id, { pattern: cron, tz: opts.tz }, {
+          name: kind,
+          data,
+          opts: { attempts, backoff, removeOnComplete, removeOnFail },
+        });
+        keep.add(id);
+        applied.set(key, cron);
+        opts.logger.info({ kind, mode, cron, tz: opts.tz }, 'sync scheduled');
+      }
+      // Every other scheduler of this kind (taken out of SYNC_SCHEDULES, or a mode no longer named) goes.
+      for (const s of await queue.getJobSchedulers()) {
+        const id = s.key;
+        if (!id.startsWith(schedulerId(kind)) || keep.has(id)) continue;
+        if (await queue.removeJobScheduler(id)) opts.logger.info({ kind, scheduler: id }, 'sync schedule removed');
+      }
     }
   } finally {
     if (!opts.queues) await closeQueues(queues);

@@ -8,6 +8,11 @@
  *   traces back to is left out and the document rebuilt) → nothing to send? stop → dry run? stop → upload →
  *   statuskode 0? advance the snapshot (one transaction) : fail the job
  *
+ * Guard: a FULL or DELETE upload that would remove more than UNILOGIN_MAX_DROP_PERCENT (default 10) of the persons
+ * UNI-Login accepted last time fails the job before anything is sent, unless the mutation said force: true
+ * (scheduled runs never do). A person left out of a FULL document (failed checks or XSD) counts as removed: the
+ * service deletes whoever a FULL upload does not carry. A dry run reports what the guard would do.
+ *
  * Consistency: the snapshot of what UNI-Login holds moves only on statuskode 0, so a failed, cancelled or crashed
  * run sends the same difference again next time. `exportdatetime` is recorded as sent BEFORE the upload: a
  * document whose answer is lost may have been loaded, and the next one must be dated later (else statuskode 3).
@@ -122,17 +127,20 @@ export async function runUniLoginExport(ctx: SyncRunContext, deps: UniLoginExpor
         : 'nothing changed since the last accepted upload; nothing sent';
       return describeExport({ ...base, result: null, note });
     }
-    // A source that suddenly gives nobody (LOS emptied, a root moved) must not wipe UNI-Login.
+    // A source that suddenly gives nobody (LOS emptied, a root moved) must not wipe UNI-Login; not even with
+    // force: that is a configuration to fix, not a change to accept.
     const accepted = mode === 'FULL' && plan.present === 0 ? await repo.count(s.institution, s.source, 'person') : 0;
     if (accepted > 0) {
       throw new PermanentSyncError(
-        `The sources give no persons at all for UNILOGIN_ROOT_OU, while UNI-Login holds ${accepted} from the last accepted upload: a FULL upload would remove them all. Check UNILOGIN_ROOT_OU and the LOS import; nothing was sent.`,
+        `The sources give no person that can be sent for UNILOGIN_ROOT_OU, while UNI-Login holds ${accepted} from the last accepted upload: a FULL upload would remove them all. Check UNILOGIN_ROOT_OU and the LOS import; nothing was sent.`,
       );
     }
+    const refusal = dropRefusal(mode, plan.removal, s.unilogin.maxDropPercent, ctx.params.force === true);
     if (ctx.dryRun) {
       ctx.progress(1, 'dry run: nothing sent');
-      return describeExport({ ...base, result: null, note: `dry run: would send ${sending} with ${UPLOAD_METHODS[mode]}` });
+      return describeExport({ ...base, result: null, note: `dry run: would send ${sending} with ${UPLOAD_METHODS[mode]}`, refusal });
     }
+    if (refusal) throw new PermanentSyncError(refusal);
 
     checkCancelled();
     ctx.progress(BUILD_SHARE + 0.1, `sending ${sending}`);
@@ -160,8 +168,10 @@ export async function runUniLoginExport(ctx: SyncRunContext, deps: UniLoginExpor
 
 export interface Plan {
   document: WrittenDocument;
-  /** Persons the sources give (valid or not). */
+  /** Persons the document carries (FULL, INCREMENTAL: valid ones, sent or unchanged; DELETE: all the sources give). */
   present: number;
+  /** FULL and DELETE: how many of the persons UNI-Login accepted last time this upload removes. */
+  removal?: Removal;
   leftOut: number;
   unchanged: number;
   sentPersons: [string, string][];
@@ -197,8 +207,15 @@ async function planUpload(
     ctx.progress(BUILD_SHARE - 0.04, `validating the document (${built.document.bytes} bytes)`);
     const check = await validateDocument({ path }, 'uploadfull');
     if (check.valid) {
+      let removal: Removal | undefined;
+      if (mode === 'FULL') {
+        const accepted = await repo.snapshot(s.institution, s.source, 'person');
+        const gone = [...accepted.keys()].filter((id) => !built.kept.has(id));
+        removal = { accepted: accepted.size, removed: gone.length, leftOut: gone.filter((id) => built.present.has(id)).length };
+      }
       return {
-        document: built.document, present: built.present.size, leftOut: built.leftOut, unchanged: built.unchanged,
+        removal,
+        document: built.document, present: built.kept.size, leftOut: built.leftOut, unchanged: built.unchanged,
         sentPersons: built.sentPersons, sentGroups: built.sentGroups, deleted: [],
         personAtLine: (line) => built.writer.personAtLine(line),
       };
@@ -241,9 +258,30 @@ async function planDelete(
     throw new PermanentSyncError(`The DELETE document does not validate against uploaddelete.xsd (${check.errors.slice(0, 3).map((e) => e.message).join('; ')}): a fault in idbro's export; nothing was sent.`);
   }
   return {
+    removal: { accepted: accepted.size, removed: gone.length, leftOut: 0 },
     document, present: present.size, leftOut: 0, unchanged: 0, sentPersons: [], sentGroups: [], deleted: gone,
     personAtLine: (line) => writer.personAtLine(line),
   };
+}
+
+export interface Removal {
+  /** Persons UNI-Login accepted from us last time (the snapshot). */
+  accepted: number;
+  /** Of those, persons this upload removes. */
+  removed: number;
+  /** Of the removed, persons the sources still give but the document leaves out (failed checks or XSD). */
+  leftOut: number;
+}
+
+/** Why the drop guard refuses this upload (undefined: it does not). */
+export function dropRefusal(mode: UniLoginMode, r: Removal | undefined, maxPercent: number, force: boolean): string | undefined {
+  if (!r || r.accepted === 0 || r.removed === 0) return undefined;
+  const percent = (100 * r.removed) / r.accepted;
+  if (percent <= maxPercent || force) return undefined;
+  const leftOut = r.leftOut > 0 ? `, ${r.leftOut} of them left out of the document because their records fail the checks (see issues)` : '';
+  return `The ${mode} upload would remove ${r.removed} of the ${r.accepted} persons UNI-Login accepted from us last time ` +
+    `(${percent.toFixed(1)}%${leftOut}), more than UNILOGIN_MAX_DROP_PERCENT=${maxPercent}%; nothing was sent. ` +
+    `If they really are to go, run startUniLoginExport(mode: ${mode}, force: true), or raise UNILOGIN_MAX_DROP_PERCENT.`;
 }
 
 /** Validation messages and warnings of the answer as issues, each with the person its line names. */

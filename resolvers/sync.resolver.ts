@@ -161,8 +161,14 @@ export class SyncResolver {
     @Ctx() ctx: Context,
     @Arg('mode', () => UniLoginExportMode) mode: UniLoginExportMode,
     @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false,
+    @Arg('force', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: 'Upload even when the drop guard would stop it (a FULL or DELETE removing more than UNILOGIN_MAX_DROP_PERCENT of the persons UNI-Login holds from us).',
+    })
+    force = false,
   ): Promise<SyncJob> {
-    return this.start(ctx, 'startUniLoginExport', 'UNILOGIN_EXPORT', dryRun, { mode });
+    return this.start(ctx, 'startUniLoginExport', 'UNILOGIN_EXPORT', dryRun, { mode, ...(force ? { force: true } : {}) });
   }
 
   @Mutation(() => SyncJob)

@@ -48,6 +48,11 @@ export interface Config {
     wsdl?: string;
     /** UNILOGIN_TIMEOUT_MS: longest wait for one upload's answer. Default 600000 (a full upload is large). */
     timeoutMs: number;
+    /**
+     * UNILOGIN_MAX_DROP_PERCENT: a FULL or DELETE upload that would remove more than this share of the persons
+     * UNI-Login accepted last time fails unless started with force. Default 10; 100 switches the guard off.
+     */
+    maxDropPercent: number;
   };
   /** CRISTIN_INSTITUTION: the Cristin institusjonsnr (digits, e.g. 185); unset = the Cristin export fails with a clear message. */
   cristinInstitution?: string;
@@ -60,7 +65,10 @@ export interface Config {
   maxEntityRepresentations: number;
   /** `npm run start:supergraph`: port of the demo supergraph gateway, from SUPERGRAPH_PORT. Default 4001. */
   supergraphPort: number;
-  /** Cron schedules per sync kind, from SYNC_SCHEDULES ("LOS_IMPORT=0 2 * * *;..."). */
+  /**
+   * Cron schedules from SYNC_SCHEDULES ("LOS_IMPORT=0 2 * * *;..."), keyed by kind, or by `KIND:MODE` for a
+   * schedule that names a mode (`UNILOGIN_EXPORT=0 3 * * 0:FULL`). Default: none (see jobs/schedules.ts defaults).
+   */
   syncSchedules: Map<string, string>;
   /** Time zone for `at` defaults and schedules. Default Europe/Copenhagen. */
   tz: string;
@@ -135,17 +143,46 @@ export function parseApiTokens(raw: string): Map<string, Set<Scope>> {
   return tokens;
 }
 
+/** Modes a schedule may name, per kind (the mutation's `mode` argument); the first is what a run without one does. */
+export const SCHEDULE_MODES: Readonly<Record<string, readonly string[]>> = {
+  UNILOGIN_EXPORT: ['FULL', 'INCREMENTAL', 'DELETE'],
+};
+
+/**
+ * `KIND=cron[:MODE];…`. A kind may appear more than once when each entry runs a different mode (a nightly
+ * INCREMENTAL and a weekly FULL); the key of an entry with a mode is `KIND:MODE`. A cron expression never holds
+ * a colon, so the last one separates the mode.
+ */
 export function parseSchedules(raw: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!raw) return out;
   const kinds = ['LOS_IMPORT', 'FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT'];
+  const runs = new Map<string, string>();
   for (const entry of raw.split(';').map((s) => s.trim()).filter(Boolean)) {
     const eq = entry.indexOf('=');
     const kind = eq > 0 ? entry.slice(0, eq).trim() : '';
-    const cron = eq > 0 ? entry.slice(eq + 1).trim() : '';
+    let cron = eq > 0 ? entry.slice(eq + 1).trim() : '';
     if (!kinds.includes(kind)) throw new ConfigError('SYNC_SCHEDULES', `unknown sync kind "${kind}" (known: ${kinds.join(', ')})`);
+    let mode: string | undefined;
+    const colon = cron.lastIndexOf(':');
+    if (colon >= 0) {
+      mode = cron.slice(colon + 1).trim().toUpperCase();
+      cron = cron.slice(0, colon).trim();
+      const modes = SCHEDULE_MODES[kind];
+      if (!modes) throw new ConfigError('SYNC_SCHEDULES', `"${kind}" takes no mode (only ${Object.keys(SCHEDULE_MODES).join(', ')} do)`);
+      if (!modes.includes(mode)) throw new ConfigError('SYNC_SCHEDULES', `"${kind}": unknown mode "${mode}" (known: ${modes.join(', ')})`);
+    }
     if (cron.split(/\s+/).length < 5) throw new ConfigError('SYNC_SCHEDULES', `"${kind}" needs a cron expression of 5 or 6 fields`);
-    out.set(kind, cron);
+    // No mode = the kind's default mode, so `UNILOGIN_EXPORT=…` and `UNILOGIN_EXPORT=…:FULL` are the same run.
+    const effectiveMode = mode ?? SCHEDULE_MODES[kind]?.[0];
+    const run = effectiveMode ? `${kind}:${effectiveMode}` : kind;
+    const before = runs.get(run);
+    if (before !== undefined) {
+      const what = effectiveMode ? `${kind} (mode ${effectiveMode})` : kind;
+      throw new ConfigError('SYNC_SCHEDULES', `${what} is scheduled twice ("${before}" and "${cron}"): one entry per kind and mode`);
+    }
+    runs.set(run, cron);
+    out.set(mode ? `${kind}:${mode}` : kind, cron);
   }
   return out;
 }
@@ -219,6 +256,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
           employeeTypes: uniloginEmployeeTypes,
           wsdl: str(env, 'UNILOGIN_WSDL'),
           timeoutMs: int(env, 'UNILOGIN_TIMEOUT_MS', 600_000, 1000),
+          maxDropPercent: int(env, 'UNILOGIN_MAX_DROP_PERCENT', 10, 0, 100),
         }
       : undefined,
     cristinInstitution: digits(env, 'CRISTIN_INSTITUTION', 'the Cristin institusjonsnr (digits, e.g. 185)'),

@@ -55,7 +55,7 @@ describe('file names and selection', () => {
     expect(parseLosFileName('org_nye_20210128_123742.csv')).toEqual({ type: 'unknown' });
   });
 
-  it('selects files modified after the last import, in run order, and reports bad stamps', () => {
+  it('selects the files not met before, in run order, and reports bad stamps', () => {
     const at = (iso: string) => new Date(iso);
     const listing = [
       { name: 'Leder_nye_20210103_010000.csv', modifiedAt: at('2021-01-03T00:05:00Z') },
@@ -92,18 +92,52 @@ describe('file names and selection', () => {
     // STAM files missing from the folder are warnings, one each.
     expect(all.issues.filter((i) => i.severity === 'warning')).toHaveLength(STAM_FILES.length - 2);
 
-    // After an import that started 2021-01-02T00:05:00Z: strictly later files only; the old bad name is not repeated.
-    const later = selectFiles(listing, at('2021-01-02T00:05:00Z'));
+    // After runs that met every file up to 2021-01-02 (applied, or refused for a bad name): only the files not met
+    // are selected; the old bad names are not repeated (issue 10 item 4: the files met, not a mark, decide).
+    const recorded = listing.filter((f) => f.modifiedAt <= at('2021-01-02T00:05:00Z')).map((f) => ({
+      name: f.name, size: null, modifiedAt: f.modifiedAt, outcome: parseLosFileName(f.name).type === 'bad-stamp' ? 'refused' as const : 'applied' as const,
+    }));
+    const later = selectFiles(listing, recorded);
     expect(later.ordered.map((f) => f.name)).toEqual(['Org_nye_20210103_010000.csv', 'Pers_nye_20210103_010000.csv', 'Leder_nye_20210103_010000.csv']);
     expect(later.stam.map((f) => f.name)).toEqual(['STAM_UUID_Ledertype.csv']);
     expect(later.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(later.refused).toEqual([]);
   });
 
-  it('compares instants, so the hour repeated at the end of DST neither skips nor repeats a file', () => {
-    // 2021-10-31: 02:30 Copenhagen happens twice (00:30Z and 01:30Z).
-    const listing = [{ name: 'Org_nye_20211031_023000.csv', modifiedAt: new Date('2021-10-31T01:30:00Z') }];
-    expect(selectFiles(listing, new Date('2021-10-31T00:30:00Z')).ordered).toHaveLength(1);
-    expect(selectFiles(listing, new Date('2021-10-31T01:30:00Z')).ordered).toHaveLength(0);
+  it('goes by the files met, not by clocks: an old time is no reason to skip, another size or time is a new delivery', () => {
+    const t = new Date('2021-10-31T01:30:00Z');
+    const file = { name: 'Org_nye_20211031_023000.csv', modifiedAt: t, size: 100 };
+    const met = { name: file.name, size: 100, modifiedAt: t, outcome: 'applied' as const };
+    expect(selectFiles([file], [met]).ordered).toHaveLength(0);
+    expect(selectFiles([{ ...file, size: 101 }], [met]).ordered).toHaveLength(1);
+    expect(selectFiles([{ ...file, modifiedAt: new Date(t.getTime() - 3_600_000) }], [met]).ordered).toHaveLength(1);
+    // A record from before sizes were kept matches on name and time.
+    expect(selectFiles([file], [{ ...met, size: null }]).ordered).toHaveLength(0);
+  });
+
+  it('refuses a delta file dated before one already applied, once, and applies a later one', () => {
+    const at = new Date('2020-01-01T00:00:00Z'); // times play no part
+    const applied = ['Org_inital_20210101_010000.csv', 'Pers_nye_20210103_010000.csv'].map((name) => ({ name, size: 1, modifiedAt: at, outcome: 'applied' as const }));
+    const listing = [
+      ...applied.map((a) => ({ name: a.name, size: 1, modifiedAt: at })),
+      { name: 'Pers_ret_20210102_010000.csv', size: 1, modifiedAt: at }, // an earlier day
+      { name: 'Org_nye_20210103_010000.csv', size: 1, modifiedAt: at }, // the same day, earlier in the day's order
+      { name: 'Pers_luk_20210103_010000.csv', size: 1, modifiedAt: at }, // the same day, later in its order
+      { name: 'Org_inital_20220101_010000.csv', size: 1, modifiedAt: at }, // a second historical load
+      { name: 'Leder_nye_20210104_010000.csv', size: 1, modifiedAt: at },
+    ];
+    const sel = selectFiles(listing, applied);
+    expect(sel.ordered.map((f) => f.name)).toEqual(['Pers_luk_20210103_010000.csv', 'Leder_nye_20210104_010000.csv']);
+    expect(sel.refused.map((f) => f.name).sort()).toEqual(['Org_inital_20220101_010000.csv', 'Org_nye_20210103_010000.csv', 'Pers_ret_20210102_010000.csv']);
+    expect(sel.issues.find((i) => i.file === 'Pers_ret_20210102_010000.csv')).toEqual({
+      severity: 'error', file: 'Pers_ret_20210102_010000.csv',
+      message: 'File not applied: it is dated 2021-01-02 (stamp 20210102010000) and comes before Pers_nye_20210103_010000.csv, which is already applied; ' +
+        'applying it now would put its older state back over the later changes. Have its changes delivered again in a new file dated after 2021-01-03.',
+    });
+    // Recorded as refused, they are not reported again.
+    const again = selectFiles(listing, [...applied, ...sel.refused.map((f) => ({ name: f.name, size: 1, modifiedAt: at, outcome: 'refused' as const }))]);
+    expect(again.refused).toEqual([]);
+    expect(again.issues.filter((i) => i.severity === 'error')).toEqual([]);
   });
 
   it('knows every delta kind in the spec order', () => {

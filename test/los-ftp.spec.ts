@@ -59,9 +59,10 @@ describe('LOS FTP simulator and client', () => {
       expect(entry?.size).toBeGreaterThan(0);
     }
 
-    // Selection by modification time: an import that started after day 1's files sees days 2 and 3 only.
-    const after = new Date(manifest.days[1].modifiedAt.getTime() + 1000);
-    const selection = selectFiles(listing, after);
+    // Selection by the files met (name, size, time from the listing): after days 0 and 1, days 2 and 3 only.
+    const met = new Set([...manifest.days[0].files, ...manifest.days[1].files]);
+    const recorded = listing.filter((f) => met.has(f.name)).map((f) => ({ name: f.name, size: f.size, modifiedAt: f.modifiedAt, outcome: 'applied' as const }));
+    const selection = selectFiles(listing, recorded);
     expect(selection.ordered.map((f) => f.name).sort()).toEqual([...manifest.days[2].files, ...manifest.days[3].files].sort());
     expect(selection.stam).toEqual([]);
 

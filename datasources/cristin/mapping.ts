@@ -77,26 +77,43 @@ function datesOf(a: RawAffiliation): { datoFra: string | null; datoTil: string |
   return { datoFra: dateOf(a.create_date), datoTil: deleted ? dateOf(a.last_date) ?? deleted : null };
 }
 
+/** The day after `YYYY-MM-DD`. */
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
 /**
  * Several affiliation rows can say the same thing: the same status at the same unit from two source systems
- * (an HR system migration), or a deleted and a current row. Cristin gets one role per (unit, title): from the
- * earliest start, open if any row is open, else to the latest end.
+ * (an HR system migration), or a deleted row and the current one that took over from it. Cristin gets one role
+ * per (unit, title) and period: rows whose periods overlap or touch (the next starts at most a day after the
+ * previous ends) become one, from the earliest start to the latest end (open if any is open). A gap between two
+ * periods is kept: a role that ended in 2002 and one that began in 2013 are two roles, never eleven years of one.
  */
 function merge<T extends { stedkode: string; datoFra?: string | null; datoTil?: string | null }>(roles: T[], keyOf: (r: T) => string): T[] {
-  const byKey = new Map<string, T>();
+  const open = (x: T) => !x.datoTil || x.datoTil === OPEN_END;
+  const byKey = new Map<string, T[]>();
   for (const r of roles) {
     const k = keyOf(r);
-    const seen = byKey.get(k);
-    if (!seen) {
-      byKey.set(k, { ...r });
-      continue;
-    }
-    if (r.datoFra && (!seen.datoFra || r.datoFra < seen.datoFra)) seen.datoFra = r.datoFra;
-    const open = (x: T) => !x.datoTil || x.datoTil === OPEN_END;
-    if (open(seen)) continue; // an open row wins
-    if (open(r) || r.datoTil! > seen.datoTil!) seen.datoTil = r.datoTil;
+    byKey.set(k, [...(byKey.get(k) ?? []), r]);
   }
-  return [...byKey.values()].sort((a, b) => a.stedkode.localeCompare(b.stedkode) || (a.datoFra ?? '').localeCompare(b.datoFra ?? ''));
+  const out: T[] = [];
+  for (const rows of byKey.values()) {
+    // A row without a start is taken to have begun before every other.
+    rows.sort((a, b) => (a.datoFra ?? '').localeCompare(b.datoFra ?? ''));
+    let cur: T | undefined;
+    for (const r of rows) {
+      if (cur && (open(cur) || !r.datoFra || r.datoFra <= nextDay(cur.datoTil!))) {
+        if (!open(cur) && (open(r) || r.datoTil! > cur.datoTil!)) cur.datoTil = r.datoTil;
+        continue;
+      }
+      if (cur) out.push(cur);
+      cur = { ...r };
+    }
+    if (cur) out.push(cur);
+  }
+  return out.sort((a, b) => a.stedkode.localeCompare(b.stedkode) || (a.datoFra ?? '').localeCompare(b.datoFra ?? ''));
 }
 
 export interface PlacedAffiliation { raw: RawAffiliation; stedkode: string }

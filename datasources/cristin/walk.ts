@@ -272,6 +272,13 @@ class Walk {
   }
 
   private async reachParent(stedkode: string, child: string): Promise<void> {
+    // An OU read before as a wrong guess for another parent (or as nobody's placement) may be this one: no search.
+    const known = [...this.ouById.values()].find((ou) => ou?.stedkode === stedkode);
+    if (known) {
+      this.units.set(stedkode, known);
+      this.parents.reached.push(stedkode);
+      return;
+    }
     let ids: string[];
     try {
       ids = await this.shared.searchPersonIds({ location: stedkode });
@@ -295,9 +302,10 @@ class Walk {
       const rows: RawAffiliation[] = (await this.shared.loaders.affiliations.load(`${candidate}|deleted`, 1)) ?? [];
       this.affiliationsRead.add(candidate);
       for (const row of rows) {
-        const id = String(row.ou.id);
-        if (row.deleted_date || this.ouById.has(id)) continue;
-        const ou = await this.ou(id);
+        if (row.deleted_date) continue;
+        // Every OU of the list is a candidate, even one read already (for another parent, at the same level):
+        // the shared loader answers that one from its cache, without a request.
+        const ou = await this.ou(String(row.ou.id));
         if (ou?.stedkode === stedkode) {
           this.units.set(stedkode, ou);
           this.parents.reached.push(stedkode);

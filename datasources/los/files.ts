@@ -97,29 +97,83 @@ export interface SelectedDeltaFile extends LosListingEntry {
   effectiveDate: string;
 }
 
+/** A file of the folder that a run met before (table los_files): applied, or refused with an issue. */
+export interface RecordedLosFile {
+  name: string;
+  /** Bytes; null for a record written before sizes were kept (then name and time alone identify the file). */
+  size: number | null;
+  modifiedAt: Date;
+  outcome: 'applied' | 'refused';
+}
+
+/** A file the run does not apply, and says so once (then it is recorded as refused and not reported again). */
+export interface RefusedLosFile extends LosListingEntry {
+  reason: string;
+}
+
 export interface LosFileSelection {
   /** Selected STAM files, in `STAM_FILES` order. */
   stam: SelectedStamFile[];
   /** Selected delta files in run order: Org_inital first, then by the stamp's date, within a day by kind (`DELTA_KINDS` order), stamp, name. */
   ordered: SelectedDeltaFile[];
-  /** Bad stamps (errors) and STAM files missing from the folder (warnings). */
+  /** New files that are not applied: a bad stamp, or a delta file "in the past" (see selectFiles). */
+  refused: RefusedLosFile[];
+  /** Refused files (errors) and STAM files missing from the folder (warnings). */
   issues: LosIssue[];
 }
 
+const initial = (f: { kind: LosDeltaKind }) => (f.kind === 'Org_inital' ? 0 : 1);
+const kindIndex = (k: LosDeltaKind) => DELTA_KINDS.indexOf(k);
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+type Placed = { name: string; kind: LosDeltaKind; stamp: string; effectiveDate: string };
 /**
- * Picks the files a run must process: those modified (server time, UTC) after the start of the last fully
- * successful import — STAM files too — or every file when there has been none (`null`). Unknown names are
- * ignored. A selected name with a known prefix but a bad stamp is reported and left out; the rest of the
- * run goes on (the old importer stopped). Only selected files are reported, so an old bad file does not
- * raise the same issue on every run.
- *
- * Comparing instants (two `Date`s) rather than local wall-clock times is what keeps DST changes from
- * skipping or repeating files (specs/aarhus-los.md, "Known problems").
+ * The spec's run order of delta files. Day by day: Org_inital (the historical load) first, then each delivery
+ * day in the order of the date in its stamp, and within a day the spec's order (Org → Pers → Leder; nye, ret,
+ * luk). A run catching up several days thus ends as the daily runs would have: kind-first order would apply
+ * day 3's Pers_ret before day 2's Pers_luk and leave a re-opened engagement ended.
  */
-export function selectFiles(listing: readonly LosListingEntry[], lastImportStartedAt: Date | null): LosFileSelection {
-  const since = lastImportStartedAt?.getTime() ?? Number.NEGATIVE_INFINITY;
+const runOrder = (a: Placed, b: Placed) => initial(a) - initial(b) || compare(a.effectiveDate, b.effectiveDate)
+  || kindIndex(a.kind) - kindIndex(b.kind) || compare(a.stamp, b.stamp) || compare(a.name, b.name);
+
+/** The same file as a record: name, modification time to the millisecond, and size (when both know it). */
+function sameFile(entry: LosListingEntry, r: RecordedLosFile): boolean {
+  return r.name === entry.name && r.modifiedAt.getTime() === entry.modifiedAt.getTime()
+    && (r.size === null || entry.size === undefined || r.size === entry.size);
+}
+
+/**
+ * Picks the files a run must process. The truth is the set of files already met (`recorded`: name, size and
+ * server modification time), never a clock: every file of the folder not met before is considered, whatever its
+ * modification time says (a server clock behind ours, `rsync -t` and `scp -p` keep old times). Unknown names are
+ * ignored.
+ *
+ * - A STAM file not met before is applied (STAM files have no date: each is the whole current list).
+ * - A delta file not met before is applied in the spec's run order — unless it is "in the past": it would come
+ *   before a delta file already applied in that order (an earlier date in its stamp, or the same date and an
+ *   earlier place in the day). Such a file is refused with an error: the delta rules replace an object's state
+ *   from a date on, so applying an older file after a newer one would silently put the older state back over the
+ *   newer changes (an old Org_inital would replace whole histories). Its changes must be delivered again in a
+ *   new file. The README ("LOS import") has the reasoning.
+ * - A name with a known prefix but a bad stamp is refused with an error (the old importer stopped the run).
+ *
+ * A refused file is recorded by the caller, so it is reported once, not on every run; the same name delivered
+ * again with another size or time is a new file and is considered again.
+ */
+export function selectFiles(listing: readonly LosListingEntry[], recorded: readonly RecordedLosFile[] | null): LosFileSelection {
+  const known = new Map<string, RecordedLosFile>();
+  for (const r of recorded ?? []) known.set(r.name, r);
+  // The last applied delta file in run order: nothing new may be applied before it.
+  let latest: Placed | undefined;
+  for (const r of recorded ?? []) {
+    if (r.outcome !== 'applied') continue;
+    const parsed = parseLosFileName(r.name);
+    if (parsed.type !== 'delta') continue;
+    const placed: Placed = { name: r.name, kind: parsed.kind, stamp: parsed.stamp, effectiveDate: parsed.effectiveDate };
+    if (!latest || runOrder(placed, latest) > 0) latest = placed;
+  }
   const stam: SelectedStamFile[] = [];
   const ordered: SelectedDeltaFile[] = [];
+  const refused: RefusedLosFile[] = [];
   const issues: LosIssue[] = [];
   const present = new Set<string>();
 
@@ -127,18 +181,32 @@ export function selectFiles(listing: readonly LosListingEntry[], lastImportStart
     const parsed = parseLosFileName(entry.name);
     if (parsed.type === 'unknown') continue;
     if (parsed.type === 'stam') present.add(entry.name);
-    if (!(entry.modifiedAt.getTime() > since)) continue;
+    const seen = known.get(entry.name);
+    if (seen && sameFile(entry, seen)) continue;
     const base: LosListingEntry = { name: entry.name, modifiedAt: entry.modifiedAt, ...(entry.size !== undefined ? { size: entry.size } : {}) };
     switch (parsed.type) {
       case 'stam':
         stam.push({ ...base, spec: parsed.spec });
         break;
-      case 'delta':
-        ordered.push({ ...base, kind: parsed.kind, stamp: parsed.stamp, effectiveDate: parsed.effectiveDate });
+      case 'delta': {
+        const file: SelectedDeltaFile = { ...base, kind: parsed.kind, stamp: parsed.stamp, effectiveDate: parsed.effectiveDate };
+        if (latest && runOrder(file, latest) < 0) {
+          const reason = `File not applied: it is dated ${file.effectiveDate} (stamp ${file.stamp}) and comes before ${latest.name}, ` +
+            'which is already applied; applying it now would put its older state back over the later changes. ' +
+            `Have its changes delivered again in a new file dated after ${latest.effectiveDate}.`;
+          refused.push({ ...base, reason });
+          issues.push({ severity: 'error', file: entry.name, message: reason });
+        } else {
+          ordered.push(file);
+        }
         break;
-      case 'bad-stamp':
-        issues.push({ severity: 'error', file: entry.name, message: `File skipped: the name starts with "${parsed.kind}" but ${parsed.reason}` });
+      }
+      case 'bad-stamp': {
+        const reason = `File skipped: the name starts with "${parsed.kind}" but ${parsed.reason}`;
+        refused.push({ ...base, reason });
+        issues.push({ severity: 'error', file: entry.name, message: reason });
         break;
+      }
     }
   }
 
@@ -150,17 +218,6 @@ export function selectFiles(listing: readonly LosListingEntry[], lastImportStart
 
   const stamIndex = (f: SelectedStamFile) => STAM_FILES.indexOf(f.spec);
   stam.sort((a, b) => stamIndex(a) - stamIndex(b));
-  const kindIndex = (k: LosDeltaKind) => DELTA_KINDS.indexOf(k);
-  // Day by day: Org_inital (the historical load) first, then each delivery day in the order of the date in its
-  // stamp, and within a day the spec's order (Org → Pers → Leder; nye, ret, luk). A run catching up several
-  // days thus ends as the daily runs would have: kind-first order would apply day 3's Pers_ret before day 2's
-  // Pers_luk and leave a re-opened engagement ended.
-  const initial = (f: SelectedDeltaFile) => (f.kind === 'Org_inital' ? 0 : 1);
-  ordered.sort(
-    (a, b) => initial(a) - initial(b) || compare(a.effectiveDate, b.effectiveDate) || kindIndex(a.kind) - kindIndex(b.kind)
-      || compare(a.stamp, b.stamp) || compare(a.name, b.name),
-  );
-  return { stam, ordered, issues };
+  ordered.sort(runOrder);
+  return { stam, ordered, refused, issues };
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

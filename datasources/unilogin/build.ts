@@ -40,6 +40,11 @@ export interface BuiltDocument {
   writer: DocumentWriter;
   /** Every LocalPersonId the sources gave, valid or not. */
   present: Set<string>;
+  /**
+   * The LocalPersonIds the document carries (written, or unchanged in an INCREMENTAL): `present` less the persons
+   * left out. For a FULL upload, UNI-Login removes every person it holds from us that is not among these.
+   */
+  kept: Set<string>;
   /** Records written, with their fingerprints (what the snapshot becomes once accepted). */
   sentPersons: [string, string][];
   sentGroups: [string, string][];
@@ -72,7 +77,7 @@ export async function buildDocument(o: BuildOptions): Promise<BuiltDocument> {
   const writer = await DocumentWriter.open(o.path, 'uploadfull', o.header);
   try {
     const out: BuiltDocument = {
-      document: undefined as unknown as WrittenDocument, writer, present: new Set(), sentPersons: [], sentGroups: [],
+      document: undefined as unknown as WrittenDocument, writer, present: new Set(), kept: new Set(), sentPersons: [], sentGroups: [],
       seen: 0, leftOut: 0, unchanged: 0,
     };
     const groups = new Map<string, UniLoginGroup>();
@@ -103,6 +108,7 @@ export async function buildDocument(o: BuildOptions): Promise<BuiltDocument> {
         out.leftOut++;
         return;
       }
+      out.kept.add(checked.record.localPersonId);
       addGroups(sp.groups, checked.record.localPersonId);
       const xml = personXml(checked.record);
       const fp = fingerprint(xml);

@@ -15,13 +15,18 @@ export interface ExportFacts {
   source: string;
   exportDateTime: string;
   state: UniLoginExportState | undefined;
-  plan: { document: WrittenDocument; present: number; leftOut: number; unchanged: number; deleted: readonly string[] };
+  plan: {
+    document: WrittenDocument; present: number; leftOut: number; unchanged: number; deleted: readonly string[];
+    removal?: { accepted: number; removed: number; leftOut: number };
+  };
   /** "N person(s) and M group(s), B bytes" */
   sending: string;
   /** The service's answer (statuskode 0); null when nothing was sent. */
   result: UploadResult | null;
   /** Why nothing was sent. */
   note?: string;
+  /** Dry run: why the drop guard would refuse a real run. */
+  refusal?: string;
 }
 
 export function describeExport(f: ExportFacts): { result: SyncJobResult; message: string } {
@@ -39,6 +44,9 @@ export function describeExport(f: ExportFacts): { result: SyncJobResult; message
     personsInSources: plan.present,
     leftOut: plan.leftOut,
     unchanged: plan.unchanged,
+    // Of the persons UNI-Login accepted last time, how many this upload removes (FULL and DELETE).
+    removal: plan.removal ?? null,
+    ...(f.dryRun ? { wouldBeRefused: f.refusal !== undefined } : {}),
     lastAcceptedAt: r ? f.exportDateTime : f.state?.lastAcceptedAt ?? null,
     service: r && {
       statuskode: r.statuskode, summary: r.summary, details: r.details, instnr: r.instnr,
@@ -48,7 +56,7 @@ export function describeExport(f: ExportFacts): { result: SyncJobResult; message
   };
   if (!r) {
     const message = f.dryRun
-      ? `Dry run (${f.mode}): would send ${f.sending}; nothing sent${leftOut}.`
+      ? `Dry run (${f.mode}): would send ${f.sending}; nothing sent${leftOut}.${f.refusal ? ` A real run would be refused: ${f.refusal}` : ''}`
       : `${f.mode}: ${f.note ?? 'nothing sent'}${plan.unchanged > 0 ? ` (${plan.unchanged} person(s) unchanged)` : ''}${leftOut}.`;
     return { result: { created: 0, updated: 0, unchanged: plan.unchanged, terminated: 0, skipped: 0, failed: plan.leftOut, details }, message };
   }
