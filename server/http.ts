@@ -24,6 +24,7 @@ import { FsSource } from '../datasources/fs/source';
 import type { SyncService } from '../jobs/sync-service';
 import { LosStoreSource } from '../datasources/los-store/source';
 import type { Db } from '../store/db';
+import { mutationScopePlugin } from './mutation-scope';
 
 export interface ReadinessCheck { name: string; check(): Promise<void> }
 
@@ -109,6 +110,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     ApolloServerPluginLandingPageDisabled(),
+    mutationScopePlugin(),
     {
       async requestDidStart({ contextValue }) {
         const started = performance.now();
