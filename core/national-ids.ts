@@ -44,29 +44,32 @@ export function isNationalIdType(type: string | null | undefined): boolean {
 const CANDIDATE = /(?<!\d)(\d{6})[- ]?(\d{4,5})(?!\d)/g;
 
 /**
- * Whether `ddmmyy` can begin a national id. Day 01–31, or +40 (a Norwegian D-number) or +60 (a Danish
- * replacement number); month 01–12, or +40 (a Norwegian H-number) or +80 (synthetic test numbers, Skatteetaten's
- * Tenor). Deliberately loose (no month lengths, no control digits: numbers issued from 2032 change them): a
- * false alarm costs six hidden digits, a miss leaks a person.
+ * Whether `ddmmyy` can begin a national id of `length` digits. A fødselsnummer (11): day 01–31, or +40 (a
+ * D-number); month 01–12, or +40 (an H-number), or +80 (synthetic test numbers, Skatteetaten's Tenor). A CPR
+ * number (10): day 01–31, or +60 (a replacement number); month 01–12. Deliberately loose (no month lengths, no
+ * control digits: numbers issued from 2032 change them): a false alarm costs six hidden digits, a miss leaks
+ * a person.
  */
-function plausibleDate(ddmmyy: string): boolean {
+function plausibleDate(ddmmyy: string, length: number): boolean {
   const day = Number(ddmmyy.slice(0, 2));
   const month = Number(ddmmyy.slice(2, 4));
-  const dayOk = (day >= 1 && day <= 31) || (day >= 41 && day <= 71) || (day >= 61 && day <= 91);
-  const monthOk = (month >= 1 && month <= 12) || (month >= 41 && month <= 52) || (month >= 81 && month <= 92);
-  return dayOk && monthOk;
+  const inRange = (n: number, from: number, to: number) => n >= from && n <= to;
+  if (length === 11) {
+    return (inRange(day, 1, 31) || inRange(day, 41, 71)) && (inRange(month, 1, 12) || inRange(month, 41, 52) || inRange(month, 81, 92));
+  }
+  return length === 10 && (inRange(day, 1, 31) || inRange(day, 61, 91)) && inRange(month, 1, 12);
 }
 
 /** True when the whole value (spaces around it aside) is shaped like a fødselsnummer or a CPR number. */
 export function isNationalIdValue(value: string | null | undefined): boolean {
   if (value == null) return false;
   const m = /^(\d{6})[- ]?(\d{4,5})$/.exec(value.trim());
-  return m !== null && plausibleDate(m[1]);
+  return m !== null && plausibleDate(m[1], 6 + m[2].length);
 }
 
 /** True when the text holds anything shaped like a fødselsnummer or a CPR number. */
 export function containsNationalId(text: string): boolean {
-  for (const m of text.matchAll(CANDIDATE)) if (plausibleDate(m[1])) return true;
+  for (const m of text.matchAll(CANDIDATE)) if (plausibleDate(m[1], 6 + m[2].length)) return true;
   return false;
 }
 
@@ -81,7 +84,7 @@ export function maskNationalId(nationalId: string): string {
 
 /** Free text with every fødselsnummer or CPR number in it cut to its first six digits (see maskNationalId). */
 export function redactNationalIds(text: string): string {
-  return text.replace(CANDIDATE, (whole, head: string, tail: string) => (plausibleDate(head) ? maskNationalId(head + tail) : whole));
+  return text.replace(CANDIDATE, (whole, head: string, tail: string) => (plausibleDate(head, 6 + tail.length) ? maskNationalId(head + tail) : whole));
 }
 
 /** True for an entry (external id, address, column) that is a national id: by its type, or by its value. */
@@ -96,7 +99,7 @@ export function withoutNationalIds<T extends { type?: string | null; value?: str
 
 /**
  * A JSON value (a job's result details, a stored record) as a caller without scope pii may see it: object keys
- * that name a national id type are left out with their values, strings that are a national id are left out
+ * that name a national id type or are one are left out with their values, strings that are a national id are left out
  * (from arrays and objects; null where a value must stay), and free text has each one masked.
  */
 export function scrubNationalIds(value: unknown): unknown {
@@ -107,7 +110,7 @@ export function scrubNationalIds(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (isNationalIdType(k) || (typeof v === 'string' && isNationalIdValue(v))) continue;
+      if (isNationalIdType(k) || isNationalIdValue(k) || (typeof v === 'string' && isNationalIdValue(v))) continue;
       out[redactNationalIds(k)] = scrubNationalIds(v);
     }
     return out;
