@@ -149,7 +149,11 @@ export class SyncResolver {
     };
   }
 
-  @Mutation(() => SyncJob, { description: 'All sync mutations need scope sync, enqueue a BullMQ job and return at once.' })
+  @Mutation(() => SyncJob, {
+    description:
+      'All sync mutations need scope sync, enqueue a BullMQ job and return at once. Their answer shows the job handle (id, kind, ' +
+      'state, progress, dryRun, attempts, createdAt, startedAt, finishedAt); anything else of the job needs scope read as well.',
+  })
   startLosImport(@Ctx() ctx: Context, @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false): Promise<SyncJob> {
     return this.start(ctx, 'startLosImport', 'LOS_IMPORT', dryRun, {});
   }
