@@ -217,6 +217,10 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
     expect(text).toContain('"issues"');
     expect(text).toContain('"fsImportDecision');
     expect(text).toContain(legacyJobId);
+    // …and every object type of the schema (a type the walk never saw answered would be a blind spot).
+    const seen = new Set([...text.matchAll(/"__typename":"(\w+)"/g)].map((m) => m[1]));
+    const objectTypes = [...types.values()].filter((t) => t.kind === 'OBJECT' && !t.name.startsWith('_') && !['Query', 'Mutation', 'Subscription'].includes(t.name));
+    expect(objectTypes.map((t) => t.name).filter((n) => !seen.has(n))).toEqual([]);
   }, 300_000);
 
   it('the same walk with a pii token finds them (so the walk can fail)', async () => {
