@@ -15,6 +15,7 @@ import { requireScope, warnSourceDisabled, type Context } from '../server/contex
 import { parseGlobalId } from '../server/ids';
 import { selectedFields } from '../server/selection';
 import { badInput } from '../server/errors';
+import { isNationalIdValue } from '../core/national-ids';
 import { toSyncJob } from './sync.resolver';
 import { losOf, normaliseUuid } from '../datasources/los-store/source';
 import { fsOf } from '../datasources/fs/source';
@@ -130,7 +131,7 @@ export class QueryResolver {
   ): Promise<Person | null> {
     requireScope(ctx, 'pii', 'personByNationalId');
     const nid = nationalId.replace(/[\s-]/g, '');
-    if (!/^\d{10,11}$/.test(nid)) throw badInput('nationalId must be an 11-digit fødselsnummer or a 10-digit CPR');
+    if (!isNationalIdValue(nid)) throw badInput('nationalId must be an 11-digit fødselsnummer or a 10-digit CPR (a date of birth in its first six digits)');
     if (nid.length === 10 && ctx.store) {
       const los = await losOf(ctx)?.personByCpr(nid);
       if (los) return los;
