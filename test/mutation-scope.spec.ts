@@ -71,11 +71,14 @@ describe('mutation answers and scopes (issue 9, item 4)', () => {
     }
   });
 
-  it('a start mutation asking for more than the handle without read is refused before any job is queued', async () => {
+  it('every start mutation asking for more than the handle without read is refused before any job is queued', async () => {
     const before = await jobCount();
-    const { status, body } = await s.gql('mutation { startCristinExport { id result { details } issues { message } } }', undefined, TOKENS.sync);
-    expect(status).toBe(403);
-    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+    for (const m of ['startLosImport', 'startFsImport', 'startUniLoginExport(mode: FULL)', 'startCristinExport', 'startCristinExport(dryRun: true)']) {
+      for (const sel of ['{ id issues { message } }', '{ id result { details } }', '{ id message }']) {
+        const { status, body } = await s.gql(`mutation { ${m} ${sel} }`, undefined, TOKENS.sync);
+        expect({ m, sel, status, code: body.errors?.[0]?.extensions?.code }).toEqual({ m, sel, status: 403, code: 'FORBIDDEN' });
+      }
+    }
     expect(await jobCount()).toBe(before);
     const ok = await s.gql('mutation { startLosImport { id kind state } }', undefined, TOKENS.sync);
     expect(ok.body.errors).toBeUndefined();
