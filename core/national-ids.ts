@@ -23,7 +23,7 @@
  */
 export const NATIONAL_ID_TYPE_NAMES = [
   'norwegianNationalId', 'NO_BIRTHNO', 'passportNumber', 'PASSNR', 'socialSecurityNumber', 'SSN',
-  'fodselsnummer', 'fnr', 'CPR', 'cprNumber', 'CivilRegistrationNumber', 'nationalId',
+  'fodselsnummer', 'fnr', 'CPR', 'cpr', 'cprNumber', 'CivilRegistrationNumber', 'nationalId',
 ] as const;
 
 const normaliseType = (type: string) => type.toLowerCase().replace(/[^a-z0-9]/g, '');
