@@ -114,9 +114,9 @@ class IssueBuffer {
     this.kept.push({
       severity,
       message: redactNationalIds(String(issue.message ?? '')),
-      file: issue.file ?? null,
+      file: issue.file == null ? null : redactNationalIds(String(issue.file)),
       line: Number.isInteger(issue.line) ? issue.line : null,
-      field: issue.field ?? null,
+      field: issue.field == null ? null : redactNationalIds(String(issue.field)),
       record: issue.record == null ? null : redactNationalIds(String(issue.record)),
     });
   }

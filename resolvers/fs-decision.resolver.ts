@@ -7,6 +7,7 @@ import {
 } from '../schema/fs-decision.type';
 import { requireScope, warnSourceDisabled, type Context } from '../server/context';
 import { badInput } from '../server/errors';
+import { NORWEGIAN_NATIONAL_ID_TYPE, isNationalIdValue, redactNationalIds } from '../core/national-ids';
 import type { FsRulesAddress } from '../datasources/fs/rules/model';
 import { termLabel } from '../datasources/fs/rules/terms';
 import { FsDecisionsRepo, InvalidFsDecisionCursorError, fsDecisionCursor, type StoredFsDecision } from '../store/fs-decisions.repo';
@@ -45,13 +46,29 @@ function decisionLoader(ctx: Context): DataLoader<Key, StoredFsDecision | null, 
   return loader;
 }
 
+/** Every string of a decision record with national ids left out or masked (see toFsImportDecision). */
+function withoutNationalIdsIn<T>(value: T): T {
+  if (typeof value === 'string') return redactNationalIds(value) as T;
+  if (Array.isArray(value)) return value.filter((v) => !(typeof v === 'string' && isNationalIdValue(v))).map(withoutNationalIdsIn) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' && isNationalIdValue(v) ? null : withoutNationalIdsIn(v)])) as T;
+  }
+  return value;
+}
+
 function addressLines(a: FsRulesAddress | null): string[] | null {
   if (!a) return null;
   const place = [a.postalCode, a.city].filter(Boolean).join(' ');
   return [...a.lines, ...(place ? [place] : [])];
 }
 
-export function toFsImportDecision(d: StoredFsDecision, pii: boolean): FsImportDecision {
+/**
+ * A stored decision as a caller sees it. Without scope pii: no letter address, and no national id in any text
+ * (reasons, writes, plan, names): a text that is one is left out, one that holds one has it masked
+ * (core/national-ids.ts). The decisions are built from masked data already; this is the gate.
+ */
+export function toFsImportDecision(stored: StoredFsDecision, pii: boolean): FsImportDecision {
+  const d = pii ? stored : withoutNationalIdsIn(stored);
   const out = new FsImportDecision();
   Object.assign(out, {
     personKey: d.key,
@@ -149,7 +166,7 @@ export class FsDecisionResolver {
     else if (p.source === Source.CEREBRUM && ctx.cerebrum) {
       for (const e of await ctx.cerebrum.externalIds(p)) {
         if (e.type === 'fsPersonSerialNumber') keys.unshift({ dryRun: dry, kind: 'plnr', value: e.value });
-        if (e.type === 'norwegianNationalId') keys.push({ dryRun: dry, kind: 'nid', value: e.value });
+        if (e.type === NORWEGIAN_NATIONAL_ID_TYPE) keys.push({ dryRun: dry, kind: 'nid', value: e.value });
       }
     } else if (p.storedNationalId) keys.push({ dryRun: dry, kind: 'nid', value: p.storedNationalId });
     if (keys.length === 0) return null;

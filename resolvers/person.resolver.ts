@@ -11,11 +11,15 @@ import { losOf } from '../datasources/los-store/source';
 import { fsOf } from '../datasources/fs/source';
 import { mapFsContacts, mapFsExternalIds, mapFsPerson, mapFsStudyRight } from '../datasources/fs/mapping';
 import { UpstreamError } from '../server/errors';
+import { withoutNationalIds } from '../core/national-ids';
 
 const STUDY_RIGHTS =
   'FS study rights (studieretter), active or not, when FS is enabled. FS persons: their own. Cerebrum persons: those of the FS ' +
   'person with the same national id (read from Cerebrum, then looked up in FS). [] for LOS persons. When FS fails for a Cerebrum ' +
   'person the list is [] and extensions.warnings says why (the Cerebrum answer stays intact).';
+const EXTERNAL_IDS =
+  "Ids of the person in other systems. National ids (fødselsnummer, CPR, passport number) only with scope pii: without it " +
+  "they are left out. LOS: the AZ user name (AZID) of the person's engagements as type AZ, newest first.";
 const SAME_AS =
   'The same person in the other enabled sources, matched by national id. Cerebrum person → the FS person with its ' +
   'fødselsnummer (batched FS look-up); FS person → the Cerebrum persons with its fødselsnummer (one Cerebrum search per ' +
@@ -63,8 +67,14 @@ export class PersonResolver {
     return [];
   }
 
-  @FieldResolver(() => [ExternalId], { description: "LOS: the AZ user name (AZID) of the person's engagements as type AZ, newest first." })
+  @FieldResolver(() => [ExternalId], { description: EXTERNAL_IDS })
   async externalIds(@Root() p: Person, @Ctx() ctx: Context): Promise<ExternalId[]> {
+    const ids = await this.allExternalIds(p, ctx);
+    // Without pii a national id is left out, not masked (core/national-ids.ts decides which entries are).
+    return ctx.scopes.has('pii') ? ids : withoutNationalIds(ids);
+  }
+
+  private async allExternalIds(p: Person, ctx: Context): Promise<ExternalId[]> {
     if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.externalIds(p);
     if (p.source === Source.LOS) return (await losOf(ctx)?.externalIds(p)) ?? [];
     if (p.source === Source.FS && p.fsProfile) {

@@ -15,6 +15,7 @@ import { requireScope, warnSourceDisabled, type Context } from '../server/contex
 import { parseGlobalId } from '../server/ids';
 import { selectedFields } from '../server/selection';
 import { badInput } from '../server/errors';
+import { isNationalIdValue } from '../core/national-ids';
 import { toSyncJob } from './sync.resolver';
 import { losOf, normaliseUuid } from '../datasources/los-store/source';
 import { fsOf } from '../datasources/fs/source';
@@ -22,12 +23,13 @@ import { mapFsPerson, mapFsUnit } from '../datasources/fs/mapping';
 
 /**
  * Which person sub-resources a selection will need, so they load in the same round as the person. With FS
- * enabled, studyRights and sameAs need the national id (an external id) to find the FS person.
+ * enabled, studyRights and sameAs need the national id (an external id) to find the FS person. Without scope
+ * pii, `nationalId` answers null: its external ids are not fetched for it.
  */
-export function personPrefetch(fields: Set<string>, fsEnabled = false): PersonPrefetch {
+export function personPrefetch(fields: Set<string>, fsEnabled = false, pii = false): PersonPrefetch {
   return {
     contacts: fields.has('contacts'),
-    externalIds: fields.has('externalIds') || fields.has('nationalId') || (fsEnabled && (fields.has('studyRights') || fields.has('sameAs'))),
+    externalIds: fields.has('externalIds') || (pii && fields.has('nationalId')) || (fsEnabled && (fields.has('studyRights') || fields.has('sameAs'))),
     affiliations: fields.has('affiliations'),
     accounts: fields.has('accounts') || fields.has('primaryAccount'),
   };
@@ -96,7 +98,7 @@ export class QueryResolver {
     if (parsed.source === 'fs' && parsed.type === 'ou') return this.organisationUnit(id, ctx);
     if (parsed.source === 'sync' && ctx.sync) {
       const job = await ctx.sync.get(parsed.nativeId);
-      return job ? toSyncJob(job) : null;
+      return job ? toSyncJob(job, ctx.scopes.has('pii')) : null;
     }
     return null;
   }
@@ -106,7 +108,7 @@ export class QueryResolver {
     const parsed = parseGlobalId(id);
     if (parsed.source === 'cerebrum' && parsed.type === 'person') {
       if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-      return ctx.cerebrum.person(parsed.nativeId, 1, personPrefetch(selectedFields(info), !!ctx.fs));
+      return ctx.cerebrum.person(parsed.nativeId, 1, personPrefetch(selectedFields(info), !!ctx.fs, ctx.scopes.has('pii')));
     }
     if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.person(parsed.nativeId)) ?? null;
     if (parsed.source === 'fs' && parsed.type === '') {
@@ -129,7 +131,7 @@ export class QueryResolver {
   ): Promise<Person | null> {
     requireScope(ctx, 'pii', 'personByNationalId');
     const nid = nationalId.replace(/[\s-]/g, '');
-    if (!/^\d{10,11}$/.test(nid)) throw badInput('nationalId must be an 11-digit fødselsnummer or a 10-digit CPR');
+    if (!isNationalIdValue(nid)) throw badInput('nationalId must be an 11-digit fødselsnummer or a 10-digit CPR (a date of birth in its first six digits)');
     if (nid.length === 10 && ctx.store) {
       const los = await losOf(ctx)?.personByCpr(nid);
       if (los) return los;
@@ -137,7 +139,7 @@ export class QueryResolver {
     if (ctx.cerebrum) {
       const ids = await ctx.cerebrum.personIdsByNationalId(nid);
       // The search answered round 1; the person record and its sub-resources are round 2.
-      if (ids.length > 0) return ctx.cerebrum.person(ids[0], 2, personPrefetch(selectedFields(info), !!ctx.fs));
+      if (ids.length > 0) return ctx.cerebrum.person(ids[0], 2, personPrefetch(selectedFields(info), !!ctx.fs, ctx.scopes.has('pii')));
     } else {
       this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
     }
@@ -179,7 +181,7 @@ export class QueryResolver {
     const round = location ? 3 : 2; // ids come from the search (round 1, or 2 after the OU look-up)
     const ids = await ctx.cerebrum.searchPersonIds({ location }, round - 1);
     const page = pageOf(ids, first, after);
-    const prefetch = personPrefetch(selectedFields(info, ['edges', 'node']), !!ctx.fs);
+    const prefetch = personPrefetch(selectedFields(info, ['edges', 'node']), !!ctx.fs, ctx.scopes.has('pii'));
     const cerebrum = ctx.cerebrum;
     const persons = await Promise.all(page.edges.map((e) => cerebrum.person(e.node, round, prefetch)));
     return {

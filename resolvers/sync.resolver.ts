@@ -4,6 +4,7 @@ import { SyncJobConnection, type Connection } from '../schema/connections';
 import { SyncKind, SyncState, UniLoginExportMode } from '../schema/enums';
 import { requireScope, type Context } from '../server/context';
 import { badInput, gqlError } from '../server/errors';
+import { isNationalIdValue, redactNationalIds, scrubNationalIds } from '../core/national-ids';
 import {
   InvalidCursorError,
   SyncJobsRepo,
@@ -30,14 +31,24 @@ function jobIdOf(id: string): string {
   return id.startsWith(ID_PREFIX) ? id.slice(ID_PREFIX.length) : id;
 }
 
-/** Store record → GraphQL object. Missing counts read as 0 (a sync may leave out the ones it never uses). */
-export function toSyncJob(j: StoredJob): SyncJob {
+/** Free text as a caller sees it: as stored with scope pii, else with every national id masked. */
+const textFor = (pii: boolean, text: string): string => (pii ? text : redactNationalIds(text));
+/** A nullable text: without pii, one that is a national id is left out (null) and the rest masked. */
+const optionalTextFor = (pii: boolean, text: string | null | undefined): string | null =>
+  text == null ? null : pii ? text : isNationalIdValue(text) ? null : redactNationalIds(text);
+
+/**
+ * Store record → GraphQL object. Missing counts read as 0 (a sync may leave out the ones it never uses).
+ * Without scope pii the message and the result details lose every national id (core/national-ids.ts): the
+ * syncs store them masked already; this is the gate for what one could still have let through.
+ */
+export function toSyncJob(j: StoredJob, pii: boolean): SyncJob {
   const job = new SyncJob();
   job.id = syncJobGlobalId(j.id);
   job.kind = j.kind as SyncKind;
   job.state = j.state as SyncState;
   job.progress = j.progress;
-  job.message = j.message;
+  job.message = optionalTextFor(pii, j.message);
   job.dryRun = j.dryRun;
   job.attempts = j.attempts;
   job.createdAt = j.createdAt;
@@ -51,7 +62,7 @@ export function toSyncJob(j: StoredJob): SyncJob {
     r.terminated = j.result.terminated ?? 0;
     r.skipped = j.result.skipped ?? 0;
     r.failed = j.result.failed ?? 0;
-    r.details = j.result.details ?? null;
+    r.details = j.result.details == null ? null : pii ? j.result.details : scrubNationalIds(j.result.details);
     job.result = r;
   } else {
     job.result = null;
@@ -59,14 +70,14 @@ export function toSyncJob(j: StoredJob): SyncJob {
   return job;
 }
 
-function toSyncIssue(i: StoredIssue): SyncIssue {
+function toSyncIssue(i: StoredIssue, pii: boolean): SyncIssue {
   const issue = new SyncIssue();
   issue.severity = i.severity;
-  issue.message = i.message;
-  issue.file = i.file;
+  issue.message = textFor(pii, i.message);
+  issue.file = optionalTextFor(pii, i.file);
   issue.line = i.line;
-  issue.field = i.field;
-  issue.record = i.record;
+  issue.field = optionalTextFor(pii, i.field);
+  issue.record = optionalTextFor(pii, i.record);
   return issue;
 }
 
@@ -108,14 +119,15 @@ export class SyncResolver {
   @FieldResolver(() => [SyncIssue], { description: 'In the order the job met them.' })
   async issues(@Root() job: SyncJob, @Ctx() ctx: Context): Promise<SyncIssue[]> {
     const rows = await history(ctx).issues(jobIdOf(job.id));
-    return rows.map(toSyncIssue);
+    const pii = ctx.scopes.has('pii');
+    return rows.map((i) => toSyncIssue(i, pii));
   }
 
   @Query(() => SyncJob, { nullable: true })
   async syncJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<SyncJob | null> {
     requireScope(ctx, 'read', 'syncJob');
     const job = await history(ctx).get(jobIdOf(id));
-    return job ? toSyncJob(job) : null;
+    return job ? toSyncJob(job, ctx.scopes.has('pii')) : null;
   }
 
   @Query(() => SyncJobConnection, { description: 'Newest first.' })
@@ -131,13 +143,17 @@ export class SyncResolver {
     if (n < 0 || n > 500) throw badInput(`"first" must be between 0 and 500, got ${n}`);
     const page = await mapped(() => history(ctx).list({ kind: kind ?? null, state: state ?? null, first: n, after }));
     return {
-      edges: page.rows.map((row) => ({ cursor: syncJobCursor(row), node: toSyncJob(row) })),
+      edges: page.rows.map((row) => ({ cursor: syncJobCursor(row), node: toSyncJob(row, ctx.scopes.has('pii')) })),
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
       totalCount: page.totalCount,
     };
   }
 
-  @Mutation(() => SyncJob, { description: 'All sync mutations need scope sync, enqueue a BullMQ job and return at once.' })
+  @Mutation(() => SyncJob, {
+    description:
+      'All sync mutations need scope sync, enqueue a BullMQ job and return at once. Their answer shows the job handle (id, kind, ' +
+      'state, progress, dryRun, attempts, createdAt, startedAt, finishedAt); anything else of the job needs scope read as well.',
+  })
   startLosImport(@Ctx() ctx: Context, @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false): Promise<SyncJob> {
     return this.start(ctx, 'startLosImport', 'LOS_IMPORT', dryRun, {});
   }
@@ -192,11 +208,11 @@ export class SyncResolver {
   })
   async cancelSyncJob(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<SyncJob> {
     requireScope(ctx, 'sync', 'cancelSyncJob');
-    return toSyncJob(await mapped(() => service(ctx).cancel(jobIdOf(id))));
+    return toSyncJob(await mapped(() => service(ctx).cancel(jobIdOf(id))), ctx.scopes.has('pii'));
   }
 
   private async start(ctx: Context, what: string, kind: SyncJobKind, dryRun: boolean | null, params: Record<string, unknown>): Promise<SyncJob> {
     requireScope(ctx, 'sync', what);
-    return toSyncJob(await mapped(() => service(ctx).start(kind, { dryRun: dryRun ?? false, params })));
+    return toSyncJob(await mapped(() => service(ctx).start(kind, { dryRun: dryRun ?? false, params })), ctx.scopes.has('pii'));
   }
 }

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { redactNationalIds } from '../core/national-ids';
 
 /**
  * The closed error vocabulary (design/architecture.md, convention 4). Every error that leaves the gateway
@@ -55,10 +56,8 @@ export class UpstreamError extends Error {
   }
 }
 
-/** Masks national ids (11-digit fødselsnummer, 10-digit CPR, with or without a dash) to their first 6 digits. */
-export function redactNationalIds(text: string): string {
-  return text.replace(/(?<!\d)(\d{6})-?(\d{4,5})(?!\d)/g, (_m, head: string) => `${head}*****`);
-}
+/** Masks national ids to their first 6 digits; what counts as one is decided in core/national-ids.ts. */
+export { redactNationalIds } from '../core/national-ids';
 
 /** A request path safe to log or return: national ids masked, query values of secret-looking keys dropped. */
 export function redactPath(path: string): string {

@@ -25,6 +25,7 @@ import { FsSource } from '../datasources/fs/source';
 import type { SyncService } from '../jobs/sync-service';
 import { LosStoreSource } from '../datasources/los-store/source';
 import type { Db } from '../store/db';
+import { mutationScopePlugin } from './mutation-scope';
 
 export interface ReadinessCheck { name: string; check(): Promise<void> }
 
@@ -110,6 +111,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     ApolloServerPluginLandingPageDisabled(),
+    mutationScopePlugin(),
     {
       async requestDidStart({ contextValue }) {
         const started = performance.now();

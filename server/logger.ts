@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { NATIONAL_ID_TYPE_NAMES } from '../core/national-ids';
 
 /**
  * One pino logger for the process. Secret-bearing fields are redacted by path wherever they appear, and
@@ -12,7 +13,9 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destinatio
       redact: {
         paths: [
           'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',
-          'password', '*.password', 'apiKey', '*.apiKey', 'token', '*.token', 'nationalId', '*.nationalId',
+          'password', '*.password', 'apiKey', '*.apiKey', 'token', '*.token',
+          // Any field named like a national id type (nationalId, cpr, fodselsnummer, …).
+          ...NATIONAL_ID_TYPE_NAMES.flatMap((n) => [n, `*.${n}`]),
           'variables', '*.variables',
         ],
         censor: '[redacted]',

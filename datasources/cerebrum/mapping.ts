@@ -2,6 +2,7 @@
  * Cerebrum REST shapes → the unified model. The rules are the ones in specs/cerebrum-rest.md
  * ("Mapping rules we decided") and seed 002 (older shapes a robust client accepts).
  */
+import { NORWEGIAN_NATIONAL_ID_TYPE } from '../../core/national-ids';
 import { Source } from '../../schema/enums';
 import { Person } from '../../schema/person.type';
 import { OrganisationUnit } from '../../schema/organisation-unit.type';
@@ -95,7 +96,7 @@ export function mapExternalIds(raw: RawExternalId[]): ExternalId[] {
 
 /** The national id: the norwegianNationalId external id (the first, when several source systems have one). */
 export function nationalIdOf(ids: ExternalId[]): string | null {
-  return ids.find((x) => x.type === 'norwegianNationalId')?.value ?? null;
+  return ids.find((x) => x.type === NORWEGIAN_NATIONAL_ID_TYPE)?.value ?? null;
 }
 
 export function mapAffiliation(personNativeId: string, raw: RawAffiliation, round?: number): Affiliation {

@@ -5,6 +5,7 @@
 import type { Person } from '../../schema/person.type';
 import type { OrganisationUnit } from '../../schema/organisation-unit.type';
 import type { Contact, ExternalId } from '../../schema/contact.type';
+import { NORWEGIAN_NATIONAL_ID_TYPE } from '../../core/national-ids';
 import { dateOf } from '../cerebrum/mapping';
 import type { RawAffiliation } from '../cerebrum/types';
 import type { CristinEmployment, CristinGuest, CristinUnit } from './document';
@@ -44,7 +45,7 @@ export function firstContact(contacts: readonly Contact[], ...types: string[]): 
 
 /** The national id: an HR system's first (in `hrSystems` order), else any system's. */
 export function pickFnr(ids: readonly ExternalId[], hrSystems: readonly string[] = DEFAULT_HR_SOURCE_SYSTEMS): string | null {
-  const fnrs = ids.filter((x) => x.type === 'norwegianNationalId' && x.value.trim() !== '');
+  const fnrs = ids.filter((x) => x.type === NORWEGIAN_NATIONAL_ID_TYPE && x.value.trim() !== '');
   for (const sys of hrSystems) {
     const hit = fnrs.find((x) => x.sourceSystem === sys);
     if (hit) return hit.value.trim();

@@ -3,6 +3,7 @@
  * kind of value (UUID, date, boolean, CPR). Parsers never throw; they return the value or a reason, so a
  * bad value becomes a SyncIssue and never a crash (design/architecture.md, convention 5).
  */
+import { maskNationalId, redactNationalIds } from '../../core/national-ids';
 
 /**
  * A problem found while reading a LOS delivery. It becomes a SyncIssue of the import job.
@@ -25,18 +26,14 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const bad = <T>(reason: string): Parsed<T> => ({ ok: false, reason });
 
-/** A CPR number as it may be logged: the first 6 digits (the birth date) and `****`. */
-export function redactCpr(cpr: string): string {
-  return `${cpr.slice(0, 6)}****`;
-}
+/** A CPR number as it may be logged: the first 6 digits (the birth date) and `****` (core/national-ids.ts). */
+export const redactCpr = (cpr: string): string => maskNationalId(cpr);
 
 /**
- * Masks anything that looks like a CPR number (10 digits, optionally `ddmmyy-xxxx`) in free text. Used on
- * every value we echo back, not only the CPR column: a shifted row can put a CPR number in any column.
+ * Masks anything that looks like a national id (core/national-ids.ts) in free text. Used on every value we
+ * echo back, not only the CPR column: a shifted row can put a CPR number in any column.
  */
-export function redactCprsInText(text: string): string {
-  return text.replace(/(?<!\d)(\d{6})-?\d{4}(?!\d)/g, (_m, head: string) => `${head}****`);
-}
+export const redactCprsInText = (text: string): string => redactNationalIds(text);
 
 /** Renders a raw record for an issue: `column=value; ...`, CPR numbers masked, long values cut. */
 export function describeRecord(record: Record<string, string | undefined>): string {

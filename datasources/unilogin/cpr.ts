@@ -8,6 +8,7 @@
  * not satisfy it.
  */
 import { parseCpr } from '../los/values';
+import { isNationalIdValue } from '../../core/national-ids';
 
 /** The CPR as ten digits, or null when the value is not a valid Danish CPR number. */
 export function validCpr(value: string | null | undefined): string | null {
@@ -15,7 +16,7 @@ export function validCpr(value: string | null | undefined): string | null {
   return parseCpr(v).ok ? v : null;
 }
 
-/** True for anything shaped like a CPR number: such a value must never become a LocalPersonId. */
+/** True for anything shaped like a national id (core/national-ids.ts): such a value must never become a LocalPersonId. */
 export function looksLikeCpr(value: string): boolean {
-  return /^\d{6}-?\d{4}$/.test(value.trim());
+  return isNationalIdValue(value);
 }

@@ -12,6 +12,7 @@
  * the groups the admissions give until 2.5.1 blocks the user); a blocked user is in no auto group.
  */
 import { createHash } from 'node:crypto';
+import { maskNationalId as maskNationalIdText } from '../../../core/national-ids';
 import type { FsImportConfig, Profile } from './config';
 import type { FsPersonDecision, FsPersonInput, StudentAffiliation, StudyRightInput } from './model';
 import { chooseHomeArea, choosePrimaryEmail, type PrecedenceCandidate, type PrecedenceResult } from './precedence';
@@ -39,7 +40,7 @@ export function personKey(p: Pick<FsPersonInput, 'personNumber' | 'nationalId' |
 
 /** At most the first six digits (the birth date) of a national id, for messages. */
 export function maskNationalId(nid: string | null): string | null {
-  return nid ? `${nid.slice(0, 6)}*****` : null;
+  return nid ? maskNationalIdText(nid) : null;
 }
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
