@@ -1,8 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
-import { UpstreamError, redactPath } from '../../server/errors';
+import { UpstreamError, badInput, redactPath } from '../../server/errors';
 import type { Logger } from '../../server/logger';
 import { Semaphore } from '../semaphore';
+import { pathChangedByNormalisation } from './path';
 
 /**
  * Transport to Cerebrum REST v1 (specs/cerebrum-rest.md): JSON over HTTP with a static API key header.
@@ -107,6 +108,10 @@ export class CerebrumClient {
   }
 
   async request<T>(method: string, path: string, body: unknown, o: GetOptions): Promise<T> {
+    // The builders encode segments (path.ts); this catches a path built without them before it is sent.
+    if (pathChangedByNormalisation(this.base, path)) {
+      throw badInput(`Refused to send ${method} /v1${redactPath(path.split('?')[0])}: URL normalisation would change that path (a "." or ".." segment or an encoded dot); nothing was asked of Cerebrum.`);
+    }
     const round = o.round ?? 1;
     for (const s of this.statsOf(o)) s.rounds = Math.max(s.rounds, round);
     const maxAttempts = method === 'GET' ? this.retries + 1 : 1;
