@@ -19,6 +19,8 @@ export interface Config {
   databaseUrl?: string;
   /** Embedded store and exported files. Default ./data. */
   dataDir: string;
+  /** EXPORT_RETENTION_DAYS: export files older than this are removed by the next export run (the last published one is always kept). Default 30. */
+  exportRetentionDays: number;
   /** Bearer token → scopes. undefined = API_TOKENS unset (see `anonymousScopes`). */
   apiTokens?: Map<string, Set<Scope>>;
   /** Scopes of a caller without a token when API_TOKENS is unset: demo = read+sync, serve = none (401). */
@@ -183,6 +185,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']) ?? 'redis://127.0.0.1:6379',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
     dataDir: str(env, 'DATA_DIR') ?? './data',
+    exportRetentionDays: int(env, 'EXPORT_RETENTION_DAYS', 30, 1, 36_500),
     apiTokens: rawTokens === undefined ? undefined : parseApiTokens(rawTokens),
     anonymousScopes: new Set<Scope>(rawTokens === undefined && opts.mode === 'demo' ? ['read', 'sync'] : []),
     cerebrum: cerebrumUrl
