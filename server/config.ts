@@ -28,6 +28,8 @@ export interface Config {
   cerebrum?: { url: string; apiKey?: string; apiKeyHeader: string; concurrency: number; timeoutMs: number; retries: number };
   /** Most requests in flight to Cerebrum at once, per process. Default 16. */
   cerebrumConcurrency: number;
+  /** REQUEST_TIMEOUT_MS: a GraphQL request's time budget; its upstream loads still queued or in flight then are cancelled (UPSTREAM_TIMEOUT). Default 30000. */
+  requestTimeoutMs: number;
   fs?: { url: string; username?: string; password?: string };
   /** FS_IMPORT_CONFIG: the FS import's rules configuration (JSON, see README "FS import"). Default config/fs-import.json. */
   fsImportConfig: string;
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
         }
       : undefined,
     cerebrumConcurrency: concurrency,
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
     fs: fsUrl ? { url: fsUrl, username: str(env, 'FS_USERNAME'), password: str(env, 'FS_PASSWORD') } : undefined,
     fsImportConfig: str(env, 'FS_IMPORT_CONFIG') ?? 'config/fs-import.json',
     losFtpUrl: url(env, 'LOS_FTP_URL', ['ftp', 'ftps']),
