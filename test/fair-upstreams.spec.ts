@@ -10,6 +10,8 @@ import { Semaphore } from '../datasources/semaphore';
 import { generateCerebrumData, SAMPLE } from '../simulators/cerebrum';
 import type { RequestStats } from '../server/context';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
+import { startFsStack, type FsStack } from './helpers/fs-stack';
+import { FS_SAMPLE } from '../simulators/fs';
 import { waitFor } from './helpers/jobs';
 
 const CONCURRENCY = 4;
@@ -141,6 +143,21 @@ describe('REQUEST_TIMEOUT_MS', () => {
     // One request reached Cerebrum (the hanging one, not retried); the queued one was never sent.
     expect(s.sim.stats.total).toBe(1);
     expect([...s.sim.stats.byPath.keys()]).toEqual([`GET /v1/persons/${SAMPLE.torTest}`]);
+  });
+
+  it('holds for FS too: a hanging FS call answers UPSTREAM_TIMEOUT (source FS) at the budget, without a retry', async () => {
+    let fsStack: FsStack | undefined;
+    try {
+      fsStack = await startFsStack({ env: { REQUEST_TIMEOUT_MS: '300', LOG_LEVEL: 'silent' } });
+      fsStack.fsSim.failNext(/.*/, 'hang');
+      const { body } = await fsStack.gql(`{ person(id: "fs:${FS_SAMPLE.addressAbroad.personNumber}") { name } }`);
+      expect(body.data.person).toBeNull();
+      expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_TIMEOUT', source: 'FS' }) })]);
+      expect(body.errors[0].message).toMatch(/REQUEST_TIMEOUT_MS/);
+      expect(fsStack.fsSim.stats.requests).toBe(1);
+    } finally {
+      await fsStack?.stop();
+    }
   });
 
   it('defaults to 30 s and must be a whole number of ms', async () => {
