@@ -159,6 +159,11 @@ describe('export files', () => {
     const d = await run('2025-04-02T04:00:00Z', { env: { EXPORT_RETENTION_DAYS: '1' } });
     expect(d.expired.removed).toEqual([b]);
     expect(await list()).toEqual([c.file, d.file, 'README.txt'].sort());
+
+    // Without a record of the last export (a store started afresh), the newest published file counts as it.
+    await store.query('DELETE FROM sync_state');
+    const e = await run('2025-06-01T04:00:00Z', { dryRun: true });
+    expect(e.expired.wouldRemove).toEqual([c.file]);
   });
 
   it('EXPORT_RETENTION_DAYS defaults to 30 and must be a whole number of days', () => {

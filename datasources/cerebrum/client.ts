@@ -232,7 +232,6 @@ export class CerebrumClient {
 
 class TimeoutSignal extends Error {}
 
-
 function messageOf(body: unknown): string | undefined {
   if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
     return (body as { message: string }).message;

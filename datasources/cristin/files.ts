@@ -84,12 +84,16 @@ export function exportStartedAt(name: string): Date | null {
 
 /**
  * The export files (published and held) in `names` that started more than `days` days before `now`, except
- * `keep` (the last published export: a downstream that failed to fetch it for a while must still find it).
+ * `keep` (the last published export: a downstream that failed to fetch it for a while must still find it;
+ * null = no record of one, then the newest published file is kept).
  * The age is the time in the name, not the file's mtime, which a copy or a restore from backup would reset.
  * Other files are not ours to delete and are never listed.
  */
 export function expiredExports(names: string[], now: Date, days: number, keep: string | null): string[] {
   const cutoff = now.getTime() - days * 86_400_000;
+  // Without a record (a store started afresh), the newest published file is the last published one.
+  keep ??= names.filter((n) => exportStartedAt(n) !== null && !n.endsWith('.held.xml') && !/\.held-\d+\.xml$/.test(n))
+    .sort((a, b) => exportStartedAt(b)!.getTime() - exportStartedAt(a)!.getTime() || b.localeCompare(a))[0] ?? null;
   return names.filter((n) => {
     if (n === keep) return false;
     const at = exportStartedAt(n);
