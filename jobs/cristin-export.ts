@@ -16,12 +16,17 @@
  * PermanentSyncError (no retry: retrying builds the same file) unless the mutation said force: true. The held
  * file is kept as `<name>.held.xml` beside the published ones, downloadable for inspection, and never becomes
  * the "last export".
+ *
+ * Retention: every run (not a dry run) first removes the export files (published and held) older than
+ * EXPORT_RETENTION_DAYS, by the time in their names, except the last published one, whatever its age. The
+ * folder is 0700 and every file (temp, held, published) 0600: the document holds every fødselsnummer.
  */
 import { createWriteStream, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { CerebrumClient, RequestStats } from '../datasources/cerebrum/client';
 import { writeDocument } from '../datasources/cristin/document';
-import { cristinFileName, exportsDir, freeName, heldName, removeStaleTemps, tempName } from '../datasources/cristin/files';
+import { cristinFileName, exportsDir, freeName, heldName, removeStaleTemps, sweepExports, tempName } from '../datasources/cristin/files';
+import { PRIVATE_FILE_MODE, ensurePrivateDir } from '../datasources/private-files';
 import { CristinWalkError, walkCerebrum, type WalkResult } from '../datasources/cristin/walk';
 import { Latin1XmlWriter } from '../datasources/cristin/xml-writer';
 import { UpstreamError } from '../server/errors';
@@ -75,10 +80,14 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
   }
   const force = ctx.params.force === true;
   const startedAt = (opts.now ?? (() => new Date()))();
-  const dir = exportsDir(ctx.config.dataDir);
-  await fs.mkdir(dir, { recursive: true });
+  const dir = await ensurePrivateDir(exportsDir(ctx.config.dataDir));
   const removed = await removeStaleTemps(dir);
   if (removed > 0) ctx.logger.info({ removed }, 'removed temp files of an interrupted Cristin export');
+  const state = new SyncStateRepo(ctx.store);
+  const last = (await state.get<LastCristinExport>(CRISTIN_LAST_EXPORT_KEY)) ?? null;
+  const retentionDays = ctx.config.exportRetentionDays;
+  const expired = await sweepExports(dir, { now: startedAt, days: retentionDays, keep: last?.file ?? null, dryRun: ctx.dryRun });
+  if (expired.length > 0 && !ctx.dryRun) ctx.logger.info({ removed: expired.length, retentionDays }, 'removed Cristin exports older than EXPORT_RETENTION_DAYS');
 
   // 1. Read Cerebrum.
   const client = new CerebrumClient({ ...cerebrum, logger: ctx.logger.child({ source: 'CEREBRUM' }) });
@@ -107,7 +116,7 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
   // 2. Write the document to a hidden temp file.
   const published = await freeName(dir, cristinFileName(institution, startedAt));
   const temp = join(dir, tempName(published, ctx.jobId));
-  const out = createWriteStream(temp);
+  const out = createWriteStream(temp, { mode: PRIVATE_FILE_MODE });
   const writer = new Latin1XmlWriter(out);
   try {
     await writeDocument(writer, {
@@ -122,9 +131,7 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
   }
   const bytes = writer.bytes;
 
-  // 3. The size guard against the last published export.
-  const state = new SyncStateRepo(ctx.store);
-  const last = (await state.get<LastCristinExport>(CRISTIN_LAST_EXPORT_KEY)) ?? null;
+  // 3. The size guard against the last published export (read before the walk, and the walk does not move it).
   const change = last && last.bytes > 0 ? (bytes - last.bytes) / last.bytes : null;
   const outsideGuard = change !== null && Math.abs(change) > SIZE_GUARD;
   /** "23% smaller than the last export" */
@@ -148,6 +155,8 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
     previous: last ? { file: last.file, bytes: last.bytes, jobId: last.jobId } : null,
     sizeChange: change === null ? null : Math.round(change * 1000) / 1000,
     forced: force,
+    /** Export files older than EXPORT_RETENTION_DAYS: removed by this run (or, in a dry run, that would be). */
+    expired: { retentionDays, [ctx.dryRun ? 'wouldRemove' : 'removed']: expired },
     upstream: { requests: stats.requests, retries: stats.retries, peakInFlight: stats.peakInFlight },
   };
   const counts = { created: walk.persons.length, updated: 0, unchanged: 0, terminated: 0, skipped: walk.skipped, failed: 0 };

@@ -17,6 +17,7 @@
  * retried by the client (a timed-out PUT may have been applied) — the next run reads again and converges.
  */
 import type { CerebrumClient } from '../datasources/cerebrum/client';
+import { pathSegment, unsafeSegmentReason } from '../datasources/cerebrum/path';
 import type { FsPersonDecision } from '../datasources/fs/rules/model';
 import type { FsImportConfig } from '../datasources/fs/rules/config';
 import { UpstreamError } from '../server/errors';
@@ -51,7 +52,8 @@ export interface ApplyReport {
 
 export const writeLabel = (w: Pick<CerebrumWrite, 'method' | 'path'>) => `${w.method} /v1${w.path}`;
 
-const seg = encodeURIComponent;
+/** A name as one path segment (datasources/cerebrum/path.ts); callers drop unsafe names before building paths. */
+const seg = (value: string) => pathSegment(value, `"${value}"`);
 
 interface Progress {
   signal: AbortSignal;
@@ -86,7 +88,16 @@ export async function readAccounts(
   const quarantines = new Map<string, { start: string } | null>();
   const missing: string[] = [];
   let reads = 0;
-  await inChunks(accounts, async ({ name, studentAccount: known }) => {
+  // A name that would change the request path (".." reads GET /v1/accounts/.. = GET /v1/) is never sent:
+  // it is treated as an account Cerebrum does not know, so nothing is read or written for it.
+  const safe = accounts.filter(({ name }) => {
+    const reason = unsafeSegmentReason(name);
+    if (!reason) return true;
+    missing.push(name);
+    p.issue({ severity: 'WARNING', message: `account name ${JSON.stringify(name)} ${reason}: it cannot be a Cerebrum path segment, so nothing is read or written for it`, field: 'account' });
+    return false;
+  });
+  await inChunks(safe, async ({ name, studentAccount: known }) => {
     let isStudent = known;
     if (isStudent === null) {
       reads++;
@@ -167,6 +178,12 @@ export async function applyDecisions(
   report.reads++;
   const listed = await client.get<{ groups?: { name: string }[] }>(`/groups/?name=${seg(`${cfg.autoGroupPrefix}*`)}`, { signal: o.signal });
   for (const g of listed.groups ?? []) if (g.name.startsWith(cfg.autoGroupPrefix) && !desired.has(g.name)) desired.set(g.name, new Set());
+  for (const name of desired.keys()) {
+    const reason = unsafeSegmentReason(name);
+    if (!reason) continue;
+    desired.delete(name);
+    o.issue({ severity: 'WARNING', message: `group name ${JSON.stringify(name)} ${reason}: it cannot be a Cerebrum path segment, so its memberships are not read or written`, field: 'groups' });
+  }
 
   const groups: GroupState[] = [];
   await inChunks([...desired.keys()].sort(), async (name) => {

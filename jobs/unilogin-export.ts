@@ -17,10 +17,10 @@
  * run sends the same difference again next time. `exportdatetime` is recorded as sent BEFORE the upload: a
  * document whose answer is lost may have been loaded, and the next one must be dated later (else statuskode 3).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../server/config';
+import { privateTempDir } from '../datasources/private-files';
 import { UniLoginExportRepo, type UniLoginMode } from '../store/unilogin.repo';
 import { buildDeleteDocument, buildDocument, presentIds, type BuildIssue, type BuiltDocument } from '../datasources/unilogin/build';
 import { UniLoginClient, UniLoginError, UPLOAD_METHODS } from '../datasources/unilogin/client';
@@ -105,7 +105,8 @@ export async function runUniLoginExport(ctx: SyncRunContext, deps: UniLoginExpor
     severity: i.severity === 'error' ? 'ERROR' : 'WARNING', message: `${i.key}: ${i.message}`, field: i.field, record: i.key,
   });
 
-  const dir = await mkdtemp(join(tmpdir(), 'idbro-unilogin-'));
+  // The document holds every CPR: a 0700 folder of our own, the file in it 0600 (DocumentWriter).
+  const dir = await privateTempDir('idbro-unilogin-');
   try {
     const header: DocumentHeader = {
       exportDateTime: nextExportDateTime(ctx.config.tz, state?.lastSentAt, now()),

@@ -19,6 +19,8 @@ export interface Config {
   databaseUrl?: string;
   /** Embedded store and exported files. Default ./data. */
   dataDir: string;
+  /** EXPORT_RETENTION_DAYS: export files older than this are removed by the next export run (the last published one is always kept). Default 30. */
+  exportRetentionDays: number;
   /** Bearer token → scopes. undefined = API_TOKENS unset (see `anonymousScopes`). */
   apiTokens?: Map<string, Set<Scope>>;
   /** Scopes of a caller without a token when API_TOKENS is unset: demo = read+sync, serve = none (401). */
@@ -26,6 +28,8 @@ export interface Config {
   cerebrum?: { url: string; apiKey?: string; apiKeyHeader: string; concurrency: number; timeoutMs: number; retries: number };
   /** Most requests in flight to Cerebrum at once, per process. Default 16. */
   cerebrumConcurrency: number;
+  /** REQUEST_TIMEOUT_MS: a GraphQL request's time budget; its upstream loads still queued or in flight then are cancelled (UPSTREAM_TIMEOUT). Default 30000. */
+  requestTimeoutMs: number;
   fs?: { url: string; username?: string; password?: string };
   /** FS_IMPORT_CONFIG: the FS import's rules configuration (JSON, see README "FS import"). Default config/fs-import.json. */
   fsImportConfig: string;
@@ -227,6 +231,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']) ?? 'redis://127.0.0.1:6379',
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
     dataDir: str(env, 'DATA_DIR') ?? './data',
+    exportRetentionDays: int(env, 'EXPORT_RETENTION_DAYS', 30, 1, 36_500),
     apiTokens: rawTokens === undefined ? undefined : parseApiTokens(rawTokens),
     anonymousScopes: new Set<Scope>(rawTokens === undefined && opts.mode === 'demo' ? ['read', 'sync'] : []),
     cerebrum: cerebrumUrl
@@ -240,6 +245,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
         }
       : undefined,
     cerebrumConcurrency: concurrency,
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
     fs: fsUrl ? { url: fsUrl, username: str(env, 'FS_USERNAME'), password: str(env, 'FS_PASSWORD') } : undefined,
     fsImportConfig: str(env, 'FS_IMPORT_CONFIG') ?? 'config/fs-import.json',
     losFtpUrl: url(env, 'LOS_FTP_URL', ['ftp', 'ftps']),

@@ -1,19 +1,24 @@
 /**
- * Download of export files (the Cristin export's XML) over HTTP, for callers with scope `sync`:
+ * Download of export files (the Cristin export's XML) over HTTP:
  *
- *   GET /exports            → {"files": [{name, bytes, modifiedAt, url}]}, newest first
- *   GET /exports/<file>     → the file, `content-type: application/xml; charset=ISO-8859-1`
+ *   GET /exports            → {"files": [{name, bytes, modifiedAt, url}]}, newest first      scope sync
+ *   GET /exports/<file>     → the file, `content-type: application/xml; charset=ISO-8859-1`  scopes sync AND pii
+ *
+ * A Cristin file holds the fødselsnummer of every person in it, so downloading one is reading national ids in
+ * bulk: it needs `pii` as well as `sync` (the scope rule of the GraphQL API). The listing stays `sync` only: file
+ * names, sizes and times carry no personal data, and a sync operator needs them to see that an export ran.
  *
  * Only plain file names in DATA_DIR/exports/ are served (datasources/cristin/files.ts decides what a servable
  * name is): anything with a slash, `..`, a leading dot (temp files) or another extension is 404, whatever the
  * file system holds. Authentication is the gateway's own (server/auth.ts): 401 without a known bearer token,
- * 403 with one that lacks `sync`. Errors are JSON `{error: {code, message}}` with codes from the closed vocabulary.
+ * 403 with one that lacks a needed scope. Errors are JSON `{error: {code, message}}` with codes from the closed vocabulary.
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import type { GraphQLError } from 'graphql';
 import type { Authenticator } from './auth';
+import type { Scope } from './config';
 import type { Logger } from './logger';
 import { exportPath, exportsDir } from '../datasources/cristin/files';
 
@@ -31,8 +36,11 @@ function fail(res: Res, status: number, code: string, message: string): void {
   res.status(status).json({ error: { code, message } });
 }
 
-/** True when the caller may download; otherwise answers 401/403 and returns false. */
-function allowed(req: express.Request, res: Res, auth: Authenticator): boolean {
+const LIST: Scope[] = ['sync'];
+const DOWNLOAD: Scope[] = ['sync', 'pii'];
+
+/** True when the caller has every scope in `needs`; otherwise answers 401/403 and returns false. */
+function allowed(req: express.Request, res: Res, auth: Authenticator, needs: Scope[]): boolean {
   let scopes;
   try {
     scopes = auth.scopesFor(req.header('authorization'));
@@ -40,8 +48,10 @@ function allowed(req: express.Request, res: Res, auth: Authenticator): boolean {
     fail(res, 401, 'UNAUTHENTICATED', (e as GraphQLError).message);
     return false;
   }
-  if (!scopes.has('sync')) {
-    fail(res, 403, 'FORBIDDEN', 'Downloading exports needs scope "sync", which this token does not have.');
+  const missing = needs.filter((s) => !scopes.has(s));
+  if (missing.length > 0) {
+    const what = needs === DOWNLOAD ? 'Downloading an export file (it holds national ids)' : 'Listing the export files';
+    fail(res, 403, 'FORBIDDEN', `${what} needs scope ${needs.map((s) => `"${s}"`).join(' and ')}; this token lacks ${missing.map((s) => `"${s}"`).join(' and ')}.`);
     return false;
   }
   return true;
@@ -52,7 +62,7 @@ export function exportsRouter(opts: ExportsRouteOptions): express.Router {
   const dir = exportsDir(opts.dataDir);
 
   router.get('/exports', async (req, res) => {
-    if (!allowed(req, res, opts.auth)) return;
+    if (!allowed(req, res, opts.auth, LIST)) return;
     let names: string[] = [];
     try {
       names = await fs.readdir(dir);
@@ -72,7 +82,7 @@ export function exportsRouter(opts: ExportsRouteOptions): express.Router {
   });
 
   router.get('/exports/:file', async (req, res) => {
-    if (!allowed(req, res, opts.auth)) return;
+    if (!allowed(req, res, opts.auth, DOWNLOAD)) return;
     const name = String(req.params.file);
     const full = exportPath(opts.dataDir, name);
     const st = full ? await fs.stat(full).catch(() => null) : null;

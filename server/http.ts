@@ -18,6 +18,7 @@ import { mountGraphiql } from './graphiql';
 import { exportsRouter } from './exports';
 import { buildIdbroSubgraphSchema } from '../schema/subgraph';
 import { federationPlugins } from './plugins/use-entities-limit';
+import { requestSignal } from './request-budget';
 import { CerebrumClient } from '../datasources/cerebrum/client';
 import { CerebrumSource } from '../datasources/cerebrum/source';
 import { FsClient } from '../datasources/fs/client';
@@ -212,18 +213,20 @@ export function createGateway(opts: GatewayOptions): Gateway {
           '/graphql',
           express.json({ limit: '1mb' }),
           expressMiddleware(apollo, {
-            context: async ({ req }): Promise<Context> => {
+            context: async ({ req, res }): Promise<Context> => {
               const requestId = (req as unknown as { requestId: string }).requestId;
               const scopes = auth.scopesFor(req.header('authorization'));
               const stats = new RequestStats();
+              // Aborts this request's upstream loads at REQUEST_TIMEOUT_MS or when its client disconnects.
+              const signal = requestSignal(res, config.requestTimeoutMs);
               return {
                 requestId,
                 scopes,
                 log: logger.child({ requestId }),
                 config,
                 today: todayIn(config.tz),
-                cerebrum: cerebrum ? new CerebrumSource(cerebrum, { stats, naive: opts.naiveLoaders }) : undefined,
-                fs: fs ? new FsSource(fs) : undefined,
+                cerebrum: cerebrum ? new CerebrumSource(cerebrum, { stats, naive: opts.naiveLoaders, signal }) : undefined,
+                fs: fs ? new FsSource(fs, { signal }) : undefined,
                 stats,
                 store: opts.store,
                 los: opts.store ? new LosStoreSource(opts.store) : undefined,

@@ -350,7 +350,7 @@ describe('Cristin export', () => {
     });
 
     /** A GET with the path sent exactly as given (fetch would normalise dot segments). */
-    const rawGet = (path: string, token: string | null = TOKENS.sync) => new Promise<{ status: number; type?: string; body: Buffer }>((resolve, reject) => {
+    const rawGet = (path: string, token: string | null = TOKENS.all) => new Promise<{ status: number; type?: string; body: Buffer }>((resolve, reject) => {
       const req = http.get(`${stack.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -359,7 +359,7 @@ describe('Cristin export', () => {
       req.on('error', reject);
     });
 
-    it('serves the file to scope sync, byte for byte, as ISO-8859-1 XML', async () => {
+    it('serves the file to scopes sync and pii, byte for byte, as ISO-8859-1 XML', async () => {
       const res = await rawGet(`/exports/${file}`);
       expect(res.status).toBe(200);
       expect(res.type).toBe('application/xml; charset=ISO-8859-1');
@@ -417,7 +417,7 @@ describe('Cristin export', () => {
       expect(job.issues).toContainEqual({ severity: 'WARNING', field: 'fnr', record: String(SAMPLE.personWithoutBirthDate) });
       const { url, file } = job.result.details;
       expect(url).toBe(`/exports/${file}`);
-      const res = await fetch(`${stack.url}${url}`, { headers: { authorization: `Bearer ${TOKENS.sync}` } });
+      const res = await fetch(`${stack.url}${url}`, { headers: { authorization: `Bearer ${TOKENS.all}` } });
       expect(res.status).toBe(200);
       const doc = parse(Buffer.from(await res.arrayBuffer()));
       expect(personsOf(doc)).toHaveLength(job.result.created);

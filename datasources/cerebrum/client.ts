@@ -1,14 +1,20 @@
 import http from 'node:http';
 import https from 'node:https';
-import { UpstreamError, redactPath } from '../../server/errors';
+import { UpstreamError, badInput, redactPath } from '../../server/errors';
+import { cancelledUpstreamError } from '../../server/request-budget';
 import type { Logger } from '../../server/logger';
 import { Semaphore } from '../semaphore';
+import { backoff } from '../backoff';
+import { pathChangedByNormalisation } from './path';
 
 /**
  * Transport to Cerebrum REST v1 (specs/cerebrum-rest.md): JSON over HTTP with a static API key header.
  * Cerebrum has no batch endpoints and no rate limiting of its own, and every request opens a database
  * connection server-side, so this client is the single place that bounds load on it:
- *  - at most `concurrency` requests in flight per process (a FIFO semaphore),
+ *  - at most `concurrency` requests in flight per process, taken in turn by the callers waiting (one queue per
+ *    `stats` object, i.e. per GraphQL request or job: ../semaphore.ts), so one big query cannot starve the rest,
+ *  - a caller's `signal` (its request's time budget or disconnect, a job's cancel) drops its queued requests
+ *    before they are sent and cuts those in flight,
  *  - a timeout per attempt,
  *  - bounded retries with exponential backoff and jitter, for GETs only, on network errors, 5xx and 429
  *    (writes are not retried here: a PUT that timed out may have been applied).
@@ -42,7 +48,9 @@ export class RequestStats {
 export interface GetOptions {
   /** Dependency round of this request (see loaders.ts); recorded in the stats. */
   round?: number;
+  /** The caller's accounting; also its fair-share queue for the in-flight limit (callers without one share a queue). */
   stats?: RequestStats;
+  /** Aborts the request: not sent when still queued, cut when in flight. No retry follows. */
   signal?: AbortSignal;
 }
 
@@ -107,6 +115,10 @@ export class CerebrumClient {
   }
 
   async request<T>(method: string, path: string, body: unknown, o: GetOptions): Promise<T> {
+    // The builders encode segments (path.ts); this catches a path built without them before it is sent.
+    if (pathChangedByNormalisation(this.base, path)) {
+      throw badInput(`Refused to send ${method} /v1${redactPath(path.split('?')[0])}: URL normalisation would change that path (a "." or ".." segment or an encoded dot); nothing was asked of Cerebrum.`);
+    }
     const round = o.round ?? 1;
     for (const s of this.statsOf(o)) s.rounds = Math.max(s.rounds, round);
     const maxAttempts = method === 'GET' ? this.retries + 1 : 1;
@@ -118,11 +130,11 @@ export class CerebrumClient {
           attempt < maxAttempts &&
           !o.signal?.aborted &&
           (!(e instanceof CerebrumHttpStatus) || RETRYABLE(e.status));
-        if (!retryable) throw this.toUpstreamError(e, method, path);
+        if (!retryable) throw this.toUpstreamError(e, method, path, o.signal);
         for (const s of this.statsOf(o)) s.retries++;
         const delay = this.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random());
         this.opts.logger?.debug({ method, path: redactPath(path), attempt, delay: Math.round(delay) }, 'retrying Cerebrum request');
-        await new Promise((r) => setTimeout(r, delay));
+        if (!(await backoff(delay, o.signal))) throw this.toUpstreamError(o.signal!.reason, method, path, o.signal);
       }
     }
   }
@@ -132,7 +144,7 @@ export class CerebrumClient {
   }
 
   private async attempt<T>(method: string, path: string, body: unknown, o: GetOptions): Promise<T> {
-    await this.slots.acquire();
+    await this.slots.acquire(o.stats, o.signal);
     const stats = this.statsOf(o);
     for (const s of stats) {
       s.requests++;
@@ -184,9 +196,12 @@ export class CerebrumClient {
     });
   }
 
-  private toUpstreamError(e: unknown, method: string, path: string): UpstreamError {
+  private toUpstreamError(e: unknown, method: string, path: string, signal?: AbortSignal): UpstreamError {
     const safePath = `/v1${redactPath(path)}`;
     if (e instanceof UpstreamError) return e;
+    if (signal?.aborted) {
+      return cancelledUpstreamError('CEREBRUM', 'Cerebrum', `${method} ${safePath}`, signal.reason, { status: null, method, path: safePath });
+    }
     if (e instanceof TimeoutSignal) {
       return new UpstreamError('UPSTREAM_TIMEOUT', 'CEREBRUM', `Cerebrum did not answer ${method} ${safePath} within ${this.timeoutMs} ms`, {
         status: null, method, path: safePath,

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { CerebrumClient, RequestStats } from './client';
+import { pathSegment } from './path';
 import type {
   RawAccount, RawAccountRef, RawAffiliation, RawContact, RawExternalId, RawOu, RawPerson,
 } from './types';
@@ -36,8 +37,9 @@ function roundLoader<K extends string, V>(
   fetchOne: (key: K, round: number) => Promise<V>,
 ): RoundLoader<K, V> {
   const rounds = new Map<K, number>();
-  const batch = (keys: readonly K[]) =>
-    Promise.all(keys.map((k) => fetchOne(k, rounds.get(k) ?? 1).catch((e: Error) => e)));
+  // A key refused before any request (path.ts throws synchronously) fails that key only, not its batch.
+  const one = async (k: K) => fetchOne(k, rounds.get(k) ?? 1);
+  const batch = (keys: readonly K[]) => Promise.all(keys.map((k) => one(k).catch((e: Error) => e)));
   const loader = new DataLoader<K, V>(batch, o.naive ? { cache: false, batch: false } : {});
   const load = (key: K, round = 1) => {
     const seen = rounds.get(key);
@@ -59,10 +61,11 @@ export interface AffiliationKey { personId: string; includeDeleted: boolean }
 
 export function createCerebrumLoaders(client: CerebrumClient, o: CerebrumLoaderOptions = {}) {
   const get = <T>(path: string, round: number) => client.getOrNull<T>(path, { round, stats: o.stats, signal: o.signal });
-  const id = (k: string) => encodeURIComponent(k);
+  // Every key becomes one path segment, or the load fails with BAD_USER_INPUT before any request (path.ts).
+  const id = (k: string) => pathSegment(k, 'The person id');
   return {
     person: roundLoader<string, RawPerson | null>(client, o, (k, r) => get(`/persons/${id(k)}`, r)),
-    ou: roundLoader<string, RawOu | null>(client, o, (k, r) => get(`/ous/${id(k)}`, r)),
+    ou: roundLoader<string, RawOu | null>(client, o, (k, r) => get(`/ous/${pathSegment(k, 'The unit id')}`, r)),
     /** Key "<personId>" or "<personId>|deleted" (include_deleted changes the answer, so it is in the key). */
     affiliations: roundLoader<string, RawAffiliation[] | null>(client, o, async (k, r) => {
       const [pid, flag] = k.split('|');
@@ -77,7 +80,7 @@ export function createCerebrumLoaders(client: CerebrumClient, o: CerebrumLoaderO
     accountRefs: roundLoader<string, RawAccountRef[] | null>(client, o, async (k, r) =>
       (await get<{ accounts: RawAccountRef[] }>(`/persons/${id(k)}/accounts`, r))?.accounts ?? null),
     /** By account name (all digits = entity id, per the API). */
-    account: roundLoader<string, RawAccount | null>(client, o, (k, r) => get(`/accounts/${id(k)}`, r)),
+    account: roundLoader<string, RawAccount | null>(client, o, (k, r) => get(`/accounts/${pathSegment(k, 'The account name')}`, r)),
   };
 }
 

@@ -30,11 +30,13 @@ export class CerebrumSource {
   readonly loaders: CerebrumLoaders;
   private readonly stats?: RequestStats;
   private readonly naive: boolean;
+  private readonly signal?: AbortSignal;
 
   constructor(readonly client: CerebrumClient, opts: { stats?: RequestStats; naive?: boolean; signal?: AbortSignal } = {}) {
     this.loaders = createCerebrumLoaders(client, opts);
     this.stats = opts.stats;
     this.naive = opts.naive ?? false;
+    this.signal = opts.signal;
   }
 
   /** Starts the sub-resource loads of persons whose ids are known, in the same round as their records. */
@@ -105,7 +107,7 @@ export class CerebrumSource {
   async personIdsByNationalId(nationalId: string): Promise<string[]> {
     const body = await this.client.getOrNull<RawSearchExternalIds>(
       `/search/persons/external-ids?external_id=${encodeURIComponent(nationalId)}&id_type=norwegianNationalId`,
-      { round: 1, stats: this.statsOf() },
+      { round: 1, stats: this.statsOf(), signal: this.signal },
     );
     return [...new Set((body?.external_ids ?? []).map((x) => String(x.person_id)))];
   }
@@ -120,7 +122,7 @@ export class CerebrumSource {
     if (q.location) params.set('location', q.location);
     const qs = params.toString();
     try {
-      const body = await this.client.get<RawSearchPersons>(`/search/persons/affiliations${qs ? `?${qs}` : ''}`, { round, stats: this.statsOf() });
+      const body = await this.client.get<RawSearchPersons>(`/search/persons/affiliations${qs ? `?${qs}` : ''}`, { round, stats: this.statsOf(), signal: this.signal });
       return [...new Set(body.persons.map((p) => String(p.id)))];
     } catch (e) {
       if (e instanceof UpstreamError && e.upstream.status === 400) {

@@ -6,9 +6,13 @@
  *   cristin-<institusjonsnr>-<UTC stamp>.xml        a published export
  *   cristin-<institusjonsnr>-<UTC stamp>.held.xml   an export the size guard held back (kept for inspection)
  *   .cristin-….xml.<job id>.tmp                     being written (hidden, never served; removed on the next run)
+ *
+ * Every one of them holds fødselsnumre: the folder is 0700 and the files 0600 (../private-files.ts), and the
+ * export files older than EXPORT_RETENTION_DAYS are removed by the next run (`expiredExports`).
  */
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { PRIVATE_FILE_MODE } from '../private-files';
 
 export const EXPORTS_FOLDER = 'exports';
 
@@ -68,4 +72,51 @@ export async function removeStaleTemps(dir: string): Promise<number> {
   const stale = names.filter((n) => n.startsWith('.cristin-') && n.endsWith('.tmp'));
   await Promise.all(stale.map((n) => fs.rm(join(dir, n), { force: true })));
   return stale.length;
+}
+
+/** The start time an export's name carries (`cristin-185-20250106T040000Z[-2][.held].xml`); null for other names. */
+export function exportStartedAt(name: string): Date | null {
+  const m = /^cristin-\d+-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z[.-]/.exec(name);
+  if (!m || !name.endsWith('.xml')) return null;
+  const at = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/**
+ * The export files (published and held) in `names` that started more than `days` days before `now`, except
+ * `keep` (the last published export: a downstream that failed to fetch it for a while must still find it;
+ * null = no record of one, then the newest published file is kept).
+ * The age is the time in the name, not the file's mtime, which a copy or a restore from backup would reset.
+ * Other files are not ours to delete and are never listed.
+ */
+export function expiredExports(names: string[], now: Date, days: number, keep: string | null): string[] {
+  const cutoff = now.getTime() - days * 86_400_000;
+  // Without a record (a store started afresh), the newest published file is the last published one.
+  keep ??= names.filter((n) => exportStartedAt(n) !== null && !n.endsWith('.held.xml') && !/\.held-\d+\.xml$/.test(n))
+    .sort((a, b) => exportStartedAt(b)!.getTime() - exportStartedAt(a)!.getTime() || b.localeCompare(a))[0] ?? null;
+  return names.filter((n) => {
+    if (n === keep) return false;
+    const at = exportStartedAt(n);
+    return at !== null && at.getTime() < cutoff;
+  }).sort();
+}
+
+/**
+ * The retention sweep of an export run: removes `expiredExports` (unless `dryRun`), and sets every remaining
+ * export file to 0600 (files an older version wrote 0644). Returns the names removed (or that would be).
+ */
+export async function sweepExports(dir: string, o: { now: Date; days: number; keep: string | null; dryRun: boolean }): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const expired = expiredExports(names, o.now, o.days, o.keep);
+  if (o.dryRun) return expired;
+  await Promise.all(expired.map((n) => fs.rm(join(dir, n), { force: true })));
+  const gone = new Set(expired);
+  await Promise.all(names.filter((n) => !gone.has(n) && exportStartedAt(n) !== null)
+    .map((n) => fs.chmod(join(dir, n), PRIVATE_FILE_MODE).catch(() => undefined)));
+  return expired;
 }

@@ -3,12 +3,16 @@ import https from 'node:https';
 import { UpstreamError, redactNationalIds } from '../../server/errors';
 import type { Logger } from '../../server/logger';
 import { Semaphore } from '../semaphore';
+import { backoff } from '../backoff';
+import { cancelledUpstreamError } from '../../server/request-budget';
 
 /**
  * Transport to FS GraphQL (specs/fs.md): `POST <FS_URL>` with a JSON body `{query, variables, operationName}`,
  * HTTP Basic auth (one API user per institution). Every operation the gateway sends is a query, so every
  * attempt may be retried safely. The client
- *  - holds at most `concurrency` operations in flight per process (FIFO hand-over, as the Cerebrum client),
+ *  - holds at most `concurrency` operations in flight per process, taken in turn by the callers waiting (one
+ *    queue per `stats` object, i.e. per GraphQL request or import run: ../semaphore.ts),
+ *  - drops a caller's queued operations when its `signal` aborts (request budget, disconnect, cancel),
  *  - times each attempt out,
  *  - retries network errors, 5xx and 429 with exponential backoff and jitter (bounded),
  *  - maps every failure to an UpstreamError with source 'FS' — including an HTTP 200 whose body carries
@@ -114,11 +118,11 @@ export class FsClient {
       } catch (e) {
         const retryable = attempt <= this.retries && !o.signal?.aborted &&
           !(e instanceof FsGraphQLErrors) && (!(e instanceof FsHttpStatus) || RETRYABLE(e.status));
-        if (!retryable) throw this.toUpstreamError(e, operationName);
+        if (!retryable) throw this.toUpstreamError(e, operationName, o.signal);
         for (const s of this.statsOf(o)) s.retries++;
         const delay = this.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random());
         this.opts.logger?.debug({ operation: operationName, attempt, delay: Math.round(delay) }, 'retrying FS request');
-        await new Promise((r) => setTimeout(r, delay));
+        if (!(await backoff(delay, o.signal))) throw this.toUpstreamError(o.signal!.reason, operationName, o.signal);
       }
     }
   }
@@ -156,7 +160,7 @@ export class FsClient {
   }
 
   private async attempt<T>(operationName: string, body: string, o: FsQueryOptions): Promise<T> {
-    await this.slots.acquire();
+    await this.slots.acquire(o.stats, o.signal);
     for (const s of this.statsOf(o)) {
       s.requests++;
       s.byOperation.set(operationName, (s.byOperation.get(operationName) ?? 0) + 1);
@@ -200,9 +204,10 @@ export class FsClient {
     });
   }
 
-  private toUpstreamError(e: unknown, op: string): UpstreamError {
+  private toUpstreamError(e: unknown, op: string, signal?: AbortSignal): UpstreamError {
     if (e instanceof UpstreamError) return e;
     const upstream = (status: number | null) => ({ status, method: 'POST', path: this.path });
+    if (signal?.aborted) return cancelledUpstreamError('FS', 'FS', op, signal.reason, upstream(null));
     if (e instanceof TimeoutSignal) {
       return new UpstreamError('UPSTREAM_TIMEOUT', 'FS', `FS did not answer ${op} within ${this.timeoutMs} ms`, upstream(null));
     }

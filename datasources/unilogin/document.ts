@@ -7,6 +7,7 @@
  * allowed), and without one its line 1 is the same in the file and in the request. UTF-8 is XML's default.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../private-files';
 import { once } from 'node:events';
 import { escapeXml } from './record';
 
@@ -45,7 +46,8 @@ export class DocumentWriter {
   private personsEnd = Number.POSITIVE_INFINITY;
 
   private constructor(readonly path: string, readonly schema: DocumentSchema) {
-    this.out = createWriteStream(path, { encoding: 'utf8' });
+    // 0600: the document holds CPR numbers (../private-files.ts).
+    this.out = createWriteStream(path, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
     this.out.on('error', (e) => { this.failure = e; });
   }
 

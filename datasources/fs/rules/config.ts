@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { unsafeSegmentReason } from '../../cerebrum/path';
 
 /** Selects programmes (or EVU courses) for a profile. Every given selector must match; none given = all programmes. */
 export interface ProfileSelector {
@@ -184,6 +185,10 @@ function parseProfile(r: Reader, raw: unknown, i: number, seen: Set<string>): Pr
     homeArea: r.optString(raw, 'homeArea', `${path}.`),
     emailDomain: r.optString(raw, 'emailDomain', `${path}.`),
   };
+  profile.groups.forEach((g, j) => {
+    const reason = unsafeSegmentReason(g);
+    if (reason) r.problem(`${path}.groups[${j}]`, `${JSON.stringify(g)} ${reason}: not a Cerebrum group name`);
+  });
   if (profile.emailDomain && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(profile.emailDomain)) {
     r.problem(`${path}.emailDomain`, `"${profile.emailDomain}" is not a domain name (e.g. "student.uio.no")`);
   }
@@ -222,6 +227,8 @@ export function parseFsImportConfig(raw: unknown, source = 'FS import configurat
     maxStudentDropPercent: r.int(raw, 'maxStudentDropPercent', '', 20, 0, 100),
     profiles: [],
   };
+  const badType = unsafeSegmentReason(cfg.quarantine.type);
+  if (cfg.quarantine.type && badType) r.problem('quarantine.type', `${JSON.stringify(cfg.quarantine.type)} ${badType}: not a Cerebrum quarantine type`);
   if (cfg.approvedStudyRightStatuses.length === 0 && raw.approvedStudyRightStatuses !== undefined) {
     r.problem('approvedStudyRightStatuses', 'is empty: no admission would be "lovlig" and nobody would be imported as a student');
   }
