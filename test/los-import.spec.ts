@@ -1,7 +1,8 @@
 import { runLosImport, LOS_MARK_KEY } from '../jobs/los-import';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import type { Db } from '../store/db';
-import { personUuid } from '../datasources/los/ids';
+import { KeyedIds } from '../datasources/keyed-ids';
+import { loadDeploymentIdentity } from '../store/deployment.repo';
 import { fakeRun, losSnapshot, memoryStore, startLosBed, type LosBed } from './helpers/los-delivery';
 import { storeBackends } from './helpers/stores';
 
@@ -49,7 +50,8 @@ describe.each(storeBackends())('LOS import on $name: a small municipality delive
     expect(await count(db, 'SELECT count(*) AS n FROM los_persons')).toBe(m.persons.length);
     const e = m.engagements[0];
     const { rows: [eng] } = await db.query('SELECT person_uuid::text AS p, org_uuid::text AS o, is_primary FROM los_engagements WHERE uuid = $1', [e.uuid]);
-    expect(eng).toEqual({ p: personUuid(e.cpr), o: e.unitUuid, is_primary: e.primary });
+    const ids = new KeyedIds((await loadDeploymentIdentity(db)).idKey);
+    expect(eng).toEqual({ p: ids.person(e.cpr), o: e.unitUuid, is_primary: e.primary });
     expect(await count(db, 'SELECT count(DISTINCT uuid) AS n FROM los_managers')).toBe(m.managers.length);
     // DAR: each distinct text asked once; the unknown one is reported and that unit has no postal address.
     expect([...bed.dar.stats.byText.values()].every((n) => n === 1)).toBe(true);
