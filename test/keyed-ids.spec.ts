@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { KeyedIds } from '../datasources/keyed-ids';
 import { uuidV5 } from '../datasources/los/ids';
@@ -15,6 +16,7 @@ import { runFsImport } from '../jobs/fs-import';
 import { memoryFsImportSource } from '../jobs/fs-import-source';
 import { runLosImport } from '../jobs/los-import';
 import { runUniLoginExport } from '../jobs/unilogin-export';
+import { loadConfig } from '../server/config';
 import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';
 import { openStore, type Db, type StoreOptions } from '../store/db';
 import { loadDeploymentIdentity } from '../store/deployment.repo';
@@ -154,7 +156,11 @@ describe.each(storeBackends())('keyed ids on $name', (backend) => {
   it('ID_KEY set: the ids are the HMAC under it, another ID_KEY gives other ids, and brute-forcing the former derivation finds no CPR', async () => {
     const d = newDeployment();
     const db = await d.open();
-    expect((await runLosImport(fakeRun(db, losEnv({ ID_KEY: KEY_1 })).ctx)).result.failed).toBe(0);
+    const run = fakeRun(db, losEnv({ ID_KEY: KEY_1 }));
+    const out = await runLosImport(run.ctx);
+    expect(out.result.failed).toBe(0);
+    // The key is in no log line, issue or result.
+    expect(JSON.stringify([run.logs, run.issues, out])).not.toContain(KEY_1);
     const stored = await personIds(db);
     const k1 = new KeyedIds(Buffer.from(KEY_1, 'utf8'));
     const k2 = new KeyedIds(Buffer.from(KEY_2, 'utf8'));
@@ -167,11 +173,27 @@ describe.each(storeBackends())('keyed ids on $name', (backend) => {
       expect(bruteForceOldDerivation(id, cpr.slice(0, 6))).toBeUndefined();
     }
 
-    // The same store started with another ID_KEY: every id is re-derived under it, once.
-    const report = await rekeyStore(db, k2);
-    expect(report).toMatchObject({ rewritten: true, from: 'other-key', persons: stored.size });
+    // The same store started with another ID_KEY: every id is re-derived under it, once, and that is logged
+    // (without either key).
+    const logged: string[] = [];
+    const logger = { info: (o: object, m: string) => logged.push(JSON.stringify(o) + m), warn: (o: object, m: string) => logged.push(JSON.stringify(o) + m) };
+    await prepareKeyedIds(db, { idKey: KEY_2, logger });
+    expect(logged).toEqual([expect.stringMatching(/"from":"other-key","persons":\d+.*derived with another key than ID_KEY/)]);
+    expect(logged.join('')).not.toMatch(/first deployment key|second deployment key/);
     for (const [cpr, id] of await personIds(db)) expect(id).toBe(k2.person(cpr));
     expect(await rekeyStore(db, k2)).toMatchObject({ rewritten: false });
+  }, 60_000); // an import, then two re-derivations
+
+  it('ID_KEY: too short is refused naming the setting, without echoing it; the key object never prints its key', () => {
+    expect(() => loadConfig({ ID_KEY: 'short-secret-value' })).toThrow(/^ID_KEY: must be at least 32 characters/);
+    try {
+      loadConfig({ ID_KEY: 'short-secret-value' });
+    } catch (e) {
+      expect(String(e)).not.toContain('short-secret-value');
+    }
+    expect(loadConfig({ ID_KEY: KEY_1 }).idKey).toBe(KEY_1);
+    const ids = new KeyedIds(Buffer.from(KEY_1));
+    expect(`${JSON.stringify({ ids })} ${inspect(ids)}`).not.toMatch(/first deployment key|6669727374/);
   });
 
   it('FS decision keys of persons without personlopenummer are keyed: not the unsalted hash, different per deployment', async () => {
