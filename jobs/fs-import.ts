@@ -27,6 +27,7 @@ import { termLabel, termOf } from '../datasources/fs/rules/terms';
 import { CerebrumClient } from '../datasources/cerebrum/client';
 import { todayIn } from '../server/context';
 import { FsDecisionsRepo, type PreviousDecision, type StoredFsDecision } from '../store/fs-decisions.repo';
+import { assertKeyedIds, prepareKeyedIds } from '../store/keyed-ids.repo';
 import { applyDecisions, readAccounts, writeLabel, type ApplyReport } from './fs-apply';
 import { defaultFsImportSource } from './fs-import-source';
 import { registerSyncProcessor } from './registry';
@@ -61,6 +62,9 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
   setMaxListeners(0, ctx.signal);
   const term = termOf(today);
   const repo = new FsDecisionsRepo(ctx.store);
+  // `nid:` keys are keyed with the deployment's secret; stored keys of an older derivation are re-derived first,
+  // so the last run's decisions are found under this run's keys.
+  const ids = await prepareKeyedIds(ctx.store, { idKey: ctx.config.idKey, logger: ctx.logger });
   const previous = await repo.previous();
   const lastRun = await repo.lastRun(false);
   const ownClient = deps.cerebrum === undefined && ctx.config.cerebrum
@@ -80,7 +84,7 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
           ctx.issue({ severity: 'WARNING', message: `FS person without personlopenummer and fødselsnummer (${[p.firstName, p.lastName].filter(Boolean).join(' ') || 'no name'}): skipped`, field: 'personlopenummer' });
           continue;
         }
-        const key = personKey(p);
+        const key = personKey(p, ids);
         if (inputs.has(key)) {
           ctx.issue({ severity: 'WARNING', message: `${who(key, p)} came twice from the FS source; the first is used`, record: key });
           continue;
@@ -134,7 +138,7 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
     // 4. Decide.
     const decisions: FsPersonDecision[] = [];
     for (const [key, p] of inputs) {
-      const d = decidePerson(p, cfg, today);
+      const d = decidePerson(p, cfg, today, key);
       if (carried.has(key)) d.reasons.unshift('FS lists this person no longer; carried over from the last run because of the student user');
       decisions.push(d);
     }
@@ -166,6 +170,7 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
     const summary = summarise(stored, report, today, deps.source.stats?.() ?? {}, carried.size, cerebrum !== undefined);
     checkCancelled();
     await ctx.store.transaction(async (tx) => {
+      await assertKeyedIds(tx, ids);
       await repo.replace(tx, { jobId: ctx.jobId, dryRun: ctx.dryRun, decidedOn: today, persons: stored.length, students, summary }, stored);
     });
     ctx.progress(1, 'done');

@@ -24,11 +24,12 @@ import {
 import { type LosIssue, redactCpr } from '../datasources/los/values';
 import { mergeOrgInitial } from '../datasources/los/org-initial';
 import { endOn, setFrom, type Version } from '../datasources/los/history';
-import { managerUuid, personUuid } from '../datasources/los/ids';
+import type { KeyedIds } from '../datasources/keyed-ids';
 import { DarClient, type DarLookup } from '../datasources/dar/client';
 import { CachedDarLookup } from '../datasources/dar/cache';
 import type { Tx } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
+import { assertKeyedIds, prepareKeyedIds } from '../store/keyed-ids.repo';
 import {
   HistoryBatch, engagementsTable, loadPersons, managersTable, sameState, unitsTable, upsertPersons,
   type EngagementState, type ManagerState, type Outcome, type PersonRecord, type UnitState,
@@ -56,6 +57,9 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
   if (!url) throw new PermanentSyncError('LOS_FTP_URL is not set: configure the LOS delivery folder (ftp://user:password@host:port/folder).');
   const runStartedAt = new Date();
   const state = new SyncStateRepo(ctx.store);
+  // Person and manager ids are keyed with the deployment's secret; stored ids of an older derivation are
+  // re-derived first, so this run's rows meet them under the same ids.
+  const ids = await prepareKeyedIds(ctx.store, { idKey: ctx.config.idKey, logger: ctx.logger });
   const markValue = await state.get<string>(LOS_MARK_KEY);
 
   const ftp = new LosFtpClient();
@@ -73,13 +77,14 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
     await dar.load(ctx.store);
     // Every concurrent DAR look-up listens on the run's signal; hundreds at once are expected, not a leak.
     setMaxListeners(0, ctx.signal);
-    const run = new LosRun(ctx, dar, (name) => ftp.download(name));
+    const run = new LosRun(ctx, dar, ids, (name) => ftp.download(name));
     for (const issue of selection.issues) run.report(issue);
     run.totalBytes = [...selection.stam, ...selection.ordered].reduce((n, f) => n + (f.size ?? 0), 0) || 1;
 
     let seeded = false;
     try {
       await ctx.store.transaction(async (tx) => {
+        await assertKeyedIds(tx, ids);
         seeded = await seedIfFirstRun(tx);
         for (const f of selection.stam) await run.file(tx, f, () => run.stamFile(tx, f));
         for (const f of selection.ordered) await run.file(tx, f, () => run.deltaFile(tx, f));
@@ -133,6 +138,7 @@ class LosRun {
   constructor(
     private readonly ctx: SyncRunContext,
     private readonly dar: DarLookup,
+    private readonly ids: KeyedIds,
     private readonly download: (name: string) => Promise<Readable>,
   ) {}
 
@@ -275,7 +281,7 @@ class LosRun {
         return this.applyManagers(tx, f, rows as LederRow[]);
       case 'Leder_luk':
         return this.endObjects(tx, f, managersTable,
-          (rows as DeltaRowTypes['Leder_luk'][]).map((r) => ({ uuid: managerUuid(r.orgUnitUuid, r.cpr), line: r.line })), 'manager');
+          (rows as DeltaRowTypes['Leder_luk'][]).map((r) => ({ uuid: this.ids.manager(r.orgUnitUuid, r.cpr), line: r.line })), 'manager');
       default:
         return;
     }
@@ -326,7 +332,7 @@ class LosRun {
       let p = persons.get(r.cpr);
       const email = r.email ?? p?.email ?? null;
       if (!p || p.name !== r.name || p.email !== email) {
-        p = { uuid: personUuid(r.cpr), cpr: r.cpr, name: r.name, email, emailFrom: r.email && r.email !== p?.email ? f.effectiveDate : p?.emailFrom ?? null };
+        p = { uuid: this.ids.person(r.cpr), cpr: r.cpr, name: r.name, email, emailFrom: r.email && r.email !== p?.email ? f.effectiveDate : p?.emailFrom ?? null };
         persons.set(r.cpr, p);
         changedPersons.set(r.cpr, p);
       }
@@ -347,7 +353,7 @@ class LosRun {
     // A CPR is known when a Pers file imported so far (this run included: same transaction) created the person.
     const persons = await loadPersons(tx, rows.map((r) => r.cpr));
     const batch = new HistoryBatch(managersTable);
-    await batch.load(tx, rows.map((r) => managerUuid(r.orgUnitUuid, r.cpr)));
+    await batch.load(tx, rows.map((r) => this.ids.manager(r.orgUnitUuid, r.cpr)));
     for (const r of rows) {
       const p = persons.get(r.cpr);
       if (!p) {
@@ -360,7 +366,7 @@ class LosRun {
       const state: ManagerState = {
         orgUuid: r.orgUnitUuid, personUuid: p.uuid, managerType: r.managerTypeUuid, managerLevel: r.managerLevelUuid, responsibility: r.responsibilityUuid,
       };
-      const id = managerUuid(r.orgUnitUuid, r.cpr);
+      const id = this.ids.manager(r.orgUnitUuid, r.cpr);
       this.count(batch.set(id, setFrom(batch.history(id), f.effectiveDate, null, state, sameJson)));
     }
     await batch.flush(tx);

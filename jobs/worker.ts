@@ -13,6 +13,7 @@ import { ConfigError, loadConfig, type Config } from '../server/config';
 import { createLogger, type Logger } from '../server/logger';
 import { Lifecycle } from '../server/lifecycle';
 import { openStore, type Db } from '../store/db';
+import { prepareKeyedIds } from '../store/keyed-ids.repo';
 import { SyncJobsRepo, type SyncJobKind } from '../store/sync-jobs.repo';
 import { CancelRequests, listenForCancels } from './cancellation';
 import { DEFAULT_PREFIX, queueName, type QueueSettings, type SyncJobData, type SyncJobReturn } from './queues';
@@ -168,6 +169,8 @@ async function main(): Promise<void> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
   let workers: SyncWorkers;
   try {
+    // Stored ids of an older derivation (or another ID_KEY) are re-derived under the deployment key, once.
+    await prepareKeyedIds(store, { idKey: config.idKey, logger });
     const processors = loadBuiltInSyncs();
     if (processors.size === 0) logger.warn('this build has no syncs yet: the worker has nothing to run');
     workers = await startWorkers({ config, logger, store, processors });

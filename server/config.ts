@@ -21,6 +21,12 @@ export interface Config {
   dataDir: string;
   /** EXPORT_RETENTION_DAYS: export files older than this are removed by the next export run (the last published one is always kept). Default 30. */
   exportRetentionDays: number;
+  /**
+   * ID_KEY: the secret of the keyed ids (LOS person/manager ids, FS `nid:` keys: HMAC-SHA-256), at least 32
+   * characters. Default unset: a random key generated on first start and kept in the store (table deployment).
+   * Never logged nor echoed.
+   */
+  idKey?: string;
   /** Bearer token → scopes. undefined = API_TOKENS unset (see `anonymousScopes`). */
   apiTokens?: Map<string, Set<Scope>>;
   /** Scopes of a caller without a token when API_TOKENS is unset: demo = read+sync, serve = none (401). */
@@ -129,6 +135,16 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
 }
 
 /** `token=scope+scope;token2=scope`. Tokens are never echoed in errors, only their position. */
+/** ID_KEY, checked for length only: its value never appears in a message. */
+function idKey(env: Env): string | undefined {
+  const v = env.ID_KEY;
+  if (v === undefined || v === '') return undefined;
+  if (v.length < 32) {
+    throw new ConfigError('ID_KEY', `must be at least 32 characters (a random secret, e.g. from \`openssl rand -base64 32\`); the value given has ${v.length}`);
+  }
+  return v;
+}
+
 export function parseApiTokens(raw: string): Map<string, Set<Scope>> {
   const tokens = new Map<string, Set<Scope>>();
   raw.split(';').map((s) => s.trim()).filter(Boolean).forEach((entry, i) => {
@@ -232,6 +248,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     databaseUrl: url(env, 'DATABASE_URL', ['postgres', 'postgresql']),
     dataDir: str(env, 'DATA_DIR') ?? './data',
     exportRetentionDays: int(env, 'EXPORT_RETENTION_DAYS', 30, 1, 36_500),
+    idKey: idKey(env),
     apiTokens: rawTokens === undefined ? undefined : parseApiTokens(rawTokens),
     anonymousScopes: new Set<Scope>(rawTokens === undefined && opts.mode === 'demo' ? ['read', 'sync'] : []),
     cerebrum: cerebrumUrl

@@ -6,6 +6,7 @@ import { Lifecycle } from './lifecycle';
 import { startCerebrumSimulator } from '../simulators/cerebrum';
 import { startFsSimulator } from '../simulators/fs';
 import { openStore } from '../store/db';
+import { prepareKeyedIds } from '../store/keyed-ids.repo';
 import { createSyncService } from '../jobs/sync-service';
 import { startWorkers } from '../jobs/worker';
 import { applySchedules } from '../jobs/schedules';
@@ -104,6 +105,8 @@ export async function startDemo(env: Record<string, string | undefined> = proces
     await los.stop();
     throw e;
   };
+  // Stored ids of an older derivation are re-derived under the deployment key before anything reads them.
+  await prepareKeyedIds(store, { idKey: config.idKey, logger }).catch(stopEarly);
   const sync = await createSyncService({ config, store, logger, processors }).catch(stopEarly);
   const workers = await startWorkers({ config, logger, store, processors }).catch(async (e) => {
     await sync.close();

@@ -4,6 +4,7 @@ import { createLogger } from './logger';
 import { createGateway } from './http';
 import { Lifecycle } from './lifecycle';
 import { openStore } from '../store/db';
+import { prepareKeyedIds } from '../store/keyed-ids.repo';
 import { createSyncService } from '../jobs/sync-service';
 import { assertRedisReachable } from '../jobs/redis';
 
@@ -23,6 +24,11 @@ async function main(): Promise<void> {
   const life = new Lifecycle(logger);
   await assertRedisReachable(config.redisUrl); // fail fast, before opening the store
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
+  // Stored ids of an older derivation (or another ID_KEY) are re-derived under the deployment key, once.
+  await prepareKeyedIds(store, { idKey: config.idKey, logger }).catch(async (e) => {
+    await store.close();
+    throw e;
+  });
   // Fails fast, naming REDIS_URL, when Redis does not answer. This process runs no worker (npm run worker does).
   const sync = await createSyncService({ config, store, logger }).catch(async (e) => {
     await store.close();

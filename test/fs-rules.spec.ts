@@ -18,7 +18,7 @@ const cfg = TEST_CONFIG;
 const AUTUMN = '2024-10-15'; // HØST 2024, after the blocking date
 const H24 = HOST(2024);
 const V24 = VAAR(2024);
-const decide = (p: Parameters<typeof decidePerson>[0], today = AUTUMN) => decidePerson(p, cfg, today);
+const decide = (p: Parameters<typeof decidePerson>[0], today = AUTUMN) => decidePerson(p, cfg, today, `fs:${p.personNumber}`);
 const studentUser = (name = 'stud1', quarantine: { start: string } | null = null) => ({ name, studentAccount: true, quarantine });
 
 describe('terms (the current term of a day: VÅR = 1 January – 31 July, HØST = 1 August – 31 December)', () => {

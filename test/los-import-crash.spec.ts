@@ -33,7 +33,8 @@ describe('LOS import: a worker killed mid-import', () => {
   });
 
   it('is taken over by another worker and ends in the same state as a clean run', async () => {
-    const env = { LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url, REDIS_URL, LOG_LEVEL: 'silent' };
+    // The same ID_KEY for the clean store and the taken-over one: else each keeps its own random key (other ids).
+    const env = { LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url, REDIS_URL, LOG_LEVEL: 'silent', ID_KEY: 'the same key for both stores, 32+ characters' };
     const clean = await memoryStore();
     await runLosImport(fakeRun(clean, env).ctx);
     const expected = await losSnapshot(clean);

@@ -10,10 +10,11 @@ import { runUniLoginExport } from '../jobs/unilogin-export';
 import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';
 import { UniLoginExportRepo } from '../store/unilogin.repo';
 import type { Db } from '../store/db';
-import { personUuid } from '../datasources/los/ids';
 import { schemaText } from '../datasources/unilogin/schema-files';
 import { memoryStore } from './helpers/los-delivery';
 import { CLASSES, ENGAGEMENTS, PERSONS, UNITS, insertLosFixtures, personId } from './helpers/los-fixtures';
+
+const personUuid = (cpr: string) => personId({ cpr });
 import { INSTITUTION, PASSWORD, SOURCE, USER, exportRun, uniloginEnv } from './helpers/unilogin';
 
 const inDoc = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((m) => m[1]);

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Name-based UUIDs (RFC 4122 version 5, SHA-1) for LOS objects that have no UUID of their own: a person (one
- * per CPR), a manager (the pair unit + CPR), the seed classes and facets. The same input always gives the same
- * UUID, so a re-run of an import writes the same ids, and a person's id never reveals the CPR.
+ * Name-based UUIDs (RFC 4122 version 5, SHA-1) for LOS objects that have no UUID of their own and carry no
+ * personal data: the seed classes and facets. The same input always gives the same UUID, so a re-run of an
+ * import writes the same ids.
+ *
+ * Ids derived from a CPR (persons, managers) are NOT made here: an unkeyed function of a CPR can be reversed
+ * (10,000 candidates per birth date). They are keyed with the deployment's secret: datasources/keyed-ids.ts.
  */
 export function uuidV5(name: string, namespace: string): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
@@ -14,13 +17,7 @@ export function uuidV5(name: string, namespace: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-/** idbro's namespaces (random UUIDs fixed once). */
-const NS = {
-  person: '4f6f0c1e-2b7d-4a53-9d2e-6c0a9b1f7e01',
-  manager: '4f6f0c1e-2b7d-4a53-9d2e-6c0a9b1f7e02',
-  seed: '4f6f0c1e-2b7d-4a53-9d2e-6c0a9b1f7e03',
-};
+/** idbro's namespace for the seed data (a random UUID fixed once). */
+const SEED_NS = '4f6f0c1e-2b7d-4a53-9d2e-6c0a9b1f7e03';
 
-export const personUuid = (cpr: string) => uuidV5(cpr, NS.person);
-export const managerUuid = (orgUuid: string, cpr: string) => uuidV5(`${orgUuid.toLowerCase()}|${cpr}`, NS.manager);
-export const seedUuid = (kind: string, key: string) => uuidV5(`${kind}|${key}`, NS.seed);
+export const seedUuid = (kind: string, key: string) => uuidV5(`${kind}|${key}`, SEED_NS);

@@ -2,8 +2,10 @@
  * The employees of the UNI-Login export, read from the imported LOS data (store/migrations/002_los.sql): every
  * person with an engagement valid today at a unit in the configured subtree(s) (UNILOGIN_ROOT_OU), as of today.
  *
- * - LocalPersonId = the LOS person uuid: UUID v5 of the CPR (datasources/los/ids.ts), so it is the same for the
- *   same person in every export, and reveals nothing.
+ * - LocalPersonId = the LOS person uuid (keyed with the deployment's secret: datasources/keyed-ids.ts), so it is
+ *   the same for the same person in every export, and reveals nothing — except for a person UNI-Login accepted
+ *   before the ids were re-derived (store/keyed-ids.repo.ts): WS10 forbids changing a LocalPersonId, so that
+ *   person keeps the one accepted (table unilogin_local_ids).
  * - Names: LOS has the whole name (CPRNavn); the last word is the family name, the words before it the first name.
  * - Employee.type: the job function (Stillingsbetegnelse) of the person's primary engagement in the subtree (else
  *   the earliest), mapped by UNILOGIN_EMPLOYEE_TYPES; Occupation = that job function's title.
@@ -103,19 +105,20 @@ export class LosEmployees implements UniLoginEmployeeSource {
   async *persons(): AsyncIterable<SourcePerson> {
     this.assertPrepared();
     if (this.units.size === 0) return;
-    type Row = { person_uuid: string; cpr: string; name: string; email: string | null; org_uuid: string; job_function: string };
+    type Row = { local_id: string; cpr: string; name: string; email: string | null; org_uuid: string; job_function: string };
     let current: Row[] = [];
     const batches = this.db.iterate<Row>(
-      `SELECT p.uuid AS person_uuid, p.cpr, p.name, p.email, e.org_uuid, e.job_function
+      `SELECT COALESCE(l.local_person_id, p.uuid::text) AS local_id, p.cpr, p.name, p.email, e.org_uuid, e.job_function
          FROM los_engagements e JOIN los_persons p ON p.uuid = e.person_uuid
+         LEFT JOIN unilogin_local_ids l ON l.person_uuid = p.uuid
         WHERE e.org_uuid = ANY($1::uuid[]) AND ${VALID_ON('e')}
-        ORDER BY p.uuid, e.is_primary DESC, e.valid_from, e.uuid`,
+        ORDER BY local_id, e.is_primary DESC, e.valid_from, e.uuid`,
       [[...this.units.keys()], this.opts.today],
       this.opts.batchSize ?? 2000,
     );
     for await (const batch of batches) {
       for (const row of batch) {
-        if (current.length > 0 && current[0].person_uuid !== row.person_uuid) {
+        if (current.length > 0 && current[0].local_id !== row.local_id) {
           yield this.toPerson(current);
           current = [];
         }
@@ -125,7 +128,7 @@ export class LosEmployees implements UniLoginEmployeeSource {
     if (current.length > 0) yield this.toPerson(current);
   }
 
-  private toPerson(rows: { person_uuid: string; cpr: string; name: string; email: string | null; org_uuid: string; job_function: string }[]): SourcePerson {
+  private toPerson(rows: { local_id: string; cpr: string; name: string; email: string | null; org_uuid: string; job_function: string }[]): SourcePerson {
     const first = rows[0]; // the primary engagement, or the earliest (the query's order)
     const job = this.jobFunctions.get(first.job_function);
     const { firstName, familyName } = splitName(first.name);
@@ -136,7 +139,7 @@ export class LosEmployees implements UniLoginEmployeeSource {
     }
     return {
       person: {
-        localPersonId: first.person_uuid,
+        localPersonId: first.local_id,
         nationalId: first.cpr,
         firstName,
         familyName,

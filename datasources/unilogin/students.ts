@@ -3,10 +3,10 @@
  * rights), which is built separately: this interface is what the export needs of it, and the default gives no
  * students. To plug FS in, return its implementation from `studentSourceFor` when `config.fs` is set.
  *
- * Identity: a student whose `localPersonId` equals an exported employee's (the LOS person uuid, UUID v5 of the CPR
- * — see datasources/los/ids.ts `personUuid`) becomes ONE InstitutionPerson with both roles; the employee's person
- * data win. So an FS implementation that knows a Danish CPR should use `personUuid(cpr)` as the id; otherwise any
- * stable id that is never the national id itself (e.g. `fs:<personlopenummer>`).
+ * Identity: a student whose `localPersonId` equals an exported employee's (the LOS person uuid, keyed from the CPR
+ * — see datasources/keyed-ids.ts `KeyedIds.person`) becomes ONE InstitutionPerson with both roles; the employee's
+ * person data win. So an FS implementation that knows a Danish CPR should use the LOS person's id as the id;
+ * otherwise any stable id that is never the national id itself (e.g. `fs:<personlopenummer>`).
  */
 import type { Config } from '../../server/config';
 import { FsClient } from '../fs/client';

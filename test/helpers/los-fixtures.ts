@@ -16,7 +16,13 @@
  * Dates are far enough from any day the tests run on that "today" falls in the open versions.
  */
 import type { Db, Tx } from '../../store/db';
-import { managerUuid, personUuid, uuidV5 } from '../../datasources/los/ids';
+import { uuidV5 } from '../../datasources/los/ids';
+import { KeyedIds } from '../../datasources/keyed-ids';
+
+/** The fixtures' person and manager ids: keyed as the import keys them, under a key of their own. */
+export const FIXTURE_IDS = new KeyedIds(Buffer.from('los-fixtures: a test key, never a deployment key'));
+const personUuid = (cpr: string) => FIXTURE_IDS.person(cpr);
+const managerUuid = (unit: string, cpr: string) => FIXTURE_IDS.manager(unit, cpr);
 
 const NS = '0b6c1f4e-8d0a-4c55-9b1e-7f3a2d9c0e11';
 const fx = (kind: string, key: string) => uuidV5(`${kind}|${key}`, NS);

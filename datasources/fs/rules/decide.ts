@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { maskNationalId as maskNationalIdText } from '../../../core/national-ids';
+import type { KeyedIds } from '../../keyed-ids';
 import type { FsImportConfig, Profile } from './config';
 import type { FsPersonDecision, FsPersonInput, StudentAffiliation, StudyRightInput } from './model';
 import { chooseHomeArea, choosePrimaryEmail, type PrecedenceCandidate, type PrecedenceResult } from './precedence';
@@ -29,12 +30,16 @@ import { whoIsStudent } from './who-is-student';
 const DOCTORATE_ABOVE = 350;
 
 /**
- * The decision's key: `fs:<personlopenummer>`; without one, `nid:` and a hash of the national id (the key is
- * shown in the API and in issues, the national id never is).
+ * The decision's key: `fs:<personlopenummer>`; without one, `nid:` and an HMAC of the national id under the
+ * deployment's key (the key is shown in the API and in issues, the national id never is; an unkeyed hash of a
+ * fødselsnummer would be reversed by trying the candidates of its birth date).
  */
-export function personKey(p: Pick<FsPersonInput, 'personNumber' | 'nationalId' | 'firstName' | 'lastName'>): string {
+export function personKey(
+  p: Pick<FsPersonInput, 'personNumber' | 'nationalId' | 'firstName' | 'lastName'>,
+  ids: Pick<KeyedIds, 'nationalIdKey'>,
+): string {
   if (p.personNumber) return `fs:${p.personNumber}`;
-  if (p.nationalId) return `nid:${createHash('sha256').update(p.nationalId).digest('hex').slice(0, 16)}`;
+  if (p.nationalId) return ids.nationalIdKey(p.nationalId);
   return `anon:${createHash('sha256').update(`${p.firstName ?? ''}\u0000${p.lastName ?? ''}`).digest('hex').slice(0, 16)}`;
 }
 
@@ -45,7 +50,8 @@ export function maskNationalId(nid: string | null): string | null {
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
-export function decidePerson(p: FsPersonInput, cfg: FsImportConfig, today: string): FsPersonDecision {
+/** `key`: the person's key, personKey(p, ids) (given, so that deciding stays pure: the keyed ids need the store). */
+export function decidePerson(p: FsPersonInput, cfg: FsImportConfig, today: string, key: string): FsPersonDecision {
   const term = termOf(today);
   const imp = whoIsImported(p, cfg, today, term);
   const stu = whoIsStudent(p, cfg, term, today);
@@ -128,7 +134,7 @@ export function decidePerson(p: FsPersonInput, cfg: FsImportConfig, today: strin
 
   const names = [p.firstName, p.lastName].filter((x): x is string => !!x);
   return {
-    key: personKey(p),
+    key,
     personNumber: p.personNumber,
     nationalId: p.nationalId,
     name: names.length > 0 ? names.join(' ') : null,
