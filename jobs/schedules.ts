@@ -1,7 +1,8 @@
 /**
  * Sync schedules: one BullMQ job scheduler per scheduled kind, id `schedule-<KIND>`, cron in the configured time
- * zone (TZ). The jobs it creates carry `{ scheduled: true }` and get their store record when a worker takes
- * them (jobs/sync-run.ts); a scheduled run that finds a job of its kind active is skipped.
+ * zone (TZ), in this deployment's queues (the prefix carries its id). The jobs it creates carry
+ * `{ scheduled: true, deploymentId }` and get their store record when a worker of that deployment takes them
+ * (jobs/sync-run.ts); a scheduled run that finds a job of its kind active is skipped.
  *
  * Schedulers live in Redis and are shared by every worker, so applying is idempotent (upsert), and a kind
  * no longer in SYNC_SCHEDULES (nor in DEFAULT_SCHEDULES) gets its scheduler removed. Give every worker the same
@@ -9,7 +10,7 @@
  */
 import type { Logger } from '../server/logger';
 import { SYNC_JOB_KINDS, type SyncJobKind } from '../store/sync-jobs.repo';
-import { closeQueues, createQueues, syncJobOptions, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
+import { closeQueues, createQueues, syncJobOptions, type QueueScope, type SyncJobData, type SyncQueues } from './queues';
 
 /**
  * Schedules that apply unless SYNC_SCHEDULES names the kind itself (cron, in TZ).
@@ -33,7 +34,7 @@ export function effectiveSchedules(configured: ReadonlyMap<string, string>): Map
   return out;
 }
 
-export interface ApplySchedulesOptions extends QueueSettings {
+export interface ApplySchedulesOptions extends QueueScope {
   redisUrl: string;
   /** Kind → cron, as config.syncSchedules (SYNC_SCHEDULES). */
   schedules: ReadonlyMap<string, string>;
@@ -64,7 +65,7 @@ export async function applySchedules(opts: ApplySchedulesOptions): Promise<Map<S
         continue;
       }
       const { attempts, backoff, removeOnComplete, removeOnFail } = syncJobOptions(opts);
-      const data: SyncJobData = { kind, dryRun: false, params: {}, scheduled: true };
+      const data: SyncJobData = { kind, dryRun: false, params: {}, scheduled: true, deploymentId: opts.deploymentId };
       await queue.upsertJobScheduler(schedulerId(kind), { pattern: cron, tz: opts.tz }, {
         name: kind,
         data,
