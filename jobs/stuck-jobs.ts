@@ -4,7 +4,8 @@
  *
  * - QUEUED or RUNNING, and its BullMQ job is gone: Redis was reset or flushed, or the job was queued under
  *   another key prefix (before the deployment scoping, or a BULLMQ_PREFIX change);
- * - QUEUED, and its BullMQ job has ended: a worker that is not of this deployment took it (or refused it);
+ * - QUEUED, and its BullMQ job has ended: a worker that is not of this deployment took it (and refused it), or
+ *   it failed before it could start;
  * - RUNNING, and its BullMQ job has ended: the run's final write to the store failed (database gone or timed
  *   out), so the record was never closed.
  *
@@ -39,7 +40,7 @@ export async function whyStuck(job: SyncJob, queue: Queue<SyncJobData, SyncJobRe
   if (state !== 'completed' && state !== 'failed') return null;
   const how = state === 'failed' ? `failed: ${bull?.failedReason ?? 'no reason given'}` : `completed: ${describeReturn(bull?.returnvalue)}`;
   return job.state === 'QUEUED'
-    ? `Taken from the job queue without being run for this deployment: its BullMQ job ended (${how}) but this store never saw it start. Start it again.`
+    ? `Taken from the job queue without being run for this deployment: its BullMQ job ended (${how}) before this store saw it start (a worker of another deployment took it, or it failed before it could start). Start it again.`
     : `Its run ended in the job queue (${how}) but the outcome was never recorded in the store (its final write failed). Start it again.`;
 }
 

@@ -133,7 +133,7 @@ describe('two deployments on one Redis', () => {
     all.push(c);
     await c.store.query('UPDATE deployment SET id = $1', [a.sync.deploymentId]);
     expect((await loadDeploymentIdentity(c.store)).id).toBe(a.sync.deploymentId);
-    await a.workers!.close();
+    await a.workers?.close();
     a.workers = undefined;
     c.workers = await work(c, prefix);
 
