@@ -63,12 +63,16 @@ describe('two deployments on one Redis', () => {
   const all: Deployment[] = [];
   let a: Deployment;
   let b: Deployment;
+  /** A store restored from a copy of A's: it shares A's identity (and so its queues), not its records. */
+  let c: Deployment;
 
   beforeAll(async () => {
+    // One after the other: opening PGlite keeps the event loop busy, which a parallel Redis probe would mistake for no answer.
     a = await deployment('A', prefix);
     b = await deployment('B', prefix);
-    all.push(a, b);
-  });
+    c = await deployment('C', prefix);
+    all.push(a, b, c);
+  }, 90_000);
 
   afterAll(async () => {
     for (const d of all) {
@@ -128,9 +132,6 @@ describe('two deployments on one Redis', () => {
   });
 
   it('a job taken by a worker whose store did not create it is refused, and its owner fails it with a message that says so', async () => {
-    // C: a store restored from a copy of A's shares A's identity (and so its queues), not its records.
-    const c = await deployment('C', prefix);
-    all.push(c);
     await c.store.query('UPDATE deployment SET id = $1', [a.sync.deploymentId]);
     expect((await loadDeploymentIdentity(c.store)).id).toBe(a.sync.deploymentId);
     await a.workers?.close();
@@ -156,7 +157,7 @@ describe('two deployments on one Redis', () => {
       message: expect.stringMatching(/^Taken from the job queue without being run for this deployment: .*its store has no record of job/),
     });
     await finalState(a, next.id);
-  });
+  }, 60_000);
 });
 
 describe('a job whose final write fails', () => {
@@ -184,7 +185,7 @@ describe('a job whose final write fails', () => {
     sync = await createSyncService({ config, store, logger, processors, prefix, attempts: 1 });
     // The periodic sweep is far away: the test runs it (sweep()) when it wants it.
     workers = await startWorkers({ config, logger: createLogger('warn', sink), store, processors, prefix, sweepIntervalMs: 3_600_000 });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await workers?.close();
