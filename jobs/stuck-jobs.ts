@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Queue } from 'bullmq';
 import type { Db } from '../store/db';
-import { SyncJobsRepo, type SyncJob } from '../store/sync-jobs.repo';
+import { SyncJobsRepo, type FinalSyncJobState, type SyncJob } from '../store/sync-jobs.repo';
 import { SyncLeasesRepo } from '../store/sync-leases.repo';
 import type { SyncJobData, SyncJobReturn } from './queues';
 
@@ -54,12 +54,24 @@ function describeReturn(value: SyncJobReturn | undefined): string {
  * the lease (it is alive: left alone) or the job ended meanwhile.
  */
 export async function failStuckJob(store: Db, job: SyncJob, message: string, leaseTtlMs: number): Promise<SyncJob | null> {
+  const done = await finishUnderLease(store, job, 'FAILED', message, leaseTtlMs);
+  return done === 'busy' ? null : done;
+}
+
+/**
+ * Ends `job` from outside any run (a stuck-record check, a cancel of a job no worker holds), under its kind's
+ * lease, so that it cannot close a record while a run that still holds the lease goes on writing. 'busy': a run
+ * holds it, nothing was written; null: the job had ended meanwhile.
+ */
+export async function finishUnderLease(
+  store: Db, job: SyncJob, state: FinalSyncJobState, message: string, leaseTtlMs: number,
+): Promise<SyncJob | null | 'busy'> {
   const leases = new SyncLeasesRepo(store);
   const token = randomUUID();
-  const got = await leases.acquire(job.kind, token, job.id, `${hostname()}:${process.pid} (stuck-job check)`, leaseTtlMs);
-  if (!got.acquired) return null;
+  const got = await leases.acquire(job.kind, token, job.id, `${hostname()}:${process.pid} (outside a run)`, leaseTtlMs);
+  if (!got.acquired) return 'busy';
   try {
-    return await new SyncJobsRepo(store).finish(job.id, 'FAILED', job.result, message);
+    return await new SyncJobsRepo(store).finish(job.id, state, job.result, message);
   } finally {
     await leases.release(job.kind, token);
   }

@@ -28,7 +28,7 @@ import { CancelRequests } from './cancellation';
 import { closeQueues, createQueues, deploymentPrefix, type LiveProgress, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
 import { assertRedisReachable, scrubRedisSecret } from './redis';
 import { loadBuiltInSyncs } from './registry';
-import { failStuckJob, whyStuck } from './stuck-jobs';
+import { failStuckJob, finishUnderLease, whyStuck } from './stuck-jobs';
 import type { SyncProcessor } from './types';
 
 /** How the kinds are named to people ("FS import is not available yet …"). */
@@ -90,7 +90,7 @@ export interface SyncServiceOptions extends QueueSettings {
    * alone: another API process may be between creating the record and enqueueing it. Default 60000.
    */
   lostAfterMs?: number;
-  /** Lease time used while failing a stuck record (jobs/stuck-jobs.ts), ms. Default 30000. */
+  /** Lease time used while ending a record from outside a run (jobs/stuck-jobs.ts), ms. Default 30000. */
   leaseMs?: number;
 }
 
@@ -205,11 +205,18 @@ export class SyncService {
         job.state === 'QUEUED' ? 'Cancelled before it started.'
         : bullState === 'removed' ? 'Cancelled while waiting for its next attempt.'
         : 'Cancelled (it was no longer in the job queue).';
-      const done = await this.repo.finish(id, 'CANCELLED', job.result, message);
-      await this.cancels.clear(id).catch(() => undefined);
-      this.logger.info({ jobId: id, kind: job.kind }, 'sync job cancelled');
-      // null: it ended on its own meanwhile; show how.
-      return done ?? (await this.repo.get(id))!;
+      // A RUNNING record whose queue entry is gone is closed under the kind's lease: a run that still holds
+      // the lease is alive, the marker set above stops it, and it records CANCELLED itself. A removed job has
+      // no run anywhere.
+      const done = !removed && job.state === 'RUNNING'
+        ? await finishUnderLease(this.opts.store, job, 'CANCELLED', message, this.opts.leaseMs ?? 30_000)
+        : await this.repo.finish(id, 'CANCELLED', job.result, message);
+      if (done !== 'busy') {
+        await this.cancels.clear(id).catch(() => undefined);
+        this.logger.info({ jobId: id, kind: job.kind }, 'sync job cancelled');
+        // null: it ended on its own meanwhile; show how.
+        return done ?? (await this.repo.get(id))!;
+      }
     }
     this.logger.info({ jobId: id, kind: job.kind }, 'sync job cancellation requested');
     const live = await this.withLiveProgress(job);
