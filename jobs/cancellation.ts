@@ -3,7 +3,7 @@
  * process, perhaps on another machine, and BullMQ's own `worker.cancelJob()` only reaches jobs of the worker
  * object it is called on. So a request travels two ways, both through the Redis the processes already share:
  *
- * 1. a marker key `<prefix>:idbro-control:cancel:<jobId>` (kept 7 days): durable. A worker checks it before it
+ * 1. a marker key `<prefix>:<deployment id>:idbro-control:cancel:<jobId>` (kept 7 days): durable. A worker checks it before it
  *    starts a job (so a job cancelled just as it was picked up, or retried on another worker after a crash,
  *    does not run) and every `pollMs` while the job runs (so a missed event costs at most that delay);
  * 2. a custom event `cancel` on the control queue's event stream (QueueEventsProducer → QueueEvents): prompt.
@@ -11,7 +11,7 @@
  */
 import { QueueEvents, QueueEventsProducer, type QueueEventsListener } from 'bullmq';
 import { redisConnection } from './redis';
-import { DEFAULT_PREFIX } from './queues';
+import { deploymentPrefix, type QueueScope } from './queues';
 
 /** The queue name whose event stream carries control messages; no jobs are ever added to it. */
 export const CONTROL_QUEUE = 'idbro-control';
@@ -21,10 +21,8 @@ interface ControlEvents extends QueueEventsListener {
   cancel: (args: { jobId: string }, id: string) => void;
 }
 
-export interface CancelChannelOptions {
+export interface CancelChannelOptions extends Pick<QueueScope, 'prefix' | 'deploymentId'> {
   redisUrl: string;
-  /** BullMQ key prefix. Default `idbro`. */
-  prefix?: string;
 }
 
 /** The sending side and the marker keys (API processes, and workers for their checks). */
@@ -34,7 +32,7 @@ export class CancelRequests {
   private closing?: Promise<void>;
 
   constructor(opts: CancelChannelOptions) {
-    this.prefix = opts.prefix ?? DEFAULT_PREFIX;
+    this.prefix = deploymentPrefix(opts);
     this.producer = new QueueEventsProducer(CONTROL_QUEUE, { connection: redisConnection(opts.redisUrl, 'producer'), prefix: this.prefix });
     this.producer.on('error', () => undefined);
   }
@@ -76,7 +74,7 @@ export async function listenForCancels(
   onCancel: (jobId: string) => void,
   onError: (err: Error) => void = () => undefined,
 ): Promise<{ close(): Promise<void> }> {
-  const events = new QueueEvents(CONTROL_QUEUE, { connection: redisConnection(opts.redisUrl, 'worker'), prefix: opts.prefix ?? DEFAULT_PREFIX });
+  const events = new QueueEvents(CONTROL_QUEUE, { connection: redisConnection(opts.redisUrl, 'worker'), prefix: deploymentPrefix(opts) });
   events.on('error', onError);
   events.on<ControlEvents>('cancel', ({ jobId }: { jobId: string }) => onCancel(jobId));
   await events.waitUntilReady();

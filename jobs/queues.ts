@@ -1,6 +1,8 @@
 /**
- * The BullMQ queues: one per sync kind (`idbro-los-import`, …), all under one key prefix, with the job options
- * every sync job gets. BullMQ holds only what is needed to run jobs; the durable history is the store's
+ * The BullMQ queues: one per sync kind (`idbro-los-import`, …), all under one key prefix that ends with this
+ * deployment's id (`idbro:<deployment uuid>:idbro-los-import:…`), with the job options every sync job gets.
+ * Scoping the keys by the identity kept in the store (store/deployment.repo.ts) is what keeps deployments that
+ * share one Redis apart: a worker only ever sees the queues of the store it was started on. BullMQ holds only what is needed to run jobs; the durable history is the store's
  * sync_jobs table (store/sync-jobs.repo.ts), so finished jobs are dropped from Redis after a while.
  */
 import { Queue, type JobsOptions } from 'bullmq';
@@ -14,6 +16,11 @@ export interface SyncJobData {
   params: Record<string, unknown>;
   /** Set on the jobs a job scheduler (SYNC_SCHEDULES) creates: they have no store record until a worker takes them. */
   scheduled?: boolean;
+  /**
+   * The deployment whose store created the job (or owns its schedule). A worker refuses a job of another
+   * deployment; the queue prefix already keeps them apart, this is the second fence.
+   */
+  deploymentId?: string;
 }
 
 /** What the BullMQ processor returns (kept in Redis only briefly; for BullMQ's own tools). */
@@ -30,7 +37,10 @@ export interface LiveProgress {
 
 /** Settings shared by the API side (SyncService) and the workers. */
 export interface QueueSettings {
-  /** BullMQ key prefix: every key is `<prefix>:<queue>:…`. Tests use a unique one per file. Default `idbro`. */
+  /**
+   * Base of the BullMQ key prefix (BULLMQ_PREFIX): every key is `<prefix>:<deployment id>:<queue>:…`. It only
+   * adds to the deployment scoping, never replaces it. Tests use a unique one per file. Default `idbro`.
+   */
   prefix?: string;
   /** Runs per job: the first and the retries after an ordinary failure. Default 3. */
   attempts?: number;
@@ -38,7 +48,19 @@ export interface QueueSettings {
   backoffMs?: number;
 }
 
+/** QueueSettings bound to a deployment: what opening queues and control channels needs. */
+export interface QueueScope extends QueueSettings {
+  /** This deployment's id (loadDeploymentIdentity(store).id). */
+  deploymentId: string;
+}
+
 export const DEFAULT_PREFIX = 'idbro';
+
+/** The BullMQ prefix of a deployment: `<prefix>:<deploymentId>`. */
+export function deploymentPrefix(scope: Pick<QueueScope, 'prefix' | 'deploymentId'>): string {
+  if (!/^[0-9a-f-]{36}$/i.test(scope.deploymentId)) throw new Error(`not a deployment id: "${scope.deploymentId.slice(0, 60)}"`);
+  return `${scope.prefix ?? DEFAULT_PREFIX}:${scope.deploymentId}`;
+}
 export const DEFAULT_ATTEMPTS = 3;
 export const DEFAULT_BACKOFF_MS = 2000;
 
@@ -66,12 +88,12 @@ export type SyncQueues = ReadonlyMap<SyncJobKind, Queue<SyncJobData, SyncJobRetu
  * One producer-side Queue per kind. `close()` them (closeQueues) when done. The caller checks that Redis
  * answers first (assertRedisReachable); these connections reconnect on their own afterwards.
  */
-export function createQueues(redisUrl: string, settings: QueueSettings = {}, kinds: readonly SyncJobKind[] = SYNC_JOB_KINDS): SyncQueues {
+export function createQueues(redisUrl: string, settings: QueueScope, kinds: readonly SyncJobKind[] = SYNC_JOB_KINDS): SyncQueues {
   const queues = new Map<SyncJobKind, Queue<SyncJobData, SyncJobReturn>>();
   for (const kind of kinds) {
     const queue = new Queue<SyncJobData, SyncJobReturn>(queueName(kind), {
       connection: redisConnection(redisUrl, 'producer'),
-      prefix: settings.prefix ?? DEFAULT_PREFIX,
+      prefix: deploymentPrefix(settings),
       defaultJobOptions: syncJobOptions(settings),
     });
     // Without a listener an 'error' (Redis gone for a moment) would be thrown as an uncaught exception; the

@@ -1,8 +1,10 @@
 /**
  * Sync schedules: one BullMQ job scheduler per scheduled kind, id `schedule-<KIND>`, cron in the configured time
- * zone (TZ); a schedule that names a mode (`UNILOGIN_EXPORT=0 3 * * 0:FULL`) has its own, `schedule-<KIND>-<MODE>`,
- * and its jobs carry `params: { mode }`. Scheduled jobs never carry `force`: a guard's refusal needs a person. The jobs it creates carry `{ scheduled: true }` and get their store record when a worker takes
- * them (jobs/sync-run.ts); a scheduled run that finds a job of its kind active is skipped.
+ * zone (TZ), in this deployment's queues (the prefix carries its id); a schedule that names a mode
+ * (`UNILOGIN_EXPORT=0 3 * * 0:FULL`) has its own, `schedule-<KIND>-<MODE>`, and its jobs carry `params: { mode }`.
+ * Scheduled jobs never carry `force`: a guard's refusal needs a person. The jobs it creates carry
+ * `{ scheduled: true, deploymentId }` and get their store record when a worker of that deployment takes them
+ * (jobs/sync-run.ts); a scheduled run that finds a job of its kind active is skipped.
  *
  * Schedulers live in Redis and are shared by every worker, so applying is idempotent (upsert), and a kind
  * no longer in SYNC_SCHEDULES (nor in DEFAULT_SCHEDULES) gets its scheduler removed. Give every worker the same
@@ -10,7 +12,7 @@
  */
 import type { Logger } from '../server/logger';
 import { SYNC_JOB_KINDS, type SyncJobKind } from '../store/sync-jobs.repo';
-import { closeQueues, createQueues, syncJobOptions, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
+import { closeQueues, createQueues, syncJobOptions, type QueueScope, type SyncJobData, type SyncQueues } from './queues';
 
 /**
  * Schedules that apply unless SYNC_SCHEDULES names the kind itself (cron, in TZ).
@@ -41,7 +43,7 @@ export function effectiveSchedules(configured: ReadonlyMap<string, string>): Map
   return out;
 }
 
-export interface ApplySchedulesOptions extends QueueSettings {
+export interface ApplySchedulesOptions extends QueueScope {
   redisUrl: string;
   /** Kind → cron, as config.syncSchedules (SYNC_SCHEDULES). */
   schedules: ReadonlyMap<string, string>;
@@ -73,7 +75,7 @@ export async function applySchedules(opts: ApplySchedulesOptions): Promise<Map<s
       for (const [key, cron] of runnable ? mine : []) {
         const { mode } = scheduleKey(key);
         const id = schedulerId(kind, mode);
-        const data: SyncJobData = { kind, dryRun: false, params: mode ? { mode } : {}, scheduled: true };
+        const data: SyncJobData = { kind, dryRun: false, params: mode ? { mode } : {}, scheduled: true, deploymentId: opts.deploymentId };
         await queue.upsertJobScheduler(id, { pattern: cron, tz: opts.tz }, {
           name: kind,
           data,

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../server/config';
 import type { Logger } from '../server/logger';
 import type { Db } from '../store/db';
+import { loadDeploymentIdentity } from '../store/deployment.repo';
 import {
   SyncJobsRepo,
   type SyncIssue,
@@ -24,9 +25,10 @@ import {
   type SyncJobState,
 } from '../store/sync-jobs.repo';
 import { CancelRequests } from './cancellation';
-import { closeQueues, createQueues, type LiveProgress, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
+import { closeQueues, createQueues, deploymentPrefix, type LiveProgress, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
 import { assertRedisReachable, scrubRedisSecret } from './redis';
 import { loadBuiltInSyncs } from './registry';
+import { failStuckJob, finishUnderLease, whyStuck } from './stuck-jobs';
 import type { SyncProcessor } from './types';
 
 /** How the kinds are named to people ("FS import is not available yet …"). */
@@ -71,6 +73,11 @@ export interface SyncServiceOptions extends QueueSettings {
   store: Db;
   logger: Logger;
   /**
+   * This deployment's id, which scopes the queue keys. createSyncService() reads it from `store` (and checks
+   * one given here against it); the constructor needs it given.
+   */
+  deploymentId?: string;
+  /**
    * The kinds this build can run (only the keys matter here). Default: the built-in syncs (loadBuiltInSyncs()).
    * Workers must have the same processors, or jobs of a kind wait for a worker that can run them.
    */
@@ -78,23 +85,32 @@ export interface SyncServiceOptions extends QueueSettings {
   /** Start-up Redis probe time-out, ms. Default 3000. */
   redisTimeoutMs?: number;
   /**
-   * A QUEUED/RUNNING record older than this whose BullMQ job is gone (Redis wiped or flushed) is recorded FAILED
-   * when a start of its kind meets it, so it no longer blocks the kind. Younger ones are left alone: another API
-   * process may be between creating the record and enqueueing it. Default 60000.
+   * A QUEUED record older than this whose BullMQ job is gone (Redis wiped or flushed) is recorded FAILED when a
+   * start of its kind meets it, so it no longer blocks the kind (jobs/stuck-jobs.ts). Younger ones are left
+   * alone: another API process may be between creating the record and enqueueing it. Default 60000.
    */
   lostAfterMs?: number;
+  /** Lease time used while ending a record from outside a run (jobs/stuck-jobs.ts), ms. Default 30000. */
+  leaseMs?: number;
 }
 
-const LOST_MESSAGE = 'Lost from the job queue (was Redis reset?) before it finished; start it again.';
-
-/** Checks Redis (fails fast with a message that names REDIS_URL), then opens the queues. */
+/**
+ * Checks Redis (fails fast with a message that names REDIS_URL), reads this deployment's id from the store
+ * (created on its first start), then opens the deployment's queues.
+ */
 export async function createSyncService(opts: SyncServiceOptions): Promise<SyncService> {
   await assertRedisReachable(opts.config.redisUrl, { timeoutMs: opts.redisTimeoutMs });
-  return new SyncService(opts);
+  const { id } = await loadDeploymentIdentity(opts.store);
+  if (opts.deploymentId !== undefined && opts.deploymentId !== id) {
+    throw new Error(`createSyncService(): deploymentId ${opts.deploymentId} is not the id of its store's deployment (${id})`);
+  }
+  return new SyncService({ ...opts, deploymentId: id });
 }
 
 export class SyncService {
   readonly queues: SyncQueues;
+  /** The deployment whose queues these are (the store's identity). */
+  readonly deploymentId: string;
   private readonly repo: SyncJobsRepo;
   private readonly cancels: CancelRequests;
   private readonly available: ReadonlySet<SyncJobKind>;
@@ -104,8 +120,11 @@ export class SyncService {
 
   /** Prefer createSyncService(), which checks that Redis answers first. */
   constructor(private readonly opts: SyncServiceOptions) {
-    this.queues = createQueues(opts.config.redisUrl, opts);
-    this.cancels = new CancelRequests({ redisUrl: opts.config.redisUrl, prefix: opts.prefix });
+    if (!opts.deploymentId) throw new Error('new SyncService() needs the deploymentId of its store: use createSyncService()');
+    this.deploymentId = opts.deploymentId;
+    const scope = { ...opts, deploymentId: opts.deploymentId };
+    this.queues = createQueues(opts.config.redisUrl, scope);
+    this.cancels = new CancelRequests({ redisUrl: opts.config.redisUrl, ...scope });
     this.repo = new SyncJobsRepo(opts.store);
     this.available = new Set((opts.processors ?? loadBuiltInSyncs()).keys());
     this.logger = opts.logger.child({ component: 'sync-service' });
@@ -129,14 +148,10 @@ export class SyncService {
       const id = randomUUID();
       const { job, created } = await this.repo.createUnlessActive({ id, kind, dryRun, params });
       if (!created) {
-        if (round === 1 && (await this.isLost(job))) {
-          this.logger.warn({ jobId: job.id, kind }, 'active sync job is no longer in Redis: recorded as failed');
-          await this.repo.finish(job.id, 'FAILED', job.result, LOST_MESSAGE);
-          continue;
-        }
+        if (round <= 3 && (await this.failIfStuck(job))) continue;
         return this.withLiveProgress(job);
       }
-      const data: SyncJobData = { kind, dryRun, params };
+      const data: SyncJobData = { kind, dryRun, params, deploymentId: this.deploymentId };
       try {
         await this.queue(kind).add(kind, data, { jobId: id });
       } catch (e) {
@@ -190,11 +205,18 @@ export class SyncService {
         job.state === 'QUEUED' ? 'Cancelled before it started.'
         : bullState === 'removed' ? 'Cancelled while waiting for its next attempt.'
         : 'Cancelled (it was no longer in the job queue).';
-      const done = await this.repo.finish(id, 'CANCELLED', job.result, message);
-      await this.cancels.clear(id).catch(() => undefined);
-      this.logger.info({ jobId: id, kind: job.kind }, 'sync job cancelled');
-      // null: it ended on its own meanwhile; show how.
-      return done ?? (await this.repo.get(id))!;
+      // A RUNNING record whose queue entry is gone is closed under the kind's lease: a run that still holds
+      // the lease is alive, the marker set above stops it, and it records CANCELLED itself. A removed job has
+      // no run anywhere.
+      const done = !removed && job.state === 'RUNNING'
+        ? await finishUnderLease(this.opts.store, job, 'CANCELLED', message, this.opts.leaseMs ?? 30_000)
+        : await this.repo.finish(id, 'CANCELLED', job.result, message);
+      if (done !== 'busy') {
+        await this.cancels.clear(id).catch(() => undefined);
+        this.logger.info({ jobId: id, kind: job.kind }, 'sync job cancelled');
+        // null: it ended on its own meanwhile; show how.
+        return done ?? (await this.repo.get(id))!;
+      }
     }
     this.logger.info({ jobId: id, kind: job.kind }, 'sync job cancellation requested');
     const live = await this.withLiveProgress(job);
@@ -204,7 +226,7 @@ export class SyncService {
   /** Readiness: Redis answers. */
   async ping(): Promise<void> {
     const client = await this.queue('LOS_IMPORT').getBackend().client;
-    await client.get(`${this.opts.prefix ?? 'idbro'}:ping`);
+    await client.get(`${deploymentPrefix({ prefix: this.opts.prefix, deploymentId: this.deploymentId })}:ping`);
   }
 
   /** Closes the queues' connections. Idempotent. */
@@ -238,13 +260,18 @@ export class SyncService {
     return job;
   }
 
-  private async isLost(job: SyncJob): Promise<boolean> {
-    if (Date.now() - job.createdAt.getTime() < this.lostAfterMs) return false;
+  /** Fails the active record of a kind when no run will ever finish it (jobs/stuck-jobs.ts). True if it did. */
+  private async failIfStuck(job: SyncJob): Promise<boolean> {
+    let reason: string | null;
     try {
-      return (await this.queue(job.kind).getJobState(job.id)) === 'unknown';
+      reason = await whyStuck(job, this.queue(job.kind), this.lostAfterMs);
     } catch {
       return false; // Redis not answering says nothing about the job
     }
+    if (!reason) return false;
+    const failed = await failStuckJob(this.opts.store, job, reason, this.opts.leaseMs ?? 30_000);
+    if (failed) this.logger.warn({ jobId: job.id, kind: job.kind, reason }, 'stuck sync job recorded as failed');
+    return failed !== null;
   }
 }
 

@@ -16,12 +16,18 @@ export interface SyncRunContext {
   /** 1 for the first run of this job, 2 for the first retry, … (a restart after a worker died or shut down counts too). */
   attempt: number;
   /**
-   * Aborted when the job is cancelled (cancelSyncJob, reason 'cancel') or the worker shuts down (reason
-   * 'shutdown'): stop soon, leave data consistent. After a cancel the job ends CANCELLED however the sync ends
+   * Aborted when the job is cancelled (cancelSyncJob, reason 'cancel'), the worker shuts down (reason
+   * 'shutdown') or this worker no longer holds the job (reason 'lock-lost': its BullMQ lock could not be
+   * renewed, or another run took the kind's lease; its store writes are refused from then on and the job runs
+   * elsewhere): stop soon, leave data consistent. After a cancel the job ends CANCELLED however the sync ends
    * (a result it returns is kept). After a shutdown a sync that throws (SyncCancelledError) is put back in the
    * queue without using an attempt and runs again on the next free worker; one that returns has SUCCEEDED.
    */
   signal: AbortSignal;
+  /**
+   * The store, fenced by the run's lease (jobs/run-lease.ts): a transaction, or a statement outside one that is
+   * not a SELECT, commits only while this run holds its kind's lease, and throws LeaseLostError otherwise.
+   */
   store: Db;
   config: Config;
   logger: Logger;

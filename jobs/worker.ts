@@ -14,12 +14,14 @@ import { createLogger, type Logger } from '../server/logger';
 import { Lifecycle } from '../server/lifecycle';
 import { openStore, type Db } from '../store/db';
 import { prepareKeyedIds } from '../store/keyed-ids.repo';
+import { loadDeploymentIdentity } from '../store/deployment.repo';
 import { SyncJobsRepo, type SyncJobKind } from '../store/sync-jobs.repo';
 import { CancelRequests, listenForCancels } from './cancellation';
-import { DEFAULT_PREFIX, queueName, type QueueSettings, type SyncJobData, type SyncJobReturn } from './queues';
+import { closeQueues, createQueues, deploymentPrefix, queueName, type QueueSettings, type SyncJobData, type SyncJobReturn } from './queues';
 import { assertRedisReachable, redisConnection } from './redis';
 import { loadBuiltInSyncs } from './registry';
 import { applySchedules } from './schedules';
+import { failStuckJob, whyStuck } from './stuck-jobs';
 import { runSyncJob, safeMessage, type AbortReason, type RunSettings } from './sync-run';
 import type { SyncProcessor } from './types';
 
@@ -43,12 +45,29 @@ export interface StartWorkersOptions extends QueueSettings, Partial<RunSettings>
   stalledIntervalMs?: number;
   /** Times a job may stall (its worker die) before it is failed instead of restarted. Default 2. */
   maxStalledCount?: number;
+  /**
+   * Lease time of a run in the store (store/sync-leases.repo.ts), ms: how long a run that stopped renewing
+   * (dead, or cut off from the database) keeps its kind before another run may take it. Default lockDurationMs.
+   */
+  leaseMs?: number;
   /** Start-up Redis probe time-out, ms. Default 3000. */
   redisTimeoutMs?: number;
+  /**
+   * How often this worker looks for store records of its kinds that no run will finish (their BullMQ job gone
+   * or ended without the outcome recorded: jobs/stuck-jobs.ts) and fails them, ms. Also once at start.
+   * Default 60000.
+   */
+  sweepIntervalMs?: number;
+  /** A QUEUED record is called lost only when older than this, ms (see SyncServiceOptions.lostAfterMs). Default 60000. */
+  lostAfterMs?: number;
 }
 
 export interface SyncWorkers {
   readonly kinds: readonly SyncJobKind[];
+  /** The deployment these workers serve: the identity of their store. */
+  readonly deploymentId: string;
+  /** Runs the stuck-record check now (it also runs every sweepIntervalMs); resolves when done. */
+  sweep(): Promise<void>;
   /**
    * Stops taking jobs, aborts the signal of every running sync (reason "shutdown": a sync that then throws goes
    * back to the queue for another worker), waits for them, and closes the Redis connections. Idempotent.
@@ -64,20 +83,25 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
   for (const kind of kinds) {
     if (!processors.has(kind)) throw new Error(`startWorkers(): no sync is registered for ${kind}`);
   }
-  const prefix = opts.prefix ?? DEFAULT_PREFIX;
+  // The store's identity scopes every key this worker uses: it sees only its own deployment's jobs.
+  const { id: deploymentId } = await loadDeploymentIdentity(opts.store);
+  const scope = { ...opts, deploymentId };
+  const prefix = deploymentPrefix(scope);
   const logger = opts.logger.child({ component: 'worker' });
+  const lockDuration = opts.lockDurationMs ?? 30_000;
   const settings: RunSettings = {
     progressIntervalMs: opts.progressIntervalMs ?? 1000,
     cancelPollMs: opts.cancelPollMs ?? 2000,
     maxIssues: opts.maxIssues ?? 10_000,
+    leaseMs: opts.leaseMs ?? lockDuration,
   };
   const running = new Map<string, AbortController>();
   const repo = new SyncJobsRepo(opts.store);
   let closing: Promise<void> | undefined;
 
-  const cancels = new CancelRequests({ redisUrl, prefix });
+  const cancels = new CancelRequests({ redisUrl, ...scope });
   const listener = await listenForCancels(
-    { redisUrl, prefix },
+    { redisUrl, ...scope },
     (jobId) => running.get(jobId)?.abort('cancel' satisfies AbortReason),
     (err) => logger.warn({ err: err.message }, 'cancel listener: Redis error'),
   );
@@ -95,6 +119,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
         settings,
         running,
         isClosing: () => closing !== undefined,
+        deploymentId,
       };
       // Three parameters: BullMQ passes an AbortSignal only to processors that declare the third.
       const processor = (job: Job<SyncJobData, SyncJobReturn>, token?: string, signal?: AbortSignal) => runSyncJob(deps, job, token, signal);
@@ -102,21 +127,34 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
         connection: redisConnection(redisUrl, 'worker'),
         prefix,
         concurrency: opts.concurrency ?? 1,
-        lockDuration: opts.lockDurationMs ?? 30_000,
+        lockDuration,
         stalledInterval: opts.stalledIntervalMs ?? 30_000,
         maxStalledCount: opts.maxStalledCount ?? 2,
         autorun: true,
       });
       worker.on('error', (err) => logger.warn({ kind, err: err.message }, 'worker: Redis or processing error'));
       worker.on('stalled', (jobId) => logger.warn({ kind, jobId }, 'sync job stalled (its worker died?): restarting it'));
+      // BullMQ does not stop a processor whose lock it could not renew; another worker's stalled check may
+      // already be starting the job again. Abort the sync (its lease fences any write it still tries).
+      worker.on('lockRenewalFailed', (jobIds) => {
+        for (const jobId of jobIds) {
+          const controller = running.get(jobId);
+          if (!controller) continue;
+          logger.warn({ kind, jobId }, 'lost the lock of a running sync job: stopping it');
+          controller.abort('lock-lost' satisfies AbortReason);
+        }
+      });
       // A job BullMQ fails without our processor having recorded it (it stalled more than maxStalledCount
-      // times) would stay RUNNING in the store forever. finish() leaves jobs that are already final alone.
+      // times) would stay RUNNING in the store forever. Recorded under the kind's lease: a run still holding
+      // it is alive and records its own outcome. finish() leaves jobs that are already final alone.
       worker.on('failed', (job, err) => {
         if (!job?.id) return;
         const id = job.id;
         void job.getState().then(async (state) => {
           if (state !== 'failed' && state !== 'unknown') return; // a retry is coming
-          const done = await repo.finish(id, 'FAILED', null, `Stopped by the job queue: ${safeMessage(err)}`);
+          const record = await repo.get(id);
+          if (!record || (record.state !== 'QUEUED' && record.state !== 'RUNNING')) return;
+          const done = await failStuckJob(opts.store, record, `Stopped by the job queue: ${safeMessage(err)}`, settings.leaseMs);
           if (done) logger.warn({ kind, jobId: id, err: err.message }, 'sync job failed in the job queue');
         }).catch((e: Error) => logger.warn({ jobId: id, err: e.message }, 'could not record a failed job'));
       });
@@ -129,14 +167,46 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
     await cancels.close();
     throw e;
   }
+
+  // The periodic check for records no run will finish (jobs/stuck-jobs.ts): a final write that failed, a job
+  // lost with Redis or taken by a worker of another deployment. Without it such a record blocks its kind until
+  // someone starts that kind again.
+  const queues = createQueues(redisUrl, scope, kinds);
+  const lostAfterMs = opts.lostAfterMs ?? 60_000;
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => {
+    sweeping ??= (async () => {
+      for (const kind of kinds) {
+        try {
+          const record = await repo.findActive(kind);
+          if (!record) continue;
+          const reason = await whyStuck(record, queues.get(kind)!, lostAfterMs);
+          if (reason && (await failStuckJob(opts.store, record, reason, settings.leaseMs))) {
+            logger.warn({ kind, jobId: record.id, reason }, 'stuck sync job recorded as failed');
+          }
+        } catch (e) {
+          logger.warn({ kind, err: (e as Error).message }, 'stuck-job check failed; tried again later');
+        }
+      }
+    })().finally(() => (sweeping = undefined));
+    return sweeping;
+  };
+  const sweepTimer = setInterval(() => void sweep(), opts.sweepIntervalMs ?? 60_000);
+  sweepTimer.unref();
+  void sweep();
   logger.info({ kinds, prefix }, 'sync workers started');
 
   return {
     kinds,
+    deploymentId,
+    sweep,
     close() {
       closing ??= (async () => {
+        clearInterval(sweepTimer);
         for (const controller of running.values()) controller.abort('shutdown' satisfies AbortReason);
         await Promise.all(workers.map((w) => w.close().catch((e: Error) => logger.warn({ err: e.message }, 'worker close failed'))));
+        await sweeping?.catch(() => undefined);
+        await closeQueues(queues);
         await listener.close();
         await cancels.close();
         logger.info('sync workers stopped');
@@ -174,7 +244,7 @@ async function main(): Promise<void> {
     const processors = loadBuiltInSyncs();
     if (processors.size === 0) logger.warn('this build has no syncs yet: the worker has nothing to run');
     workers = await startWorkers({ config, logger, store, processors });
-    await applySchedules({ redisUrl: config.redisUrl, schedules: config.syncSchedules, tz: config.tz, available: new Set(processors.keys()), logger });
+    await applySchedules({ redisUrl: config.redisUrl, deploymentId: workers.deploymentId, schedules: config.syncSchedules, tz: config.tz, available: new Set(processors.keys()), logger });
   } catch (e) {
     await store.close().catch(() => undefined);
     throw e;

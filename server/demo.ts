@@ -112,7 +112,7 @@ export async function startDemo(env: Record<string, string | undefined> = proces
     await sync.close();
     return stopEarly(e);
   });
-  await applySchedules({ redisUrl: config.redisUrl, schedules: config.syncSchedules, tz: config.tz, available: new Set(processors.keys()), logger });
+  await applySchedules({ redisUrl: config.redisUrl, deploymentId: workers.deploymentId, schedules: config.syncSchedules, tz: config.tz, available: new Set(processors.keys()), logger });
   const gateway = createGateway({ config, logger, defaultQuery: SAMPLE_QUERY, store, sync });
   // Shutdown order: HTTP, workers, queues, store, then the simulators.
   life.add('http', () => gateway.stop());

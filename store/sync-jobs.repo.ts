@@ -222,20 +222,27 @@ export class SyncJobsRepo {
    * an earlier, interrupted attempt removed (the retry records them again, so a crashed-and-retried run ends
    * with the same issues as an uninterrupted one). Returns null, changing nothing, if the job is not QUEUED or
    * RUNNING (cancelled meanwhile, already finished): the worker should then not run it.
+   *
+   * `runToken` (the attempt's lease token, store/sync-leases.repo.ts) fences it: the call is refused unless
+   * that token holds its kind's lease, and a job RUNNING under another attempt whose lease is still held is
+   * never taken over. Without a token only the second rule applies.
    */
-  async markRunning(id: string, attempts: number): Promise<SyncJob | null> {
+  async markRunning(id: string, attempts: number, runToken?: string): Promise<SyncJob | null> {
     const { rows } = await this.q.query<SyncJobRow>(
       `WITH job AS (
          UPDATE sync_jobs
             SET state = 'RUNNING', attempts = $2, started_at = now(), finished_at = NULL,
-                progress = 0, message = NULL, issue_count = 0
+                progress = 0, message = NULL, issue_count = 0, run_token = $3::text
           WHERE id = $1 AND ${ACTIVE}
+            AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM sync_leases l WHERE l.kind = sync_jobs.kind AND l.token = $3::text))
+            AND (state = 'QUEUED' OR run_token IS NULL OR run_token = $3::text
+                 OR NOT EXISTS (SELECT 1 FROM sync_leases l WHERE l.token = sync_jobs.run_token))
          RETURNING ${JOB_COLUMNS}
        ), dropped AS (
          DELETE FROM sync_issues WHERE job_id IN (SELECT id FROM job)
        )
        SELECT ${JOB_COLUMNS} FROM job`,
-      [id, attempts],
+      [id, attempts, runToken ?? null],
     );
     return rows[0] ? toJob(rows[0]) : null;
   }

@@ -269,14 +269,14 @@ describe('sync jobs', () => {
   it('a scheduled run gets its own record; one that finds its kind active is skipped', async () => {
     behaviour.LOS_IMPORT = async () => ok('nightly import');
     const queue = sync.queues.get('LOS_IMPORT')!;
-    await queue.add('LOS_IMPORT', { kind: 'LOS_IMPORT', dryRun: false, params: {}, scheduled: true }, { jobId: 'scheduled-run-1' });
+    await queue.add('LOS_IMPORT', { kind: 'LOS_IMPORT', dryRun: false, params: {}, scheduled: true, deploymentId: sync.deploymentId }, { jobId: 'scheduled-run-1' });
     const done = await final('scheduled-run-1', 'SUCCEEDED');
     expect(done).toMatchObject({ id: 'sync:scheduled-run-1', kind: 'LOS_IMPORT', message: 'nightly import', attempts: 1 });
 
     // A job of the kind is active (queued by an API, say): the scheduled run does not start a second one.
     const repo = new SyncJobsRepo(store);
     await repo.create({ id: 'active-by-hand', kind: 'LOS_IMPORT' });
-    await queue.add('LOS_IMPORT', { kind: 'LOS_IMPORT', dryRun: false, params: {}, scheduled: true }, { jobId: 'scheduled-run-2' });
+    await queue.add('LOS_IMPORT', { kind: 'LOS_IMPORT', dryRun: false, params: {}, scheduled: true, deploymentId: sync.deploymentId }, { jobId: 'scheduled-run-2' });
     await waitFor('the scheduled run to end', async () => (await queue.getJobState('scheduled-run-2')) === 'completed');
     expect((await queue.getJob('scheduled-run-2'))!.returnvalue).toMatchObject({ state: 'SKIPPED' });
     expect(await sync.get('scheduled-run-2')).toBeNull();
@@ -336,7 +336,7 @@ describe('sync jobs', () => {
   it('schedules from SYNC_SCHEDULES become job schedulers in Redis; a kind taken out loses its scheduler', async () => {
     const both = loadConfig({ REDIS_URL, SYNC_SCHEDULES: 'LOS_IMPORT=0 2 * * *;UNILOGIN_EXPORT=30 3 * * 1-5', TZ: 'Europe/Oslo' }, { mode: 'worker' });
     const apply = (c: typeof both) =>
-      applySchedules({ redisUrl: REDIS_URL, prefix, schedules: c.syncSchedules, tz: c.tz, available: new Set(processors.keys()), logger, queues: sync.queues });
+      applySchedules({ redisUrl: REDIS_URL, prefix, deploymentId: sync.deploymentId, schedules: c.syncSchedules, tz: c.tz, available: new Set(processors.keys()), logger, queues: sync.queues });
 
     // Cristin's weekly default (DEFAULT_SCHEDULES) is applied too.
     expect(await apply(both)).toEqual(new Map([['CRISTIN_EXPORT', '0 4 * * 1'], ['LOS_IMPORT', '0 2 * * *'], ['UNILOGIN_EXPORT', '30 3 * * 1-5']]));
@@ -464,7 +464,7 @@ describe('sync jobs across worker processes', () => {
     dirs.push(dataDir);
     const los = new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', async () => ok()]]);
     let db = await openStore({ dataDir });
-    const api = new SyncService({ config, store: db, logger, processors: los, prefix });
+    const api = await createSyncService({ config, store: db, logger, processors: los, prefix });
     const job = await api.start('LOS_IMPORT');
     await api.close();
     await db.close();
@@ -504,7 +504,7 @@ describe('sync jobs across worker processes', () => {
   (pgUrl ? it : it.skip)('cancelSyncJob in one process aborts the sync running in a worker process', async () => {
     const schema = `test_jobs_${process.pid}_${randomBytes(3).toString('hex')}`;
     const db = await openStore({ databaseUrl: pgUrl, schema, connectTimeoutMs: 3000 });
-    const api = new SyncService({ config, store: db, logger, processors: new Map([['LOS_IMPORT', async () => ok()]]), prefix });
+    const api = await createSyncService({ config, store: db, logger, processors: new Map([['LOS_IMPORT', async () => ok()]]), prefix });
     const { child, exited, next } = forkWorker({ CHILD_MODE: 'cancel', CHILD_DATABASE_URL: pgUrl!, CHILD_SCHEMA: schema });
     try {
       await next('ready');

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../store/db';
-import { SyncService } from '../jobs/sync-service';
+import { createSyncService } from '../jobs/sync-service';
 import { startWorkers } from '../jobs/worker';
 import { runLosImport } from '../jobs/los-import';
 import { SyncJobsRepo } from '../store/sync-jobs.repo';
@@ -44,7 +44,7 @@ describe('LOS import: a worker killed mid-import', () => {
     const config = loadConfig(env, { mode: 'worker' });
     let db = await openStore({ dataDir });
     const los = new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', (ctx) => runLosImport(ctx)]]);
-    const api = new SyncService({ config, store: db, logger: testLogger(), processors: los, prefix });
+    const api = await createSyncService({ config, store: db, logger: testLogger(), processors: los, prefix });
     const job = await api.start('LOS_IMPORT');
     await api.close();
     await db.close();

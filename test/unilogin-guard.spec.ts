@@ -6,11 +6,12 @@
  * Under Aarhus Kommune, today: Anne Marie Hansen, Bo Jensen and Cecilie Østergaard; a first FULL makes UNI-Login
  * hold those three from us, so one of them gone is a third — above the default UNILOGIN_MAX_DROP_PERCENT (10).
  */
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { PermanentSyncError } from '../jobs/types';
 import { runUniLoginExport } from '../jobs/unilogin-export';
 import { applySchedules, schedulerId } from '../jobs/schedules';
-import { queueName, type SyncJobData } from '../jobs/queues';
+import { deploymentPrefix, queueName, type SyncJobData } from '../jobs/queues';
 import { loadConfig } from '../server/config';
 import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';
 import { UniLoginExportRepo } from '../store/unilogin.repo';
@@ -97,21 +98,22 @@ describe('UNI-Login drop guard', () => {
 
   describe('schedules that pick the mode', () => {
     const prefix = uniquePrefix('unilogin-guard');
+    const deploymentId = randomUUID();
     afterAll(async () => { await deleteRedisKeys(prefix); });
 
     it('a nightly INCREMENTAL and a weekly FULL are two schedulers; their jobs carry the mode and never force, so a scheduled FULL is refused by the guard', async () => {
       const config = loadConfig({ ...env, REDIS_URL, SYNC_SCHEDULES: 'UNILOGIN_EXPORT=0 3 * * 1-6:INCREMENTAL;UNILOGIN_EXPORT=0 3 * * 0:FULL' }, { mode: 'worker' });
       const logger = testLogger();
-      const applied = await applySchedules({ redisUrl: REDIS_URL, prefix, schedules: config.syncSchedules, tz: config.tz, available: new Set(['UNILOGIN_EXPORT']), logger });
+      const applied = await applySchedules({ redisUrl: REDIS_URL, prefix, schedules: config.syncSchedules, tz: config.tz, available: new Set(['UNILOGIN_EXPORT']), logger, deploymentId });
       expect(applied).toEqual(new Map([['UNILOGIN_EXPORT:INCREMENTAL', '0 3 * * 1-6'], ['UNILOGIN_EXPORT:FULL', '0 3 * * 0']]));
-      const queue = new Queue<SyncJobData>(queueName('UNILOGIN_EXPORT'), { connection: { url: REDIS_URL }, prefix });
+      const queue = new Queue<SyncJobData>(queueName('UNILOGIN_EXPORT'), { connection: { url: REDIS_URL }, prefix: deploymentPrefix({ prefix, deploymentId }) });
       try {
         const schedulers = await queue.getJobSchedulers();
         expect(schedulers.map((s) => [s.key, s.pattern]).sort()).toEqual([
           [schedulerId('UNILOGIN_EXPORT', 'FULL'), '0 3 * * 0'], [schedulerId('UNILOGIN_EXPORT', 'INCREMENTAL'), '0 3 * * 1-6'],
         ]);
         const full = (await queue.getJobScheduler(schedulerId('UNILOGIN_EXPORT', 'FULL')))!.template!.data!;
-        expect(full).toEqual({ kind: 'UNILOGIN_EXPORT', dryRun: false, params: { mode: 'FULL' }, scheduled: true });
+        expect(full).toEqual({ kind: 'UNILOGIN_EXPORT', dryRun: false, params: { mode: 'FULL' }, scheduled: true, deploymentId });
         expect((await queue.getJobScheduler(schedulerId('UNILOGIN_EXPORT', 'INCREMENTAL')))!.template!.data!.params).toEqual({ mode: 'INCREMENTAL' });
 
         // The weekly FULL's job, run as the worker runs it, meets the guard like any other run.
@@ -121,7 +123,7 @@ describe('UNI-Login drop guard', () => {
 
         // Dropping the weekly FULL from SYNC_SCHEDULES removes its scheduler and keeps the other.
         const nightly = loadConfig({ REDIS_URL, SYNC_SCHEDULES: 'UNILOGIN_EXPORT=0 3 * * *:INCREMENTAL' }, { mode: 'worker' });
-        await applySchedules({ redisUrl: REDIS_URL, prefix, schedules: nightly.syncSchedules, tz: nightly.tz, available: new Set(['UNILOGIN_EXPORT']), logger });
+        await applySchedules({ redisUrl: REDIS_URL, prefix, schedules: nightly.syncSchedules, tz: nightly.tz, available: new Set(['UNILOGIN_EXPORT']), logger, deploymentId });
         expect((await queue.getJobSchedulers()).map((s) => [s.key, s.pattern])).toEqual([[schedulerId('UNILOGIN_EXPORT', 'INCREMENTAL'), '0 3 * * *']]);
       } finally {
         await queue.close();

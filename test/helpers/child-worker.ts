@@ -9,7 +9,12 @@
  * - CHILD_MODE=los-crash: runs the real LOS import (LOS_FTP_URL, DAR_URL from CHILD_LOS_FTP_URL, CHILD_DAR_URL),
  *   and after CHILD_CRASH_AFTER statements inside its transaction sends {type: 'running'} and stops there, its
  *   transaction open and half-written, until the parent SIGKILLs it.
+ * - CHILD_MODE=fence: writes three rows to test_writes through the sync's store, sends {type: 'running'}, then
+ *   blocks its event loop (no timers, no lock or lease renewal) until the file CHILD_FLAG_FILE exists; then,
+ *   like a sync that does not look at its signal, tries one more write and sends {type: 'after-block', written,
+ *   error}, and finally {type: 'aborted', reason} once its AbortSignal fires.
  */
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { openStore } from '../../store/db';
@@ -63,8 +68,31 @@ async function main(): Promise<void> {
       close: () => db.close(),
     };
   };
+  const fence: SyncProcessor = async (ctx) => {
+    const write = (step: number) =>
+      ctx.store.query('INSERT INTO test_writes (worker, attempt, step) VALUES ($1, $2, $3)', ['child', ctx.attempt, step]);
+    for (let step = 1; step <= 3; step++) await write(step);
+    process.send?.({ type: 'running', jobId: ctx.jobId, attempt: ctx.attempt });
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    while (!existsSync(env.CHILD_FLAG_FILE!)) Atomics.wait(sleeper, 0, 0, 25); // the event loop is blocked here
+    let after: { written: boolean; error?: string };
+    try {
+      await write(4);
+      after = { written: true };
+    } catch (e) {
+      after = { written: false, error: (e as Error).name };
+    }
+    process.send?.({ type: 'after-block', ...after });
+    const reason = await new Promise((resolve) => {
+      if (ctx.signal.aborted) resolve(ctx.signal.reason);
+      ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason), { once: true });
+    });
+    process.send?.({ type: 'aborted', reason });
+    throw new SyncCancelledError(`stopped: ${String(reason)}`);
+  };
   const losCrash: SyncProcessor = (ctx) => runLosImport({ ...ctx, store: crashing(ctx.store) });
-  const processor = env.CHILD_MODE === 'cancel' ? waitForCancel : env.CHILD_MODE === 'los-crash' ? losCrash : hang;
+  const processor =
+    env.CHILD_MODE === 'cancel' ? waitForCancel : env.CHILD_MODE === 'los-crash' ? losCrash : env.CHILD_MODE === 'fence' ? fence : hang;
   const workers = await startWorkers({
     config,
     logger: createLogger('silent'),
