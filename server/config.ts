@@ -58,9 +58,18 @@ export interface Config {
   /** Time zone for `at` defaults and schedules. Default Europe/Copenhagen. */
   tz: string;
   logLevel: string;
-  /** Query limits: maximum depth (default 12) and estimated cost (default 20000); introspection is exempt. */
+  /** MAX_QUERY_DEPTH: most nested fields in an operation (fragments flattened; `__schema` has its own cap). Default 12. */
   maxDepth: number;
+  /** MAX_QUERY_COST: most estimated upstream work per request (server/query-cost.ts). Default 20000. */
   maxCost: number;
+  /** MAX_ALIASES: most aliases in one operation (`__typename` aliases are free). Default 100. */
+  maxAliases: number;
+  /** MAX_TOKENS: the parser gives up on a document with more tokens than this. Default 10000. */
+  maxTokens: number;
+  /** MAX_DIRECTIVES: most directives in one operation. Default 50. */
+  maxDirectives: number;
+  /** MAX_INTROSPECTION_DEPTH: depth cap for operations that introspect (`__schema`); GraphiQL's needs 15. Default 20. */
+  maxIntrospectionDepth: number;
 }
 
 export class ConfigError extends Error {
@@ -221,5 +230,9 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     logLevel: level,
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
     maxCost: int(env, 'MAX_QUERY_COST', 20_000, 10),
+    maxAliases: int(env, 'MAX_ALIASES', 100, 0),
+    maxTokens: int(env, 'MAX_TOKENS', 10_000, 200),
+    maxDirectives: int(env, 'MAX_DIRECTIVES', 50, 0),
+    maxIntrospectionDepth: int(env, 'MAX_INTROSPECTION_DEPTH', 20, 15, 100),
   };
 }

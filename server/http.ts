@@ -13,7 +13,7 @@ import type { Logger } from './logger';
 import { Authenticator } from './auth';
 import { RequestStats, todayIn, type Context } from './context';
 import { ERROR_CODES, UpstreamError, gqlError, redactNationalIds } from './errors';
-import { assertWithinLimits, measureOperation } from './limits';
+import { useLimits } from './plugins/use-limits';
 import { mountGraphiql } from './graphiql';
 import { exportsRouter } from './exports';
 import { buildGatewaySchema } from '../schema/build';
@@ -106,6 +106,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ? new FsClient({ url: config.fs.url, username: config.fs.username, password: config.fs.password, logger: logger.child({ source: 'FS' }) })
     : undefined;
 
+  const limits = useLimits(config);
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     ApolloServerPluginLandingPageDisabled(),
@@ -113,16 +114,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
       async requestDidStart({ contextValue }) {
         const started = performance.now();
         return {
-          // Limits and the read scope are checked once the operation is known and before any resolver runs.
-          async didResolveOperation({ document, operation, request, schema }) {
-            if (!operation) return;
-            if (operation.operation === 'query' && !contextValue.scopes.has('read')) {
+          // The read scope is checked once the operation is known and before any resolver runs.
+          async didResolveOperation({ operation }) {
+            if (operation?.operation === 'query' && !contextValue.scopes.has('read')) {
               throw gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', { http: { status: 403 } });
             }
-            const fragments = Object.fromEntries(
-              document.definitions.filter((d) => d.kind === 'FragmentDefinition').map((d) => [d.name.value, d]),
-            );
-            assertWithinLimits(measureOperation(schema, operation, fragments as never, request.variables ?? {}), config);
           },
           async willSendResponse({ response, errors, request }) {
             if (contextValue.warnings.size > 0 && response.body.kind === 'single') {
@@ -146,11 +142,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
         };
       },
     },
+    // After the scope check: a caller without scope read hears FORBIDDEN, not about costs.
+    limits.plugin as ApolloServerPlugin<Context>,
   ];
 
   const apollo = new ApolloServer<Context>({
     schema: buildGatewaySchema(),
     plugins,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     formatError: formatErrorWith(logger),
     includeStacktraceInErrorResponses: false,
     introspection: true,
