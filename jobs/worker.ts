@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 import { Worker, type Job } from 'bullmq';
-import { ConfigError, loadConfig, type Config } from '../server/config';
+import { ConfigError, configWarnings, loadConfig, type Config } from '../server/config';
 import { createLogger, type Logger } from '../server/logger';
 import { Lifecycle } from '../server/lifecycle';
 import { openStore, type Db } from '../store/db';
@@ -20,6 +20,7 @@ import { assertRedisReachable, redisConnection } from './redis';
 import { loadBuiltInSyncs } from './registry';
 import { applySchedules } from './schedules';
 import { runSyncJob, safeMessage, type AbortReason, type RunSettings } from './sync-run';
+import { redactText } from '../server/redact';
 import type { SyncProcessor } from './types';
 
 export interface StartWorkersOptions extends QueueSettings, Partial<RunSettings> {
@@ -65,6 +66,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
   }
   const prefix = opts.prefix ?? DEFAULT_PREFIX;
   const logger = opts.logger.child({ component: 'worker' });
+  if (kinds.includes('LOS_IMPORT')) for (const w of configWarnings(opts.config)) logger.warn(w);
   const settings: RunSettings = {
     progressIntervalMs: opts.progressIntervalMs ?? 1000,
     cancelPollMs: opts.cancelPollMs ?? 2000,
@@ -78,7 +80,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
   const listener = await listenForCancels(
     { redisUrl, prefix },
     (jobId) => running.get(jobId)?.abort('cancel' satisfies AbortReason),
-    (err) => logger.warn({ err: err.message }, 'cancel listener: Redis error'),
+    (err) => logger.warn({ err: redactText(err.message) }, 'cancel listener: Redis error'),
   );
 
   const workers: Worker<SyncJobData, SyncJobReturn>[] = [];
@@ -106,7 +108,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
         maxStalledCount: opts.maxStalledCount ?? 2,
         autorun: true,
       });
-      worker.on('error', (err) => logger.warn({ kind, err: err.message }, 'worker: Redis or processing error'));
+      worker.on('error', (err) => logger.warn({ kind, err: redactText(err.message) }, 'worker: Redis or processing error'));
       worker.on('stalled', (jobId) => logger.warn({ kind, jobId }, 'sync job stalled (its worker died?): restarting it'));
       // A job BullMQ fails without our processor having recorded it (it stalled more than maxStalledCount
       // times) would stay RUNNING in the store forever. finish() leaves jobs that are already final alone.
@@ -116,8 +118,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
         void job.getState().then(async (state) => {
           if (state !== 'failed' && state !== 'unknown') return; // a retry is coming
           const done = await repo.finish(id, 'FAILED', null, `Stopped by the job queue: ${safeMessage(err)}`);
-          if (done) logger.warn({ kind, jobId: id, err: err.message }, 'sync job failed in the job queue');
-        }).catch((e: Error) => logger.warn({ jobId: id, err: e.message }, 'could not record a failed job'));
+          if (done) logger.warn({ kind, jobId: id, err: redactText(err.message) }, 'sync job failed in the job queue');
+        }).catch((e: Error) => logger.warn({ jobId: id, err: redactText(e.message) }, 'could not record a failed job'));
       });
       workers.push(worker);
     }
@@ -135,7 +137,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
     close() {
       closing ??= (async () => {
         for (const controller of running.values()) controller.abort('shutdown' satisfies AbortReason);
-        await Promise.all(workers.map((w) => w.close().catch((e: Error) => logger.warn({ err: e.message }, 'worker close failed'))));
+        await Promise.all(workers.map((w) => w.close().catch((e: Error) => logger.warn({ err: redactText(e.message) }, 'worker close failed'))));
         await listener.close();
         await cancels.close();
         logger.info('sync workers stopped');
