@@ -77,7 +77,10 @@ function formatErrorWith(logger: Logger, secrets: readonly (string | undefined)[
     }
     const code = String(formatted.extensions?.code ?? '');
     const { stacktrace: _s, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
-    if (CODES.has(code)) return { ...formatted, extensions: ext };
+    // Apollo gives every error without a code INTERNAL_SERVER_ERROR: only one we raised with that code is ours to
+    // pass on; any other (a TypeError's message can quote upstream data) is masked below.
+    const ours = code !== 'INTERNAL_SERVER_ERROR' || (original instanceof GraphQLError && original.extensions?.code === code);
+    if (CODES.has(code) && ours) return { ...formatted, extensions: ext };
     if (['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED'].includes(code)) {
       return { ...formatted, extensions: { ...ext, code: 'BAD_USER_INPUT', reason: code } };
     }
