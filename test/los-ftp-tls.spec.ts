@@ -44,7 +44,15 @@ describe('LOS over plain FTP', () => {
     let out = '';
     child.stdout.on('data', (c) => { out += String(c); });
     child.stderr.on('data', (c) => { out += String(c); });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // Bounded: a worker that accepted the setting would run until killed.
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      new Promise<number | null>((resolve) => child.on('exit', resolve)),
+      new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still running after 20 s'), 20_000); }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    });
     expect(code).toBe(2);
     expect(out).toMatch(/invalid setting LOS_FTP_REQUIRE_TLS: /);
     expect(out).not.toContain(PASSWORD);
