@@ -5,12 +5,20 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getIntrospectionQuery, isObjectType } from 'graphql';
 import { startStack, type Stack } from './helpers/gateway';
 import { openStore, type Db } from '../store/db';
 import { SyncJobsRepo } from '../store/sync-jobs.repo';
 import { buildGatewaySchema } from '../schema/build';
 import { UPSTREAM_FIELD_COSTS } from '../server/query-cost';
+import { createGateway } from '../server/http';
+import { loadConfig } from '../server/config';
+import { createLogger } from '../server/logger';
+import { startCerebrumSimulator } from '../simulators/cerebrum';
+import { checkGraphiql } from '../scripts/check-graphiql';
 
 function expectRefused(r: { status: number; body: any }, setting: string): void {
   expect(r.status).toBe(400);
@@ -124,4 +132,29 @@ describe('query limits', () => {
     expectRefused(await s.gql(`{ person(id: "cerebrum:85073") { ${directives} } }`), 'MAX_DIRECTIVES');
     expect(s.sim.stats.total).toBe(0);
   });
+});
+
+describe('GraphiQL through the limits', () => {
+  it('loads the schema (its introspection query), runs a query and shows the docs in headless Chromium', async () => {
+    const sim = await startCerebrumSimulator({ apiKey: 'k' });
+    // Demo mode: anonymous read, as GraphiQL sends no token.
+    const gateway = createGateway({
+      config: loadConfig({ CEREBRUM_URL: sim.url, CEREBRUM_API_KEY: 'k' }, { mode: 'demo' }),
+      logger: createLogger('silent'),
+      defaultQuery: '{ person(id: "cerebrum:85073") { name } }',
+    });
+    const url = await gateway.listen(0, '127.0.0.1');
+    const dir = mkdtempSync(join(tmpdir(), 'limits-graphiql-'));
+    try {
+      const result = await checkGraphiql(`${url}/graphql`, { screenshot: join(dir, 'graphiql.png') });
+      if (result.skipped) return; // no Chromium here: test/graphiql-browser.spec.ts reports the skip
+      expect(result.problems).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(JSON.parse(result.resultText ?? '{}')).toEqual({ data: { person: { name: 'Tor Test' } } });
+    } finally {
+      await gateway.stop();
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
