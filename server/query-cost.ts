@@ -1,7 +1,7 @@
 import {
   getArgumentValues, getNamedType, getVariableValues, isCompositeType, isInterfaceType, isListType, isNonNullType, isObjectType,
   Kind,
-  type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLOutputType,
+  type FieldNode, type FragmentDefinitionNode, type GraphQLArgument, type GraphQLCompositeType, type GraphQLField, type GraphQLOutputType,
   type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 
@@ -61,16 +61,15 @@ export function operationCost(
   if (coerced.errors) return null;
   const variables = coerced.coerced;
 
-  const timesOf = (fieldDef: GraphQLField<unknown, unknown>, node: FieldNode): number => {
-    const firstArg = fieldDef.args.find((a) => a.name === 'first');
-    if (!firstArg) return isList(fieldDef.type) ? DEFAULT_LIST_SIZE : 1;
+  const timesOf = (info: FieldInfo, node: FieldNode): number => {
+    if (!info.first) return info.list ? DEFAULT_LIST_SIZE : 1;
     let first: unknown;
     try {
-      first = getArgumentValues(fieldDef, node, variables).first;
+      first = getArgumentValues(info.field, node, variables).first;
     } catch {
       first = undefined; // a bad argument fails validation or execution before any resolver runs
     }
-    if (first == null) first = firstArg.defaultValue;
+    if (first == null) first = info.first.defaultValue;
     return typeof first === 'number' && first >= 0 ? first : DEFAULT_LIST_SIZE;
   };
 
@@ -93,18 +92,49 @@ export function operationCost(
       if (name.startsWith('__')) continue;
       const fieldDef = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
       if (!fieldDef) continue;
-      const named = getNamedType(fieldDef.type);
-      if (!sel.selectionSet || !isCompositeType(named)) {
-        cost += UPSTREAM_FIELD_COSTS[`${parent.name}.${name}`] ?? 0;
+      const info = fieldInfo(parent, fieldDef);
+      if (!sel.selectionSet || !info.composite) {
+        cost += info.scalarCost;
         continue;
       }
-      const connection = fieldDef.args.some((a) => a.name === 'first') && !isList(fieldDef.type);
-      const times = inConnection && name === 'edges' ? 1 : timesOf(fieldDef, sel);
-      cost += times * (1 + walk(sel.selectionSet, named, connection, seen));
+      const times = inConnection && name === 'edges' ? 1 : timesOf(info, sel);
+      cost += times * (1 + walk(sel.selectionSet, info.composite, info.connection, seen));
     }
     return cost;
   };
   return walk(operation.selectionSet, root, false, new Set());
+}
+
+/** What the walk needs to know of a field, worked out once per schema field (the walk runs on every request). */
+interface FieldInfo {
+  field: GraphQLField<unknown, unknown>;
+  /** The named type when it is an object, interface or union. */
+  composite?: GraphQLCompositeType;
+  list: boolean;
+  first?: GraphQLArgument;
+  /** A field with `first` that is not itself a list: a connection, whose `edges` run `first` times. */
+  connection: boolean;
+  scalarCost: number;
+}
+const fieldInfos = new WeakMap<GraphQLField<unknown, unknown>, FieldInfo>();
+
+function fieldInfo(parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): FieldInfo {
+  let info = fieldInfos.get(field);
+  if (!info) {
+    const named = getNamedType(field.type);
+    const list = isList(field.type);
+    const first = field.args.find((a) => a.name === 'first');
+    info = {
+      field,
+      composite: isCompositeType(named) ? named : undefined,
+      list,
+      first,
+      connection: first !== undefined && !list,
+      scalarCost: UPSTREAM_FIELD_COSTS[`${parent.name}.${field.name}`] ?? 0,
+    };
+    fieldInfos.set(field, info);
+  }
+  return info;
 }
 
 function isList(t: GraphQLOutputType): boolean {
