@@ -87,6 +87,22 @@ describe('query limits', () => {
     }
   });
 
+  it('each limit is a setting', async () => {
+    const s3 = await startStack({ env: { MAX_ALIASES: '2', MAX_DIRECTIVES: '1', MAX_TOKENS: '200', MAX_QUERY_DEPTH: '3' } });
+    try {
+      const r = await s3.gql('{ a: person(id: "cerebrum:85073") { name } b: person(id: "cerebrum:85073") { name } c: person(id: "cerebrum:85073") { name } }');
+      expectRefused(r, 'MAX_ALIASES');
+      expect(r.body.errors[0].extensions).toMatchObject({ limit: 2, actual: 3 });
+      expectRefused(await s3.gql('{ person(id: "cerebrum:85073") { name @include(if: true) id @skip(if: false) } }'), 'MAX_DIRECTIVES');
+      expectRefused(await s3.gql(`{ person(id: "cerebrum:85073") { ${'name '.repeat(200)} } }`), 'MAX_TOKENS');
+      expectRefused(await s3.gql('{ person(id: "cerebrum:85073") { accounts { owner { name } } } }'), 'MAX_QUERY_DEPTH');
+      expect(s3.sim.stats.total).toBe(0);
+      expect((await s3.gql('{ a: person(id: "cerebrum:85073") { name } }')).body.data.a.name).toBe('Tor Test');
+    } finally {
+      await s3.stop();
+    }
+  });
+
   it('every costed scalar names a field of the schema', () => {
     const schema = buildGatewaySchema();
     for (const key of Object.keys(UPSTREAM_FIELD_COSTS)) {
