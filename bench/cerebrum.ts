@@ -50,7 +50,7 @@ export async function benchCerebrum(): Promise<Record<string, string | number>[]
       let last: RequestStats | undefined;
       const config = loadConfig({
         CEREBRUM_URL: String(ready.url), CEREBRUM_API_KEY: 'bench-key', CEREBRUM_CONCURRENCY: String(CONCURRENCY),
-        API_TOKENS: 'bench=read', MAX_QUERY_COST: '1000000', LOG_LEVEL: 'silent',
+        API_TOKENS: 'bench=read', MAX_QUERY_COST: '1000000', MAX_ALIASES: '1000', MAX_TOKENS: '100000', LOG_LEVEL: 'silent',
       });
       const gw = createGateway({ config, logger: createLogger('silent'), naiveLoaders: naive, onRequestStats: (s) => { last = s; } });
       const url = await gw.listen(0, '127.0.0.1');

@@ -22,6 +22,7 @@ import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Config } from '../server/config';
 import type { Logger } from '../server/logger';
 import { redactNationalIds } from '../server/errors';
+import { redactText, redactedStack } from '../server/redact';
 import type { Db } from '../store/db';
 import { LeaseLostError } from '../store/sync-leases.repo';
 import { SyncJobsRepo, type NewSyncIssue, type SyncJob, type SyncJobKind, type SyncJobResult } from '../store/sync-jobs.repo';
@@ -66,7 +67,7 @@ export interface RunDeps {
 /** An error message fit for the store and GraphQL: no URL credentials, national ids masked, bounded length. */
 export function safeMessage(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return redactNationalIds(text.replace(/(\/\/[^/\s:@]*):[^@\s/]*@/g, '$1:***@')).slice(0, 2000);
+  return redactText(text).slice(0, 2000);
 }
 
 /** Throttled live progress: at most one Redis write per interval, and the latest value always written. */
@@ -378,9 +379,14 @@ async function settleFenced(e: Ended): Promise<SyncJobReturn> {
   throw asError(e.error, message);
 }
 
-/** BullMQ reads `.message` and `.stack` of what a processor throws. */
+/**
+ * BullMQ keeps `.message` and `.stack` of what a processor throws (in Redis, and in its `failed` event, which the
+ * worker logs): both redacted, since the original's message can hold a national id or a URL's password.
+ */
 function asError(err: unknown, message: string): Error {
-  return err instanceof Error ? err : new Error(message);
+  const out = new Error(message);
+  out.stack = redactedStack(err) ?? out.stack;
+  return out;
 }
 
 /** BullMQ's exponential backoff before the next attempt (2^(n-1) × delay), for the message only. */

@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 import { Worker, type Job } from 'bullmq';
-import { ConfigError, loadConfig, type Config } from '../server/config';
+import { ConfigError, configWarnings, loadConfig, type Config } from '../server/config';
 import { createLogger, type Logger } from '../server/logger';
 import { Lifecycle } from '../server/lifecycle';
 import { openStore, type Db } from '../store/db';
@@ -23,6 +23,7 @@ import { loadBuiltInSyncs } from './registry';
 import { applySchedules } from './schedules';
 import { failStuckJob, whyStuck } from './stuck-jobs';
 import { runSyncJob, safeMessage, type AbortReason, type RunSettings } from './sync-run';
+import { redactText } from '../server/redact';
 import type { SyncProcessor } from './types';
 
 export interface StartWorkersOptions extends QueueSettings, Partial<RunSettings> {
@@ -89,6 +90,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
   const prefix = deploymentPrefix(scope);
   const logger = opts.logger.child({ component: 'worker' });
   const lockDuration = opts.lockDurationMs ?? 30_000;
+  if (kinds.includes('LOS_IMPORT')) for (const w of configWarnings(opts.config)) logger.warn(w);
   const settings: RunSettings = {
     progressIntervalMs: opts.progressIntervalMs ?? 1000,
     cancelPollMs: opts.cancelPollMs ?? 2000,
@@ -103,7 +105,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
   const listener = await listenForCancels(
     { redisUrl, ...scope },
     (jobId) => running.get(jobId)?.abort('cancel' satisfies AbortReason),
-    (err) => logger.warn({ err: err.message }, 'cancel listener: Redis error'),
+    (err) => logger.warn({ err: redactText(err.message) }, 'cancel listener: Redis error'),
   );
 
   const workers: Worker<SyncJobData, SyncJobReturn>[] = [];
@@ -132,7 +134,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
         maxStalledCount: opts.maxStalledCount ?? 2,
         autorun: true,
       });
-      worker.on('error', (err) => logger.warn({ kind, err: err.message }, 'worker: Redis or processing error'));
+      worker.on('error', (err) => logger.warn({ kind, err: redactText(err.message) }, 'worker: Redis or processing error'));
       worker.on('stalled', (jobId) => logger.warn({ kind, jobId }, 'sync job stalled (its worker died?): restarting it'));
       // BullMQ does not stop a processor whose lock it could not renew; another worker's stalled check may
       // already be starting the job again. Abort the sync (its lease fences any write it still tries).
@@ -155,8 +157,8 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
           const record = await repo.get(id);
           if (!record || (record.state !== 'QUEUED' && record.state !== 'RUNNING')) return;
           const done = await failStuckJob(opts.store, record, `Stopped by the job queue: ${safeMessage(err)}`, settings.leaseMs);
-          if (done) logger.warn({ kind, jobId: id, err: err.message }, 'sync job failed in the job queue');
-        }).catch((e: Error) => logger.warn({ jobId: id, err: e.message }, 'could not record a failed job'));
+          if (done) logger.warn({ kind, jobId: id, err: redactText(err.message) }, 'sync job failed in the job queue');
+        }).catch((e: Error) => logger.warn({ jobId: id, err: redactText(e.message) }, 'could not record a failed job'));
       });
       workers.push(worker);
     }
@@ -204,7 +206,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
       closing ??= (async () => {
         clearInterval(sweepTimer);
         for (const controller of running.values()) controller.abort('shutdown' satisfies AbortReason);
-        await Promise.all(workers.map((w) => w.close().catch((e: Error) => logger.warn({ err: e.message }, 'worker close failed'))));
+        await Promise.all(workers.map((w) => w.close().catch((e: Error) => logger.warn({ err: redactText(e.message) }, 'worker close failed'))));
         await sweeping?.catch(() => undefined);
         await closeQueues(queues);
         await listener.close();

@@ -70,8 +70,19 @@ export function toSyncJob(j: StoredJob, pii: boolean): SyncJob {
   return job;
 }
 
+/** Opaque issue cursors: base64url of "i:<seq>" (seq numbers a job's issues 1, 2, … in recorded order). */
+function issueCursor(seq: number): string {
+  return Buffer.from(`i:${seq}`).toString('base64url');
+}
+function seqOfIssueCursor(cursor: string): number {
+  const m = /^i:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw badInput('"after" is not an issue cursor from this API (use SyncIssue.cursor).');
+  return Number(m[1]);
+}
+
 function toSyncIssue(i: StoredIssue, pii: boolean): SyncIssue {
   const issue = new SyncIssue();
+  issue.cursor = issueCursor(i.seq);
   issue.severity = i.severity;
   issue.message = textFor(pii, i.message);
   issue.file = optionalTextFor(pii, i.file);
@@ -116,9 +127,20 @@ function history(ctx: Context): Pick<SyncService, 'get' | 'list' | 'issues'> {
 
 @Resolver(() => SyncJob)
 export class SyncResolver {
-  @FieldResolver(() => [SyncIssue], { description: 'In the order the job met them.' })
-  async issues(@Root() job: SyncJob, @Ctx() ctx: Context): Promise<SyncIssue[]> {
-    const rows = await history(ctx).issues(jobIdOf(job.id));
+  @FieldResolver(() => [SyncIssue], {
+    description: 'In the order the job met them: `first` of them (0..500) after the issue whose cursor is `after`.',
+  })
+  async issues(
+    @Root() job: SyncJob,
+    @Ctx() ctx: Context,
+    // A job can record one issue per input line (hundreds of thousands): the list is paged like every other.
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first = 50,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<SyncIssue[]> {
+    const n = first ?? 50;
+    if (n < 0 || n > 500) throw badInput(`"first" must be between 0 and 500, got ${n}`);
+    const afterSeq = after == null ? 0 : seqOfIssueCursor(after);
+    const rows = await history(ctx).issues(jobIdOf(job.id), { afterSeq, first: n });
     const pii = ctx.scopes.has('pii');
     return rows.map((i) => toSyncIssue(i, pii));
   }

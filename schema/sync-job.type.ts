@@ -16,6 +16,7 @@ export class SyncResult {
 
 @ObjectType({ description: 'A problem found in one input record: it names the file and line (or the record) and what was wrong.' })
 export class SyncIssue {
+  @Field({ description: "Pass as SyncJob.issues(after:) to read the issues after this one." }) cursor!: string;
   @Field() severity!: string;
   @Field() message!: string;
   @Field(() => String, { nullable: true }) file?: string | null;

@@ -39,7 +39,10 @@ export interface Config {
   fs?: { url: string; username?: string; password?: string };
   /** FS_IMPORT_CONFIG: the FS import's rules configuration (JSON, see README "FS import"). Default config/fs-import.json. */
   fsImportConfig: string;
+  /** LOS_FTP_URL: the LOS delivery folder, ftp:// or ftps:// (explicit TLS). Default unset (no LOS import). */
   losFtpUrl?: string;
+  /** LOS_FTP_REQUIRE_TLS: refuse a plain ftp:// LOS_FTP_URL at start-up. Default false (plain FTP is allowed, with a warning). */
+  losFtpRequireTls: boolean;
   /** DAR address wash API. Default https://api.dataforsyningen.dk */
   darUrl: string;
   /** Days a DAR answer is reused by later LOS imports. Default 30; 0 = ask again every run. */
@@ -83,9 +86,20 @@ export interface Config {
   /** Time zone for `at` defaults and schedules. Default Europe/Copenhagen. */
   tz: string;
   logLevel: string;
-  /** Query limits: maximum depth (default 12) and estimated cost (default 20000); introspection is exempt. */
+  /** MAX_QUERY_DEPTH: most nested fields in an operation (fragments flattened; `__schema` has its own cap). Default 12. */
   maxDepth: number;
+  /** MAX_QUERY_COST: most estimated upstream work per request (server/query-cost.ts). Default 20000. */
   maxCost: number;
+  /** MAX_ALIASES: most aliases in one operation (`__typename` aliases are free). Default 100. */
+  maxAliases: number;
+  /** MAX_TOKENS: the parser gives up on a document with more tokens than this. Default 10000. */
+  maxTokens: number;
+  /** MAX_DIRECTIVES: most directives in one operation. Default 50. */
+  maxDirectives: number;
+  /** READINESS_CACHE_MS: how long a /readyz answer is reused (one upstream probe per period). Default 5000; 0 = none. */
+  readinessCacheMs: number;
+  /** MAX_INTROSPECTION_DEPTH: depth cap for operations that introspect (`__schema`); GraphiQL's needs 15. Default 20. */
+  maxIntrospectionDepth: number;
 }
 
 export class ConfigError extends Error {
@@ -109,6 +123,18 @@ function int(env: Env, name: string, dflt: number, min = 1, max = Number.MAX_SAF
   const n = Number(v);
   if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+function isPlainFtp(u: string | undefined): boolean {
+  return u !== undefined && new URL(u).protocol === 'ftp:';
+}
+
+function bool(env: Env, name: string, dflt: boolean): boolean {
+  const v = str(env, name)?.toLowerCase();
+  if (v === undefined) return dflt;
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw new ConfigError(name, `expected true or false, got "${v}"`);
 }
 
 /** A setting that must be digits when present. */
@@ -242,6 +268,11 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
   if (uniloginInstitution !== undefined && !/^[A-Za-z0-9]{6}$/.test(uniloginInstitution)) {
     throw new ConfigError('UNILOGIN_INSTITUTION', 'must be the 6-character institution number');
   }
+  const losFtpUrl = url(env, 'LOS_FTP_URL', ['ftp', 'ftps']);
+  const losFtpRequireTls = bool(env, 'LOS_FTP_REQUIRE_TLS', false);
+  if (losFtpRequireTls && isPlainFtp(losFtpUrl)) {
+    throw new ConfigError('LOS_FTP_REQUIRE_TLS', 'is true but LOS_FTP_URL is plain ftp://, which sends the CPR files and the password in clear text: use ftps:// (explicit TLS) or set LOS_FTP_REQUIRE_TLS=false');
+  }
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
     redisUrl: url(env, 'REDIS_URL', ['redis', 'rediss']) ?? 'redis://127.0.0.1:6379',
@@ -265,7 +296,8 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
     fs: fsUrl ? { url: fsUrl, username: str(env, 'FS_USERNAME'), password: str(env, 'FS_PASSWORD') } : undefined,
     fsImportConfig: str(env, 'FS_IMPORT_CONFIG') ?? 'config/fs-import.json',
-    losFtpUrl: url(env, 'LOS_FTP_URL', ['ftp', 'ftps']),
+    losFtpUrl,
+    losFtpRequireTls,
     darUrl: url(env, 'DAR_URL', ['http', 'https']) ?? 'https://api.dataforsyningen.dk',
     darCacheDays: int(env, 'DAR_CACHE_DAYS', 30, 0, 3650),
     unilogin: uniloginUrl
@@ -291,5 +323,23 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     logLevel: level,
     maxDepth: int(env, 'MAX_QUERY_DEPTH', 12, 2, 100),
     maxCost: int(env, 'MAX_QUERY_COST', 20_000, 10),
+    maxAliases: int(env, 'MAX_ALIASES', 100, 0),
+    maxTokens: int(env, 'MAX_TOKENS', 10_000, 200),
+    maxDirectives: int(env, 'MAX_DIRECTIVES', 50, 0),
+    maxIntrospectionDepth: int(env, 'MAX_INTROSPECTION_DEPTH', 20, 15, 100),
+    readinessCacheMs: int(env, 'READINESS_CACHE_MS', 5000, 0, 600_000),
   };
+}
+
+/**
+ * Settings that are allowed but unsafe, one sentence each, for the processes to log at start-up. Never echoes
+ * a secret (a URL is named by its setting, not shown).
+ */
+export function configWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (isPlainFtp(config.losFtpUrl)) {
+    warnings.push('LOS_FTP_URL is plain ftp://: the LOS files (with CPR numbers) and the FTP password travel in clear text. ' +
+      'Use ftps:// if the server offers TLS, and set LOS_FTP_REQUIRE_TLS=true to refuse plain FTP.');
+  }
+  return warnings;
 }

@@ -12,8 +12,11 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { Authenticator } from './auth';
 import { RequestStats, todayIn, type Context } from './context';
-import { ERROR_CODES, UpstreamError, gqlError, redactNationalIds } from './errors';
-import { assertWithinLimits, measureOperation } from './limits';
+import { ERROR_CODES, UpstreamError, gqlError } from './errors';
+import { useLimits } from './plugins/use-limits';
+import { ReadinessProbe, type ReadinessCheck } from './readiness';
+import { knownSecrets, redactText, redactedStack } from './redact';
+import { graphqlRequestGuard, jsonErrorHandler, jsonNotFound } from './errors-http';
 import { mountGraphiql } from './graphiql';
 import { exportsRouter } from './exports';
 import { buildIdbroSubgraphSchema } from '../schema/subgraph';
@@ -28,7 +31,7 @@ import { LosStoreSource } from '../datasources/los-store/source';
 import type { Db } from '../store/db';
 import { mutationScopePlugin } from './mutation-scope';
 
-export interface ReadinessCheck { name: string; check(): Promise<void> }
+export type { ReadinessCheck } from './readiness';
 
 export interface GatewayOptions {
   config: Config;
@@ -68,7 +71,7 @@ const CODES = new Set<string>(ERROR_CODES);
  * `source` and `upstream`; graphql-js and Apollo validation errors become BAD_USER_INPUT; anything
  * unexpected is masked and logged with the request id.
  */
-function formatErrorWith(logger: Logger) {
+function formatErrorWith(logger: Logger, secrets: readonly (string | undefined)[]) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof UpstreamError) {
@@ -77,7 +80,10 @@ function formatErrorWith(logger: Logger) {
     }
     const code = String(formatted.extensions?.code ?? '');
     const { stacktrace: _s, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
-    if (CODES.has(code)) return { ...formatted, extensions: ext };
+    // Apollo gives every error without a code INTERNAL_SERVER_ERROR: only one we raised with that code is ours to
+    // pass on; any other (a TypeError's message can quote upstream data) is masked below.
+    const ours = code !== 'INTERNAL_SERVER_ERROR' || (original instanceof GraphQLError && original.extensions?.code === code);
+    if (CODES.has(code) && ours) return { ...formatted, extensions: ext };
     if (['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED'].includes(code)) {
       return { ...formatted, extensions: { ...ext, code: 'BAD_USER_INPUT', reason: code } };
     }
@@ -86,7 +92,7 @@ function formatErrorWith(logger: Logger) {
       return { ...formatted, extensions: { ...ext, code: 'BAD_USER_INPUT' } };
     }
     const errorId = randomUUID();
-    logger.error({ errorId, path: formatted.path, err: { message: redactNationalIds(String((original as Error)?.message ?? original)), stack: (original as Error)?.stack } }, 'unexpected error');
+    logger.error({ errorId, path: formatted.path, err: { message: redactText(String((original as Error)?.message ?? original), secrets), stack: redactedStack(original, secrets) } }, 'unexpected error');
     return {
       message: `Internal server error (error id ${errorId}).`,
       locations: formatted.locations,
@@ -109,6 +115,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ? new FsClient({ url: config.fs.url, username: config.fs.username, password: config.fs.password, logger: logger.child({ source: 'FS' }) })
     : undefined;
 
+  const limits = useLimits(config);
   const plugins: ApolloServerPlugin<Context>[] = [
     ApolloServerPluginDrainHttpServer({ httpServer }),
     ApolloServerPluginLandingPageDisabled(),
@@ -117,16 +124,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
       async requestDidStart({ contextValue }) {
         const started = performance.now();
         return {
-          // Limits and the read scope are checked once the operation is known and before any resolver runs.
-          async didResolveOperation({ document, operation, request, schema }) {
-            if (!operation) return;
-            if (operation.operation === 'query' && !contextValue.scopes.has('read')) {
+          // The read scope is checked once the operation is known and before any resolver runs.
+          async didResolveOperation({ operation }) {
+            if (operation?.operation === 'query' && !contextValue.scopes.has('read')) {
               throw gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', { http: { status: 403 } });
             }
-            const fragments = Object.fromEntries(
-              document.definitions.filter((d) => d.kind === 'FragmentDefinition').map((d) => [d.name.value, d]),
-            );
-            assertWithinLimits(measureOperation(schema, operation, fragments as never, request.variables ?? {}), config);
           },
           async willSendResponse({ response, errors, request }) {
             if (contextValue.warnings.size > 0 && response.body.kind === 'single') {
@@ -150,12 +152,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
         };
       },
     },
+    // After the scope check: a caller without scope read hears FORBIDDEN, not about costs.
+    limits.plugin as ApolloServerPlugin<Context>,
   ];
 
   const apollo = new ApolloServer<Context>({
     schema: buildIdbroSubgraphSchema(),
     plugins: [...plugins, ...federationPlugins(config)],
-    formatError: formatErrorWith(logger),
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    formatError: formatErrorWith(logger, knownSecrets(config)),
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // The process's Lifecycle owns SIGINT/SIGTERM (HTTP, then workers, queues, store). Apollo's own handler would
@@ -165,12 +171,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   const readiness: ReadinessCheck[] = [...(opts.readiness ?? [])];
   const { store, sync } = opts;
-  if (store) readiness.push({ name: 'store', check: async () => void (await store.query('SELECT 1')) });
-  if (sync) readiness.push({ name: 'redis', check: () => sync.ping() });
+  if (store) readiness.push({ name: 'store', setting: 'DATABASE_URL', check: async () => void (await store.query('SELECT 1')) });
+  if (sync) readiness.push({ name: 'redis', setting: 'REDIS_URL', check: () => sync.ping() });
   if (cerebrum) {
-    readiness.push({ name: 'cerebrum', check: async () => void (await cerebrum.get('/contexts/', { round: 1 })) });
+    readiness.push({ name: 'cerebrum', setting: 'CEREBRUM_URL', check: async () => void (await cerebrum.get('/contexts/', { round: 1 })) });
   }
-  if (fs) readiness.push({ name: 'fs', check: async () => void (await fs.query('FsPing', 'query FsPing { __typename }')) });
+  if (fs) readiness.push({ name: 'fs', setting: 'FS_URL', check: async () => void (await fs.query('FsPing', 'query FsPing { __typename }')) });
+  const probe = new ReadinessProbe(readiness, logger.child({ component: 'readiness' }), config.readinessCacheMs);
 
   app.use((req, res, next) => {
     const given = req.header('x-request-id');
@@ -183,16 +190,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(readiness.map(async (r) => {
-      try {
-        await Promise.race([r.check(), new Promise((_, rej) => setTimeout(() => rej(new Error('no answer within 3 s')), 3000).unref())]);
-        return { name: r.name, ok: true };
-      } catch (e) {
-        return { name: r.name, ok: false, error: e instanceof UpstreamError ? e.message : String((e as Error).message ?? e) };
-      }
-    }));
-    const ok = results.every((r) => r.ok);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
+    const { ready, checks } = await probe.report();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   mountGraphiql(app, { endpoint: '/graphql', defaultQuery: opts.defaultQuery, title: 'idbro GraphiQL' });
   // Export files (Cristin XML) for callers with scope sync: GET /exports, GET /exports/<file>.
@@ -211,6 +210,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         await apollo.start();
         app.use(
           '/graphql',
+          graphqlRequestGuard(),
           express.json({ limit: '1mb' }),
           expressMiddleware(apollo, {
             context: async ({ req, res }): Promise<Context> => {
@@ -237,6 +237,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
             },
           }),
         );
+        // Last: JSON answers for unknown paths and for anything that failed before Apollo answered.
+        app.use(jsonNotFound(), jsonErrorHandler(logger, knownSecrets(config)));
       })();
       await started;
       await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, configWarnings, loadConfig } from './config';
 import { createLogger } from './logger';
 import { createGateway } from './http';
 import { Lifecycle } from './lifecycle';
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const enabled = [config.cerebrum && 'CEREBRUM', config.fs && 'FS', config.losFtpUrl && 'LOS', config.unilogin && 'UNILOGIN'].filter(Boolean);
   logger.info({ url: `${url}/graphql`, sources: enabled }, 'idbro gateway listening');
   if (!config.apiTokens) logger.warn('API_TOKENS is unset: every request will be refused with 401');
+  for (const w of configWarnings(config)) logger.warn(w);
   life.handleSignals();
 }
 

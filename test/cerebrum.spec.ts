@@ -37,7 +37,8 @@ const PERSON_FIELDS = `
 
 describe('Cerebrum through the gateway (sample university)', () => {
   let s: Stack;
-  beforeAll(async () => { s = await startStack(); });
+  // Readiness answers uncached (READINESS_CACHE_MS=0): the /readyz test sees Cerebrum fail at once.
+  beforeAll(async () => { s = await startStack({ env: { READINESS_CACHE_MS: '0' } }); });
   afterAll(async () => { await s.stop(); });
   beforeEach(() => { s.sim.clearFailures(); s.sim.stats.reset(); });
 

@@ -215,7 +215,7 @@ describe('FS through the gateway', () => {
   it('reports FS in /readyz', async () => {
     const res = await fetch(`${s.url}/readyz`);
     const body = await res.json() as any;
-    expect(body.checks).toContainEqual({ name: 'fs', ok: true });
+    expect(body.checks).toContainEqual({ name: 'fs', ok: true, status: 'OK' });
   });
 
   it('never puts the FS password (or its Basic header) into logs or responses', async () => {

@@ -361,7 +361,7 @@ describe('sync jobs', () => {
   it('readiness reports Redis and the store', async () => {
     const res = await fetch(`${stack.url}/readyz`);
     const body = (await res.json()) as { checks: unknown[] };
-    expect(body.checks).toEqual(expect.arrayContaining([{ name: 'redis', ok: true }, { name: 'store', ok: true }]));
+    expect(body.checks).toEqual(expect.arrayContaining([{ name: 'redis', ok: true, status: 'OK' }, { name: 'store', ok: true, status: 'OK' }]));
   });
 
   it('serve and worker start-up fail within seconds with a message that names REDIS_URL (never its password)', async () => {

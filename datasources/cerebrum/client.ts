@@ -3,6 +3,7 @@ import https from 'node:https';
 import { UpstreamError, badInput, redactPath } from '../../server/errors';
 import { cancelledUpstreamError } from '../../server/request-budget';
 import type { Logger } from '../../server/logger';
+import { redactText } from '../../server/redact';
 import { Semaphore } from '../semaphore';
 import { backoff } from '../backoff';
 import { pathChangedByNormalisation } from './path';
@@ -211,8 +212,10 @@ export class CerebrumClient {
       const upstream = { status: e.status, method, path: safePath };
       const msg = messageOf(e.body);
       if (e.status === 401 || e.status === 403) {
+        // Gateways in front of Cerebrum may echo the key they refused, or the path with a national id in it.
+        const said = msg ? redactText(msg, [this.opts.apiKey]) : undefined;
         return new UpstreamError('UPSTREAM_ERROR', 'CEREBRUM',
-          `Cerebrum refused the gateway's credentials (${e.status}${msg ? `: ${msg}` : ''}); check CEREBRUM_API_KEY and CEREBRUM_API_KEY_HEADER`, upstream);
+          `Cerebrum refused the gateway's credentials (${e.status}${said ? `: ${said}` : ''}); check CEREBRUM_API_KEY and CEREBRUM_API_KEY_HEADER`, upstream);
       }
       if (e.status === 404) {
         return new UpstreamError('UPSTREAM_ERROR', 'CEREBRUM', `Cerebrum has no ${safePath} (404)`, upstream);
