@@ -67,7 +67,7 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
       LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url, DATA_DIR: dataDir, CRISTIN_INSTITUTION: '185', CRISTIN_ROOT_OU: '100',
       ...uniloginDemoSettings(unilogin.url, {}),
     };
-    s = await startFsStack({ gateway: { store, sync }, env: { MAX_QUERY_COST: '100000000', MAX_QUERY_DEPTH: '100', ...sources } });
+    s = await startFsStack({ gateway: { store, sync }, env: { MAX_QUERY_COST: '100000000', MAX_QUERY_DEPTH: '100', MAX_ALIASES: '100000', MAX_TOKENS: '10000000', ...sources } });
     const config = loadConfig({
       REDIS_URL, LOG_LEVEL: 'silent', CEREBRUM_URL: s.sim.url, CEREBRUM_API_KEY: 'test-api-key',
       FS_URL: s.fsSim.graphqlUrl, FS_USERNAME: s.fsSim.username!, FS_PASSWORD: s.fsSim.password, ...sources,

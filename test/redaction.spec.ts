@@ -39,7 +39,7 @@ describe('redaction', () => {
       expect(body.errors[0].message).toMatch(/^Internal server error \(error id /);
       const line = s.logs.find((l) => l.includes(body.errors[0].extensions.errorId))!;
       expect(JSON.parse(line).err.stack).toMatch(/^TypeError: Date must be a calendar date[\s\S]*\n\s+at /);
-      expect(line).toContain('010190*****');
+      expect(line).toContain('010190****');
       expect(s.logs.join('\n')).not.toContain(CPR);
       expect(JSON.stringify(body)).not.toContain(CPR);
     } finally {
@@ -111,7 +111,7 @@ describe('redaction', () => {
       for (const text of kept) {
         for (const leak of [CPR, 'hunter2', 'hunter3', 'tok-xyz-123']) expect(text).not.toContain(leak);
       }
-      expect(done.message).toContain('010190*****');
+      expect(done.message).toContain('010190****');
     });
   });
 });
