@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, storeSettings } from './config';
 import { createLogger } from './logger';
 import { createGateway } from './http';
 import { Lifecycle } from './lifecycle';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const life = new Lifecycle(logger);
   await assertRedisReachable(config.redisUrl); // fail fast, before opening the store
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
+  const store = await openStore({ ...storeSettings(config), logger: { warn: (m) => logger.warn(m) } });
   // Fails fast, naming REDIS_URL, when Redis does not answer. This process runs no worker (npm run worker does).
   const sync = await createSyncService({ config, store, logger }).catch(async (e) => {
     await store.close();
