@@ -99,7 +99,11 @@ export function holdInProcess(pgliteDir: string): () => void {
     );
   }
   openInThisProcess.add(pgliteDir);
-  return () => openInThisProcess.delete(pgliteDir);
+  let released = false;
+  return () => {
+    if (!released) openInThisProcess.delete(pgliteDir);
+    released = true;
+  };
 }
 
 function removeStale(lockFile: string, holder: LockInfo | undefined): void {

@@ -67,6 +67,11 @@ const READY_FOR_QUERY = 0x5a; // 'Z'
 const TERMINATE = 0x58; // 'X'
 const SYNC = Uint8Array.from([0x53, 0, 0, 0, 4]); // 'S', length 4
 
+/** A StartupMessage (no type byte; protocol 3.0 after the length). */
+function isStartup(message: Uint8Array): boolean {
+  return message.length >= 8 && Buffer.from(message.buffer, message.byteOffset, 8).readInt32BE(4) === 196608;
+}
+
 /** Follows the backend's messages as they stream out, to see whether the last one is ReadyForQuery and its status. */
 class ReadyTracker {
   private header = Buffer.alloc(5);
@@ -126,6 +131,7 @@ class SessionQueue {
   private async exec(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
     // Terminate is the client's goodbye: its socket closes next and clearTransactionIfNeeded ends the session.
     if (this.gone.has(handlerId) || message[0] === TERMINATE) return 0;
+    if (isStartup(message)) return this.startup(message, onData);
     await this.gate.acquire(handlerId);
     this.stopIdleTimer(handlerId);
     if (this.gone.has(handlerId)) {
@@ -151,6 +157,24 @@ class SessionQueue {
     if (tracker.readyStatus === 'I') this.gate.release(handlerId);
     else this.startIdleTimer(handlerId);
     return bytes;
+  }
+
+  /**
+   * The start-up handshake does not wait for the session: a process must be able to connect while another one's
+   * long transaction holds the store (its statements then wait, as they would inside one process). PGlite
+   * answers a StartupMessage with its parameters and leaves the session as it is (tried on 0.5.15, also inside
+   * an open transaction); its ReadyForQuery carries the session's status, which is not the new connection's:
+   * that is always idle.
+   */
+  private async startup(message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    const chunks: Buffer[] = [];
+    await this.db.runExclusive(() => this.db.execProtocolRawStream(message, { onRawData: (d) => void chunks.push(Buffer.from(d)) }));
+    const answer = Buffer.concat(chunks);
+    const tracker = new ReadyTracker();
+    tracker.push(answer);
+    if (tracker.readyStatus !== undefined) answer[answer.length - 1] = 0x49; // 'I'
+    onData(answer);
+    return answer.length;
   }
 
   clearQueueForHandler(handlerId: number): void {

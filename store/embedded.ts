@@ -17,7 +17,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DatabaseError } from 'pg';
+import { Client, DatabaseError } from 'pg';
 import {
   activeTx,
   checkBatchSize,
@@ -101,7 +101,9 @@ export class EmbeddedStore implements Db {
     if (!this.stale) return Promise.resolve(this.backend);
     const old = this.backend;
     this.switching = (async () => {
-      await old.close().catch(() => undefined);
+      // Not awaited: a transaction of this process on the dead owner ends only at its next statement, and
+      // nothing should wait for that. The old backend gives up its claim on DATA_DIR at once.
+      void old.close().catch(() => undefined);
       const next = await attach(this.ctx);
       try {
         if (this.migrations) await next.migrate(this.migrations);
@@ -190,11 +192,17 @@ function interrupted(backend: Backend, err: unknown): StoreError {
   );
 }
 
-/** A failure of the connection to the owner (not of the SQL): refused, reset, ended. */
+const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * A failure of the connection to the owner — refused, reset, ended — as pg reports it; not an SQL error, and not
+ * whatever a transaction callback throws of its own.
+ */
 function ownerGone(err: unknown): boolean {
   if (err instanceof DatabaseError) return false;
   if (err instanceof StoreError) return err.code === 'STORE_UNAVAILABLE';
-  return err instanceof Error;
+  const e = err as { code?: string; message?: string };
+  return CONNECTION_FAILURES.has(e?.code ?? '') || /^Connection terminated|not queryable/.test(e?.message ?? '');
 }
 
 /**
@@ -371,28 +379,30 @@ async function listen(ctx: Context, store: PgliteStore, gate: SessionGate): Prom
 }
 
 async function clientBackend(ctx: Context, holder: LockInfo): Promise<Backend> {
-  const release = holdInProcess(ctx.pgliteDir);
   const socketDir = path.dirname(holder.socket!);
   // Explicit port (the socket file's name) and no TLS: PGPORT / PGSSLMODE of the environment do not apply here.
   const url = `postgres://postgres@localhost:5432/postgres?host=${encodeURIComponent(socketDir)}&sslmode=disable`;
+  // Is the owner there? Connecting is answered without waiting for the store (a long transaction may hold it).
+  const probe = new Client({ connectionString: url, connectionTimeoutMillis: ctx.opts.connectTimeoutMs ?? 10_000 });
+  try {
+    await probe.connect();
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const release = holdInProcess(ctx.pgliteDir);
   let backend: Backend | undefined;
   const inner = new PostgresStore(
     url,
     {
-      poolSize: ctx.opts.poolSize ?? 4,
-      connectTimeoutMs: ctx.opts.connectTimeoutMs ?? 10_000,
+      poolSize: ctx.opts.poolSize ?? 10,
+      // No limit on the wait for a connection: a call waits for the store as it would inside one process (a
+      // dead owner refuses at once; a hung one is found by the next process that opens the store).
+      connectTimeoutMs: 0,
       idleInTransactionTimeoutMs: ctx.opts.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_MS,
     },
     { onIdleError: () => backend && ctx.onIdleError(backend), embedded: true },
   );
   const db = new SocketClientStore(inner);
-  try {
-    await inner.query('SELECT 1');
-  } catch (err) {
-    await inner.close().catch(() => undefined);
-    release();
-    throw err;
-  }
   let closed: Promise<void> | undefined;
   backend = {
     role: 'client',
@@ -403,7 +413,10 @@ async function clientBackend(ctx: Context, holder: LockInfo): Promise<Backend> {
       await db.migrate(migrations);
       return db.appliedMigrations;
     },
-    close: () => (closed ??= inner.close().finally(release)),
+    close: () => {
+      release();
+      return (closed ??= inner.close());
+    },
   };
   return backend;
 }

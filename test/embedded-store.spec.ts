@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { openStore, StoreError, type Db } from '../store/db';
 import type { EmbeddedStore } from '../store/embedded';
 import { SyncJobsRepo } from '../store/sync-jobs.repo';
@@ -142,6 +143,12 @@ describe('one embedded store for the API and its workers', () => {
       expect((await api.query(`SELECT n FROM shared_counter WHERE name = 'c'`)).rows).toEqual([{ n: 60 }]);
       expect(await worker.call('query', { sql: `SELECT n FROM shared_counter WHERE name = 'c'` })).toEqual([{ n: 60 }]);
 
+      // The worker's transaction callbacks fail with their own errors, and db.query inside one is refused as on PGlite.
+      await expect(worker.call('tx-throws')).rejects.toMatchObject({ code: 'OWN_ERROR', message: 'the callback gave up' });
+      await expect(worker.call('tx-throws', { misuse: true })).rejects.toMatchObject({ code: 'STORE_MISUSE' });
+      expect(await worker.call('query', { sql: `SELECT count(*)::int AS n FROM shared_counter WHERE name = 'thrown'` })).toEqual([{ n: 0 }]);
+      expect(await worker.call('role')).toEqual({ role: 'client', ownerPid: process.pid });
+
       // A cursor of the API, with the worker's writes between its batches (the session is free between them).
       const rows: number[] = [];
       for await (const batch of api.iterate<{ i: number }>('SELECT generate_series(1, 25) AS i', [], 10)) {
@@ -234,6 +241,28 @@ describe('one embedded store for the API and its workers', () => {
       await worker.call('close');
       await worker.exited;
     } finally {
+      await db.close();
+    }
+  }, 120_000);
+
+  it('a process can connect while a transaction of another holds the store; its statements wait for the commit', async () => {
+    const dataDir = dataDirFor('connect');
+    const db = await openStore({ dataDir });
+    const client = new Client({ host: dataDir, port: 5432, user: 'postgres', database: 'postgres', ssl: false });
+    try {
+      await db.query('CREATE TABLE t (x int)');
+      const connected = deferred();
+      let read: Promise<unknown> | undefined;
+      await db.transaction(async (tx) => {
+        await tx.query('INSERT INTO t VALUES (1)');
+        // Connecting does not need the session: this resolves while the transaction is still open.
+        void client.connect().then(() => connected.resolve(), connected.reject);
+        await connected.promise;
+        read = client.query('SELECT count(*)::int AS n FROM t');
+      });
+      expect((await read as any).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await client.end().catch(() => undefined);
       await db.close();
     }
   }, 120_000);

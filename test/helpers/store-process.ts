@@ -7,6 +7,7 @@
  * - role: {role, ownerPid} (owner: PGlite runs here; client: it uses process ownerPid's);
  * - burst {n}: n parameterized queries at once, each checking it got its own answer back; value = wrong answers;
  * - increments {n}: n transactions at once, each reading the counter and writing it back plus one;
+ * - tx-throws {misuse}: a transaction whose callback throws its own error (misuse: after calling db.query inside it);
  * - finish-job {jobId}: the worker's part of a sync job the other process created (running, an issue, finished);
  * - hold-tx: opens a transaction, writes a row, answers {inTx: true} and waits for `continue`, then runs one more
  *   statement in that transaction and answers (second reply, same id);
@@ -66,6 +67,12 @@ async function main(): Promise<void> {
           reply(req.id, { inTx: true });
         });
         return (await tx.query('SELECT 1 AS one')).rows;
+      }),
+    'tx-throws': (req) =>
+      db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO shared_counter (name, n) VALUES ('thrown', 1)`);
+        if (req.misuse) await db.query('SELECT 1');
+        throw Object.assign(new Error('the callback gave up'), { code: 'OWN_ERROR' });
       }),
     continue: async () => {
       resume?.();
