@@ -217,6 +217,8 @@ export class PostgresStore implements Db {
       connectionString: databaseUrl,
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      // Embedded: idle connections are kept, so the end of the owner process is noticed at once (their 'error').
+      idleTimeoutMillis: internals.embedded ? 0 : undefined,
       application_name: 'idbro',
       // Set at connection start-up, so every pooled connection is in the schema before its first query.
       options: this.schema ? `-c search_path=${this.schema}` : undefined,
