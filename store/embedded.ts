@@ -124,6 +124,10 @@ export class EmbeddedStore implements Db {
     try {
       return await call(backend.db);
     } catch (err) {
+      // Started just before a switch to another owner: the old connections were closed before it got one.
+      if (err instanceof StoreError && err.code === 'STORE_CLOSED' && backend !== this.backend && !this.closing && retriable()) {
+        return call((await this.current()).db);
+      }
       if (backend.role !== 'client' || !ownerGone(err)) throw err;
       this.stale ||= backend === this.backend;
       if (!(err instanceof StoreError && err.code === 'STORE_UNAVAILABLE') || !retriable()) throw interrupted(backend, err);
