@@ -267,6 +267,8 @@ export class EmbeddedServer {
     });
     // No password on this socket: only this user may connect.
     fs.chmodSync(opts.socketPath, 0o600);
+    // Serving the others does not keep a process alive that would otherwise end (as in-process PGlite does not).
+    server.unref();
     return embedded;
   }
 
@@ -283,6 +285,7 @@ export class EmbeddedServer {
       socket.destroy();
       return;
     }
+    socket.unref();
     // The handler only calls enqueue / clearQueueForHandler / clearTransactionIfNeeded on its queue.
     const handler = new PGLiteSocketHandler({ queryQueue: this.queue as any, closeOnDetach: true });
     this.handlers.add(handler);

@@ -219,6 +219,7 @@ export class PostgresStore implements Db {
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
       // Embedded: idle connections are kept, so the end of the owner process is noticed at once (their 'error').
       idleTimeoutMillis: internals.embedded ? 0 : undefined,
+      allowExitOnIdle: internals.embedded,
       application_name: 'idbro',
       // Set at connection start-up, so every pooled connection is in the schema before its first query.
       options: this.schema ? `-c search_path=${this.schema}` : undefined,
