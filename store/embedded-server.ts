@@ -229,9 +229,7 @@ export interface EmbeddedServerOptions {
 
 /** PostgreSQL's FATAL ErrorResponse, so the client's pg reports what happened (SQLSTATE 25P03). */
 function fatal(code: string, message: string): Buffer {
-  const fields = Buffer.concat([
-    Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0\0`, 'utf8'),
-  ]);
+  const fields = Buffer.from(`SFATAL\0VFATAL\0C${code}\0M${message}\0\0`, 'utf8');
   const head = Buffer.alloc(5);
   head.write('E', 0);
   head.writeInt32BE(fields.length + 4, 1);
