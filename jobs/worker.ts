@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 import { Worker, type Job } from 'bullmq';
-import { ConfigError, configWarnings, loadConfig, type Config } from '../server/config';
+import { ConfigError, configWarnings, loadConfig, storeSettings, type Config } from '../server/config';
 import { createLogger, type Logger } from '../server/logger';
 import { Lifecycle } from '../server/lifecycle';
 import { openStore, type Db } from '../store/db';
@@ -220,7 +220,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
 
 /**
  * `npm run worker`: settings from the environment (runtime.md), the store at DATABASE_URL (or the embedded one
- * under DATA_DIR — which only one process can open: use PostgreSQL to run workers beside an API process),
+ * under DATA_DIR — shared with the API process on this machine through the process that opened it first),
  * workers for every sync in this build, and the schedules of SYNC_SCHEDULES. SIGTERM/SIGINT drain it.
  */
 async function main(): Promise<void> {
@@ -238,7 +238,7 @@ async function main(): Promise<void> {
   const life = new Lifecycle(logger);
   // Redis first: a missing Redis is the likeliest start-up failure, and the cheapest to find out.
   await assertRedisReachable(config.redisUrl);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
+  const store = await openStore({ ...storeSettings(config), logger: { warn: (m) => logger.warn(m) } });
   let workers: SyncWorkers;
   try {
     // Stored ids of an older derivation (or another ID_KEY) are re-derived under the deployment key, once.

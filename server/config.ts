@@ -27,6 +27,19 @@ export interface Config {
    * Never logged nor echoed.
    */
   idKey?: string;
+  /**
+   * DATABASE_STATEMENT_TIMEOUT_MS: PostgreSQL cancels a statement running longer (0 = no limit). The default
+   * depends on the process: 10000 for `npm run serve` (API reads; a hung read should fail, not hold a request
+   * and a connection), 60000 for `npm run worker` and `npm start` (they run the sync jobs, whose big writes take
+   * longer). Migrations are exempt. Not applied by the embedded store (PGlite cannot interrupt a statement).
+   */
+  databaseStatementTimeoutMs: number;
+  /**
+   * DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: a connection idle inside a transaction longer than this is ended and
+   * its transaction rolled back (0 = no limit). Default 60000 in every process. PostgreSQL enforces it; on the
+   * embedded store, the owning process enforces its own value on the other processes' connections.
+   */
+  databaseIdleInTransactionTimeoutMs: number;
   /** Bearer token → scopes. undefined = API_TOKENS unset (see `anonymousScopes`). */
   apiTokens?: Map<string, Set<Scope>>;
   /** Scopes of a caller without a token when API_TOKENS is unset: demo = read+sync, serve = none (401). */
@@ -233,6 +246,23 @@ export function parseSchedules(raw: string | undefined): Map<string, string> {
   return out;
 }
 
+const DAY_MS = 86_400_000;
+
+/** The store settings of a process, as openStore (store/db.ts) takes them. */
+export function storeSettings(config: Config): {
+  databaseUrl?: string;
+  dataDir: string;
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+} {
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+    idleInTransactionTimeoutMs: config.databaseIdleInTransactionTimeoutMs,
+  };
+}
+
 export interface LoadOptions {
   /** `demo` (npm start): anonymous callers get read+sync when API_TOKENS is unset. */
   mode: 'demo' | 'serve' | 'worker';
@@ -280,6 +310,8 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     dataDir: str(env, 'DATA_DIR') ?? './data',
     exportRetentionDays: int(env, 'EXPORT_RETENTION_DAYS', 30, 1, 36_500),
     idKey: idKey(env),
+    databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', opts.mode === 'serve' ? 10_000 : 60_000, 0, DAY_MS),
+    databaseIdleInTransactionTimeoutMs: int(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 0, DAY_MS),
     apiTokens: rawTokens === undefined ? undefined : parseApiTokens(rawTokens),
     anonymousScopes: new Set<Scope>(rawTokens === undefined && opts.mode === 'demo' ? ['read', 'sync'] : []),
     cerebrum: cerebrumUrl

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig, type Config } from './config';
+import { loadConfig, storeSettings, type Config } from './config';
 import { createLogger } from './logger';
 import { createGateway } from './http';
 import { Lifecycle } from './lifecycle';
@@ -95,7 +95,7 @@ export async function startDemo(env: Record<string, string | undefined> = proces
     CRISTIN_INSTITUTION: env.CRISTIN_INSTITUTION ?? '185', CRISTIN_ROOT_OU: env.CRISTIN_ROOT_OU ?? '100',
   }, { mode: 'demo' });
   // The embedded store, the API side of the sync jobs and a worker, all in this process (one Redis needed).
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
+  const store = await openStore({ ...storeSettings(config), logger: { warn: (m) => logger.warn(m) } });
   const processors = loadBuiltInSyncs();
   const stopEarly = async (e: unknown) => {
     await store.close();

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, configWarnings, loadConfig } from './config';
+import { ConfigError, configWarnings, loadConfig, storeSettings } from './config';
 import { createLogger } from './logger';
 import { createGateway } from './http';
 import { Lifecycle } from './lifecycle';
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const life = new Lifecycle(logger);
   await assertRedisReachable(config.redisUrl); // fail fast, before opening the store
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger: { warn: (m) => logger.warn(m) } });
+  const store = await openStore({ ...storeSettings(config), logger: { warn: (m) => logger.warn(m) } });
   // Stored ids of an older derivation (or another ID_KEY) are re-derived under the deployment key, once.
   await prepareKeyedIds(store, { idKey: config.idKey, logger }).catch(async (e) => {
     await store.close();

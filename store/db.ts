@@ -75,6 +75,19 @@ export interface StoreOptions {
   poolSize?: number;
   /** Receives warnings that have no caller to throw to (an idle pooled connection dropped by the server). */
   logger?: { warn(msg: string): void };
+  /**
+   * PostgreSQL: statements running longer are cancelled (statement_timeout) and fail with a StoreError
+   * STATEMENT_TIMEOUT naming DATABASE_STATEMENT_TIMEOUT_MS. 0 or unset: no limit. Not applied by PGlite, which
+   * runs a statement to its end inside the owning process (nothing can interrupt it).
+   */
+  statementTimeoutMs?: number;
+  /**
+   * A connection idle inside a transaction longer than this is ended and its transaction rolled back
+   * (PostgreSQL: idle_in_transaction_session_timeout; the embedded store: the socket server does it for the
+   * other processes' connections, since one of them holding the single session blocks every process). Fails
+   * the transaction with a StoreError IDLE_IN_TRANSACTION_TIMEOUT. 0 or unset: no limit.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 export type StoreErrorCode =
@@ -83,6 +96,8 @@ export type StoreErrorCode =
   | 'STORE_LOCKED' // the embedded store is open in another process
   | 'STORE_CLOSED' // used after close()
   | 'STORE_MISUSE' // a call that would deadlock or run outside its transaction
+  | 'STATEMENT_TIMEOUT' // PostgreSQL cancelled a statement after DATABASE_STATEMENT_TIMEOUT_MS
+  | 'IDLE_IN_TRANSACTION_TIMEOUT' // a transaction left idle longer than DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS was ended
   | 'MIGRATIONS_NOT_FOUND'
   | 'MIGRATION_FAILED'
   | 'MIGRATION_CHANGED'; // an applied migration file was edited afterwards
@@ -138,9 +153,12 @@ export async function runInScope<T>(owner: object, conn: Connection, fn: (tx: Tx
   }
 }
 
-/** A unique cursor name (cursors are per connection, but PGlite's one connection is shared by all callers). */
+/**
+ * A unique cursor name (cursors are per connection, but PGlite's one connection is shared by all callers — of
+ * every process, when the embedded store is served to others: hence the pid).
+ */
 export function nextCursorName(): string {
-  return `idbro_cursor_${++cursorSeq}`;
+  return `idbro_cursor_${process.pid}_${++cursorSeq}`;
 }
 
 /** `SELECT ...;` → `SELECT ...`: DECLARE ... FOR <query> rejects a trailing semicolon. */
@@ -258,7 +276,9 @@ export async function openStore(opts: StoreOptions = {}): Promise<Db> {
   const migrations = loadMigrations(opts.migrationsDir ?? findMigrationsDir());
   const store = opts.databaseUrl
     ? await (await import('./pg')).openPostgres(opts.databaseUrl, opts)
-    : await (await import('./pglite')).openPglite(opts);
+    : opts.memory
+      ? await (await import('./pglite')).openPglite(opts)
+      : await (await import('./embedded')).openEmbedded(opts);
   try {
     await store.migrate(migrations);
   } catch (err) {

@@ -112,7 +112,8 @@ function connectError(err: unknown, target: Target): StoreError {
         message = `Cannot connect to ${at}: ${detail || reason}. Check DATABASE_URL, ${NO_EMBEDDED_HINT}.`;
       }
   }
-  return new StoreError('STORE_UNAVAILABLE', message);
+  // The cause carries the error code only: pg's own text may repeat parts of DATABASE_URL.
+  return new StoreError('STORE_UNAVAILABLE', message, { cause: Object.assign(new Error(reason), { code: e.code }) });
 }
 
 /** A non-DatabaseError from a query means the connection itself failed: it must not go back to the pool. */
@@ -136,29 +137,103 @@ const types = {
   },
 };
 
+/** Time-out settings as the messages name them. */
+interface Limits {
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+  /** Who ends an idle transaction: PostgreSQL, or the embedded store's socket server. */
+  server: string;
+}
+
+/**
+ * PostgreSQL's own time-outs, turned into StoreErrors that name the setting: a statement cancelled by
+ * statement_timeout (57014), a session ended by idle_in_transaction_session_timeout (25P03).
+ */
+function timeoutError(err: unknown, limits: Limits): StoreError | undefined {
+  const e = err as { code?: string; message?: string };
+  if (e?.code === '57014' && /statement timeout/i.test(e.message ?? '')) {
+    return new StoreError(
+      'STATEMENT_TIMEOUT',
+      `PostgreSQL cancelled a statement that ran longer than DATABASE_STATEMENT_TIMEOUT_MS (${limits.statementTimeoutMs} ms); ` +
+        'its transaction was rolled back. If the statement is expected to take that long, raise DATABASE_STATEMENT_TIMEOUT_MS ' +
+        '(0 = no limit); otherwise find what holds it up (locks, load: pg_stat_activity).',
+      { cause: err },
+    );
+  }
+  if (e?.code === '25P03') {
+    // The embedded store's owner enforces its own setting and says which in its message.
+    const ms = /= (\d+)/.exec(e.message ?? '')?.[1] ?? String(limits.idleInTransactionTimeoutMs);
+    return new StoreError(
+      'IDLE_IN_TRANSACTION_TIMEOUT',
+      `${limits.server} ended the connection: it stayed idle inside a transaction for longer than DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS ` +
+        `(${ms} ms), and the transaction was rolled back. Nothing of it was saved. ` +
+        'Raise DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS (0 = no limit) if work between statements is expected to take that long.',
+      { cause: err },
+    );
+  }
+  return undefined;
+}
+
+/** A pooled connection lent to one call. @internal */
+interface Checkout {
+  client: PoolClient;
+  /** Runs a statement, turning the time-outs into StoreErrors. */
+  run(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null; command: string }>;
+  /** Gives the connection back (destroyed when it failed, or when the server ended it). */
+  release(broken?: Error): void;
+}
+
+/** @internal Used by store/embedded.ts, which reaches the embedded store's socket through this adapter. */
+export interface PostgresInternals {
+  /** Called when an idle pooled connection fails (the server went away). */
+  onIdleError?: (err: Error) => void;
+  /**
+   * The server is the embedded store's socket server (PGlite): no time-outs in the start-up packet (PGlite
+   * cannot cancel a statement, and hangs with idle_in_transaction_session_timeout set; the socket server ends
+   * idle transactions itself).
+   */
+  embedded?: boolean;
+}
+
 export class PostgresStore implements Db {
   readonly kind = 'postgres' as const;
   appliedMigrations: readonly string[] = [];
   private readonly pool: Pool;
   private readonly target: Target;
   private readonly schema: string | undefined;
+  private readonly limits: Limits;
   private closing: Promise<void> | undefined;
 
-  constructor(databaseUrl: string, opts: StoreOptions) {
+  constructor(databaseUrl: string, opts: StoreOptions, internals: PostgresInternals = {}) {
     this.target = parseDatabaseUrl(databaseUrl);
     this.schema = checkSchemaName(opts.schema);
+    this.limits = {
+      statementTimeoutMs: opts.statementTimeoutMs ?? 0,
+      idleInTransactionTimeoutMs: opts.idleInTransactionTimeoutMs ?? 0,
+      server: internals.embedded ? 'The embedded store' : 'PostgreSQL',
+    };
+    const serverTimeouts = !internals.embedded;
     this.pool = new Pool({
       connectionString: databaseUrl,
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      // Embedded: idle connections are kept, so the end of the owner process is noticed at once (their 'error').
+      idleTimeoutMillis: internals.embedded ? 0 : undefined,
+      allowExitOnIdle: internals.embedded,
       application_name: 'idbro',
       // Set at connection start-up, so every pooled connection is in the schema before its first query.
       options: this.schema ? `-c search_path=${this.schema}` : undefined,
+      // Sent in the start-up packet too (0 = off, the server's own setting then applies).
+      statement_timeout: (serverTimeouts && this.limits.statementTimeoutMs) || undefined,
+      idle_in_transaction_session_timeout: (serverTimeouts && this.limits.idleInTransactionTimeoutMs) || undefined,
       types,
     });
     // An idle connection the server drops (restart, idle timeout) emits 'error' on the pool; unhandled, that
     // would crash the process. The pool discards it and the next query opens a fresh one.
-    this.pool.on('error', (err) => opts.logger?.warn(`store: idle PostgreSQL connection lost: ${redact(err.message, this.target)}`));
+    this.pool.on('error', (err) => {
+      opts.logger?.warn(`store: idle PostgreSQL connection lost: ${redact(err.message, this.target)}`);
+      internals.onIdleError?.(err);
+    });
   }
 
   private async connect(): Promise<PoolClient> {
@@ -170,38 +245,65 @@ export class PostgresStore implements Db {
     }
   }
 
-  async query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+  /**
+   * A connection with an 'error' listener for as long as it is lent out: the server ending it between two
+   * statements (idle_in_transaction_session_timeout, a restart) emits 'error' on the client, which pg-pool
+   * leaves unhandled while the client is checked out — the process would crash. The error is kept and given
+   * to the caller at its next statement instead.
+   */
+  private async checkout(): Promise<Checkout> {
     const client = await this.connect();
+    let lost: Error | undefined;
+    const onError = (err: Error) => void (lost ??= err);
+    client.on('error', onError);
+    return {
+      client,
+      run: async (sql, params) => {
+        try {
+          return await client.query(sql, params as any[]);
+        } catch (err) {
+          throw timeoutError(lost ?? err, this.limits) ?? timeoutError(err, this.limits) ?? err;
+        }
+      },
+      release: (broken) => {
+        client.off('error', onError);
+        client.release(broken ?? lost);
+      },
+    };
+  }
+
+  async query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    const conn = await this.checkout();
     let broken: Error | undefined;
     try {
-      return toResult(await client.query(sql, params as any[]));
+      return toResult(await conn.run(sql, params));
     } catch (err) {
       broken = brokenConnection(err);
       throw err;
     } finally {
-      client.release(broken);
+      conn.release(broken);
     }
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const outer = activeTx(this);
     if (outer) return outer.transaction(fn);
-    const client = await this.connect();
+    const conn = await this.checkout();
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN').catch((err) => {
+      await conn.run('BEGIN').catch((err) => {
         broken = brokenConnection(err);
         throw err;
       });
       let result: T;
       try {
-        result = await runInScope(this, { query: async (s, p) => toResult(await client.query(s, p as any[])) }, fn);
+        result = await runInScope(this, { query: async (s, p) => toResult(await conn.run(s, p)) }, fn);
       } catch (err) {
         // fn's own error is what the caller needs; a failing ROLLBACK only tells us the connection is gone.
-        await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        await conn.run('ROLLBACK').catch((e: Error) => (broken = e));
         throw err;
       }
-      const commit = await client.query('COMMIT').catch((err) => {
+      const commit = await conn.run('COMMIT').catch((err) => {
         broken = brokenConnection(err);
         throw err;
       });
@@ -217,22 +319,22 @@ export class PostgresStore implements Db {
       }
       return result;
     } finally {
-      client.release(broken);
+      conn.release(broken);
     }
   }
 
   async *iterate<R = any>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
     checkBatchSize(batchSize);
-    const client = await this.connect();
+    const conn = await this.checkout();
     const cursor = nextCursorName();
     let broken: Error | undefined;
     let began = false;
     try {
-      await client.query('BEGIN READ ONLY');
+      await conn.run('BEGIN READ ONLY');
       began = true;
-      await client.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${cursorQuery(sql)}`, params as any[]);
+      await conn.run(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${cursorQuery(sql)}`, params);
       for (;;) {
-        const { rows } = await client.query(`FETCH FORWARD ${batchSize} FROM ${cursor}`);
+        const { rows } = await conn.run(`FETCH FORWARD ${batchSize} FROM ${cursor}`);
         if (rows.length > 0) yield rows as R[];
         if (rows.length < batchSize) break;
       }
@@ -241,18 +343,23 @@ export class PostgresStore implements Db {
       throw err;
     } finally {
       // Also reached when the consumer breaks out of its for-await loop: end the read transaction either way.
-      if (began && !broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-      client.release(broken);
+      if (began && !broken) await conn.run('ROLLBACK').catch((e: Error) => (broken = e));
+      conn.release(broken);
     }
   }
 
-  /** Applies pending migrations holding a session advisory lock, so concurrent starts migrate one at a time. */
+  /**
+   * Applies pending migrations holding a session advisory lock, so concurrent starts migrate one at a time.
+   * Without the statement time-out: waiting for another process's migration, or a migration rewriting a big
+   * table, may rightly take longer than an API read may.
+   */
   async migrate(migrations: readonly Migration[]): Promise<void> {
     const client = await this.connect();
     let broken: Error | undefined;
     // One lock per schema: tests migrating their own schemas in parallel do not wait for each other.
     const key = advisoryKey(`idbro.migrate:${this.schema ?? ''}`);
     try {
+      await client.query('SET statement_timeout = 0');
       await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
       try {
         // Under the lock: two concurrent CREATE SCHEMA IF NOT EXISTS can still collide on the catalog.
@@ -280,6 +387,8 @@ export class PostgresStore implements Db {
         );
       } finally {
         await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch((e: Error) => (broken = e));
+        // Back to the value of the start-up packet (DATABASE_STATEMENT_TIMEOUT_MS) before the pool lends it out.
+        await client.query('RESET statement_timeout').catch((e: Error) => (broken = e));
       }
     } catch (err) {
       broken ??= brokenConnection(err);
@@ -300,6 +409,6 @@ function advisoryKey(name: string): string {
   return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
 }
 
-export async function openPostgres(databaseUrl: string, opts: StoreOptions): Promise<PostgresStore> {
-  return new PostgresStore(databaseUrl, opts);
+export async function openPostgres(databaseUrl: string, opts: StoreOptions, internals?: PostgresInternals): Promise<PostgresStore> {
+  return new PostgresStore(databaseUrl, opts, internals);
 }

@@ -1,11 +1,11 @@
 /**
  * The embedded adapter: PGlite (Postgres 17 in WASM) with its files in `${DATA_DIR}/pglite`, used when
  * DATABASE_URL is unset. PGlite is one process with one connection: queries run one at a time, a transaction
- * holds the whole database until it ends, and only one process may open a data directory (enforced by a lock
- * file, because PGlite itself would let a second process open it and corrupt it).
+ * holds the whole database until it ends, and only one process may open a data directory (PGlite itself would
+ * let a second process open it and corrupt it). That process serves the store to the others on the machine:
+ * store/embedded.ts decides who owns it, store/embedded-server.ts serves it.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type { PGlite, Results } from '@electric-sql/pglite';
@@ -24,6 +24,7 @@ import {
   type Tx,
 } from './db';
 import { applyMigrations, type Migration } from './migrate';
+import type { SessionGate } from './embedded-server';
 
 /**
  * How PGlite is loaded. In a plain node process: require. Under jest, modules (node_modules too) run in a vm
@@ -86,9 +87,15 @@ export class PgliteStore implements Db {
   private closing: Promise<void> | undefined;
 
   constructor(
-    private readonly pg: PGlite,
+    readonly pg: PGlite,
     private readonly unlock: () => void,
+    /** Set when other processes share this PGlite through the socket server: every turn on the session takes it. */
+    private readonly gate?: SessionGate,
   ) {}
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.gate ? this.gate.run(fn) : fn();
+  }
 
   /** PGlite's one connection is busy with a transaction of this async call chain: waiting would be forever. */
   private assertUsable(method: string): void {
@@ -104,7 +111,7 @@ export class PgliteStore implements Db {
 
   async query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     this.assertUsable('query');
-    return toResult(await this.pg.query<R>(sql, toParams(params)));
+    return toResult(await this.exclusive(() => this.pg.query<R>(sql, toParams(params))));
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -113,7 +120,9 @@ export class PgliteStore implements Db {
     this.assertUsable('transaction');
     // PGlite's transaction() holds its mutex (other callers wait), issues BEGIN/COMMIT, rolls back on a throw,
     // and throws 25P02 when COMMIT finds the transaction aborted.
-    return this.pg.transaction((ptx) => runInScope(this, { query: async (s, p) => toResult(await ptx.query(s, toParams(p))) }, fn));
+    return this.exclusive(() =>
+      this.pg.transaction((ptx) => runInScope(this, { query: async (s, p) => toResult(await ptx.query(s, toParams(p))) }, fn)),
+    );
   }
 
   async *iterate<R = any>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
@@ -122,19 +131,19 @@ export class PgliteStore implements Db {
     // WITH HOLD: the cursor outlives its (implicit) transaction, so the single connection is free for other
     // queries between batches; Postgres materialises the result inside the database (spilling to its files).
     const cursor = nextCursorName();
-    await this.pg.query(`DECLARE ${cursor} NO SCROLL CURSOR WITH HOLD FOR ${cursorQuery(sql)}`, toParams(params));
+    await this.exclusive(() => this.pg.query(`DECLARE ${cursor} NO SCROLL CURSOR WITH HOLD FOR ${cursorQuery(sql)}`, toParams(params)));
     try {
       for (;;) {
-        const { rows } = await this.pg.query<R>(`FETCH FORWARD ${batchSize} FROM ${cursor}`);
+        const { rows } = await this.exclusive(() => this.pg.query<R>(`FETCH FORWARD ${batchSize} FROM ${cursor}`));
         if (rows.length > 0) yield rows;
         if (rows.length < batchSize) break;
       }
     } finally {
-      if (!this.pg.closed) await this.pg.query(`CLOSE ${cursor}`).catch(() => undefined);
+      if (!this.pg.closed) await this.exclusive(() => this.pg.query(`CLOSE ${cursor}`)).catch(() => undefined);
     }
   }
 
-  /** Applies pending migrations; one process owns the data directory, so no lock is needed. */
+  /** Applies pending migrations; called before the store is served to other processes, so no lock is needed. */
   async migrate(migrations: readonly Migration[]): Promise<void> {
     this.appliedMigrations = await applyMigrations(
       {
@@ -160,136 +169,45 @@ export class PgliteStore implements Db {
   }
 }
 
+/** In-memory PGlite (StoreOptions.memory): one process, no files, no sharing. */
 export async function openPglite(opts: StoreOptions): Promise<PgliteStore> {
   const schema = checkSchemaName(opts.schema);
   const { PGlite } = await loadPglite();
-  const parsers = PARSERS;
+  return withSchema(new PgliteStore(await PGlite.create({ parsers: PARSERS }), () => undefined), schema);
+}
+
+/**
+ * Opens PGlite on the files in `dir` for the process that holds the lock (store/embedded.ts); `unlock` runs on
+ * close, after PGlite has closed.
+ */
+export async function openPgliteFiles(dir: string, unlock: () => void, gate: SessionGate, schema?: string): Promise<PgliteStore> {
+  const { PGlite } = await loadPglite();
   let pg: PGlite;
-  let unlock = (): void => undefined;
-  if (opts.memory) {
-    pg = await PGlite.create({ parsers });
-  } else {
-    const dataDir = path.resolve(opts.dataDir ?? './data');
-    const dir = path.join(dataDir, 'pglite');
-    try {
-      fs.mkdirSync(dataDir, { recursive: true });
-    } catch (err) {
-      throw new StoreError(
-        'STORE_UNAVAILABLE',
-        `Cannot create DATA_DIR (${dataDir}) for the embedded store: ${(err as Error).message}. Point DATA_DIR at a writable folder, or set DATABASE_URL to use PostgreSQL.`,
-      );
-    }
-    unlock = lockDataDir(dir);
-    try {
-      pg = await PGlite.create(dir, { parsers });
-    } catch (err) {
-      unlock();
-      throw new StoreError(
-        'STORE_UNAVAILABLE',
-        `Cannot open the embedded store in DATA_DIR (${dir}): ${(err as Error).message ?? err}. Check that DATA_DIR is writable and holds a store of this PGlite version, or set DATABASE_URL to use PostgreSQL.`,
-        { cause: err },
-      );
-    }
+  try {
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    pg = await PGlite.create(dir, { parsers: PARSERS });
+  } catch (err) {
+    unlock();
+    throw new StoreError(
+      'STORE_UNAVAILABLE',
+      `Cannot open the embedded store in DATA_DIR (${dir}): ${(err as Error).message ?? err}. Check that DATA_DIR is writable and holds a store of this PGlite version, or set DATABASE_URL to use PostgreSQL.`,
+      { cause: err },
+    );
   }
-  const store = new PgliteStore(pg, unlock);
+  return withSchema(new PgliteStore(pg, unlock, gate), schema);
+}
+
+/** `schema` already checked with checkSchemaName. */
+async function withSchema(store: PgliteStore, schema: string | undefined): Promise<PgliteStore> {
   if (schema) {
     try {
-      // One connection: a session-level SET is the search_path of everything after it.
-      await pg.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+      // One connection: a session-level SET is the search_path of everything after it (on a shared store, of
+      // every process's connections too).
+      await store.pg.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
     } catch (err) {
       await store.close();
       throw err;
     }
   }
   return store;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Data directory lock: `${DATA_DIR}/pglite.lock` holds {pid, hostname}. A lock whose process is gone (crash,
-// kill -9) is stale and taken over; a live one means another process (say `npm run serve` and `npm run worker`
-// both without DATABASE_URL) owns the store.
-
-const openInThisProcess = new Set<string>();
-
-function lockDataDir(dir: string): () => void {
-  const lockFile = `${dir}.lock`;
-  if (openInThisProcess.has(dir)) {
-    throw new StoreError(
-      'STORE_LOCKED',
-      `The embedded store in DATA_DIR (${dir}) is already open in this process; close it before opening it again (PGlite allows one handle).`,
-    );
-  }
-  for (let attempt = 0; ; attempt++) {
-    try {
-      fs.writeFileSync(lockFile, JSON.stringify({ pid: process.pid, hostname: os.hostname(), since: new Date().toISOString() }), {
-        flag: 'wx',
-      });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-        throw new StoreError(
-          'STORE_UNAVAILABLE',
-          `Cannot lock the embedded store in DATA_DIR (${lockFile}): ${(err as Error).message}. Point DATA_DIR at a writable folder, or set DATABASE_URL to use PostgreSQL.`,
-        );
-      }
-      const holder = readLock(lockFile);
-      if (!holder && recentlyWritten(lockFile)) {
-        // Another process is between creating the file and writing its pid into it.
-        throw new StoreError(
-          'STORE_LOCKED',
-          `The embedded store in DATA_DIR (${dir}) is being opened by another process. Only one process can open it; set DATABASE_URL to share a store.`,
-        );
-      }
-      if (holder && holder.hostname === os.hostname() && holder.pid !== process.pid && processAlive(holder.pid)) {
-        throw new StoreError(
-          'STORE_LOCKED',
-          `The embedded store in DATA_DIR (${dir}) is in use by process ${holder.pid}. Only one process can open it: ` +
-            'run the API and the worker in one process (npm start), or set DATABASE_URL so they share PostgreSQL.',
-        );
-      }
-      if (holder && holder.hostname !== os.hostname()) {
-        throw new StoreError(
-          'STORE_LOCKED',
-          `The embedded store in DATA_DIR (${dir}) is locked by process ${holder.pid} on host ${holder.hostname}. ` +
-            `If that process is gone, delete ${lockFile}; to share a store between machines set DATABASE_URL.`,
-        );
-      }
-      // Stale: its process is gone (or was this very pid, before a restart). Take it over.
-      fs.rmSync(lockFile, { force: true });
-    }
-  }
-  openInThisProcess.add(dir);
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    openInThisProcess.delete(dir);
-    if (readLock(lockFile)?.pid === process.pid) fs.rmSync(lockFile, { force: true });
-  };
-}
-
-function readLock(lockFile: string): { pid: number; hostname: string } | undefined {
-  try {
-    const parsed = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
-    return typeof parsed?.pid === 'number' ? parsed : undefined;
-  } catch {
-    return undefined; // unreadable or half-written: treated as stale
-  }
-}
-
-function recentlyWritten(file: string): boolean {
-  try {
-    return Date.now() - fs.statSync(file).mtimeMs < 5_000;
-  } catch {
-    return false;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
 }
