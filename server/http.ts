@@ -15,6 +15,7 @@ import { RequestStats, todayIn, type Context } from './context';
 import { ERROR_CODES, UpstreamError, gqlError, redactNationalIds } from './errors';
 import { assertWithinLimits, measureOperation } from './limits';
 import { mountGraphiql } from './graphiql';
+import { mountConsole } from './console';
 import { exportsRouter } from './exports';
 import { buildIdbroSubgraphSchema } from '../schema/subgraph';
 import { federationPlugins } from './plugins/use-entities-limit';
@@ -192,6 +193,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: results });
   });
   mountGraphiql(app, { endpoint: '/graphql', defaultQuery: opts.defaultQuery, title: 'idbro GraphiQL' });
+  mountConsole(app);
   // Export files (Cristin XML) for callers with scope sync: GET /exports, GET /exports/<file>.
   app.use(exportsRouter({ dataDir: config.dataDir, auth, logger }));
 
