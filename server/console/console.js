@@ -14,7 +14,8 @@
   var TOKEN_KEY = 'idbro.console.token';
   var POLL_MS = 1000;
   var JOBS_PAGE = 20;
-  var ISSUES_PAGE = 50;
+  /** Issues per page: 50, or `?issues=N` in the page's URL. */
+  var ISSUES_PAGE = Math.min(1000, Math.max(1, Number(new URLSearchParams(location.search).get('issues')) || 50));
   var STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
   var KINDS = ['LOS_IMPORT', 'FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT'];
   /** The start mutation of each kind (resolvers/sync.resolver.ts). */
@@ -327,7 +328,7 @@
         el('td', { text: i.line === null || i.line === undefined ? '' : String(i.line) }),
         el('td', { text: i.field || '' }),
         el('td', { text: i.message }),
-        el('td', { class: 'record', text: i.record || '' })
+        el('td', { class: 'record', text: i.record || '', title: i.record || '' })
       ]);
     }));
   }

@@ -2,7 +2,8 @@
  * A real gateway with real sync workers for tests of the operators' tools (console, CLI): the LOS FTP and DAR
  * simulators with one delivery (with bad rows, so the import reports issues), an in-memory store, BullMQ on the
  * real Redis under a unique prefix, workers running the real LOS import and the real Cristin export (which
- * fails at once here: CRISTIN_INSTITUTION is unset), and a schedule for LOS_IMPORT registered as a worker would.
+ * fails at once here: CRISTIN_INSTITUTION is unset), UNILOGIN_EXPORT known to the API but run by no worker (its
+ * jobs stay QUEUED), and a schedule for LOS_IMPORT registered as a worker would.
  */
 import { loadConfig } from '../../server/config';
 import { openStore, type Db } from '../../store/db';
@@ -39,9 +40,13 @@ export async function startSyncStack(name: string): Promise<SyncStack> {
   const processors = new Map<SyncJobKind, SyncProcessor>([
     ['LOS_IMPORT', (ctx) => runLosImport(ctx)],
     ['CRISTIN_EXPORT', (ctx) => runCristinExport(ctx)],
+    // Known to the API, but no worker here runs it: its jobs stay QUEUED (to be cancelled).
+    ['UNILOGIN_EXPORT', () => Promise.reject(new Error('test: no worker runs UNILOGIN_EXPORT'))],
   ]);
   const sync = await createSyncService({ config, store, logger, processors, prefix, attempts: 1 });
-  const workers: SyncWorkers = await startWorkers({ config, logger, store, processors, prefix, progressIntervalMs: 50 });
+  const workers: SyncWorkers = await startWorkers({
+    config, logger, store, processors, kinds: ['LOS_IMPORT', 'CRISTIN_EXPORT'], prefix, progressIntervalMs: 50,
+  });
   await applySchedules({
     redisUrl: REDIS_URL, prefix, logger, tz: config.tz,
     schedules: new Map([['LOS_IMPORT', LOS_SCHEDULE]]),
