@@ -41,6 +41,11 @@ export interface GraphQLErrorShape { message: string; extensions?: { code?: stri
 export class IdbroClient {
   readonly endpoint: string;
 
+  /**
+   * @param baseUrl IDBRO_URL: the server's base URL or its /graphql endpoint. Default http://127.0.0.1:4000.
+   * @param token IDBRO_TOKEN: one of the server's API_TOKENS. Default unset (no Authorization header).
+   * @param timeoutMs Longest wait for one answer. Default 30000.
+   */
   constructor(
     baseUrl: string = process.env.IDBRO_URL?.trim() || DEFAULT_IDBRO_URL,
     private readonly token: string | undefined = process.env.IDBRO_TOKEN?.trim() || undefined,
