@@ -12,7 +12,9 @@
   'use strict';
 
   var TOKEN_KEY = 'idbro.console.token';
+  /** Poll often while a job is queued or running (live bars), seldom when nothing moves. */
   var POLL_MS = 1000;
+  var IDLE_POLL_MS = 5000;
   var JOBS_PAGE = 20;
   /** Issues per page: 50, or `?issues=N` in the page's URL. */
   var ISSUES_PAGE = Math.min(1000, Math.max(1, Number(new URLSearchParams(location.search).get('issues')) || 50));
@@ -77,6 +79,7 @@
 
   // ---- the job feed (polling; a subscription-backed feed can replace it) ------------------------------
 
+  /** `intervalMs()`: the wait before the next poll, asked after each one. */
   function pollingFeed(load, intervalMs) {
     var timer = null;
     var running = false;
@@ -84,7 +87,7 @@
     function tick() {
       timer = null;
       return load().then(function (data) { onUpdate(null, data); }, function (err) { onUpdate(err); })
-        .then(function () { if (running && timer === null) timer = setTimeout(tick, intervalMs); });
+        .then(function () { if (running && timer === null) timer = setTimeout(tick, intervalMs()); });
     }
     return {
       start: function (cb) { onUpdate = cb; if (!running) { running = true; tick(); } },
@@ -111,7 +114,12 @@
     });
   }
 
-  var feed = pollingFeed(loadJobsAndSelected, POLL_MS);
+  function anyActive() {
+    var jobs = state.jobs.concat(state.selected ? [state.selected] : []);
+    return jobs.some(function (j) { return j.state === 'QUEUED' || j.state === 'RUNNING'; });
+  }
+
+  var feed = pollingFeed(loadJobsAndSelected, function () { return anyActive() ? POLL_MS : IDLE_POLL_MS; });
 
   function onFeed(err, data) {
     if (err) { notice(err.message); if (err.code === 'UNAUTHENTICATED') feed.stop(); return; }
