@@ -1,5 +1,5 @@
 /**
- * The operators' sync console at `/console`: one HTML page and two hand-written assets (plain JS and CSS under
+ * The operators' sync console at `/console`: one HTML page and three hand-written assets (plain JS and CSS under
  * server/console/, no framework and no build step), all served from this process: no CDN, since the machines
  * running idbro often cannot reach one. The page talks to `/graphql` with the token the operator enters.
  *
@@ -15,6 +15,7 @@ export const CONSOLE_PATH = '/console';
 export const CONSOLE_ASSET_PREFIX = `${CONSOLE_PATH}/assets`;
 
 const ASSETS: Readonly<Record<string, string>> = {
+  'feed.js': 'text/javascript; charset=utf-8',
   'console.js': 'text/javascript; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
 };
@@ -112,6 +113,7 @@ export function renderConsolePage(assets: Map<string, LoadedAsset>, graphqlPath 
     <table id="issues"><thead><tr><th>Severity</th><th>File</th><th>Line</th><th>Field</th><th>Message</th><th>Record</th></tr></thead><tbody></tbody></table>
   </section>
 </main>
+<script src="${url('feed.js')}"></script>
 <script src="${url('console.js')}"></script>
 </body>
 </html>

@@ -1,5 +1,5 @@
 /**
- * The sync console over plain HTTP: /console serves its page and its two assets from this process, with no
+ * The sync console over plain HTTP: /console serves its page and its assets from this process, with no
  * external URL anywhere; and the small API the console and the CLI read beside the job API (viewer, syncKinds)
  * against a real gateway with real workers on the real Redis.
  */
@@ -30,13 +30,13 @@ describe('/console over HTTP', () => {
     expect(html).not.toMatch(/<script>(?!<\/script>)/); // no inline script: CSP allows none
 
     const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
-    expect(refs.map((u) => u.replace(/\?.*$/, '')).sort()).toEqual(['/console/assets/console.css', '/console/assets/console.js']);
+    expect(refs.map((u) => u.replace(/\?.*$/, '')).sort()).toEqual(['/console/assets/console.css', '/console/assets/console.js', '/console/assets/feed.js']);
     for (const ref of refs) {
       const asset = await fetch(`${s.stack.url}${ref}`);
       expect({ ref, status: asset.status }).toEqual({ ref, status: 200 });
       expect(asset.headers.get('content-type')).toMatch(ref.includes('.js') ? /^text\/javascript/ : /^text\/css/);
       const body = await asset.text();
-      expect(body.length).toBeGreaterThan(500);
+      expect(body.length).toBeGreaterThan(400);
       expect(body).not.toMatch(EXTERNAL);
     }
   });

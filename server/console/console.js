@@ -4,9 +4,9 @@
  * entered (sessionStorage: it lives as long as the tab). Data from the server is put on the page with
  * textContent only, never as HTML.
  *
- * Live updates come from a "job feed": today one that polls (syncJobs + the selected job) every POLL_MS. A
- * `syncJobUpdated` subscription can replace it later by providing another feed with the same
- * start(onUpdate) / stop() / refresh() shape; nothing else on the page knows how updates arrive.
+ * Live updates come from a "job feed" (feed.js): today one that polls (syncJobs + the selected job), every
+ * POLL_MS while a job is active. A `syncJobUpdated` subscription can replace it later with another feed of the
+ * same start(onUpdate) / refresh() / stop() shape; nothing else on the page knows how updates arrive.
  */
 (function () {
   'use strict';
@@ -77,25 +77,7 @@
       });
   }
 
-  // ---- the job feed (polling; a subscription-backed feed can replace it) ------------------------------
-
-  /** `intervalMs()`: the wait before the next poll, asked after each one. */
-  function pollingFeed(load, intervalMs) {
-    var timer = null;
-    var running = false;
-    var onUpdate = function () {};
-    function tick() {
-      timer = null;
-      return load().then(function (data) { onUpdate(null, data); }, function (err) { onUpdate(err); })
-        .then(function () { if (running && timer === null) timer = setTimeout(tick, intervalMs()); });
-    }
-    return {
-      start: function (cb) { onUpdate = cb; if (!running) { running = true; tick(); } },
-      stop: function () { running = false; if (timer) clearTimeout(timer); timer = null; },
-      /** Loads now (after a start, a cancel or a filter change) instead of waiting for the next tick. */
-      refresh: function () { if (timer) clearTimeout(timer); timer = null; return running ? tick() : Promise.resolve(); }
-    };
-  }
+  // ---- the job feed (feed.js: polling today; a subscription-backed feed can replace it) ------------------
 
   function loadJobsAndSelected() {
     var f = state.jobsFilter;
@@ -119,7 +101,7 @@
     return jobs.some(function (j) { return j.state === 'QUEUED' || j.state === 'RUNNING'; });
   }
 
-  var feed = pollingFeed(loadJobsAndSelected, function () { return anyActive() ? POLL_MS : IDLE_POLL_MS; });
+  var feed = window.idbroConsoleFeeds.polling(loadJobsAndSelected, function () { return anyActive() ? POLL_MS : IDLE_POLL_MS; });
 
   function onFeed(err, data) {
     if (err) { notice(err.message); if (err.code === 'UNAUTHENTICATED') feed.stop(); return; }
