@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { TOKENS } from './helpers/gateway';
 import { REDIS_URL } from './helpers/jobs';
 import { startSyncStack, type SyncStack } from './helpers/sync-stack';
+import { startFsSimulator, type FsSimulator } from '../simulators/fs';
+import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';
 
 const ROOT = join(__dirname, '..');
 const FOLLOW_OUTPUT = process.env.CLI_FOLLOW_OUTPUT ?? join(tmpdir(), 'idbro-cli-follow.txt');
@@ -152,23 +154,36 @@ describe('idbro: clear errors', () => {
 
 describe('idbro config check', () => {
   let dataDir: string;
-  beforeAll(() => {
+  let fsSim: FsSimulator;
+  let uniSim: UniLoginSimulator;
+  beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'idbro-cli-config-'));
+    fsSim = await startFsSimulator();
+    uniSim = await startUniLoginSimulator({ users: [{ user: 'idbro', password: 'Uni-Passw0rd' }] });
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await fsSim?.stop();
+    await uniSim?.stop();
+  });
 
   it('passes when the settings are valid and every configured source answers', async () => {
     const r = await idbro(['config', 'check'], {
       API_TOKENS: 'ops-token-1=read+sync', REDIS_URL, DATA_DIR: dataDir,
       CEREBRUM_URL: s.stack.sim.url, CEREBRUM_API_KEY: 'test-api-key',
       LOS_FTP_URL: s.bed.ftp.url, DAR_URL: s.bed.dar.url,
+      FS_URL: fsSim.graphqlUrl, FS_USERNAME: fsSim.username!, FS_PASSWORD: fsSim.password,
+      UNILOGIN_URL: uniSim.url, UNILOGIN_USER: 'idbro', UNILOGIN_PASSWORD: 'Uni-Passw0rd', UNILOGIN_INSTITUTION: 'ABC123',
+      UNILOGIN_SOURCE: 'idbro', UNILOGIN_ROOT_OU: 'los:*',
     });
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-    for (const what of ['API_TOKENS', 'Redis', 'Store', 'Cerebrum', 'LOS FTP', 'DAR']) expect(r.stdout).toMatch(new RegExp(`^ok\\s+${what}\\s`, 'm'));
-    expect(r.stdout).toMatch(/^off\s+FS\s+FS_URL is unset/m);
+    const failures = r.stdout.split('\n').filter((l) => /^(FAIL|warn)/.test(l));
+    expect({ code: r.code, stderr: r.stderr, failures }).toEqual({ code: 0, stderr: '', failures: [] });
+    for (const what of ['API_TOKENS', 'Redis', 'Store', 'Cerebrum', 'FS', 'LOS FTP', 'DAR', 'UNI-Login']) {
+      expect(r.stdout).toMatch(new RegExp(`^ok\\s+${what}\\s`, 'm'));
+    }
     expect(r.stdout).toContain('Settings are valid and every configured source answers.');
     // Secrets: the API key, the token and the FTP password of the URL are never printed.
-    for (const secret of ['test-api-key', 'ops-token-1', new URL(s.bed.ftp.url).password]) expect(r.stdout).not.toContain(secret);
+    for (const secret of ['test-api-key', 'ops-token-1', new URL(s.bed.ftp.url).password, fsSim.password, 'Uni-Passw0rd']) expect(r.stdout).not.toContain(secret);
   }, 60_000);
 
   it('a bad setting is named with what to fix; a password in a URL is never printed', async () => {
@@ -180,6 +195,7 @@ describe('idbro config check', () => {
       DAR_URL: 'http://127.0.0.1:9',
       DATABASE_URL: `postgres://postgres:PgPassw0rd-7@127.0.0.1:${port}/idbro`,
       DATA_DIR: dataDir,
+      UNILOGIN_URL: `http://127.0.0.1:${port}/ws10`, UNILOGIN_PASSWORD: 'UniPassw0rd-3', // no user, institution, source, root
     });
     expect(r.code).toBe(1);
     const out = r.stdout + r.stderr;
@@ -187,7 +203,9 @@ describe('idbro config check', () => {
     expect(out).toMatch(/^FAIL\s+REDIS_URL\s+unsupported scheme "http:".*\(fix REDIS_URL\)$/m);
     expect(out).toMatch(/^FAIL\s+Store\s+.*DATABASE_URL/m);
     expect(out).toMatch(/^FAIL\s+LOS FTP\s+.*LOS_FTP_URL/m);
+    expect(out).toMatch(/^FAIL\s+UNI-Login\s+the export refuses to run until UNILOGIN_USER, UNILOGIN_INSTITUTION, UNILOGIN_SOURCE, UNILOGIN_ROOT_OU are set$/m);
+    expect(out).toMatch(/^FAIL\s+UNI-Login\s+cannot reach UNI-Login at UNILOGIN_URL/m);
     expect(out).toMatch(/problem\(s\): fix the variables named above/);
-    for (const secret of ['RedisPassw0rd', 'FtpPassw0rd-9', 'PgPassw0rd-7', 'ops-token-1']) expect(out).not.toContain(secret);
+    for (const secret of ['RedisPassw0rd', 'FtpPassw0rd-9', 'PgPassw0rd-7', 'ops-token-1', 'UniPassw0rd-3']) expect(out).not.toContain(secret);
   }, 60_000);
 });
