@@ -8,6 +8,7 @@ import { AccountResolver } from '../resolvers/account.resolver';
 import { OrganisationUnitResolver } from '../resolvers/organisation-unit.resolver';
 import { FacetResolver } from '../resolvers/class.resolver';
 import { SyncResolver } from '../resolvers/sync.resolver';
+import { SyncKindResolver } from '../resolvers/sync-kind.resolver';
 import { ManagerResolver } from '../resolvers/manager.resolver';
 import { FsDecisionResolver } from '../resolvers/fs-decision.resolver';
 import { ClassType, ItSystem } from './class.type';
@@ -19,7 +20,7 @@ let cached: GraphQLSchema | undefined;
 /** The unified schema, built once per process from the type-graphql classes (code first). */
 export function buildGatewaySchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
-    resolvers: [QueryResolver, PersonResolver, AffiliationResolver, AccountResolver, OrganisationUnitResolver, FacetResolver, ManagerResolver, SyncResolver, FsDecisionResolver],
+    resolvers: [QueryResolver, PersonResolver, AffiliationResolver, AccountResolver, OrganisationUnitResolver, FacetResolver, ManagerResolver, SyncResolver, SyncKindResolver, FsDecisionResolver],
     // Types reachable only through the Node interface must be named here to be in the schema.
     orphanedTypes: [ClassType, ItSystem, SyncJob, Account],
     validate: false,

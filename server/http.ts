@@ -18,6 +18,7 @@ import { ReadinessProbe, type ReadinessCheck } from './readiness';
 import { knownSecrets, redactText, redactedStack } from './redact';
 import { graphqlRequestGuard, jsonErrorHandler, jsonNotFound } from './errors-http';
 import { mountGraphiql } from './graphiql';
+import { mountConsole } from './console';
 import { exportsRouter } from './exports';
 import { buildIdbroSubgraphSchema } from '../schema/subgraph';
 import { federationPlugins } from './plugins/use-entities-limit';
@@ -194,6 +195,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   mountGraphiql(app, { endpoint: '/graphql', defaultQuery: opts.defaultQuery, title: 'idbro GraphiQL' });
+  mountConsole(app);
   // Export files (Cristin XML) for callers with scope sync: GET /exports, GET /exports/<file>.
   app.use(exportsRouter({ dataDir: config.dataDir, auth, logger }));
 
