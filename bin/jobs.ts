@@ -19,7 +19,7 @@ const START: Readonly<Record<Kind, { mutation: string; modes?: readonly string[]
 };
 
 const JOB = 'id kind state progress message dryRun attempts createdAt startedAt finishedAt result { created updated unchanged terminated skipped failed }';
-const ISSUES = 'issues { severity message file line field record }';
+const ISSUES = 'issues(first: 500) { severity message file line field record }';
 const COUNTS = ['created', 'updated', 'unchanged', 'terminated', 'skipped', 'failed'] as const;
 
 export interface Job {

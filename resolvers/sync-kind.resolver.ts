@@ -36,7 +36,7 @@ export class SyncKindResolver {
       info.schedules = await schedulesOf(ctx, kind);
       // The SyncService merges a running job's live progress; the store alone has the last persisted one.
       const newest = ctx.sync ? await ctx.sync.list({ kind, first: 1 }) : await repo?.list({ kind, first: 1 });
-      info.lastRun = newest?.rows[0] ? toSyncJob(newest.rows[0]) : null;
+      info.lastRun = newest?.rows[0] ? toSyncJob(newest.rows[0], ctx.scopes.has('pii')) : null;
       return info;
     }));
   }

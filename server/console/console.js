@@ -85,7 +85,7 @@
     var q = 'query ConsoleJobs($kind: SyncKind, $state: SyncState, $first: Int, $after: String, $id: ID!, $withJob: Boolean!) {' +
       ' syncJobs(kind: $kind, state: $state, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ' + JOB_FIELDS + ' } } }' +
       ' syncKinds { kind available modes takesForce schedules { cron timeZone mode nextRunAt } lastRun { id state progress finishedAt createdAt dryRun } }' +
-      ' job: syncJob(id: $id) @include(if: $withJob) { ' + JOB_FIELDS + ' issues @include(if: $withIssues) { severity message file line field record } } }';
+      ' job: syncJob(id: $id) @include(if: $withJob) { ' + JOB_FIELDS + ' issues(first: 500) @include(if: $withIssues) { severity message file line field record } } }';
     q = q.replace('$withJob: Boolean!)', '$withJob: Boolean!, $withIssues: Boolean!)');
     // A job's issues are read on every tick while it runs (they grow) and once after it ended.
     var sel = state.selected;

@@ -48,7 +48,7 @@ export async function startSyncStack(name: string): Promise<SyncStack> {
     config, logger, store, processors, kinds: ['LOS_IMPORT', 'CRISTIN_EXPORT'], prefix, progressIntervalMs: 50,
   });
   await applySchedules({
-    redisUrl: REDIS_URL, prefix, logger, tz: config.tz,
+    redisUrl: REDIS_URL, prefix, logger, tz: config.tz, deploymentId: workers.deploymentId,
     schedules: new Map([['LOS_IMPORT', LOS_SCHEDULE]]),
     available: new Set<SyncJobKind>(['LOS_IMPORT']),
   });
