@@ -20,6 +20,7 @@ import { buildIdbroSubgraphSchema } from '../schema/subgraph';
 import { federationPlugins } from './plugins/use-entities-limit';
 import { CerebrumClient } from '../datasources/cerebrum/client';
 import { CerebrumSource } from '../datasources/cerebrum/source';
+import { startCerebrumLive, type CerebrumLive } from '../datasources/cerebrum/events/live';
 import { FsClient } from '../datasources/fs/client';
 import { FsSource } from '../datasources/fs/source';
 import type { SyncService } from '../jobs/sync-service';
@@ -51,6 +52,8 @@ export interface Gateway {
   app: express.Express;
   httpServer: http.Server;
   cerebrum?: CerebrumClient;
+  /** Cerebrum change events (bus, consumer) and the cache they keep true (README "Cerebrum change events"). */
+  cerebrumLive?: CerebrumLive;
   /** The FS GraphQL client when FS_URL is set (its `stats` count every FS request of the process). */
   fs?: FsClient;
   /** Listens on `port` (0 = any free port); resolves the base URL. */
@@ -103,6 +106,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const cerebrum = config.cerebrum
     ? new CerebrumClient({ ...config.cerebrum, logger: logger.child({ source: 'CEREBRUM' }) })
     : undefined;
+  const live = config.cerebrumEvents || config.cerebrumCacheTtlS
+    ? startCerebrumLive(config, logger.child({ component: 'cerebrum-events' }))
+    : undefined;
+  const cerebrumReader = cerebrum && live ? live.reader(cerebrum) : cerebrum;
   const fs = config.fs
     ? new FsClient({ url: config.fs.url, username: config.fs.username, password: config.fs.password, logger: logger.child({ source: 'FS' }) })
     : undefined;
@@ -167,6 +174,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   if (cerebrum) {
     readiness.push({ name: 'cerebrum', check: async () => void (await cerebrum.get('/contexts/', { round: 1 })) });
   }
+  if (live?.consumer) readiness.push({ name: 'cerebrum-events', check: () => live.consumer!.check() });
   if (fs) readiness.push({ name: 'fs', check: async () => void (await fs.query('FsPing', 'query FsPing { __typename }')) });
 
   app.use((req, res, next) => {
@@ -202,6 +210,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     app,
     httpServer,
     cerebrum,
+    cerebrumLive: live,
     fs,
     async listen(port, host = '0.0.0.0') {
       started ??= (async () => {
@@ -220,7 +229,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
                 log: logger.child({ requestId }),
                 config,
                 today: todayIn(config.tz),
-                cerebrum: cerebrum ? new CerebrumSource(cerebrum, { stats, naive: opts.naiveLoaders }) : undefined,
+                cerebrum: cerebrumReader ? new CerebrumSource(cerebrumReader, { stats, naive: opts.naiveLoaders }) : undefined,
                 fs: fs ? new FsSource(fs) : undefined,
                 stats,
                 store: opts.store,
@@ -246,6 +255,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       stopping ??= (async () => {
         if (started) await apollo.stop();
         else if (httpServer.listening) await new Promise((r) => httpServer.close(r));
+        await live?.stop();
         cerebrum?.close();
         fs?.close();
       })();

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { CerebrumClient, RequestStats } from './client';
+import type { RequestStats } from './client';
+import type { CerebrumReader } from './cache';
 import type {
   RawAccount, RawAccountRef, RawAffiliation, RawContact, RawExternalId, RawOu, RawPerson,
 } from './types';
@@ -31,7 +32,7 @@ export interface RoundLoader<K, V> {
 }
 
 function roundLoader<K extends string, V>(
-  client: CerebrumClient,
+  client: CerebrumReader,
   o: CerebrumLoaderOptions,
   fetchOne: (key: K, round: number) => Promise<V>,
 ): RoundLoader<K, V> {
@@ -57,7 +58,7 @@ function roundLoader<K extends string, V>(
 
 export interface AffiliationKey { personId: string; includeDeleted: boolean }
 
-export function createCerebrumLoaders(client: CerebrumClient, o: CerebrumLoaderOptions = {}) {
+export function createCerebrumLoaders(client: CerebrumReader, o: CerebrumLoaderOptions = {}) {
   const get = <T>(path: string, round: number) => client.getOrNull<T>(path, { round, stats: o.stats, signal: o.signal });
   const id = (k: string) => encodeURIComponent(k);
   return {
