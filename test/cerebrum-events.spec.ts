@@ -5,7 +5,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { scimPayload } from '../simulators/cerebrum-events';
-import type { Stack } from './helpers/gateway';
+import { startCerebrumSimulator } from '../simulators/cerebrum';
+import { startStack, type Stack } from './helpers/gateway';
+import { loadConfig } from '../server/config';
 import {
   brokerCloses, changeSeen, deleteExchange, mutate, mutateAndApply, queueSeenFromOutside, scratchVhost, startEventStack, stateReached, uniqueExchange,
 } from './helpers/events';
@@ -20,6 +22,7 @@ afterEach(async () => {
   await stack?.stop();
   stack = undefined;
   if (exchange) await deleteExchange(exchange);
+  exchange = '';
 });
 
 /** Queries twice; the second answer must come from the cache (no upstream request). */
@@ -152,6 +155,13 @@ describe('Cerebrum change events keep the cache true', () => {
     expect((await read(stack)).name).toBe('Tor Signed');
   });
 
+  test('without a key, a compact JWT body is read (not verified) like a JSON one', async () => {
+    stack = await startEventStack({ exchange: (exchange = uniqueExchange('jwt')), jwtSecret: 'signer-only-secret-signer-only-secret' });
+    await cachedRead(stack);
+    await mutateAndApply(stack, { op: 'person.name', person: 85073, last: 'Jwt' });
+    expect((await read(stack)).name).toBe('Tor Jwt');
+  });
+
   test('with a PEM public key, an RS256 JWT from the matching private key is accepted and another key is refused', async () => {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -234,5 +244,64 @@ describe('Cerebrum change events keep the cache true', () => {
     await stack.stop();
     stack = undefined;
     expect(await queueSeenFromOutside(queue)).toBe('missing');
+  });
+});
+
+describe('Cerebrum cache and events settings', () => {
+  const base = { CEREBRUM_URL: 'http://127.0.0.1:1' };
+
+  test('the cache is on by default with events (900 s), off without them unless CEREBRUM_CACHE_TTL_S is set', () => {
+    expect(loadConfig(base).cerebrumCacheTtlS).toBeUndefined();
+    const withEvents = loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'amqp://u:p@127.0.0.1:5672' });
+    expect(withEvents.cerebrumCacheTtlS).toBe(900);
+    expect(withEvents.cerebrumEvents).toEqual({ url: 'amqp://u:p@127.0.0.1:5672', exchange: 'cerebrum', binding: '#', jwtKey: undefined });
+    expect(loadConfig({ ...base, CEREBRUM_CACHE_TTL_S: '30' }).cerebrumCacheTtlS).toBe(30);
+    expect(loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'amqp://127.0.0.1', CEREBRUM_CACHE_TTL_S: '0' }).cerebrumCacheTtlS).toBeUndefined();
+    expect(loadConfig(base).cerebrumCacheMaxEntries).toBe(50_000);
+  });
+
+  test('malformed settings name the variable and never echo a secret', () => {
+    expect(() => loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'http://x' })).toThrow(/CEREBRUM_EVENTS_URL/);
+    const badPem = '-----BEGIN PUBLIC KEY-----\nc2VjcmV0LXNlY3JldA==\n-----END PUBLIC KEY-----';
+    let message = '';
+    try { loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'amqp://127.0.0.1', CEREBRUM_EVENTS_JWT_KEY: badPem }); } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(/^CEREBRUM_EVENTS_JWT_KEY/);
+    expect(message).not.toContain('c2VjcmV0');
+    expect(() => loadConfig({ ...base, CEREBRUM_CACHE_MAX_ENTRIES: '0' })).toThrow(/CEREBRUM_CACHE_MAX_ENTRIES/);
+  });
+
+  test('without events a TTL-only cache serves repeated reads, bounded by CEREBRUM_CACHE_MAX_ENTRIES', async () => {
+    stack = await startStack({ env: { CEREBRUM_CACHE_TTL_S: '60', CEREBRUM_CACHE_MAX_ENTRIES: '100' } });
+    await cachedRead(stack);
+    expect(stack.gateway.cerebrumLive!.cache!.size).toBeLessThanOrEqual(100);
+    await stack.stop();
+    stack = await startStack({ env: { CEREBRUM_CACHE_TTL_S: '60', CEREBRUM_CACHE_MAX_ENTRIES: '2' } });
+    await read(stack);
+    expect(stack.gateway.cerebrumLive!.cache!.size).toBe(2);
+    await read(stack);
+    expect(stack.lastStats()!.requests).toBeGreaterThan(0); // most of it was evicted
+  });
+});
+
+describe('Cerebrum simulator mutations', () => {
+  test('POST /__mutate changes the data and answers the events (400 for an unknown op; nothing published without events)', async () => {
+    const sim = await startCerebrumSimulator({ apiKey: 'k' });
+    try {
+      const post = (body: unknown) => fetch(`${sim.url}/__mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const bad = await post({ op: 'person.fly' });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { message: string }).message).toMatch(/unknown "op"/);
+      const ok = await post({ op: 'account.email', account: 'torte', email: 'x@example.org' });
+      const body = (await ok.json()) as { published: boolean; events: Record<string, unknown>[] };
+      expect(body.published).toBe(false);
+      expect(body.events).toEqual([expect.objectContaining({
+        eventUris: ['urn:ietf:params:event:SCIM:modify'], sub: `${sim.url}/v1/accounts/torte`, resourceType: 'accounts',
+        'urn:ietf:params:event:SCIM:modify': { attributes: ['email'] },
+      })]);
+      const account = await fetch(`${sim.url}/v1/accounts/torte`, { headers: { 'X-API-Key': 'k' } });
+      expect(((await account.json()) as { primary_email: string }).primary_email).toBe('x@example.org');
+    } finally {
+      await sim.stop();
+    }
   });
 });
