@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import amqp from 'amqplib';
 import { generateCerebrumData } from '../simulators/data/cerebrum-sample';
 import type { CerebrumData } from '../simulators/data/cerebrum-types';
@@ -23,7 +24,7 @@ const PERSONS = 3000;
 const LATENCY_MS = 5;
 const CONNECTIONS = 32;
 const CONCURRENCY = 16;
-const SAMPLES = 100;
+const SAMPLES = 50;
 const AMQP_URL = process.env.CEREBRUM_EVENTS_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 /** Bounded by count and by time, whichever comes first. */
 const PHASES = {
@@ -155,46 +156,67 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
       const r = rng(7);
       await load(url, () => next(r), cached ? PHASES.warmupCache : PHASES.warmupNoCache);
       await ask(child, 'reset');
+      const cpu0 = process.cpuUsage();
       const run = await load(url, () => next(r), cached ? PHASES.cache : PHASES.noCache);
+      const cpu = process.cpuUsage(cpu0);
       const sim = await ask(child, 'stats');
       const upstream = Number(sim.total);
+      const gwCpu = (cpu.user + cpu.system) / 1000 / run.requests;
+      const simCpu = Number(sim.cpuMs) / run.requests;
       rows.push({
         run: cached ? 'events + cache (after warm-up)' : 'no cache (today)',
         'GraphQL requests': run.requests,
         'upstream/request': (upstream / run.requests).toFixed(2),
         'minimum/request': (run.minimum / run.requests).toFixed(2),
         'upstream ÷ minimum': (upstream / run.minimum).toFixed(3),
-        'req/s': (run.requests / run.wallS).toFixed(1),
+        'req/s (loaded machine)': (run.requests / run.wallS).toFixed(1),
+        'CPU ms/request gateway+sim': `${gwCpu.toFixed(1)} + ${simCpu.toFixed(1)}`,
+        'req/s per 2 free cores (CPU-bound)': (2000 / (gwCpu + simCpu)).toFixed(0),
         'RSS MB': (process.memoryUsage().rss / 2 ** 20).toFixed(0),
+        'heap MB': (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0),
         'cache entries': gw.cerebrumLive?.cache?.size ?? '-',
       });
       if (cached) {
-        // Staleness under the same mixed load: publish (simulator) → first answer showing the change.
-        let done = false;
-        const background = load(url, () => next(r), { requests: Number.MAX_SAFE_INTEGER, maxS: 300 }, () => done);
+        // Staleness: publish (simulator) → invalidated in the gateway (the bus), and → the first answer showing it;
+        // idle, then under the same mixed load.
         const ids = [...data.persons.keys()];
-        const ms: number[] = [];
-        try {
-          for (let k = 0; k < SAMPLES; k++) {
-            const id = ids[(k * 131) % ids.length];
-            await gql(url, `{ person(id: "cerebrum:${id}") { name } }`);
-            const last = `Stale${k}`;
-            const published = ask2(child, { op: 'mutate', m: { op: 'person.name', person: id, last } });
-            let seenAt = 0;
-            while (!seenAt) {
-              const d = await gql(url, `{ person(id: "cerebrum:${id}") { name } }`);
-              if (String(d.person.name).endsWith(` ${last}`)) seenAt = performance.timeOrigin + performance.now();
-            }
-            ms.push(Math.max(0, seenAt - Number((await published).at)));
+        const bus = gw.cerebrumLive!.bus;
+        const sample = async (k: number) => {
+          const id = ids[(k * 131) % ids.length];
+          await gql(url, `{ person(id: "cerebrum:${id}") { name } }`);
+          const last = `Stale${k}`;
+          let busAt = 0;
+          const off = bus.subscribe((c) => { if (c.ref === String(id)) busAt = performance.timeOrigin + performance.now(); });
+          const published = ask2(child, { op: 'mutate', m: { op: 'person.name', person: id, last } });
+          let seenAt = 0;
+          while (!seenAt) {
+            const d = await gql(url, `{ person(id: "cerebrum:${id}") { name } }`);
+            if (String(d.person.name).endsWith(` ${last}`)) seenAt = performance.timeOrigin + performance.now();
           }
-        } finally {
-          done = true;
-          await background;
+          const at = Number((await published).at);
+          off();
+          return { invalidated: Math.max(0, busAt - at), seen: Math.max(0, seenAt - at) };
+        };
+        for (const underLoad of [false, true]) {
+          let done = false;
+          const background = underLoad ? load(url, () => next(r), { requests: Number.MAX_SAFE_INTEGER, maxS: 300 }, () => done) : Promise.resolve();
+          const got: { invalidated: number; seen: number }[] = [];
+          try {
+            for (let k = 0; k < SAMPLES; k++) got.push(await sample(k + (underLoad ? SAMPLES : 0)));
+          } finally {
+            done = true;
+            await background;
+          }
+          const inv = got.map((g) => g.invalidated);
+          const seen = got.map((g) => g.seen);
+          staleness.push({
+            load: underLoad ? `mixed, ${CONNECTIONS} connections` : 'idle',
+            samples: got.length,
+            'publish → invalidated p50/p99 ms': `${pct(inv, 50).toFixed(1)} / ${pct(inv, 99).toFixed(1)}`,
+            'publish → next query shows it p50/p99 ms': `${pct(seen, 50).toFixed(1)} / ${pct(seen, 99).toFixed(1)}`,
+            'max ms': Math.max(...seen).toFixed(1),
+          });
         }
-        staleness.push({
-          samples: ms.length, 'p50 ms': pct(ms, 50).toFixed(1), 'p99 ms': pct(ms, 99).toFixed(1), 'max ms': Math.max(...ms).toFixed(1),
-          'under load': `${CONNECTIONS} connections, mixed`,
-        });
       }
       await gw.stop();
     }
@@ -208,8 +230,10 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
     await conn.close();
   }
   const base = rows.find((x) => x.run.toString().startsWith('no cache'));
-  for (const row of rows) row['× no-cache req/s'] = base ? (Number(row['req/s']) / Number(base['req/s'])).toFixed(1) : '-';
-  printTable(`Cerebrum events + cache: mixed load over ${PERSONS} persons (70% one person, 20% twenty, 10% one unit), ${CONNECTIONS} connections, ${LATENCY_MS} ms upstream latency`, rows);
+  for (const row of rows) {
+    row['× no-cache (CPU-bound)'] = base ? (Number(row['req/s per 2 free cores (CPU-bound)']) / Number(base['req/s per 2 free cores (CPU-bound)'])).toFixed(1) : '-';
+  }
+  printTable(`Cerebrum events + cache: mixed load over ${PERSONS} persons (70% one person, 20% twenty, 10% one unit), ${CONNECTIONS} connections, ${LATENCY_MS} ms upstream latency; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (RSS: gateway + load generator)`, rows);
   printTable('Staleness: simulator publishes a change → the next query shows it', staleness);
   return [...rows, ...staleness];
 }

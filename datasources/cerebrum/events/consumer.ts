@@ -58,6 +58,8 @@ export class CerebrumEventConsumer {
   private attempt = 0;
   private lastError?: string;
   private readonly stateListeners = new Set<(s: ConsumerState) => void>();
+  /** Messages are handled one after another, in queue order (verifying a JWT is asynchronous). */
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: EventConsumerOptions) {
     this.verifier = verifierFor(o.jwtKey);
@@ -108,12 +110,16 @@ export class CerebrumEventConsumer {
       conn.on('close', () => this.lost(conn!));
       const ch = await conn.createChannel();
       ch.on('error', (e: Error) => { this.lastError = errorWord(e); });
+      // A channel the broker closed (e.g. a queue deleted under us) ends the connection, so that we reconnect.
+      ch.on('close', () => { if (this.channel === ch && this.state !== 'stopped') void conn!.close().catch(() => undefined); });
       await ch.assertExchange(this.o.exchange, 'topic', { durable: true });
       // Named for whoever reads the broker's queue list; exclusive + auto-delete: it lives as long as this connection.
       const q = await ch.assertQueue(`idbro.cache.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
       await ch.bindQueue(q.queue, this.o.exchange, this.o.binding);
       await ch.prefetch(200);
-      await ch.consume(q.queue, (msg) => { if (msg) void this.handle(ch, msg); }, { noAck: false });
+      await ch.consume(q.queue, (msg) => {
+        if (msg) this.chain = this.chain.then(() => this.handle(ch, msg)).catch(() => undefined);
+      }, { noAck: false });
       if ((this.state as ConsumerState) === 'stopped') {
         await conn.close().catch(() => undefined);
         return;
