@@ -3,14 +3,16 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import amqp from 'amqplib';
 import { generateCerebrumData } from '../simulators/data/cerebrum-sample';
-import type { CerebrumData } from '../simulators/data/cerebrum-types';
 import { loadConfig } from '../server/config';
 import { createLogger } from '../server/logger';
 import { createGateway, type Gateway } from '../server/http';
 import { printTable } from './table';
 import { ask, type Msg } from './ipc';
+import { CONNECTIONS, PERSONS, gql } from './events-load';
 
 /**
  * bench/events.ts — `npm run bench -- events` (issue 13): a mixed read load over 3,000 persons (70% one person,
@@ -20,9 +22,7 @@ import { ask, type Msg } from './ipc';
  * resources each answer needs), throughput, RSS of this process (gateway + load generator); then staleness: the time
  * from the simulator publishing a change to the first query that shows it, while the mixed load keeps running.
  */
-const PERSONS = 3000;
 const LATENCY_MS = 5;
-const CONNECTIONS = 32;
 const CONCURRENCY = 16;
 const SAMPLES = 50;
 const AMQP_URL = process.env.CEREBRUM_EVENTS_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -34,87 +34,6 @@ const PHASES = {
   cache: { requests: 4000, maxS: 60 },
 };
 
-const FIELDS = 'name accounts { name primaryEmail } affiliations { status organisationUnit { name stedkode } }';
-
-interface Req { query: string; minimum: number }
-
-/** Deterministic PRNG (mulberry32): both runs see the same request mix. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Builds the request mix and each request's minimum: the distinct Cerebrum resources its answer needs. */
-function workload(data: CerebrumData, today: string) {
-  const ids = [...data.persons.keys()];
-  const live = (a: { deleted_date: string | null; create_date: string }) =>
-    !((a.deleted_date && a.deleted_date.slice(0, 10) <= today) || a.create_date.slice(0, 10) > today);
-  const personPaths = (id: number, into: Set<string>) => {
-    const p = data.persons.get(id)!;
-    into.add(`p${id}`).add(`pa${id}`).add(`pf${id}`);
-    for (const n of p.account_names) into.add(`a${n}`);
-    for (const a of p.affiliations) if (live(a)) into.add(`o${a.ou_id}`);
-  };
-  const byOu = new Map<number, Set<number>>();
-  for (const p of data.persons.values()) {
-    for (const a of p.affiliations) if (a.deleted_date === null) (byOu.get(a.ou_id) ?? byOu.set(a.ou_id, new Set()).get(a.ou_id)!).add(p.id);
-  }
-  const units = [...byOu.keys()];
-  return (r: () => number): Req => {
-    const x = r();
-    if (x < 0.7) {
-      const id = ids[Math.floor(r() * ids.length)];
-      const need = new Set<string>();
-      personPaths(id, need);
-      return { query: `{ person(id: "cerebrum:${id}") { ${FIELDS} } }`, minimum: need.size };
-    }
-    if (x < 0.9) {
-      const need = new Set<string>();
-      const pick = Array.from({ length: 20 }, () => ids[Math.floor(r() * ids.length)]);
-      pick.forEach((id) => personPaths(id, need));
-      return { query: `{ ${pick.map((id, i) => `p${i}: person(id: "cerebrum:${id}") { ${FIELDS} }`).join(' ')} }`, minimum: need.size };
-    }
-    const ou = units[Math.floor(r() * units.length)];
-    // The unit, the affiliation search, and per person found: its record and its affiliations.
-    return {
-      query: `{ organisationUnit(id: "cerebrum:ou:${ou}") { name stedkode affiliations { status person { name } } } }`,
-      minimum: 2 + 2 * byOu.get(ou)!.size,
-    };
-  };
-}
-
-async function gql(url: string, query: string): Promise<any> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer bench' }, body: JSON.stringify({ query }),
-  });
-  const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
-  if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors[0])}`);
-  return body.data;
-}
-
-/** CONNECTIONS workers issuing requests back to back until `requests` were sent or `maxS` passed. */
-async function load(url: string, next: () => Req, bound: { requests: number; maxS: number }, stop?: () => boolean) {
-  let sent = 0;
-  let minimum = 0;
-  const deadline = performance.now() + bound.maxS * 1000;
-  const t0 = performance.now();
-  const worker = async () => {
-    while (sent < bound.requests && performance.now() < deadline && !stop?.()) {
-      sent++;
-      const req = next();
-      minimum += req.minimum;
-      await gql(url, req.query);
-    }
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  return { requests: sent, minimum, wallS: (performance.now() - t0) / 1000 };
-}
 
 function ask2(child: ChildProcess, msg: Msg): Promise<Msg> {
   return new Promise((resolve) => {
@@ -123,6 +42,10 @@ function ask2(child: ChildProcess, msg: Msg): Promise<Msg> {
     child.send(msg);
   });
 }
+
+/** A full collection before reading the heap (the flag is set at run time: `npm run bench` passes none). */
+setFlagsFromString('--expose_gc');
+const gc = runInNewContext('gc') as () => void;
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
@@ -134,7 +57,8 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
   const child = fork(join(__dirname, 'sim-process.js'), [String(PERSONS), String(LATENCY_MS), AMQP_URL, exchange], { stdio: 'inherit' });
   const ready = await new Promise<Msg>((resolve) => child.once('message', resolve));
   const data = generateCerebrumData({ persons: PERSONS, seed: 1 });
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date());
+  const loader = fork(join(__dirname, 'events-load.js'), [], { stdio: 'inherit' });
+  await new Promise<Msg>((resolve) => loader.once('message', resolve));
   const rows: Record<string, string | number>[] = [];
   const staleness: Record<string, string | number>[] = [];
   const gateways: Gateway[] = [];
@@ -152,13 +76,14 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
       if (consumer && consumer.state !== 'connected') {
         await new Promise<void>((resolve) => { const off = consumer.onState((s) => { if (s === 'connected') { off(); resolve(); } }); });
       }
-      const next = workload(data, today);
-      const r = rng(7);
-      await load(url, () => next(r), cached ? PHASES.warmupCache : PHASES.warmupNoCache);
+      const runLoad = (seed: number, bound: { requests: number; maxS: number }) =>
+        ask2(loader, { op: 'run', url, seed, ...bound }) as Promise<Msg & { requests: number; minimum: number; wallS: number }>;
+      await runLoad(7, cached ? PHASES.warmupCache : PHASES.warmupNoCache);
       await ask(child, 'reset');
       const cpu0 = process.cpuUsage();
-      const run = await load(url, () => next(r), cached ? PHASES.cache : PHASES.noCache);
+      const run = await runLoad(8, cached ? PHASES.cache : PHASES.noCache);
       const cpu = process.cpuUsage(cpu0);
+      gc();
       const sim = await ask(child, 'stats');
       const upstream = Number(sim.total);
       const gwCpu = (cpu.user + cpu.system) / 1000 / run.requests;
@@ -172,8 +97,8 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
         'req/s (loaded machine)': (run.requests / run.wallS).toFixed(1),
         'CPU ms/request gateway+sim': `${gwCpu.toFixed(1)} + ${simCpu.toFixed(1)}`,
         'req/s per 2 free cores (CPU-bound)': (2000 / (gwCpu + simCpu)).toFixed(0),
-        'RSS MB': (process.memoryUsage().rss / 2 ** 20).toFixed(0),
-        'heap MB': (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0),
+        'gateway RSS MB': (process.memoryUsage().rss / 2 ** 20).toFixed(0),
+        'heap MB after GC': (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0),
         'cache entries': gw.cerebrumLive?.cache?.size ?? '-',
       });
       if (cached) {
@@ -198,13 +123,12 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
           return { invalidated: Math.max(0, busAt - at), seen: Math.max(0, seenAt - at) };
         };
         for (const underLoad of [false, true]) {
-          let done = false;
-          const background = underLoad ? load(url, () => next(r), { requests: Number.MAX_SAFE_INTEGER, maxS: 300 }, () => done) : Promise.resolve();
+          const background = underLoad ? runLoad(9, { requests: Number.MAX_SAFE_INTEGER, maxS: 300 }) : Promise.resolve();
           const got: { invalidated: number; seen: number }[] = [];
           try {
             for (let k = 0; k < SAMPLES; k++) got.push(await sample(k + (underLoad ? SAMPLES : 0)));
           } finally {
-            done = true;
+            if (underLoad) loader.send({ op: 'stop' });
             await background;
           }
           const inv = got.map((g) => g.invalidated);
@@ -222,6 +146,7 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
     }
   } finally {
     for (const gw of gateways) await gw.stop();
+    loader.send({ op: 'exit' });
     const exited = new Promise((r) => child.once('exit', r));
     child.send({ op: 'stop' });
     await exited;
@@ -233,7 +158,7 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
   for (const row of rows) {
     row['× no-cache (CPU-bound)'] = base ? (Number(row['req/s per 2 free cores (CPU-bound)']) / Number(base['req/s per 2 free cores (CPU-bound)'])).toFixed(1) : '-';
   }
-  printTable(`Cerebrum events + cache: mixed load over ${PERSONS} persons (70% one person, 20% twenty, 10% one unit), ${CONNECTIONS} connections, ${LATENCY_MS} ms upstream latency; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (RSS: gateway + load generator)`, rows);
+  printTable(`Cerebrum events + cache: mixed load over ${PERSONS} persons (70% one person, 20% twenty, 10% one unit), ${CONNECTIONS} connections, ${LATENCY_MS} ms upstream latency; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (gateway, simulator and load generator in separate processes)`, rows);
   printTable('Staleness: simulator publishes a change → the next query shows it', staleness);
   return [...rows, ...staleness];
 }

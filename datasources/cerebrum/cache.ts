@@ -30,7 +30,9 @@ import type { RawAccount, RawAccountRef } from './types';
 export type CerebrumReader = Pick<CerebrumClient, 'get' | 'getOrNull'>;
 
 export interface CerebrumCacheOptions {
+  /** How long an answer may be reused (CEREBRUM_CACHE_TTL_S × 1000; default there 900 s with events). */
   ttlMs: number;
+  /** Most answers held; the least recently used go first (CEREBRUM_CACHE_MAX_ENTRIES, default 50 000). */
   maxEntries: number;
   /** Start enabled (no event stream: the TTL alone bounds staleness). Default false: enabled once events connect. */
   live?: boolean;
