@@ -103,15 +103,16 @@ export class CerebrumCache {
   }
 
   private async read<T>(path: string, nullable: boolean, fetch: () => Promise<T | null>): Promise<T | null> {
-    const tags = this.enabled ? baseTags(path) : null;
-    if (!tags) return fetch();
-    const hit = this.entries.get(path);
+    if (!this.enabled) return fetch();
+    const hit = this.entries.get(path); // only cacheable paths are ever stored
     if (hit && hit.expires > Date.now() && (nullable || hit.value !== null)) {
       this.entries.delete(path); // re-insert: most recently used last
       this.entries.set(path, hit);
       this.stats.hits++;
       return hit.value as T | null;
     }
+    const tags = baseTags(path);
+    if (!tags) return fetch();
     this.stats.misses++;
     const f: Fetch = { stale: false, tags };
     let set = this.fetching.get(path);
