@@ -39,7 +39,9 @@ export interface CerebrumCacheOptions {
 }
 
 interface Entry { value: unknown; expires: number; tags: string[] }
-interface Fetch { stale: boolean; tags?: string[] }
+
+/** Invalidations remembered for answers still being fetched; an older fetch is simply not stored. */
+const RECENT = 1024;
 
 /** Person attributes no search (affiliation, location, national id) depends on. */
 const SEARCH_NEUTRAL = new Set(['name', 'title', 'address', 'phone', 'cellPhone', 'privatePhone', 'fax', 'email', 'url', 'contacts', 'password']);
@@ -54,7 +56,9 @@ export class CerebrumCache {
   private enabled: boolean;
   private readonly entries = new Map<string, Entry>();
   private readonly tagIndex = new Map<string, Set<string>>();
-  private readonly fetching = new Map<string, Set<Fetch>>();
+  /** Invalidation sequence number, and the last RECENT invalidated tags ('*' = everything), oldest first. */
+  private seq = 0;
+  private readonly recent: { seq: number; tag: string }[] = [];
 
   constructor(private readonly o: CerebrumCacheOptions) {
     this.enabled = o.live ?? false;
@@ -78,7 +82,7 @@ export class CerebrumCache {
     this.stats.cleared++;
     this.entries.clear();
     this.tagIndex.clear();
-    for (const set of this.fetching.values()) for (const f of set) f.stale = true;
+    this.note('*');
   }
 
   /** Applies every change published on the bus; returns the unsubscribe function. */
@@ -114,18 +118,28 @@ export class CerebrumCache {
     const tags = baseTags(path);
     if (!tags) return fetch();
     this.stats.misses++;
-    const f: Fetch = { stale: false, tags };
-    let set = this.fetching.get(path);
-    if (!set) this.fetching.set(path, (set = new Set()));
-    set.add(f);
-    try {
-      const value = await fetch();
-      if (!f.stale && this.enabled) this.store(path, value, [...tags, ...answerTags(path, value)]);
-      return value;
-    } finally {
-      set.delete(f);
-      if (set.size === 0) this.fetching.delete(path);
+    const started = this.seq;
+    const value = await fetch();
+    // Tags read from the answer count too: an account's owner changing while its details were in flight.
+    const all = [...tags, ...answerTags(path, value)];
+    if (this.enabled && !this.invalidatedSince(started, all)) this.store(path, value, all);
+    return value;
+  }
+
+  private note(tag: string): void {
+    this.recent.push({ seq: ++this.seq, tag });
+    if (this.recent.length > RECENT) this.recent.shift();
+  }
+
+  /** Whether any of `tags` (or everything) was invalidated after sequence number `since`. */
+  private invalidatedSince(since: number, tags: string[]): boolean {
+    if (this.seq === since) return false;
+    if ((this.recent[0]?.seq ?? Infinity) > since + 1) return true; // history no longer reaches back: assume so
+    for (let i = this.recent.length - 1; i >= 0 && this.recent[i].seq > since; i--) {
+      const t = this.recent[i].tag;
+      if (t === '*' || tags.includes(t)) return true;
     }
+    return false;
   }
 
   private store(path: string, value: unknown, tags: string[]): void {
@@ -156,7 +170,7 @@ export class CerebrumCache {
       this.drop(path);
       this.stats.invalidated++;
     }
-    for (const set of this.fetching.values()) for (const f of set) if (f.tags?.includes(tag)) f.stale = true;
+    this.note(tag);
   }
 
   private invalidateSubject(type: CerebrumChange['resourceType'], ref: string, kind: CerebrumChange['kind'], attributes: string[]): void {
