@@ -71,8 +71,8 @@ export async function gql(url: string, query: string): Promise<any> {
   return body.data;
 }
 
-/** CONNECTIONS workers issuing requests back to back until `requests` were sent or `maxS` passed. */
-async function load(url: string, next: () => Req, bound: { requests: number; maxS: number }, stop?: () => boolean) {
+/** `connections` workers (default CONNECTIONS) issuing requests back to back until `requests` were sent or `maxS` passed. */
+async function load(url: string, next: () => Req, bound: { requests: number; maxS: number }, stop?: () => boolean, connections = CONNECTIONS) {
   let sent = 0;
   let minimum = 0;
   const deadline = performance.now() + bound.maxS * 1000;
@@ -85,7 +85,7 @@ async function load(url: string, next: () => Req, bound: { requests: number; max
       await gql(url, req.query);
     }
   };
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  await Promise.all(Array.from({ length: connections }, worker));
   return { requests: sent, minimum, wallS: (performance.now() - t0) / 1000 };
 }
 
@@ -94,14 +94,14 @@ if (require.main === module) {
   const data = generateCerebrumData({ persons: PERSONS, seed: 1 });
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date());
   let stopped = false;
-  process.on('message', async (m: { op: string; url?: string; seed?: number; requests?: number; maxS?: number }) => {
+  process.on('message', async (m: { op: string; url?: string; seed?: number; requests?: number; maxS?: number; connections?: number }) => {
     if (m.op === 'stop') stopped = true;
     if (m.op === 'exit') process.exit(0);
     if (m.op === 'run') {
       stopped = false;
       const next = workload(data, today);
       const r = rng(m.seed!);
-      const out = await load(m.url!, () => next(r), { requests: m.requests!, maxS: m.maxS! }, () => stopped);
+      const out = await load(m.url!, () => next(r), { requests: m.requests!, maxS: m.maxS! }, () => stopped, m.connections);
       process.send!({ op: 'run', ...out });
     }
   });

@@ -76,7 +76,7 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
       if (consumer && consumer.state !== 'connected') {
         await new Promise<void>((resolve) => { const off = consumer.onState((s) => { if (s === 'connected') { off(); resolve(); } }); });
       }
-      const runLoad = (seed: number, bound: { requests: number; maxS: number }) =>
+      const runLoad = (seed: number, bound: { requests: number; maxS: number; connections?: number }) =>
         ask2(loader, { op: 'run', url, seed, ...bound }) as Promise<Msg & { requests: number; minimum: number; wallS: number }>;
       await runLoad(7, cached ? PHASES.warmupCache : PHASES.warmupNoCache);
       await ask(child, 'reset');
@@ -122,11 +122,13 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
           off();
           return { invalidated: Math.max(0, busAt - at), seen: Math.max(0, seenAt - at) };
         };
-        for (const underLoad of [false, true]) {
-          const background = underLoad ? runLoad(9, { requests: Number.MAX_SAFE_INTEGER, maxS: 300 }) : Promise.resolve();
+        // Idle; a moderate load (4 connections); the saturating load of the throughput run (32 connections).
+        for (const connections of [0, 4, CONNECTIONS]) {
+          const underLoad = connections > 0;
+          const background = underLoad ? runLoad(9, { requests: Number.MAX_SAFE_INTEGER, maxS: 300, connections }) : Promise.resolve();
           const got: { invalidated: number; seen: number }[] = [];
           try {
-            for (let k = 0; k < SAMPLES; k++) got.push(await sample(k + (underLoad ? SAMPLES : 0)));
+            for (let k = 0; k < SAMPLES; k++) got.push(await sample(k + connections * SAMPLES));
           } finally {
             if (underLoad) loader.send({ op: 'stop' });
             await background;
@@ -134,7 +136,7 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
           const inv = got.map((g) => g.invalidated);
           const seen = got.map((g) => g.seen);
           staleness.push({
-            load: underLoad ? `mixed, ${CONNECTIONS} connections` : 'idle',
+            load: underLoad ? `mixed, ${connections} connections` : 'idle',
             samples: got.length,
             'publish → invalidated p50/p99 ms': `${pct(inv, 50).toFixed(1)} / ${pct(inv, 99).toFixed(1)}`,
             'publish → next query shows it p50/p99 ms': `${pct(seen, 50).toFixed(1)} / ${pct(seen, 99).toFixed(1)}`,
