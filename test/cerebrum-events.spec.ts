@@ -3,6 +3,10 @@
  * true. Each test has its own exchange; the gateway's queue is exclusive and auto-delete, the exchange is deleted.
  */
 import { generateKeyPairSync } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CerebrumClient } from '../datasources/cerebrum/client';
+import { CerebrumCache } from '../datasources/cerebrum/cache';
 import { SignJWT } from 'jose';
 import { scimPayload } from '../simulators/cerebrum-events';
 import { startCerebrumSimulator } from '../simulators/cerebrum';
@@ -302,6 +306,39 @@ describe('Cerebrum simulator mutations', () => {
       expect(((await account.json()) as { primary_email: string }).primary_email).toBe('x@example.org');
     } finally {
       await sim.stop();
+    }
+  });
+});
+
+describe('Cerebrum cache and answers in flight', () => {
+  test('an answer fetched across an invalidation of its resource is returned but not cached', async () => {
+    // A one-route Cerebrum that answers only when told to: the answer is read before the change, delivered after.
+    let served = 0;
+    let release: (() => void) | undefined;
+    const arrived: Array<() => void> = [];
+    const server = http.createServer((req, res) => {
+      served++;
+      const body = JSON.stringify({ href: '', id: 1, birth_date: null, names: [{ variant: 'FIRST', name: `v${served}` }] });
+      const send = () => res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+      if (served === 1) { release = send; arrived.splice(0).forEach((f) => f()); } else send();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new CerebrumClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, retries: 0 });
+    const cache = new CerebrumCache({ ttlMs: 60_000, maxEntries: 100, live: true });
+    const reader = cache.wrap(client);
+    try {
+      const inFlight = reader.getOrNull<{ names: { name: string }[] }>('/persons/1');
+      if (!release) await new Promise<void>((r) => arrived.push(r));
+      cache.apply({ jti: 'j1', kind: 'modify', resourceType: 'persons', ref: '1', attributes: ['name'], objects: [], issuedAt: new Date() });
+      release!();
+      expect((await inFlight)!.names[0].name).toBe('v1');
+      expect(cache.size).toBe(0);
+      expect((await reader.getOrNull<{ names: { name: string }[] }>('/persons/1'))!.names[0].name).toBe('v2');
+      expect((await reader.getOrNull<{ names: { name: string }[] }>('/persons/1'))!.names[0].name).toBe('v2');
+      expect(served).toBe(2);
+    } finally {
+      client.close();
+      await new Promise((r) => server.close(r));
     }
   });
 });
