@@ -3,6 +3,7 @@
  * A present but malformed setting stops start-up with a message that names the variable; secrets are
  * never echoed back in those messages.
  */
+import { createPublicKey } from 'node:crypto';
 import {
   SettingError, parseEmployeeTypes, parseRootOus, type EmployeeTypeMapping, type UniLoginRoots,
 } from '../datasources/unilogin/settings';
@@ -49,6 +50,20 @@ export interface Config {
   cerebrumConcurrency: number;
   /** REQUEST_TIMEOUT_MS: a GraphQL request's time budget; its upstream loads still queued or in flight then are cancelled (UPSTREAM_TIMEOUT). Default 30000. */
   requestTimeoutMs: number;
+  /**
+   * Cerebrum change events over AMQP (README "Cerebrum change events"); undefined = CEREBRUM_EVENTS_URL unset: no events.
+   * exchange: CEREBRUM_EVENTS_EXCHANGE, default `cerebrum` (durable topic exchange, asserted). binding:
+   * CEREBRUM_EVENTS_BINDING, default `#`. jwtKey: CEREBRUM_EVENTS_JWT_KEY, an HS256 secret or a PEM public key;
+   * default unset (JSON and unverified JWT bodies accepted); when set only messages that verify are accepted.
+   */
+  cerebrumEvents?: { url: string; exchange: string; binding: string; jwtKey?: string };
+  /**
+   * The cross-request Cerebrum cache: seconds an answer may be reused (CEREBRUM_CACHE_TTL_S). Default 900 with
+   * CEREBRUM_EVENTS_URL set; without events the cache is off (undefined) unless set. 0 = off.
+   */
+  cerebrumCacheTtlS?: number;
+  /** Most answers the Cerebrum cache holds (least recently used go first), CEREBRUM_CACHE_MAX_ENTRIES. Default 50000. */
+  cerebrumCacheMaxEntries: number;
   fs?: { url: string; username?: string; password?: string };
   /** FS_IMPORT_CONFIG: the FS import's rules configuration (JSON, see README "FS import"). Default config/fs-import.json. */
   fsImportConfig: string;
@@ -212,6 +227,21 @@ export const SCHEDULE_MODES: Readonly<Record<string, readonly string[]>> = {
  * INCREMENTAL and a weekly FULL); the key of an entry with a mode is `KIND:MODE`. A cron expression never holds
  * a colon, so the last one separates the mode.
  */
+/** CEREBRUM_EVENTS_JWT_KEY: a PEM key must parse as a public key; anything else is an HS256 secret. Never echoed. */
+function jwtKey(env: Env): string | undefined {
+  const raw = env.CEREBRUM_EVENTS_JWT_KEY;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw.includes('-----BEGIN')) {
+    try {
+      createPublicKey(raw.trim());
+    } catch {
+      throw new ConfigError('CEREBRUM_EVENTS_JWT_KEY', 'looks like PEM but is not a readable public key (expected "-----BEGIN PUBLIC KEY-----" …)');
+    }
+    return raw.trim();
+  }
+  return raw;
+}
+
 export function parseSchedules(raw: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!raw) return out;
@@ -279,6 +309,8 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
   const cerebrumUrl = url(env, 'CEREBRUM_URL', ['http', 'https']);
   const concurrency = int(env, 'CEREBRUM_CONCURRENCY', 16, 1, 1024);
   const fsUrl = url(env, 'FS_URL', ['http', 'https']);
+  const eventsUrl = url(env, 'CEREBRUM_EVENTS_URL', ['amqp', 'amqps']);
+  const cacheTtl = str(env, 'CEREBRUM_CACHE_TTL_S') === undefined ? (eventsUrl ? 900 : 0) : int(env, 'CEREBRUM_CACHE_TTL_S', 0, 0, 86_400 * 7);
   const uniloginUrl = url(env, 'UNILOGIN_URL', ['http', 'https']);
   const level = str(env, 'LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
@@ -326,6 +358,16 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
       : undefined,
     cerebrumConcurrency: concurrency,
     requestTimeoutMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 1, 3_600_000),
+    cerebrumEvents: eventsUrl
+      ? {
+          url: eventsUrl,
+          exchange: str(env, 'CEREBRUM_EVENTS_EXCHANGE') ?? 'cerebrum',
+          binding: str(env, 'CEREBRUM_EVENTS_BINDING') ?? '#',
+          jwtKey: jwtKey(env),
+        }
+      : undefined,
+    cerebrumCacheTtlS: cacheTtl > 0 ? cacheTtl : undefined,
+    cerebrumCacheMaxEntries: int(env, 'CEREBRUM_CACHE_MAX_ENTRIES', 50_000, 1),
     fs: fsUrl ? { url: fsUrl, username: str(env, 'FS_USERNAME'), password: str(env, 'FS_PASSWORD') } : undefined,
     fsImportConfig: str(env, 'FS_IMPORT_CONFIG') ?? 'config/fs-import.json',
     losFtpUrl,

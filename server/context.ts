@@ -49,8 +49,11 @@ export function warnSourceDisabled(ctx: Context, source: string, setting: string
 
 /** Today's date in a time zone, YYYY-MM-DD. */
 export function todayIn(tz: string, now = new Date()): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  // en-CA formats as YYYY-MM-DD. One formatter per zone: building one costs more than a cached GraphQL request.
+  let f = dayFormats.get(tz);
+  if (!f) dayFormats.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(now);
 }
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 export { RequestStats };

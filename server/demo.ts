@@ -16,6 +16,7 @@ import { startLosDemoSources } from '../simulators/demo-los';
 import { startDemoUniLoginSimulator, uniloginDemoSettings } from '../simulators/unilogin';
 import { LOS_MARK_KEY } from '../jobs/los-import';
 import { SyncStateRepo } from '../store/sync-state.repo';
+import { demoEventsUrl, startDemoChanges } from '../simulators/cerebrum-demo-changes';
 
 export const SAMPLE_QUERY = `# idbro demo: every source is served by a built-in simulator.
 # Cerebrum (live, through DataLoaders):
@@ -79,7 +80,10 @@ export async function startDemo(env: Record<string, string | undefined> = proces
   const life = new Lifecycle(logger);
   // Fail fast, before starting anything, when Redis (needed by the sync jobs) does not answer.
   await assertRedisReachable(loadConfig(env, { mode: 'demo' }).redisUrl);
-  const cerebrumSim = await startCerebrumSimulator({ apiKey: 'demo-api-key' });
+  // Change events: CEREBRUM_EVENTS_URL, else the local RabbitMQ when it answers (logged either way).
+  const eventsUrl = await demoEventsUrl(env, logger);
+  const eventsExchange = env.CEREBRUM_EVENTS_EXCHANGE ?? 'cerebrum';
+  const cerebrumSim = await startCerebrumSimulator({ apiKey: 'demo-api-key', ...(eventsUrl ? { events: { url: eventsUrl, exchange: eventsExchange } } : {}) });
   const los = await startLosDemoSources(loadConfig(env, { mode: 'demo' }).dataDir);
   // UNI-Login WS10: startUniLoginExport uploads the LOS persons (the whole organisation) to this simulator.
   const uniloginSim = await startDemoUniLoginSimulator();
@@ -88,6 +92,7 @@ export async function startDemo(env: Record<string, string | undefined> = proces
   const config = loadConfig({
     ...env,
     CEREBRUM_URL: cerebrumSim.url, CEREBRUM_API_KEY: 'demo-api-key', CEREBRUM_API_KEY_HEADER: 'X-API-Key',
+    ...(eventsUrl ? { CEREBRUM_EVENTS_URL: eventsUrl, CEREBRUM_EVENTS_EXCHANGE: eventsExchange } : {}),
     LOS_FTP_URL: los.ftpUrl, DAR_URL: los.darUrl,
     ...uniloginDemoSettings(uniloginSim.url, env),
     FS_URL: fsSim.graphqlUrl, FS_USERNAME: 'demo-fs', FS_PASSWORD: 'demo-fs-password',
@@ -119,7 +124,8 @@ export async function startDemo(env: Record<string, string | undefined> = proces
   life.add('workers', () => workers.close());
   life.add('sync queues', () => sync.close());
   life.add('store', () => store.close());
-  life.add('cerebrum simulator', () => cerebrumSim.stop());
+  const changes = eventsUrl ? startDemoChanges(cerebrumSim, logger) : undefined;
+  life.add('cerebrum simulator', async () => { changes?.stop(); await cerebrumSim.stop(); });
   life.add('UNI-Login simulator', () => uniloginSim.stop());
   life.add('FS simulator', () => fsSim.stop());
   life.add('LOS FTP and DAR simulators', () => los.stop());

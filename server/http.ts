@@ -25,6 +25,7 @@ import { federationPlugins } from './plugins/use-entities-limit';
 import { requestSignal } from './request-budget';
 import { CerebrumClient } from '../datasources/cerebrum/client';
 import { CerebrumSource } from '../datasources/cerebrum/source';
+import { startCerebrumLive, type CerebrumLive } from '../datasources/cerebrum/events/live';
 import { FsClient } from '../datasources/fs/client';
 import { FsSource } from '../datasources/fs/source';
 import type { SyncService } from '../jobs/sync-service';
@@ -57,6 +58,8 @@ export interface Gateway {
   app: express.Express;
   httpServer: http.Server;
   cerebrum?: CerebrumClient;
+  /** Cerebrum change events (bus, consumer) and the cache they keep true (README "Cerebrum change events"). */
+  cerebrumLive?: CerebrumLive;
   /** The FS GraphQL client when FS_URL is set (its `stats` count every FS request of the process). */
   fs?: FsClient;
   /** Listens on `port` (0 = any free port); resolves the base URL. */
@@ -112,6 +115,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const cerebrum = config.cerebrum
     ? new CerebrumClient({ ...config.cerebrum, logger: logger.child({ source: 'CEREBRUM' }) })
     : undefined;
+  const live = config.cerebrumEvents || config.cerebrumCacheTtlS
+    ? startCerebrumLive(config, logger.child({ component: 'cerebrum-events' }))
+    : undefined;
+  const cerebrumReader = cerebrum && live ? live.reader(cerebrum) : cerebrum;
   const fs = config.fs
     ? new FsClient({ url: config.fs.url, username: config.fs.username, password: config.fs.password, logger: logger.child({ source: 'FS' }) })
     : undefined;
@@ -177,6 +184,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   if (cerebrum) {
     readiness.push({ name: 'cerebrum', setting: 'CEREBRUM_URL', check: async () => void (await cerebrum.get('/contexts/', { round: 1 })) });
   }
+  if (live?.consumer) readiness.push({ name: 'cerebrum-events', setting: 'CEREBRUM_EVENTS_URL', check: () => live.consumer!.check() });
   if (fs) readiness.push({ name: 'fs', setting: 'FS_URL', check: async () => void (await fs.query('FsPing', 'query FsPing { __typename }')) });
   const probe = new ReadinessProbe(readiness, logger.child({ component: 'readiness' }), config.readinessCacheMs);
 
@@ -206,6 +214,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     app,
     httpServer,
     cerebrum,
+    cerebrumLive: live,
     fs,
     async listen(port, host = '0.0.0.0') {
       started ??= (async () => {
@@ -227,7 +236,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
                 log: logger.child({ requestId }),
                 config,
                 today: todayIn(config.tz),
-                cerebrum: cerebrum ? new CerebrumSource(cerebrum, { stats, naive: opts.naiveLoaders, signal }) : undefined,
+                cerebrum: cerebrumReader ? new CerebrumSource(cerebrumReader, { stats, naive: opts.naiveLoaders, signal }) : undefined,
                 fs: fs ? new FsSource(fs, { signal }) : undefined,
                 stats,
                 store: opts.store,
@@ -255,6 +264,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       stopping ??= (async () => {
         if (started) await apollo.stop();
         else if (httpServer.listening) await new Promise((r) => httpServer.close(r));
+        await live?.stop();
         cerebrum?.close();
         fs?.close();
       })();

@@ -17,6 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { sampleUniversity, type CerebrumData } from './data/cerebrum-sample';
 import { handleApi, NOT_FOUND_URL, validationError, type ApiReply } from './cerebrum-api';
 import { serverCloser } from './http-close';
+import { applyMutation, MutationError } from './cerebrum-mutate';
+import { scimPayload, startCerebrumEventPublisher, type CerebrumEventPublisher } from './cerebrum-events';
 
 export * from './data/cerebrum-sample';
 
@@ -33,6 +35,11 @@ export interface CerebrumSimulatorOptions {
   latencyMs?: number;
   /** Data to serve (live: mutations show in later responses). Default sampleUniversity(). */
   data?: CerebrumData;
+  /**
+   * Publish Cerebrum's change events for every `POST /__mutate` (cerebrum-mutate.ts) to this RabbitMQ topic exchange
+   * (default `cerebrum`); jwtSecret: sign the bodies as HS256 compact JWTs. Default none: mutations publish nothing.
+   */
+  events?: { url: string; exchange?: string; jwtSecret?: string };
 }
 
 /**
@@ -67,6 +74,10 @@ export interface CerebrumSimulator {
   failNext(match: RegExp, status: number | 'reset' | 'hang', times?: number): void;
   clearFailures(): void;
   setLatency(ms: number): void;
+  /** Applies one mutation (cerebrum-mutate.ts) and publishes its events when `events` is set; resolves the payloads. */
+  mutate(m: unknown): Promise<{ events: Record<string, unknown>[]; published: boolean }>;
+  /** The event publisher when `events` is set. */
+  events?: CerebrumEventPublisher;
   /** Closes the server and every open or hanging socket; idempotent (every call gets the same promise). */
   stop(): Promise<void>;
 }
@@ -201,6 +212,16 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
     } catch {
       return; // client went away mid-body
     }
+    if (path === '/__mutate' && method === 'POST') {
+      // The test and demo hook: no latency, no injected failures, no API key (it is not Cerebrum REST).
+      const parsedBody = parseBody(raw, 'application/json');
+      if ('error' in parsedBody) return answer(parsedBody.error);
+      try {
+        return answer({ status: 200, body: await sim.mutate(parsedBody.body) as unknown as ApiReply['body'] });
+      } catch (e) {
+        return answer({ status: e instanceof MutationError ? 400 : 502, body: { message: e instanceof MutationError ? e.message : 'publishing the change events failed' } });
+      }
+    }
     if (latencyMs > 0) await wait(latencyMs);
     if (stopped || res.destroyed) return;
 
@@ -241,6 +262,10 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
     server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve(); });
   });
   const { port } = server.address() as { port: number };
+  const events = opts.events
+    ? await startCerebrumEventPublisher({ url: opts.events.url, exchange: opts.events.exchange ?? 'cerebrum', jwtSecret: opts.events.jwtSecret })
+        .catch(async (e) => { await closeServer(); throw e; })
+    : undefined;
 
   const sim: CerebrumSimulator = {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -259,6 +284,13 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
     setLatency(ms) {
       latencyMs = Math.max(0, ms);
     },
+    events,
+    async mutate(m) {
+      const specs = applyMutation(sim.data, m);
+      const publish = (m as { publish?: unknown }).publish !== false;
+      if (events && publish) return { events: await events.publish(sim.url, specs), published: true };
+      return { events: specs.map((e) => scimPayload(sim.url, e)), published: false };
+    },
     stop() {
       // One promise for every caller: the first call closes, later calls wait for the same close.
       stopping ??= (async () => {
@@ -266,6 +298,7 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
         for (const [t, resolveWait] of waits) { clearTimeout(t); resolveWait(); }
         waits.clear();
         await closeServer();
+        await events?.close();
       })();
       return stopping;
     },

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { CerebrumClient, RequestStats } from './client';
+import type { RequestStats } from './client';
+import type { CerebrumReader } from './cache';
 import { pathSegment } from './path';
 import type {
   RawAccount, RawAccountRef, RawAffiliation, RawContact, RawExternalId, RawOu, RawPerson,
@@ -32,7 +33,7 @@ export interface RoundLoader<K, V> {
 }
 
 function roundLoader<K extends string, V>(
-  client: CerebrumClient,
+  client: CerebrumReader,
   o: CerebrumLoaderOptions,
   fetchOne: (key: K, round: number) => Promise<V>,
 ): RoundLoader<K, V> {
@@ -59,7 +60,7 @@ function roundLoader<K extends string, V>(
 
 export interface AffiliationKey { personId: string; includeDeleted: boolean }
 
-export function createCerebrumLoaders(client: CerebrumClient, o: CerebrumLoaderOptions = {}) {
+export function createCerebrumLoaders(client: CerebrumReader, o: CerebrumLoaderOptions = {}) {
   const get = <T>(path: string, round: number) => client.getOrNull<T>(path, { round, stats: o.stats, signal: o.signal });
   // Every key becomes one path segment, or the load fails with BAD_USER_INPUT before any request (path.ts).
   const id = (k: string) => pathSegment(k, 'The person id');

@@ -4,7 +4,8 @@ import type { Affiliation } from '../../schema/affiliation.type';
 import type { Account } from '../../schema/account.type';
 import type { Contact, ExternalId } from '../../schema/contact.type';
 import { UpstreamError, badInput } from '../../server/errors';
-import type { CerebrumClient, RequestStats } from './client';
+import type { RequestStats } from './client';
+import type { CerebrumReader } from './cache';
 import { createCerebrumLoaders, type CerebrumLoaders } from './loaders';
 import {
   mapAccountRef, mapAffiliation, mapContacts, mapExternalIds, mapOu, mapPerson, nationalIdOf,
@@ -32,7 +33,7 @@ export class CerebrumSource {
   private readonly naive: boolean;
   private readonly signal?: AbortSignal;
 
-  constructor(readonly client: CerebrumClient, opts: { stats?: RequestStats; naive?: boolean; signal?: AbortSignal } = {}) {
+  constructor(readonly client: CerebrumReader, opts: { stats?: RequestStats; naive?: boolean; signal?: AbortSignal } = {}) {
     this.loaders = createCerebrumLoaders(client, opts);
     this.stats = opts.stats;
     this.naive = opts.naive ?? false;
