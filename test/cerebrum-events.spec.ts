@@ -203,7 +203,8 @@ describe('Cerebrum change events keep the cache true', () => {
     // A vhost of its own, so that the broker can refuse the consumer's reconnects for a while (and nobody else's).
     const vhost = await scratchVhost();
     try {
-      stack = await startEventStack({ exchange: (exchange = uniqueExchange('lost')), url: vhost.url });
+      // READINESS_CACHE_MS=0: /readyz probes on every call, so it shows the disconnect at once.
+      stack = await startEventStack({ exchange: (exchange = uniqueExchange('lost')), url: vhost.url, env: { READINESS_CACHE_MS: '0' } });
       const consumer = stack.gateway.cerebrumLive!.consumer!;
       const firstQueue = consumer.queue!;
       expect((await fetch(`${stack.url}/readyz`)).status).toBe(200);
@@ -214,8 +215,8 @@ describe('Cerebrum change events keep the cache true', () => {
       await down;
       const ready = await fetch(`${stack.url}/readyz`);
       expect(ready.status).toBe(503);
-      const { checks } = (await ready.json()) as { checks: { name: string; ok: boolean; error?: string }[] };
-      expect(checks.find((c) => c.name === 'cerebrum-events')).toMatchObject({ ok: false, error: expect.stringContaining('CEREBRUM_EVENTS_URL') });
+      const { checks } = (await ready.json()) as { checks: { name: string; ok: boolean; message?: string }[] };
+      expect(checks.find((c) => c.name === 'cerebrum-events')).toMatchObject({ ok: false, message: expect.stringContaining('CEREBRUM_EVENTS_URL') });
       // While disconnected every read goes upstream, and a change whose event is lost shows at once.
       await mutate(stack, { op: 'person.name', person: 85073, last: 'Unannounced', publish: false });
       for (let i = 0; i < 2; i++) {
