@@ -258,6 +258,16 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
       async serverWillStart() {
         return { drainServer: close };
       },
+      // Over HTTP a subscription would reach Apollo's executor, which has no stream to answer with.
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ operation }) {
+            if (operation?.operation === 'subscription') {
+              throw badInput(`Subscriptions are served over WebSocket (graphql-ws, protocol graphql-transport-ws) at ${opts.path}, not over HTTP.`, { http: { status: 400 } });
+            }
+          },
+        };
+      },
     },
     active: () => open,
     close,

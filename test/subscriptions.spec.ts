@@ -272,6 +272,11 @@ describe('subscriptions over graphql-ws', () => {
     expect(JSON.stringify(tooDeep)).toContain('MAX_QUERY_DEPTH');
     const aQuery = await subscribe(c, '{ __typename }').next().catch((e) => e);
     expect(JSON.stringify(aQuery)).toMatch(/Only subscriptions are served over WebSocket.*BAD_USER_INPUT/);
+    // And a subscription sent over HTTP is bad input that says where to send it.
+    const overHttp = await stack.gql('subscription { personChanged { id } }', {}, TOKENS.read);
+    expect(overHttp.status).toBe(400);
+    expect(overHttp.body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(overHttp.body.errors[0].message).toMatch(/WebSocket \(graphql-ws/);
   });
 
   it('closes every socket when the server stops, and the stop completes', async () => {
