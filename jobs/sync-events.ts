@@ -11,8 +11,14 @@ import type { SyncJobKind } from '../store/sync-jobs.repo';
 import type { SyncQueues } from './queues';
 import { redisConnection } from './redis';
 
+/**
+ * Our own event on a kind queue's stream: the store record of a job changed with no queue event after the write
+ * (a job cancelled outside a run: its 'removed' event comes before the CANCELLED record). SyncService publishes it.
+ */
+export const JOB_RECORDED = 'idbro-job-recorded';
+
 /** The queue events after which a job's record or live progress may have changed. */
-export const JOB_EVENTS = ['waiting', 'active', 'progress', 'delayed', 'completed', 'failed', 'removed'] as const;
+export const JOB_EVENTS = ['waiting', 'active', 'progress', 'delayed', 'completed', 'failed', 'removed', JOB_RECORDED] as const;
 export type JobEventName = (typeof JOB_EVENTS)[number];
 
 export interface JobEvent {
@@ -37,7 +43,8 @@ export class SyncJobEvents {
       const qe = new QueueEvents(queue.name, { connection: redisConnection(redisUrl, 'worker'), prefix: queue.opts.prefix });
       qe.on('error', onError);
       for (const event of JOB_EVENTS) {
-        qe.on(event, ({ jobId }: { jobId: string }) => {
+        // Typed for BullMQ's own events; ours (JOB_RECORDED) comes the same way, with the fields it was published with.
+        qe.on(event as 'active', ({ jobId }: { jobId: string }) => {
           for (const l of this.listeners) l({ jobId, kind, event });
         });
       }

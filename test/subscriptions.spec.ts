@@ -46,12 +46,14 @@ describe('subscriptions over graphql-ws', () => {
   const prefix = uniquePrefix('subscriptions');
   const bus = new ChangeBus();
   const behaviour: Partial<Record<SyncJobKind, SyncProcessor>> = {};
+  // The workers run LOS_IMPORT only: CRISTIN_EXPORT jobs stay QUEUED (to cancel one).
   const processors = new Map<SyncJobKind, SyncProcessor>([
     ['LOS_IMPORT', (ctx) => {
       const run = behaviour.LOS_IMPORT;
       if (!run) throw new Error('test: no behaviour set for LOS_IMPORT');
       return run(ctx);
     }],
+    ['CRISTIN_EXPORT', async () => ({ result: { ...ZERO } })],
   ]);
   let store: Db;
   let sync: SyncService;
@@ -252,6 +254,14 @@ describe('subscriptions over graphql-ws', () => {
     } finally {
       release();
     }
+  });
+
+  it('syncJobUpdated: a queued job cancelled ends CANCELLED for the subscriber', async () => {
+    const job = await sync.start('CRISTIN_EXPORT'); // no worker here runs this kind: it stays QUEUED
+    const sub = subscribe(client(TOKENS.read), `subscription ($id: ID) { syncJobUpdated(id: $id) { state message } }`, { id: job.id });
+    expect(await sub.until(() => true, 'the current state')).toEqual({ state: 'QUEUED', message: null });
+    await sync.cancel(job.id);
+    expect(await sub.until((j) => j.state !== 'QUEUED', 'the cancel')).toEqual({ state: 'CANCELLED', message: 'Cancelled before it started.' });
   });
 
   it('syncJobUpdated for an unknown job is bad input', async () => {
