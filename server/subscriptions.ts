@@ -133,7 +133,8 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
 
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => opts.formatError(e.toJSON(), e));
 
-  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path });
+  // The same bound as an HTTP request body (express.json's 1 MB); ws would take 100 MiB messages by default.
+  const wss = new WebSocketServer({ server: opts.httpServer, path: opts.path, maxPayload: 1024 * 1024 });
   const server = useServer(
     {
       schema,
