@@ -232,6 +232,9 @@ export async function runSyncJob(
       log.info('sync job ended meanwhile (cancelled?): not run');
       return { state: 'SKIPPED', reason: 'no longer queued' };
     }
+    // A progress write puts an event on the queue's stream now: syncJobUpdated subscribers (server/subscriptions.ts)
+    // see the job RUNNING at once, not only at the sync's first progress report.
+    progress.report(0);
 
     poll = setInterval(() => {
       deps.cancels.isRequested(id).then(

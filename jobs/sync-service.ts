@@ -24,7 +24,9 @@ import {
   type SyncJobPage,
   type SyncJobState,
 } from '../store/sync-jobs.repo';
+import { QueueEventsProducer } from 'bullmq';
 import { CancelRequests } from './cancellation';
+import { JOB_RECORDED } from './sync-events';
 import { closeQueues, createQueues, deploymentPrefix, type LiveProgress, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
 import { assertRedisReachable, scrubRedisSecret } from './redis';
 import { loadBuiltInSyncs } from './registry';
@@ -213,6 +215,7 @@ export class SyncService {
         : await this.repo.finish(id, 'CANCELLED', job.result, message);
       if (done !== 'busy') {
         await this.cancels.clear(id).catch(() => undefined);
+        await this.announce(job.kind, id);
         this.logger.info({ jobId: id, kind: job.kind }, 'sync job cancelled');
         // null: it ended on its own meanwhile; show how.
         return done ?? (await this.repo.get(id))!;
@@ -258,6 +261,21 @@ export class SyncService {
       this.logger.debug({ jobId: job.id, err: (e as Error).message }, 'live progress unavailable');
     }
     return job;
+  }
+
+  /**
+   * Tells syncJobUpdated subscribers (jobs/sync-events.ts) in every API process to read the job again after a write
+   * that no queue event follows. On the queue's own connection; a lost announcement only delays what they see.
+   */
+  private async announce(kind: SyncJobKind, jobId: string): Promise<void> {
+    try {
+      const queue = this.queue(kind);
+      const producer = new QueueEventsProducer(queue.name, { connection: await queue.getBackend().client, prefix: queue.opts.prefix });
+      await producer.publishEvent({ eventName: JOB_RECORDED, jobId });
+      await producer.close();
+    } catch (e) {
+      this.logger.debug({ jobId, err: (e as Error).message }, 'job change not announced');
+    }
   }
 
   /** Fails the active record of a kind when no run will ever finish it (jobs/stuck-jobs.ts). True if it did. */

@@ -7,6 +7,8 @@ import type { SyncService } from '../jobs/sync-service';
 import type { Db } from '../store/db';
 import type { LosStoreSource } from '../datasources/los-store/source';
 import type { FsSource } from '../datasources/fs/source';
+import type { ChangeBus } from '../datasources/cerebrum/events/change';
+import type { SyncJobEvents } from '../jobs/sync-events';
 
 export interface Warning { code: string; source?: string; message: string }
 
@@ -33,6 +35,15 @@ export interface Context {
   services: Record<string, unknown>;
   /** Sync jobs: start, read, cancel (jobs/sync-service.ts); undefined in a process without the job queue. */
   sync?: SyncService;
+  /** Event sources of this process for GraphQL subscriptions (server/subscriptions.ts); undefined over HTTP. */
+  live?: LiveSources;
+}
+
+export interface LiveSources {
+  /** Cerebrum change notices; undefined when this process receives none (CEREBRUM_EVENTS_URL unset). */
+  changes?: ChangeBus;
+  /** The sync jobs' queue events, opened on first use; undefined without a job queue. */
+  jobEvents?: () => Promise<SyncJobEvents>;
 }
 
 export function requireScope(ctx: Context, scope: Scope, what: string): void {

@@ -66,6 +66,11 @@ mutation UniLoginFull {
 query Jobs {
   syncJobs(first: 5) { edges { node { id kind state progress message result { created updated failed } } } }
 }
+
+# Live job updates over WebSocket (graphql-ws): run this, then start a job in another tab.
+subscription JobUpdates {
+  syncJobUpdated { id kind state progress message }
+}
 `;
 
 export interface Demo { url: string; graphqlUrl: string; config: Config; stop(): Promise<void> }

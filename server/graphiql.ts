@@ -7,6 +7,10 @@
  *   request (JSON clients, `Accept: *\/*`, POST, ...) falls through with `next()` to the GraphQL
  *   handler mounted after it.
  *
+ * Subscription operations run over graphql-ws (the bundle's createGraphiQLFetcher with `subscriptionUrl`) on
+ * the endpoint's ws:// or wss:// URL; `connect-src 'self'` allows it (CSP 3: 'self' matches the page's host over
+ * ws: and wss: too).
+ *
  * The page carries a strict Content-Security-Policy: scripts only from this origin plus the single
  * static inline bootstrap script (pinned by its sha256 hash; all per-page configuration lives in a
  * non-executable `application/json` data block), `connect-src 'self'` for the fetcher, and
@@ -127,7 +131,9 @@ const BOOTSTRAP_SCRIPT = `
   var config = JSON.parse(document.getElementById('graphiql-config').textContent);
   var url = new URL(config.endpoint, window.location.href).toString();
   var props = {
-    fetcher: GraphiQL.createFetcher({ url: url }),
+    // Subscriptions go over graphql-ws on the same path (ws:// or wss://); the headers editor's values are sent
+    // as the connection_init payload, so {"Authorization": "Bearer <token>"} authenticates them too.
+    fetcher: GraphiQL.createFetcher({ url: url, subscriptionUrl: url.replace(/^http/, 'ws') }),
     defaultQuery: config.defaultQuery,
     defaultEditorToolsVisibility: config.defaultHeaders ? 'headers' : false,
     isHeadersEditorEnabled: true

@@ -32,6 +32,9 @@ import type { SyncService } from '../jobs/sync-service';
 import { LosStoreSource } from '../datasources/los-store/source';
 import type { Db } from '../store/db';
 import { mutationScopePlugin } from './mutation-scope';
+import { attachSubscriptions } from './subscriptions';
+import type { ChangeBus } from '../datasources/cerebrum/events/change';
+import type { Scope } from './config';
 
 export type { ReadinessCheck } from './readiness';
 
@@ -52,6 +55,8 @@ export interface GatewayOptions {
   onRequestStats?: (stats: RequestStats, ctx: Context) => void;
   /** Use plain resolvers without DataLoader caching or batching: the benchmark's baseline. */
   naiveLoaders?: boolean;
+  /** Cerebrum change notices (the event consumer publishes them): feeds personChanged / organisationUnitChanged. */
+  changes?: ChangeBus;
 }
 
 export interface Gateway {
@@ -66,6 +71,8 @@ export interface Gateway {
   listen(port: number, host?: string): Promise<string>;
   /** Drains HTTP, then stops Apollo. Idempotent. */
   stop(): Promise<void>;
+  /** Subscriptions (graphql-ws) open right now. */
+  activeSubscriptions(): number;
 }
 
 const CODES = new Set<string>(ERROR_CODES);
@@ -164,18 +171,44 @@ export function createGateway(opts: GatewayOptions): Gateway {
     limits.plugin as ApolloServerPlugin<Context>,
   ];
 
+  const formatError = formatErrorWith(logger, knownSecrets(config));
+  // graphql-ws on the same port and path; its drain plugin closes the sockets when Apollo stops.
+  const subscriptions = attachSubscriptions({
+    httpServer, path: '/graphql', schema: buildIdbroSubgraphSchema(), config, limits, auth, logger, formatError,
+    context: (r) => contextFor(r), changes: opts.changes ?? live?.bus, sync: opts.sync,
+  });
   const apollo = new ApolloServer<Context>({
     schema: buildIdbroSubgraphSchema(),
-    plugins: [...plugins, ...federationPlugins(config)],
+    plugins: [...plugins, subscriptions.plugin, ...federationPlugins(config)],
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
-    formatError: formatErrorWith(logger, knownSecrets(config)),
+    formatError,
     includeStacktraceInErrorResponses: false,
     introspection: true,
     // The process's Lifecycle owns SIGINT/SIGTERM (HTTP, then workers, queues, store). Apollo's own handler would
     // stop only Apollo and re-send the signal, which the Lifecycle takes for a second signal and exits at once.
     stopOnTerminationSignals: false,
   });
+
+  /** A request's context: fresh loaders and stats (convention 3). Subscriptions build one per event. */
+  const contextFor = ({ requestId, scopes, signal }: { requestId: string; scopes: Set<Scope>; signal: AbortSignal }): Context => {
+    const stats = new RequestStats();
+    return {
+      requestId,
+      scopes,
+      log: logger.child({ requestId }),
+      config,
+      today: todayIn(config.tz),
+      cerebrum: cerebrumReader ? new CerebrumSource(cerebrumReader, { stats, naive: opts.naiveLoaders, signal }) : undefined,
+      fs: fs ? new FsSource(fs, { signal }) : undefined,
+      stats,
+      store: opts.store,
+      los: opts.store ? new LosStoreSource(opts.store) : undefined,
+      warnings: new Map(),
+      services: opts.services ?? {},
+      sync: opts.sync,
+    };
+  };
 
   const readiness: ReadinessCheck[] = [...(opts.readiness ?? [])];
   const { store, sync } = opts;
@@ -216,6 +249,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     cerebrum,
     cerebrumLive: live,
     fs,
+    activeSubscriptions: () => subscriptions.active(),
     async listen(port, host = '0.0.0.0') {
       started ??= (async () => {
         await apollo.start();
@@ -227,24 +261,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
             context: async ({ req, res }): Promise<Context> => {
               const requestId = (req as unknown as { requestId: string }).requestId;
               const scopes = auth.scopesFor(req.header('authorization'));
-              const stats = new RequestStats();
               // Aborts this request's upstream loads at REQUEST_TIMEOUT_MS or when its client disconnects.
-              const signal = requestSignal(res, config.requestTimeoutMs);
-              return {
-                requestId,
-                scopes,
-                log: logger.child({ requestId }),
-                config,
-                today: todayIn(config.tz),
-                cerebrum: cerebrumReader ? new CerebrumSource(cerebrumReader, { stats, naive: opts.naiveLoaders, signal }) : undefined,
-                fs: fs ? new FsSource(fs, { signal }) : undefined,
-                stats,
-                store: opts.store,
-                los: opts.store ? new LosStoreSource(opts.store) : undefined,
-                warnings: new Map(),
-                services: opts.services ?? {},
-                sync,
-              };
+              return contextFor({ requestId, scopes, signal: requestSignal(res, config.requestTimeoutMs) });
             },
           }),
         );
