@@ -25,6 +25,7 @@ import {
   type SyncJobState,
 } from '../store/sync-jobs.repo';
 import { CancelRequests } from './cancellation';
+import { traceCarrier } from './telemetry';
 import { closeQueues, createQueues, deploymentPrefix, type LiveProgress, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
 import { assertRedisReachable, scrubRedisSecret } from './redis';
 import { loadBuiltInSyncs } from './registry';
@@ -151,7 +152,7 @@ export class SyncService {
         if (round <= 3 && (await this.failIfStuck(job))) continue;
         return this.withLiveProgress(job);
       }
-      const data: SyncJobData = { kind, dryRun, params, deploymentId: this.deploymentId };
+      const data: SyncJobData = { kind, dryRun, params, deploymentId: this.deploymentId, ...traceCarrier() };
       try {
         await this.queue(kind).add(kind, data, { jobId: id });
       } catch (e) {

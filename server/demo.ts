@@ -1,3 +1,4 @@
+import './tracing-start'; // first: see tracing.ts
 import 'reflect-metadata';
 import { loadConfig, type Config } from './config';
 import { createLogger } from './logger';
@@ -16,6 +17,7 @@ import { startLosDemoSources } from '../simulators/demo-los';
 import { startDemoUniLoginSimulator, uniloginDemoSettings } from '../simulators/unilogin';
 import { LOS_MARK_KEY } from '../jobs/los-import';
 import { SyncStateRepo } from '../store/sync-state.repo';
+import { shutdownTracing } from './tracing';
 
 export const SAMPLE_QUERY = `# idbro demo: every source is served by a built-in simulator.
 # Cerebrum (live, through DataLoaders):
@@ -123,13 +125,15 @@ export async function startDemo(env: Record<string, string | undefined> = proces
   life.add('UNI-Login simulator', () => uniloginSim.stop());
   life.add('FS simulator', () => fsSim.stop());
   life.add('LOS FTP and DAR simulators', () => los.stop());
+  life.add('traces', () => shutdownTracing());
   const url = await gateway.listen(opts.port ?? config.port);
   // First start: import the sample LOS delivery at once, so GraphiQL shows LOS data right away.
   if (!(await new SyncStateRepo(store).get(LOS_MARK_KEY)) && processors.has('LOS_IMPORT')) {
     const job = await sync.start('LOS_IMPORT', { dryRun: false, params: {} });
     logger.info({ job: job.id }, 'first start: importing the sample LOS delivery');
   }
-  return { url, graphqlUrl: `${url}/graphql`, config, stop: () => life.stop() };
+  // METRICS_PORT: one listener for the whole process (API, worker and job metrics share the registry).
+  return { url, graphqlUrl: `${url}/graphql`, metricsUrl: gateway.metrics && `${gateway.metrics.url}/metrics`, config, stop: () => life.stop() };
 }
 
 if (require.main === module) {
@@ -139,7 +143,7 @@ if (require.main === module) {
 idbro demo is running.
 
   GraphiQL:  ${demo.graphqlUrl}   (open in a browser)
-  Health:    ${demo.url}/healthz, ${demo.url}/readyz
+  Health:    ${demo.url}/healthz, ${demo.url}/readyz${demo.metricsUrl ? `\n  Metrics:   ${demo.metricsUrl}` : ''}
 
 Every source is served by its built-in simulator. Try:
 

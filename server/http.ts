@@ -30,6 +30,8 @@ import type { SyncService } from '../jobs/sync-service';
 import { LosStoreSource } from '../datasources/los-store/source';
 import type { Db } from '../store/db';
 import { mutationScopePlugin } from './mutation-scope';
+import { graphqlSpanMiddleware, telemetryPlugin } from './plugins/use-telemetry';
+import { startMetricsServer, type MetricsServer } from './metrics-http';
 
 export type { ReadinessCheck } from './readiness';
 
@@ -58,6 +60,8 @@ export interface Gateway {
   cerebrum?: CerebrumClient;
   /** The FS GraphQL client when FS_URL is set (its `stats` count every FS request of the process). */
   fs?: FsClient;
+  /** The Prometheus listener (METRICS_PORT), once listen() has started it; its `url` + `/metrics`. */
+  metrics?: MetricsServer;
   /** Listens on `port` (0 = any free port); resolves the base URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Drains HTTP, then stops Apollo. Idempotent. */
@@ -120,6 +124,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ApolloServerPluginDrainHttpServer({ httpServer }),
     ApolloServerPluginLandingPageDisabled(),
     mutationScopePlugin(),
+    telemetryPlugin<Context>(),
     {
       async requestDidStart({ contextValue }) {
         const started = performance.now();
@@ -200,7 +205,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   let started: Promise<void> | undefined;
   let stopping: Promise<void> | undefined;
 
-  return {
+  const gateway: Gateway = {
     app,
     httpServer,
     cerebrum,
@@ -212,6 +217,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           '/graphql',
           graphqlRequestGuard(),
           express.json({ limit: '1mb' }),
+          graphqlSpanMiddleware(),
           expressMiddleware(apollo, {
             context: async ({ req, res }): Promise<Context> => {
               const requestId = (req as unknown as { requestId: string }).requestId;
@@ -245,6 +251,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve());
       });
+      // Metrics on their own port (METRICS_PORT), never on the public one.
+      if (config.metricsPort !== undefined) gateway.metrics ??= await startMetricsServer(config.metricsPort, host, logger);
       const addr = httpServer.address() as AddressInfo;
       return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
     },
@@ -255,8 +263,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
         else if (httpServer.listening) await new Promise((r) => httpServer.close(r));
         cerebrum?.close();
         fs?.close();
+        await gateway.metrics?.close();
       })();
       return stopping;
     },
   };
+  return gateway;
 }
