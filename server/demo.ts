@@ -69,7 +69,14 @@ query Jobs {
 }
 `;
 
-export interface Demo { url: string; graphqlUrl: string; config: Config; stop(): Promise<void> }
+export interface Demo {
+  url: string;
+  graphqlUrl: string;
+  /** `<url>/metrics` of the METRICS_PORT listener, when METRICS_PORT is set. */
+  metricsUrl?: string;
+  config: Config;
+  stop(): Promise<void>;
+}
 
 /**
  * `npm start`: every source served by its simulator, the gateway (and, as later issues add them, a job
