@@ -32,6 +32,7 @@ import type { Db } from '../store/db';
 import { mutationScopePlugin } from './mutation-scope';
 import { graphqlSpanMiddleware, telemetryPlugin } from './plugins/use-telemetry';
 import { startMetricsServer, type MetricsServer } from './metrics-http';
+import { observeQueues } from '../core/metrics';
 
 export type { ReadinessCheck } from './readiness';
 
@@ -203,6 +204,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   app.use(exportsRouter({ dataDir: config.dataDir, auth, logger }));
 
   let started: Promise<void> | undefined;
+  let unobserveQueues: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
 
   const gateway: Gateway = {
@@ -251,8 +253,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve());
       });
-      // Metrics on their own port (METRICS_PORT), never on the public one.
+      // Metrics on their own port (METRICS_PORT), never on the public one; the queues counted on each scrape.
       if (config.metricsPort !== undefined) gateway.metrics ??= await startMetricsServer(config.metricsPort, host, logger);
+      if (sync) unobserveQueues ??= observeQueues(sync.queues);
       const addr = httpServer.address() as AddressInfo;
       return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
     },
@@ -264,6 +267,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         cerebrum?.close();
         fs?.close();
         await gateway.metrics?.close();
+        unobserveQueues?.();
       })();
       return stopping;
     },

@@ -8,7 +8,6 @@ import { openStore } from '../store/db';
 import { prepareKeyedIds } from '../store/keyed-ids.repo';
 import { createSyncService } from '../jobs/sync-service';
 import { assertRedisReachable } from '../jobs/redis';
-import { observeQueues } from '../core/metrics';
 import { shutdownTracing } from './tracing';
 
 /** `npm run serve`: the production API process. Sources without a URL are disabled, never simulated. */
@@ -43,7 +42,6 @@ async function main(): Promise<void> {
   life.add('sync queues', () => sync.close());
   life.add('store', () => store.close());
   life.add('traces', () => shutdownTracing());
-  observeQueues(sync.queues); // waiting/active per kind on each metrics scrape (METRICS_PORT)
   const url = await gateway.listen(config.port);
   const enabled = [config.cerebrum && 'CEREBRUM', config.fs && 'FS', config.losFtpUrl && 'LOS', config.unilogin && 'UNILOGIN'].filter(Boolean);
   logger.info({ url: `${url}/graphql`, sources: enabled }, 'idbro gateway listening');
