@@ -19,7 +19,7 @@
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { containsNationalId, redactNationalIds } from '../core/national-ids';
 
 type Env = Record<string, string | undefined>;
@@ -79,7 +79,9 @@ export function startTracing(env: Env = process.env): boolean {
         ignoreIncomingRequestHook: (req) => /^\/(healthz|readyz|metrics)\b/.test(req.url ?? ''),
         startIncomingSpanHook: () => ({ 'url.query': undefined }),
       }),
-      new ExpressInstrumentation(),
+      // Only http.route on the server span: a span per Express middleware would be noise, and would stand
+      // between the operation span (use-telemetry.ts) and what Apollo runs.
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER] }),
     ],
   });
   sdk.start();

@@ -144,6 +144,8 @@ describe('OpenTelemetry traces', () => {
     expect(op).toBeDefined();
     expect(attr(op!, 'graphql.operation.type')).toBe('query');
     expect(attr(op!, 'graphql.outcome')).toBe('ok');
+    expect(attr(op!, 'express.type')).toBeUndefined(); // our span, not an Express layer's renamed
+    expect(inTrace.filter((s) => s.name.startsWith('graphql'))).toHaveLength(1);
     // The incoming HTTP request's server span (instrumentation-http) is its parent.
     expect(byId(op!.parentSpanId)?.kind).toBe(2);
     const clients = inTrace.filter((s) => s.kind === SPAN_KIND_CLIENT);

@@ -16,13 +16,14 @@ import { ERROR_CODES } from '../errors';
 
 const tracer = trace.getTracer('idbro');
 const CODES = new Set<string>(ERROR_CODES);
-const SPAN = Symbol('idbro.graphqlSpan');
+/** The spans this middleware made: the plugin names only these, never another instrumentation's active span. */
+const OURS = new WeakSet<Span>();
 
 /** Starts the operation's span and runs the rest of the request inside it; ends it when the response closes. */
 export function graphqlSpanMiddleware(): RequestHandler {
-  return (req, res, next) => {
+  return (_req, res, next) => {
     const span = tracer.startSpan('graphql');
-    (req as unknown as Record<symbol, Span>)[SPAN] = span;
+    OURS.add(span);
     res.once('close', () => span.end());
     context.with(trace.setSpan(context.active(), span), next);
   };
@@ -38,7 +39,8 @@ export function telemetryPlugin<C extends object>(): ApolloServerPlugin<C> {
     async requestDidStart() {
       const started = performance.now();
       // The middleware's span, active in Apollo's async context (undefined when tracing is off).
-      const span = trace.getActiveSpan();
+      const active = trace.getActiveSpan();
+      const span = active && OURS.has(active) ? active : undefined;
       return {
         async didResolveOperation({ operation, operationName }) {
           if (!operation) return;
