@@ -131,7 +131,7 @@ export class StreamingTransport {
   }
 }
 
-/** `/ws10#UploadFull`: the endpoint's path and the SOAP operation named by the action (SOAP 1.2 Content-Type, or SOAPAction). */
+/** `/ws10.asmx#UploadXmlData`: the endpoint's path and the SOAP operation named by the action (SOAP 1.2 Content-Type, or SOAPAction). */
 function soapRoute(rurl: string, headers: Record<string, string>): string {
   const path = new URL(rurl).pathname;
   const action = /action="?([^";]+)/i.exec(Object.entries(headers).find(([k]) => /^content-type$/i.test(k))?.[1] ?? '')?.[1] ??
