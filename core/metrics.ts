@@ -7,10 +7,10 @@
  * sync kind, an outcome, an error class). None carries a person, an account, an id or anything a caller typed:
  * a label per id would both leak personal data and grow the series without bound.
  *
- * One registry per process (not prom-client's global one, which other libraries may fill). The metric objects
- * are made once per module load: jest runs many gateways in one process, and they all count into the same
- * objects, so nothing is registered twice. `metric()` also returns a metric already registered under the name
- * (a second copy of this module loaded by a test's isolated registry).
+ * One registry of our own (not prom-client's global one, which other libraries may fill). The metric objects
+ * are made once, when this module loads, never per gateway or worker: jest runs many gateways in one process,
+ * and they all count into the same objects, so starting another never registers a name twice (prom-client
+ * throws on that). Tests compare values before and after, not absolute values.
  *
  * Depends on nothing of ours.
  */
@@ -21,6 +21,7 @@ import {
 
 export const registry = new Registry();
 
+/** The metric registered under `name`, made on first use (a name defined twice here gets one object). */
 function metric<M extends Metric<string>>(name: string, make: () => M): M {
   return (registry.getSingleMetric(name) as M | undefined) ?? make();
 }
