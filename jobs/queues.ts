@@ -21,6 +21,8 @@ export interface SyncJobData {
    * deployment; the queue prefix already keeps them apart, this is the second fence.
    */
   deploymentId?: string;
+  /** W3C trace context (traceparent, tracestate) of the request that started the job: the job's span joins that trace. */
+  trace?: Record<string, string>;
 }
 
 /** What the BullMQ processor returns (kept in Redis only briefly; for BullMQ's own tools). */

@@ -27,6 +27,7 @@ import {
 import { QueueEventsProducer } from 'bullmq';
 import { CancelRequests } from './cancellation';
 import { JOB_RECORDED } from './sync-events';
+import { traceCarrier } from './telemetry';
 import { closeQueues, createQueues, deploymentPrefix, type LiveProgress, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
 import { assertRedisReachable, scrubRedisSecret } from './redis';
 import { loadBuiltInSyncs } from './registry';
@@ -153,7 +154,7 @@ export class SyncService {
         if (round <= 3 && (await this.failIfStuck(job))) continue;
         return this.withLiveProgress(job);
       }
-      const data: SyncJobData = { kind, dryRun, params, deploymentId: this.deploymentId };
+      const data: SyncJobData = { kind, dryRun, params, deploymentId: this.deploymentId, ...traceCarrier() };
       try {
         await this.queue(kind).add(kind, data, { jobId: id });
       } catch (e) {

@@ -7,6 +7,7 @@
  *
  * Also the `npm run worker` process (see the bottom of this file).
  */
+import '../server/tracing-start'; // first: see server/tracing.ts
 import 'reflect-metadata';
 import { Worker, type Job } from 'bullmq';
 import { ConfigError, configWarnings, loadConfig, storeSettings, type Config } from '../server/config';
@@ -25,6 +26,10 @@ import { failStuckJob, whyStuck } from './stuck-jobs';
 import { runSyncJob, safeMessage, type AbortReason, type RunSettings } from './sync-run';
 import { redactText } from '../server/redact';
 import type { SyncProcessor } from './types';
+import { observeSyncRun, withSyncTelemetry } from './telemetry';
+import { observeQueues } from '../core/metrics';
+import { startMetricsServer } from '../server/metrics-http';
+import { shutdownTracing } from '../server/tracing';
 
 export interface StartWorkersOptions extends QueueSettings, Partial<RunSettings> {
   config: Config;
@@ -113,7 +118,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
     for (const kind of kinds) {
       const deps = {
         kind,
-        processor: processors.get(kind)!,
+        processor: withSyncTelemetry(kind, processors.get(kind)!),
         store: opts.store,
         config: opts.config,
         logger,
@@ -124,7 +129,9 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
         deploymentId,
       };
       // Three parameters: BullMQ passes an AbortSignal only to processors that declare the third.
-      const processor = (job: Job<SyncJobData, SyncJobReturn>, token?: string, signal?: AbortSignal) => runSyncJob(deps, job, token, signal);
+      // Metrics and the job's span (in the trace of the mutation that started it): jobs/telemetry.ts.
+      const processor = (job: Job<SyncJobData, SyncJobReturn>, token?: string, signal?: AbortSignal) =>
+        observeSyncRun(kind, job, () => runSyncJob(deps, job, token, signal));
       const worker = new Worker<SyncJobData, SyncJobReturn>(queueName(kind), processor, {
         connection: redisConnection(redisUrl, 'worker'),
         prefix,
@@ -174,6 +181,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
   // lost with Redis or taken by a worker of another deployment. Without it such a record blocks its kind until
   // someone starts that kind again.
   const queues = createQueues(redisUrl, scope, kinds);
+  const unobserveQueues = observeQueues(queues); // waiting/active per kind on each metrics scrape
   const lostAfterMs = opts.lostAfterMs ?? 60_000;
   let sweeping: Promise<void> | undefined;
   const sweep = () => {
@@ -205,6 +213,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
     close() {
       closing ??= (async () => {
         clearInterval(sweepTimer);
+        unobserveQueues();
         for (const controller of running.values()) controller.abort('shutdown' satisfies AbortReason);
         await Promise.all(workers.map((w) => w.close().catch((e: Error) => logger.warn({ err: redactText(e.message) }, 'worker close failed'))));
         await sweeping?.catch(() => undefined);
@@ -254,6 +263,13 @@ async function main(): Promise<void> {
   // Lifecycle order: workers (finish or hand back running jobs), then the store they write to.
   life.add('workers', () => workers.close());
   life.add('store', () => store.close());
+  // Job metrics (runs, durations, queue depth) on METRICS_PORT; the worker has no other HTTP listener.
+  if (config.metricsPort !== undefined) {
+    const metrics = await startMetricsServer(config.metricsPort, '0.0.0.0', logger);
+    life.add('metrics', () => metrics.close());
+    logger.info({ url: `${metrics.url}/metrics` }, 'metrics listening');
+  }
+  life.add('traces', () => shutdownTracing());
   life.handleSignals();
 }
 

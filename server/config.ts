@@ -126,6 +126,11 @@ export interface Config {
   maxDirectives: number;
   /** READINESS_CACHE_MS: how long a /readyz answer is reused (one upstream probe per period). Default 5000; 0 = none. */
   readinessCacheMs: number;
+  /**
+   * METRICS_PORT: port of the Prometheus listener (`GET /metrics`), separate from the API port; 0 = any free
+   * port. Default unset: no metrics listener.
+   */
+  metricsPort?: number;
   /** MAX_INTROSPECTION_DEPTH: depth cap for operations that introspect (`__schema`); GraphiQL's needs 15. Default 20. */
   maxIntrospectionDepth: number;
 }
@@ -402,6 +407,7 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     maxDirectives: int(env, 'MAX_DIRECTIVES', 50, 0),
     maxIntrospectionDepth: int(env, 'MAX_INTROSPECTION_DEPTH', 20, 15, 100),
     readinessCacheMs: int(env, 'READINESS_CACHE_MS', 5000, 0, 600_000),
+    metricsPort: str(env, 'METRICS_PORT') === undefined ? undefined : int(env, 'METRICS_PORT', 0, 0, 65535),
   };
 }
 

@@ -1,3 +1,4 @@
+import './tracing-start'; // first: see tracing.ts
 import 'reflect-metadata';
 import { loadConfig, storeSettings, type Config } from './config';
 import { createLogger } from './logger';
@@ -17,6 +18,7 @@ import { startDemoUniLoginSimulator, uniloginDemoSettings } from '../simulators/
 import { LOS_MARK_KEY } from '../jobs/los-import';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import { demoEventsUrl, startDemoChanges } from '../simulators/cerebrum-demo-changes';
+import { shutdownTracing } from './tracing';
 
 export const SAMPLE_QUERY = `# idbro demo: every source is served by a built-in simulator.
 # Cerebrum (live, through DataLoaders):
@@ -73,7 +75,14 @@ subscription JobUpdates {
 }
 `;
 
-export interface Demo { url: string; graphqlUrl: string; config: Config; stop(): Promise<void> }
+export interface Demo {
+  url: string;
+  graphqlUrl: string;
+  /** `<url>/metrics` of the METRICS_PORT listener, when METRICS_PORT is set. */
+  metricsUrl?: string;
+  config: Config;
+  stop(): Promise<void>;
+}
 
 /**
  * `npm start`: every source served by its simulator, the gateway (and, as later issues add them, a job
@@ -134,13 +143,15 @@ export async function startDemo(env: Record<string, string | undefined> = proces
   life.add('UNI-Login simulator', () => uniloginSim.stop());
   life.add('FS simulator', () => fsSim.stop());
   life.add('LOS FTP and DAR simulators', () => los.stop());
+  life.add('traces', () => shutdownTracing());
   const url = await gateway.listen(opts.port ?? config.port);
   // First start: import the sample LOS delivery at once, so GraphiQL shows LOS data right away.
   if (!(await new SyncStateRepo(store).get(LOS_MARK_KEY)) && processors.has('LOS_IMPORT')) {
     const job = await sync.start('LOS_IMPORT', { dryRun: false, params: {} });
     logger.info({ job: job.id }, 'first start: importing the sample LOS delivery');
   }
-  return { url, graphqlUrl: `${url}/graphql`, config, stop: () => life.stop() };
+  // METRICS_PORT: one listener for the whole process (API, worker and job metrics share the registry).
+  return { url, graphqlUrl: `${url}/graphql`, metricsUrl: gateway.metrics && `${gateway.metrics.url}/metrics`, config, stop: () => life.stop() };
 }
 
 if (require.main === module) {
@@ -150,7 +161,7 @@ if (require.main === module) {
 idbro demo is running.
 
   GraphiQL:  ${demo.graphqlUrl}   (open in a browser)
-  Health:    ${demo.url}/healthz, ${demo.url}/readyz
+  Health:    ${demo.url}/healthz, ${demo.url}/readyz${demo.metricsUrl ? `\n  Metrics:   ${demo.metricsUrl}` : ''}
 
 Every source is served by its built-in simulator. Try:
 

@@ -35,6 +35,9 @@ import { mutationScopePlugin } from './mutation-scope';
 import { attachSubscriptions } from './subscriptions';
 import type { ChangeBus } from '../datasources/cerebrum/events/change';
 import type { Scope } from './config';
+import { graphqlSpanMiddleware, telemetryPlugin } from './plugins/use-telemetry';
+import { startMetricsServer, type MetricsServer } from './metrics-http';
+import { observeQueues } from '../core/metrics';
 
 export type { ReadinessCheck } from './readiness';
 
@@ -67,6 +70,8 @@ export interface Gateway {
   cerebrumLive?: CerebrumLive;
   /** The FS GraphQL client when FS_URL is set (its `stats` count every FS request of the process). */
   fs?: FsClient;
+  /** The Prometheus listener (METRICS_PORT), once listen() has started it; its `url` + `/metrics`. */
+  metrics?: MetricsServer;
   /** Listens on `port` (0 = any free port); resolves the base URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Drains HTTP, then stops Apollo. Idempotent. */
@@ -135,6 +140,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ApolloServerPluginDrainHttpServer({ httpServer }),
     ApolloServerPluginLandingPageDisabled(),
     mutationScopePlugin(),
+    telemetryPlugin<Context>(),
     {
       async requestDidStart({ contextValue }) {
         const started = performance.now();
@@ -241,9 +247,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   app.use(exportsRouter({ dataDir: config.dataDir, auth, logger }));
 
   let started: Promise<void> | undefined;
+  let unobserveQueues: (() => void) | undefined;
   let stopping: Promise<void> | undefined;
 
-  return {
+  const gateway: Gateway = {
     app,
     httpServer,
     cerebrum,
@@ -257,6 +264,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           '/graphql',
           graphqlRequestGuard(),
           express.json({ limit: '1mb' }),
+          graphqlSpanMiddleware(),
           expressMiddleware(apollo, {
             context: async ({ req, res }): Promise<Context> => {
               const requestId = (req as unknown as { requestId: string }).requestId;
@@ -274,6 +282,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve());
       });
+      // Metrics on their own port (METRICS_PORT), never on the public one; the queues counted on each scrape.
+      if (config.metricsPort !== undefined) gateway.metrics ??= await startMetricsServer(config.metricsPort, host, logger);
+      if (sync) unobserveQueues ??= observeQueues(sync.queues);
       const addr = httpServer.address() as AddressInfo;
       return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
     },
@@ -285,8 +296,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
         await live?.stop();
         cerebrum?.close();
         fs?.close();
+        await gateway.metrics?.close();
+        unobserveQueues?.();
       })();
       return stopping;
     },
   };
+  return gateway;
 }

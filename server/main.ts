@@ -1,3 +1,4 @@
+import './tracing-start'; // first: see tracing.ts
 import 'reflect-metadata';
 import { ConfigError, configWarnings, loadConfig, storeSettings } from './config';
 import { createLogger } from './logger';
@@ -7,6 +8,7 @@ import { openStore } from '../store/db';
 import { prepareKeyedIds } from '../store/keyed-ids.repo';
 import { createSyncService } from '../jobs/sync-service';
 import { assertRedisReachable } from '../jobs/redis';
+import { shutdownTracing } from './tracing';
 
 /** `npm run serve`: the production API process. Sources without a URL are disabled, never simulated. */
 async function main(): Promise<void> {
@@ -39,9 +41,11 @@ async function main(): Promise<void> {
   life.add('http', () => gateway.stop());
   life.add('sync queues', () => sync.close());
   life.add('store', () => store.close());
+  life.add('traces', () => shutdownTracing());
   const url = await gateway.listen(config.port);
   const enabled = [config.cerebrum && 'CEREBRUM', config.fs && 'FS', config.losFtpUrl && 'LOS', config.unilogin && 'UNILOGIN'].filter(Boolean);
   logger.info({ url: `${url}/graphql`, sources: enabled }, 'idbro gateway listening');
+  if (gateway.metrics) logger.info({ url: `${gateway.metrics.url}/metrics` }, 'metrics listening');
   if (!config.apiTokens) logger.warn('API_TOKENS is unset: every request will be refused with 401');
   for (const w of configWarnings(config)) logger.warn(w);
   life.handleSignals();

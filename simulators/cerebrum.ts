@@ -46,7 +46,11 @@ export interface CerebrumSimulatorOptions {
  * One finished request, logged when its answer is written. `status` is 0 when none was sent (injected
  * reset, a hang the client aborted, stop()).
  */
-export interface RequestRecord { method: string; path: string; status: number; startedAt: number; endedAt: number }
+export interface RequestRecord {
+  method: string; path: string; status: number; startedAt: number; endedAt: number;
+  /** The W3C `traceparent` header the request carried, if any (tracing tests). */
+  traceparent?: string;
+}
 
 export interface CerebrumSimulator {
   /** Base URL without trailing slash, e.g. 'http://127.0.0.1:43123'; clients append '/v1/...'. */
@@ -195,7 +199,7 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
       if (recorded) return;
       recorded = true;
       stats.inFlight -= 1;
-      stats.log.push({ method, path, status, startedAt, endedAt: performance.now() });
+      stats.log.push({ method, path, status, startedAt, endedAt: performance.now(), traceparent: req.headers.traceparent as string | undefined });
     };
     res.once('close', () => record(0));
     const answer = (reply: ApiReply): void => {

@@ -7,6 +7,8 @@ import { redactText } from '../../server/redact';
 import { Semaphore } from '../semaphore';
 import { backoff } from '../backoff';
 import { pathChangedByNormalisation } from './path';
+import { cerebrumRoute } from './route';
+import { observeUpstream } from '../../core/upstream-telemetry';
 
 /**
  * Transport to Cerebrum REST v1 (specs/cerebrum-rest.md): JSON over HTTP with a static API key header.
@@ -153,7 +155,8 @@ export class CerebrumClient {
       s.peakInFlight = Math.max(s.peakInFlight, s.inFlight);
     }
     try {
-      const { status, text } = await this.send1(method, path, body, o.signal);
+      // Span, traceparent and metrics per attempt, by route template (never the id): core/upstream-telemetry.ts.
+      const { status, text } = await observeUpstream({ source: 'CEREBRUM', method, route: cerebrumRoute(path) }, (trace) => this.send1(method, path, body, o.signal, trace));
       let parsed: unknown = undefined;
       if (text.length > 0) {
         try {
@@ -172,13 +175,13 @@ export class CerebrumClient {
   }
 
   /** One HTTP exchange; rejects with TimeoutSignal after timeoutMs, or with the socket error. */
-  private send1(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+  private send1(method: string, path: string, body: unknown, signal?: AbortSignal, trace: Record<string, string> = {}): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = this.transport.request(`${this.base}/v1${path}`, {
         method,
         agent: this.agent,
-        headers: payload === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: payload === undefined ? { ...this.headers, ...trace } : { ...this.headers, ...trace, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
         signal,
       }, (res) => {
         const chunks: Buffer[] = [];

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { RequestStats } from './client';
 import type { CerebrumReader } from './cache';
 import { pathSegment } from './path';
+import { dataloaderBatchSize } from '../../core/metrics';
 import type {
   RawAccount, RawAccountRef, RawAffiliation, RawContact, RawExternalId, RawOu, RawPerson,
 } from './types';
@@ -34,13 +35,16 @@ export interface RoundLoader<K, V> {
 
 function roundLoader<K extends string, V>(
   client: CerebrumReader,
-  o: CerebrumLoaderOptions,
+  o: CerebrumLoaderOptions & { name: string },
   fetchOne: (key: K, round: number) => Promise<V>,
 ): RoundLoader<K, V> {
   const rounds = new Map<K, number>();
   // A key refused before any request (path.ts throws synchronously) fails that key only, not its batch.
   const one = async (k: K) => fetchOne(k, rounds.get(k) ?? 1);
-  const batch = (keys: readonly K[]) => Promise.all(keys.map((k) => one(k).catch((e: Error) => e)));
+  const batch = (keys: readonly K[]) => {
+    dataloaderBatchSize.observe({ source: 'CEREBRUM', loader: o.name }, keys.length);
+    return Promise.all(keys.map((k) => one(k).catch((e: Error) => e)));
+  };
   const loader = new DataLoader<K, V>(batch, o.naive ? { cache: false, batch: false } : {});
   const load = (key: K, round = 1) => {
     const seen = rounds.get(key);
@@ -65,23 +69,23 @@ export function createCerebrumLoaders(client: CerebrumReader, o: CerebrumLoaderO
   // Every key becomes one path segment, or the load fails with BAD_USER_INPUT before any request (path.ts).
   const id = (k: string) => pathSegment(k, 'The person id');
   return {
-    person: roundLoader<string, RawPerson | null>(client, o, (k, r) => get(`/persons/${id(k)}`, r)),
-    ou: roundLoader<string, RawOu | null>(client, o, (k, r) => get(`/ous/${pathSegment(k, 'The unit id')}`, r)),
+    person: roundLoader<string, RawPerson | null>(client, { ...o, name: 'person' }, (k, r) => get(`/persons/${id(k)}`, r)),
+    ou: roundLoader<string, RawOu | null>(client, { ...o, name: 'ou' }, (k, r) => get(`/ous/${pathSegment(k, 'The unit id')}`, r)),
     /** Key "<personId>" or "<personId>|deleted" (include_deleted changes the answer, so it is in the key). */
-    affiliations: roundLoader<string, RawAffiliation[] | null>(client, o, async (k, r) => {
+    affiliations: roundLoader<string, RawAffiliation[] | null>(client, { ...o, name: 'affiliations' }, async (k, r) => {
       const [pid, flag] = k.split('|');
       const body = await get<{ affiliations: RawAffiliation[] }>(
         `/persons/${id(pid)}/affiliations${flag === 'deleted' ? '?include_deleted=true' : ''}`, r);
       return body ? body.affiliations : null;
     }),
-    contacts: roundLoader<string, RawContact[] | null>(client, o, async (k, r) =>
+    contacts: roundLoader<string, RawContact[] | null>(client, { ...o, name: 'contacts' }, async (k, r) =>
       (await get<{ contacts: RawContact[] }>(`/persons/${id(k)}/contacts`, r))?.contacts ?? null),
-    externalIds: roundLoader<string, RawExternalId[] | null>(client, o, async (k, r) =>
+    externalIds: roundLoader<string, RawExternalId[] | null>(client, { ...o, name: 'externalIds' }, async (k, r) =>
       (await get<{ external_ids: RawExternalId[] }>(`/persons/${id(k)}/external-ids`, r))?.external_ids ?? null),
-    accountRefs: roundLoader<string, RawAccountRef[] | null>(client, o, async (k, r) =>
+    accountRefs: roundLoader<string, RawAccountRef[] | null>(client, { ...o, name: 'accountRefs' }, async (k, r) =>
       (await get<{ accounts: RawAccountRef[] }>(`/persons/${id(k)}/accounts`, r))?.accounts ?? null),
     /** By account name (all digits = entity id, per the API). */
-    account: roundLoader<string, RawAccount | null>(client, o, (k, r) => get(`/accounts/${pathSegment(k, 'The account name')}`, r)),
+    account: roundLoader<string, RawAccount | null>(client, { ...o, name: 'account' }, (k, r) => get(`/accounts/${pathSegment(k, 'The account name')}`, r)),
   };
 }
 

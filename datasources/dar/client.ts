@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../server/logger';
+import { observeUpstream } from '../../core/upstream-telemetry';
 
 /**
  * Transport to DAR's address wash, DAWA `datavask` (specs/aarhus-los.md, "DAR address lookup"):
@@ -233,7 +234,8 @@ export class DarClient implements DarLookup {
       this.inFlight++;
       this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inFlight);
       try {
-        const res = await this.send(url, signal);
+        // Span, traceparent and metrics by route (never the address text in the query): core/upstream-telemetry.ts.
+        const res = await observeUpstream({ source: 'DAR', method: 'GET', route: '/datavask/adresser' }, (trace) => this.send(url, signal, trace));
         return this.interpret(res);
       } finally {
         this.inFlight--;
@@ -274,9 +276,9 @@ export class DarClient implements DarLookup {
   }
 
   /** One HTTP exchange; rejects on network errors, AttemptTimeout after timeoutMs, or abort. */
-  private send(url: URL, signal: AbortSignal): Promise<HttpAnswer> {
+  private send(url: URL, signal: AbortSignal, trace: Record<string, string> = {}): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
-      const req = this.transport.request(url, { method: 'GET', agent: this.agent, headers: { accept: 'application/json' }, signal }, (res) => {
+      const req = this.transport.request(url, { method: 'GET', agent: this.agent, headers: { accept: 'application/json', ...trace }, signal }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {

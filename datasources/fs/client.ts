@@ -5,6 +5,7 @@ import type { Logger } from '../../server/logger';
 import { Semaphore } from '../semaphore';
 import { backoff } from '../backoff';
 import { cancelledUpstreamError } from '../../server/request-budget';
+import { observeUpstream } from '../../core/upstream-telemetry';
 
 /**
  * Transport to FS GraphQL (specs/fs.md): `POST <FS_URL>` with a JSON body `{query, variables, operationName}`,
@@ -166,7 +167,8 @@ export class FsClient {
       s.byOperation.set(operationName, (s.byOperation.get(operationName) ?? 0) + 1);
     }
     try {
-      const { status, text } = await this.send1(body, o.signal);
+      // Span, traceparent and metrics per attempt, by operation name (a constant of ours): core/upstream-telemetry.ts.
+      const { status, text } = await observeUpstream({ source: 'FS', method: 'POST', route: operationName }, (trace) => this.send1(body, o.signal, trace));
       if (status >= 300) throw new FsHttpStatus(status, text.slice(0, 300));
       let parsed: { data?: T; errors?: FsGraphQLErrors['errors'] };
       try {
@@ -182,12 +184,12 @@ export class FsClient {
     }
   }
 
-  private send1(body: string, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+  private send1(body: string, signal?: AbortSignal, trace: Record<string, string> = {}): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const req = this.transport.request(this.target, {
         method: 'POST',
         agent: this.agent,
-        headers: { ...this.headers, 'content-length': Buffer.byteLength(body) },
+        headers: { ...this.headers, ...trace, 'content-length': Buffer.byteLength(body) },
         signal,
       }, (res) => {
         const chunks: Buffer[] = [];

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { dataloaderBatchSize } from '../../core/metrics';
 import type { FsClient, FsQueryOptions } from './client';
 import { nodesOf, type RawConnection } from './client';
 import {
@@ -47,18 +48,21 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
   return {
     /** By personlopenummer. */
     person: new DataLoader<string, FsPersonProfile | null>(async (keys) => {
+      dataloaderBatchSize.observe({ source: 'FS', loader: 'person' }, keys.length);
       const raw = await all<RawProfile>(Q.personsByNumber.name, Q.personsByNumber.doc, { eier, numbers: keys }, (d) => d.personProfiler, keys.length);
       return byKey(keys, raw.map(toProfile), (p) => p.personNumber);
     }, opts),
 
     /** By fødselsnummer (11 digits). */
     personByNationalId: new DataLoader<string, FsPersonProfile | null>(async (keys) => {
+      dataloaderBatchSize.observe({ source: 'FS', loader: 'personByNationalId' }, keys.length);
       const raw = await all<RawProfile>(Q.personsByNationalId.name, Q.personsByNationalId.doc, { eier, ids: keys }, (d) => d.personProfiler, keys.length);
       return byKey(keys, raw.map(toProfile), (p) => p.nationalId);
     }, opts),
 
     /** By studentnummer: `studenterGittStudentnumre` takes the whole list and answers a plain list. */
     student: new DataLoader<string, FsStudent | null>(async (keys) => {
+      dataloaderBatchSize.observe({ source: 'FS', loader: 'student' }, keys.length);
       const data = await client.query<{ studenterGittStudentnumre: RawStudent[] }>(
         Q.studentsByNumber.name, Q.studentsByNumber.doc, { eier, numbers: keys }, q);
       return byKey(keys, (data.studenterGittStudentnumre ?? []).map(toStudent), (s) => s.studentNumber);
@@ -66,6 +70,7 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
 
     /** Every study right (active or not) of a person, by personlopenummer. */
     studyRights: new DataLoader<string, FsStudyRight[]>(async (keys) => {
+      dataloaderBatchSize.observe({ source: 'FS', loader: 'studyRights' }, keys.length);
       const raw = await all<RawStudyRight>(Q.studyRightsOfPersons.name, Q.studyRightsOfPersons.doc, { eier, numbers: keys },
         (d) => d.programStudieretter, 500);
       const rights = raw.map(toStudyRight);
@@ -74,6 +79,7 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
 
     /** An FS organisation unit by six-digit stedkode. */
     unit: new DataLoader<string, FsUnit | null>(async (keys) => {
+      dataloaderBatchSize.observe({ source: 'FS', loader: 'unit' }, keys.length);
       const valid = keys.filter((k) => /^\d{6}$/.test(k));
       if (valid.length === 0) return keys.map(() => null);
       const data = await client.query<{ organisasjonsenheter: RawConnection<RawUnit> }>(

@@ -12,6 +12,7 @@ import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { observeUpstream } from '../../core/upstream-telemetry';
 
 /** Marks where the document file goes inside the envelope soap builds. */
 export const DOCUMENT_PLACEHOLDER = '<!--idbro:unilogin-document-->';
@@ -56,7 +57,9 @@ export class StreamingTransport {
 
   /** The soap IHttpClient contract: POST `data` (GET when there is none) and call back with the answer. */
   request(rurl: string, data: string | null | undefined, callback: Callback, exheaders?: Record<string, string>): Promise<SoapHttpResponse> {
-    const promise = this.send(rurl, data ?? null, exheaders ?? {});
+    const method = data == null ? 'GET' : 'POST';
+    // Span, traceparent and metrics per call, by endpoint path and SOAP operation: core/upstream-telemetry.ts.
+    const promise = observeUpstream({ source: 'UNILOGIN', method, route: soapRoute(rurl, exheaders ?? {}) }, (trace) => this.send(rurl, data ?? null, { ...exheaders, ...trace }));
     promise.then((res) => callback(null, res, res.data), (e) => callback(e));
     return promise;
   }
@@ -126,4 +129,13 @@ export class StreamingTransport {
       else req.end();
     });
   }
+}
+
+/** `/ws10.asmx#UploadXmlData`: the endpoint's path and the SOAP operation named by the action (SOAP 1.2 Content-Type, or SOAPAction). */
+function soapRoute(rurl: string, headers: Record<string, string>): string {
+  const path = new URL(rurl).pathname;
+  const action = /action="?([^";]+)/i.exec(Object.entries(headers).find(([k]) => /^content-type$/i.test(k))?.[1] ?? '')?.[1] ??
+    Object.entries(headers).find(([k]) => /^soapaction$/i.test(k))?.[1]?.replace(/"/g, '');
+  const op = action?.split(/[/#]/).pop();
+  return op && /^\w{1,64}$/.test(op) ? `${path}#${op}` : path;
 }
