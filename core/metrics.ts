@@ -96,7 +96,7 @@ export const eventConsumerLag = gauge({
 });
 export const eventsConsumed = counter({
   name: 'idbro_events_consumed_total',
-  help: 'Change events processed, by source and outcome (ok, error)',
+  help: 'Change events received, by source and outcome (ok: applied, refused: malformed or unverifiable, duplicate)',
   labelNames: ['source', 'outcome'] as const,
 });
 

@@ -2,6 +2,7 @@
  * Issue 13 items 1, 2, 5: Cerebrum change events over the real RabbitMQ (127.0.0.1:5672) keep the cross-request cache
  * true. Each test has its own exchange; the gateway's queue is exclusive and auto-delete, the exchange is deleted.
  */
+import { registry } from '../core/metrics';
 import { generateKeyPairSync } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -119,6 +120,31 @@ describe('Cerebrum change events keep the cache true', () => {
     expect((await read(stack)).name).toBe('Tor Three');
     expect((await read(stack, other)).name).toMatch(/ Later$/);
     expect(consumer.counters.refused).toBe(0);
+  });
+
+  test('the cache and the consumer count into the Prometheus registry (hits, misses, events by outcome, lag)', async () => {
+    const value = async (name: string, labels: Record<string, string>) => {
+      const m = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+      const hit = m.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x));
+      return hit?.value ?? 0;
+    };
+    const before = {
+      hits: await value('idbro_cache_hits_total', { source: 'CEREBRUM', cache: 'rest' }),
+      misses: await value('idbro_cache_misses_total', { source: 'CEREBRUM', cache: 'rest' }),
+      ok: await value('idbro_events_consumed_total', { source: 'CEREBRUM', outcome: 'ok' }),
+      refused: await value('idbro_events_consumed_total', { source: 'CEREBRUM', outcome: 'refused' }),
+    };
+    stack = await startEventStack({ exchange: (exchange = uniqueExchange('metrics')) });
+    await cachedRead(stack);
+    expect(await value('idbro_cache_misses_total', { source: 'CEREBRUM', cache: 'rest' })).toBeGreaterThan(before.misses);
+    expect(await value('idbro_cache_hits_total', { source: 'CEREBRUM', cache: 'rest' })).toBeGreaterThan(before.hits);
+    await stack.sim.events!.publishRaw('not json');
+    await mutateAndApply(stack, { op: 'person.name', person: 85073, last: 'Counted' });
+    expect(await value('idbro_events_consumed_total', { source: 'CEREBRUM', outcome: 'ok' })).toBeGreaterThan(before.ok);
+    expect(await value('idbro_events_consumed_total', { source: 'CEREBRUM', outcome: 'refused' })).toBe(before.refused + 1);
+    const lag = await value('idbro_event_consumer_lag_seconds', { source: 'CEREBRUM' });
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(3600);
   });
 
   test('malformed messages are acknowledged, counted and logged without their content; the consumer goes on', async () => {

@@ -21,6 +21,7 @@
  * Hand-written LRU over a Map (insertion order = recency): the tag index must be updated on every eviction, and the
  * whole is ~40 lines; no cache library is installed.
  */
+import { cacheHits, cacheMisses } from '../../core/metrics';
 import type { CerebrumClient, GetOptions } from './client';
 import type { ChangeBus, CerebrumChange } from './events/change';
 import { subjectOf } from './events/parse';
@@ -113,11 +114,13 @@ export class CerebrumCache {
       this.entries.delete(path); // re-insert: most recently used last
       this.entries.set(path, hit);
       this.stats.hits++;
+      cacheHits.inc({ source: 'CEREBRUM', cache: 'rest' });
       return hit.value as T | null;
     }
     const tags = baseTags(path);
     if (!tags) return fetch();
     this.stats.misses++;
+    cacheMisses.inc({ source: 'CEREBRUM', cache: 'rest' });
     const started = this.seq;
     const value = await fetch();
     // Tags read from the answer count too: an account's owner changing while its details were in flight.

@@ -8,6 +8,7 @@
  * message is counted, logged by reason (never its content: it may hold personal data) and dropped — a nack would
  * only bring it back, a redelivery storm. Messages with a future `nbf` are scheduled, not dropped.
  */
+import { eventConsumerLag, eventsConsumed } from '../../../core/metrics';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
@@ -176,6 +177,7 @@ export class CerebrumEventConsumer {
     }
     if (!parsed.ok) {
       this.counters.refused++;
+      eventsConsumed.inc({ source: 'CEREBRUM', outcome: 'refused' });
       this.counters.refusedBy[parsed.reason] = (this.counters.refusedBy[parsed.reason] ?? 0) + 1;
       this.o.logger?.warn({ reason: parsed.reason, routingKey: safeKey(msg.fields.routingKey), bytes: msg.content.length }, 'Cerebrum events: message refused and dropped');
       return;
@@ -183,6 +185,7 @@ export class CerebrumEventConsumer {
     const c = parsed.change;
     if (!this.remember(c.jti)) {
       this.counters.duplicates++;
+      eventsConsumed.inc({ source: 'CEREBRUM', outcome: 'duplicate' });
       return;
     }
     const wait = c.notBefore ? c.notBefore.getTime() - Date.now() : 0;
@@ -199,6 +202,8 @@ export class CerebrumEventConsumer {
 
   private apply(c: CerebrumChange): void {
     this.counters.applied++;
+    eventsConsumed.inc({ source: 'CEREBRUM', outcome: 'ok' });
+    eventConsumerLag.set({ source: 'CEREBRUM' }, Math.max(0, (Date.now() - c.issuedAt.getTime()) / 1000));
     this.o.logger?.debug({ kind: c.kind, resourceType: c.resourceType, jti: c.jti }, 'Cerebrum events: change');
     this.o.bus.publish(c);
   }
