@@ -50,8 +50,10 @@ export class SyncLeasesRepo {
       [kind, token, jobId, holder, ttlMs],
     );
     if (rows.length > 0) return { acquired: true };
+    // A released lease expires at '-infinity', and PostgreSQL refuses `'-infinity' - now()` ("cannot subtract
+    // infinite timestamps"): subtract the epochs instead (-Infinity, so GREATEST gives 0).
     const current = await this.q.query<{ job_id: string | null; holder: string | null; remaining_ms: number }>(
-      `SELECT job_id, holder, GREATEST(0, EXTRACT(EPOCH FROM (expires_at - now())) * 1000)::float8 AS remaining_ms
+      `SELECT job_id, holder, GREATEST(0, (EXTRACT(EPOCH FROM expires_at) - EXTRACT(EPOCH FROM now())) * 1000)::float8 AS remaining_ms
          FROM sync_leases WHERE kind = $1`,
       [kind],
     );

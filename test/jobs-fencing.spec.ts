@@ -211,3 +211,39 @@ const pgUrl = postgresTestUrl();
     }
   }, 60_000);
 });
+
+(pgUrl ? describe : describe.skip)('the lease table on PostgreSQL', () => {
+  const schema = `test_lease_${process.pid}_${randomBytes(3).toString('hex')}`;
+  let store: Db;
+  beforeAll(async () => (store = await openStore({ databaseUrl: pgUrl, schema, connectTimeoutMs: 3000 })));
+  afterAll(async () => {
+    await store?.close();
+    await dropSchema(pgUrl!, schema);
+  });
+
+  it('an acquire that meets a released lease locked by a committing fence answers "not acquired", not a SQL error', async () => {
+    const leases = new SyncLeasesRepo(store);
+    expect(await leases.acquire('CRISTIN_EXPORT', 'token-a', 'job-a', 'test', 60_000)).toEqual({ acquired: true });
+    await leases.release('CRISTIN_EXPORT', 'token-a'); // expires_at = '-infinity'
+    // Another run's transaction holds the row (as check() does while its fenced write commits): SKIP LOCKED
+    // skips it, and the acquire reads the holder of a released lease.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const tx = store.transaction(async (t) => {
+      await t.query(`SELECT kind FROM sync_leases WHERE kind = 'CRISTIN_EXPORT' FOR UPDATE`);
+      locked();
+      await held;
+    });
+    await isLocked;
+    try {
+      expect(await leases.acquire('CRISTIN_EXPORT', 'token-b', 'job-b', 'test', 60_000))
+        .toEqual({ acquired: false, current: { jobId: null, holder: null, remainingMs: 0 } });
+    } finally {
+      release();
+      await tx;
+    }
+    expect(await leases.acquire('CRISTIN_EXPORT', 'token-b', 'job-b', 'test', 60_000)).toEqual({ acquired: true });
+  });
+});
