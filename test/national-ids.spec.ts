@@ -15,6 +15,7 @@ import { loadConfig } from '../server/config';
 import { createSyncService, type SyncService } from '../jobs/sync-service';
 import { startWorkers, type SyncWorkers } from '../jobs/worker';
 import { loadBuiltInSyncs } from '../jobs/registry';
+import { applySchedules } from '../jobs/schedules';
 import { SyncJobsRepo } from '../store/sync-jobs.repo';
 import type { Db } from '../store/db';
 import { SAMPLE } from '../simulators/cerebrum';
@@ -73,6 +74,8 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
       FS_URL: s.fsSim.graphqlUrl, FS_USERNAME: s.fsSim.username!, FS_PASSWORD: s.fsSim.password, ...sources,
     }, { mode: 'worker' });
     workers = await startWorkers({ config, logger, store, processors, prefix, progressIntervalMs: 20 });
+    // A schedule, so that the sync kinds' schedules (SyncSchedule) are walked too (its far-future cron never fires).
+    await applySchedules({ redisUrl: REDIS_URL, prefix, deploymentId: workers.deploymentId, logger, tz: config.tz, schedules: new Map([['LOS_IMPORT', '0 2 1 1 *']]), available: new Set(['LOS_IMPORT']), queues: sync.queues });
 
     // Real jobs over the sample data: their issues, details and (FS) decisions are walked too.
     await runJob('startLosImport');
@@ -160,6 +163,8 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
       persons: ['CEREBRUM', 'FS', 'LOS'].map((src) => `(filter: { source: ${src} }, first: 3)`),
       syncJob: d.jobs.map((id) => `(id: ${lit(id)})`),
       syncJobs: ['(first: 50)'],
+      syncKinds: [''],
+      viewer: [''],
     };
   }
 
