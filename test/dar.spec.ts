@@ -86,7 +86,10 @@ describe('DAR address wash over HTTP', () => {
     const elapsed = performance.now() - t0;
     expect(results.every((r) => !r.ok)).toBe(true);
     expect(sim.stats.total).toBe(45);
-    expect(sim.stats.maxPerSecond).toBeLessThanOrEqual(30);
+    // The client's own count of starts is the property it controls. The simulator stamps a request when its
+    // handler runs: on a loaded machine (one process, busy event loop) requests started ≥ 1 s apart can be handled
+    // in the same second, so arrival counts only show that the starts were spread (45 at once without the limit).
+    expect(sim.stats.maxPerSecond).toBeLessThan(45);
     expect(sim.stats.maxPerSecond).toBeGreaterThanOrEqual(15);
     expect(c.stats.maxStartedInAnySecond).toBeLessThanOrEqual(30);
     // The 31st start has to wait for the first to leave the window.
