@@ -1,7 +1,7 @@
 /**
  * The incremental Cristin export (issue 13 item 3) over the real protocols: the Cerebrum simulator publishes its
  * change events to the real RabbitMQ (`POST /__mutate`), the worker's durable queue (jobs/cristin-events.ts)
- * records them as pending rows in the store (PGlite), and runCristinExport(mode INCREMENTAL) re-reads only what
+ * records them as pending rows in the store (PGlite, and PostgreSQL when one answers), and runCristinExport(mode INCREMENTAL) re-reads only what
  * they name. Every incremental file is compared byte for byte (apart from `<dato>`) with a FULL run right after.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import { startCerebrumSimulator, sampleUniversity, SAMPLE, type CerebrumSimulator } from '../simulators/cerebrum';
-import { openStore, type Db } from '../store/db';
+import type { Db } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import { CristinSnapshotRepo } from '../store/cristin-snapshot.repo';
 import { CRISTIN_LAST_EXPORT_KEY, runCristinExport, type LastCristinExport } from '../jobs/cristin-export';
@@ -20,10 +20,11 @@ import type { CerebrumEventConsumer } from '../datasources/cerebrum/events/consu
 import { cristinRun } from './helpers/cristin';
 import { AMQP_URL, stateReached, uniqueExchange } from './helpers/events';
 import { testLogger, waitFor } from './helpers/jobs';
+import { storeBackends } from './helpers/stores';
 
 const API_KEY = 'cristin-incremental-key';
 
-describe('incremental Cristin export', () => {
+describe.each(storeBackends())('incremental Cristin export on $name', (backend) => {
   let sim: CerebrumSimulator;
   let store: Db;
   let dataDir: string;
@@ -34,7 +35,7 @@ describe('incremental Cristin export', () => {
 
   beforeAll(async () => {
     sim = await startCerebrumSimulator({ apiKey: API_KEY, events: { url: AMQP_URL, exchange } });
-    store = await openStore({ memory: true });
+    store = await backend.open();
     dataDir = mkdtempSync(join(tmpdir(), 'idbro-cristin-inc-'));
     env = { CEREBRUM_URL: sim.url, CEREBRUM_API_KEY: API_KEY, CRISTIN_INSTITUTION: '185', DATA_DIR: dataDir, TZ: 'Europe/Oslo', LOG_LEVEL: 'silent' };
   });
@@ -42,7 +43,7 @@ describe('incremental Cristin export', () => {
   afterAll(async () => {
     await consumer?.stop();
     await sim?.stop();
-    await store?.close();
+    await backend.cleanup();
     const conn = await amqp.connect(AMQP_URL);
     const ch = await conn.createChannel();
     await ch.deleteExchange(exchange);
