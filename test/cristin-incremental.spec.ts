@@ -16,7 +16,7 @@ import { CristinSnapshotRepo } from '../store/cristin-snapshot.repo';
 import { CRISTIN_LAST_EXPORT_KEY, runCristinExport, type LastCristinExport } from '../jobs/cristin-export';
 import { cristinQueueName, startCristinEventQueue } from '../jobs/cristin-events';
 import { PermanentSyncError } from '../jobs/types';
-import type { CerebrumEventConsumer } from '../datasources/cerebrum/events/consumer';
+import { CerebrumEventConsumer } from '../datasources/cerebrum/events/consumer';
 import { cristinRun } from './helpers/cristin';
 import { AMQP_URL, stateReached, uniqueExchange } from './helpers/events';
 import { testLogger, waitFor } from './helpers/jobs';
@@ -162,6 +162,27 @@ describe.each(storeBackends())('incremental Cristin export on $name', (backend) 
     expect(full.issues).toContainEqual(expect.objectContaining({ record: String(SAMPLE.torTest), message: expect.stringMatching(/no change event/) }));
     // The FULL refreshed the snapshot: the next FULL finds no drift.
     expect((await run('FULL')).details.drift).toMatchObject({ persons: 0, units: 0 });
+  });
+
+  it('acknowledges a change only once it is recorded: a failed write is redelivered, not lost', async () => {
+    const seen: string[] = [];
+    let failures = 1;
+    const repo = new CristinSnapshotRepo(store);
+    consumer = new CerebrumEventConsumer({
+      url: AMQP_URL, exchange, binding: '#', logger: testLogger(), backoffMs: 20,
+      queue: { name: cristinQueueName(deploymentId), durable: true, exclusive: false },
+      sink: async (c) => {
+        seen.push(c.ref);
+        if (failures-- > 0) throw Object.assign(new Error('store unavailable'), { code: 'ECONNREFUSED' });
+        await repo.addPending('persons', c.ref);
+      },
+    });
+    consumer.start();
+    await stateReached(consumer, 'connected');
+    await mutate({ op: 'person.name', person: SAMPLE.torTest, last: 'Igjen' });
+    await waitFor('the change recorded after its redelivery', async () => (await pendingRows()) === 1);
+    expect(seen).toEqual([String(SAMPLE.torTest), String(SAMPLE.torTest)]);
+    expect(consumer.counters.reconnects).toBeGreaterThanOrEqual(1);
   });
 
   it('the size guard holds an incremental file back, and the pending changes stay', async () => {
