@@ -49,6 +49,9 @@ describe('Cristin export', () => {
     sim.data = sampleUniversity();
     sim.stats.reset();
     await store.query('DELETE FROM sync_state');
+    // Each test exports a university of its own: no incremental snapshot (and so no drift report) carries over.
+    await store.query('DELETE FROM cristin_snapshot_persons');
+    await store.query('DELETE FROM cristin_snapshot_units');
     await fs.rm(join(dataDir, 'exports'), { recursive: true, force: true });
   });
 
