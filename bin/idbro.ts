@@ -47,7 +47,7 @@ export function buildProgram(out: Out = stdout): Command {
     .description('start a sync job (a kind already queued or running returns that job)')
     .argument('<kind>', `${KINDS.join(', ')} (los-import etc. also accepted)`)
     .option('--dry-run', 'report what would change, change nothing')
-    .option('--mode <mode>', 'UNILOGIN_EXPORT: FULL, INCREMENTAL or DELETE')
+    .option('--mode <mode>', 'UNILOGIN_EXPORT: FULL, INCREMENTAL or DELETE; CRISTIN_EXPORT: FULL (default) or INCREMENTAL')
     .option('--force', "run even when the kind's guard would stop it")
     .option('--follow', 'show its progress until it ends, then a summary; exit code 0 only when it SUCCEEDED')
     .option('--interval <ms>', 'how often --follow asks for progress', positiveInt, 1000)

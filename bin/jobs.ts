@@ -11,11 +11,11 @@ export type Kind = (typeof KINDS)[number];
 export const STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 
 /** Each kind's start mutation and what it takes (resolvers/sync.resolver.ts). */
-const START: Readonly<Record<Kind, { mutation: string; modes?: readonly string[]; force: boolean }>> = {
+const START: Readonly<Record<Kind, { mutation: string; modes?: readonly string[]; modeType?: string; modeOptional?: boolean; force: boolean }>> = {
   LOS_IMPORT: { mutation: 'startLosImport', force: false },
   FS_IMPORT: { mutation: 'startFsImport', force: true },
-  UNILOGIN_EXPORT: { mutation: 'startUniLoginExport', modes: ['FULL', 'INCREMENTAL', 'DELETE'], force: true },
-  CRISTIN_EXPORT: { mutation: 'startCristinExport', force: true },
+  UNILOGIN_EXPORT: { mutation: 'startUniLoginExport', modes: ['FULL', 'INCREMENTAL', 'DELETE'], modeType: 'UniLoginExportMode!', force: true },
+  CRISTIN_EXPORT: { mutation: 'startCristinExport', modes: ['FULL', 'INCREMENTAL'], modeType: 'CristinExportMode', modeOptional: true, force: true },
 };
 
 const JOB = 'id kind state progress message dryRun attempts createdAt startedAt finishedAt result { created updated unchanged terminated skipped failed }';
@@ -101,15 +101,15 @@ export async function startSync(client: IdbroClient, out: Out, rawKind: string, 
   const vars: Record<string, unknown> = { dryRun: o.dryRun ?? false };
   const decl = ['$dryRun: Boolean'];
   const args = ['dryRun: $dryRun'];
-  if (spec.modes) {
+  if (spec.modes && (o.mode || !spec.modeOptional)) {
     const mode = o.mode?.trim().toUpperCase();
     if (!mode || !spec.modes.includes(mode)) {
-      throw new CliError(`${kind} needs --mode ${spec.modes.join('|')}${o.mode ? ` (got "${o.mode}")` : ''}.`, EXIT.USAGE);
+      throw new CliError(`${kind} ${spec.modeOptional ? 'takes' : 'needs'} --mode ${spec.modes.join('|')}${o.mode ? ` (got "${o.mode}")` : ''}.`, EXIT.USAGE);
     }
     vars.mode = mode;
-    decl.push('$mode: UniLoginExportMode!');
+    decl.push(`$mode: ${spec.modeType}`);
     args.push('mode: $mode');
-  } else if (o.mode) {
+  } else if (o.mode && !spec.modes) {
     throw new CliError(`${kind} takes no --mode.`, EXIT.USAGE);
   }
   if (o.force) {

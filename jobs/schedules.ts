@@ -17,10 +17,12 @@ import { closeQueues, createQueues, syncJobOptions, type QueueScope, type SyncJo
 /**
  * Schedules that apply unless SYNC_SCHEDULES names the kind itself (cron, in TZ).
  * - CRISTIN_EXPORT: weekly full export, Mondays 04:00 (seed 002: a weekly full sync so that missed changes do
- *   not linger). `SYNC_SCHEDULES="CRISTIN_EXPORT=0 5 * * 0"` moves it.
+ *   not linger). `SYNC_SCHEDULES="CRISTIN_EXPORT=0 5 * * 0"` moves it (and, naming the kind, replaces both defaults).
+ * - CRISTIN_EXPORT:INCREMENTAL: every 15 minutes; a run with no pending change ends at once ("no pending changes").
  */
-export const DEFAULT_SCHEDULES: ReadonlyMap<SyncJobKind, string> = new Map<SyncJobKind, string>([
+export const DEFAULT_SCHEDULES: ReadonlyMap<string, string> = new Map<string, string>([
   ['CRISTIN_EXPORT', '0 4 * * 1'],
+  ['CRISTIN_EXPORT:INCREMENTAL', '*/15 * * * *'],
 ]);
 
 export function schedulerId(kind: SyncJobKind, mode?: string): string {
@@ -36,7 +38,7 @@ export function scheduleKey(key: string): { kind: string; mode?: string } {
 /** The schedules in force (key `KIND` or `KIND:MODE` → cron): the defaults, replaced per kind by SYNC_SCHEDULES. */
 export function effectiveSchedules(configured: ReadonlyMap<string, string>): Map<string, string> {
   const named = new Set([...configured.keys()].map((k) => scheduleKey(k).kind));
-  const out = new Map<string, string>([...DEFAULT_SCHEDULES].filter(([kind]) => !named.has(kind)));
+  const out = new Map<string, string>([...DEFAULT_SCHEDULES].filter(([key]) => !named.has(scheduleKey(key).kind)));
   for (const [key, cron] of configured) {
     if ((SYNC_JOB_KINDS as readonly string[]).includes(scheduleKey(key).kind)) out.set(key, cron);
   }

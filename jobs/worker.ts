@@ -22,6 +22,7 @@ import { closeQueues, createQueues, deploymentPrefix, queueName, type QueueSetti
 import { assertRedisReachable, redisConnection } from './redis';
 import { loadBuiltInSyncs } from './registry';
 import { applySchedules } from './schedules';
+import { startCristinEventQueue } from './cristin-events';
 import { failStuckJob, whyStuck } from './stuck-jobs';
 import { runSyncJob, safeMessage, type AbortReason, type RunSettings } from './sync-run';
 import { redactText } from '../server/redact';
@@ -260,7 +261,12 @@ async function main(): Promise<void> {
     await store.close().catch(() => undefined);
     throw e;
   }
-  // Lifecycle order: workers (finish or hand back running jobs), then the store they write to.
+  // Changes for the incremental Cristin export (jobs/cristin-events.ts), kept by the broker while no worker runs.
+  const cristinEvents = config.cerebrumEvents
+    ? startCristinEventQueue({ events: config.cerebrumEvents, store, deploymentId: workers.deploymentId, logger })
+    : undefined;
+  // Lifecycle order: the event queue and workers (finish or hand back running jobs), then the store they write to.
+  if (cristinEvents) life.add('cristin-events', () => cristinEvents.stop());
   life.add('workers', () => workers.close());
   life.add('store', () => store.close());
   // Job metrics (runs, durations, queue depth) on METRICS_PORT; the worker has no other HTTP listener.

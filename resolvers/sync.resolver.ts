@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { SyncIssue, SyncJob, SyncResult } from '../schema/sync-job.type';
 import { SyncJobConnection, type Connection } from '../schema/connections';
-import { SyncKind, SyncState, UniLoginExportMode } from '../schema/enums';
+import { CristinExportMode, SyncKind, SyncState, UniLoginExportMode } from '../schema/enums';
 import { requireScope, type Context } from '../server/context';
 import { badInput, gqlError } from '../server/errors';
 import { isNationalIdValue, redactNationalIds, scrubNationalIds } from '../core/national-ids';
@@ -219,8 +219,9 @@ export class SyncResolver {
       description: 'Export even when the size guard would stop it (the new file differs too much from the last one).',
     })
     force = false,
+    @Arg('mode', () => CristinExportMode, { nullable: true, defaultValue: CristinExportMode.FULL }) mode: CristinExportMode = CristinExportMode.FULL,
   ): Promise<SyncJob> {
-    return this.start(ctx, 'startCristinExport', 'CRISTIN_EXPORT', dryRun, { force: force ?? false });
+    return this.start(ctx, 'startCristinExport', 'CRISTIN_EXPORT', dryRun, { force: force ?? false, ...(mode === CristinExportMode.INCREMENTAL ? { mode } : {}) });
   }
 
   @Mutation(() => SyncJob, {

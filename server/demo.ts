@@ -10,6 +10,7 @@ import { openStore } from '../store/db';
 import { prepareKeyedIds } from '../store/keyed-ids.repo';
 import { createSyncService } from '../jobs/sync-service';
 import { startWorkers } from '../jobs/worker';
+import { startCristinEventQueue } from '../jobs/cristin-events';
 import { applySchedules } from '../jobs/schedules';
 import { loadBuiltInSyncs } from '../jobs/registry';
 import { assertRedisReachable } from '../jobs/redis';
@@ -135,6 +136,9 @@ export async function startDemo(env: Record<string, string | undefined> = proces
   const gateway = createGateway({ config, logger, defaultQuery: SAMPLE_QUERY, store, sync });
   // Shutdown order: HTTP, workers, queues, store, then the simulators.
   life.add('http', () => gateway.stop());
+  // The worker's durable event queue, so that the incremental Cristin export (every 15 minutes) has changes to export.
+  const cristinEvents = config.cerebrumEvents ? startCristinEventQueue({ events: config.cerebrumEvents, store, deploymentId: workers.deploymentId, logger }) : undefined;
+  if (cristinEvents) life.add('cristin events', () => cristinEvents.stop());
   life.add('workers', () => workers.close());
   life.add('sync queues', () => sync.close());
   life.add('store', () => store.close());

@@ -125,6 +125,16 @@ describe('idbro against a running gateway', () => {
     expect(force.code).toBe(2);
     expect(force.stderr).toContain('LOS_IMPORT takes no --force');
   }, 60_000);
+
+  it('sync CRISTIN_EXPORT takes an optional --mode FULL|INCREMENTAL', async () => {
+    const started = await idbro(['sync', 'CRISTIN_EXPORT', '--mode', 'incremental', '--dry-run'], env);
+    expect(started.code).toBe(0);
+    const id = /: (sync:\S+)$/m.exec(started.stdout)![1];
+    expect(await s.sync.get(id.slice(5))).toMatchObject({ params: { mode: 'INCREMENTAL' } });
+    const bad = await idbro(['sync', 'CRISTIN_EXPORT', '--mode', 'delete'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('CRISTIN_EXPORT takes --mode FULL|INCREMENTAL (got "delete")');
+  }, 60_000);
 });
 
 describe('idbro: clear errors', () => {

@@ -49,6 +49,9 @@ describe('Cristin export', () => {
     sim.data = sampleUniversity();
     sim.stats.reset();
     await store.query('DELETE FROM sync_state');
+    // Each test exports a university of its own: no incremental snapshot (and so no drift report) carries over.
+    await store.query('DELETE FROM cristin_snapshot_persons');
+    await store.query('DELETE FROM cristin_snapshot_units');
     await fs.rm(join(dataDir, 'exports'), { recursive: true, force: true });
   });
 
@@ -331,6 +334,8 @@ describe('Cristin export', () => {
     expect(DEFAULT_SCHEDULES.get('CRISTIN_EXPORT')).toBe('0 4 * * 1');
     expect(effectiveSchedules(new Map()).get('CRISTIN_EXPORT')).toBe('0 4 * * 1');
     expect(effectiveSchedules(loadConfig({ SYNC_SCHEDULES: 'CRISTIN_EXPORT=0 5 * * 0' }).syncSchedules).get('CRISTIN_EXPORT')).toBe('0 5 * * 0');
+    // The incremental run every 15 minutes (ending at once when nothing is pending).
+    expect(effectiveSchedules(new Map()).get('CRISTIN_EXPORT:INCREMENTAL')).toBe('*/15 * * * *');
   });
 
   describe('download over HTTP', () => {
@@ -421,6 +426,16 @@ describe('Cristin export', () => {
       expect(res.status).toBe(200);
       const doc = parse(Buffer.from(await res.arrayBuffer()));
       expect(personsOf(doc)).toHaveLength(job.result.created);
+
+      // mode: INCREMENTAL reaches the run; with no change event pending it ends at once.
+      const inc = await stack.gql('mutation { startCristinExport(mode: INCREMENTAL) { id } }', {}, TOKENS.sync);
+      expect(inc.body.errors).toBeUndefined();
+      const incJob = await waitFor('the incremental Cristin export to finish', async () => {
+        const r = await stack!.gql('query($id: ID!) { syncJob(id: $id) { state message result { details } } }', { id: inc.body.data.startCristinExport.id }, TOKENS.read);
+        const j = r.body.data?.syncJob;
+        return j && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.state) ? j : undefined;
+      }, { timeoutMs: 20_000 });
+      expect(incJob).toMatchObject({ state: 'SUCCEEDED', message: 'No pending changes: nothing to export.', result: { details: { mode: 'INCREMENTAL', pending: 0 } } });
     } finally {
       await stack?.stop();
       await workers?.close();

@@ -30,9 +30,12 @@ describe('Cristin export: role periods and parent units', () => {
     await store?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     sim.data = sampleUniversity();
     sim.stats.reset();
+    // Each test exports a university of its own: no incremental snapshot (and so no drift report) carries over.
+    await store.query('DELETE FROM cristin_snapshot_persons');
+    await store.query('DELETE FROM cristin_snapshot_units');
   });
 
   async function exportDoc(): Promise<{ doc: XmlNode; details: Record<string, any>; issues: { record?: string | null; message: string }[] }> {

@@ -339,7 +339,7 @@ describe('sync jobs', () => {
       applySchedules({ redisUrl: REDIS_URL, prefix, deploymentId: sync.deploymentId, schedules: c.syncSchedules, tz: c.tz, available: new Set(processors.keys()), logger, queues: sync.queues });
 
     // Cristin's weekly default (DEFAULT_SCHEDULES) is applied too.
-    expect(await apply(both)).toEqual(new Map([['CRISTIN_EXPORT', '0 4 * * 1'], ['LOS_IMPORT', '0 2 * * *'], ['UNILOGIN_EXPORT', '30 3 * * 1-5']]));
+    expect(await apply(both)).toEqual(new Map([['CRISTIN_EXPORT', '0 4 * * 1'], ['CRISTIN_EXPORT:INCREMENTAL', '*/15 * * * *'], ['LOS_IMPORT', '0 2 * * *'], ['UNILOGIN_EXPORT', '30 3 * * 1-5']]));
     const los = await sync.queues.get('LOS_IMPORT')!.getJobSchedulers();
     expect(los).toEqual([expect.objectContaining({ key: schedulerId('LOS_IMPORT'), pattern: '0 2 * * *', tz: 'Europe/Oslo' })]);
     expect(await sync.queues.get('UNILOGIN_EXPORT')!.getJobSchedulers()).toEqual([expect.objectContaining({ pattern: '30 3 * * 1-5' })]);
@@ -353,7 +353,7 @@ describe('sync jobs', () => {
 
     // A schedule for a sync this build lacks is not applied.
     const fs = loadConfig({ REDIS_URL, SYNC_SCHEDULES: 'FS_IMPORT=0 1 * * *' }, { mode: 'worker' });
-    expect(await apply(fs)).toEqual(new Map([['CRISTIN_EXPORT', '0 4 * * 1']]));
+    expect(await apply(fs)).toEqual(new Map([['CRISTIN_EXPORT', '0 4 * * 1'], ['CRISTIN_EXPORT:INCREMENTAL', '*/15 * * * *']]));
     expect(await sync.queues.get('FS_IMPORT')!.getJobSchedulersCount()).toBe(0);
     expect(await sync.queues.get('UNILOGIN_EXPORT')!.getJobSchedulersCount()).toBe(0);
   });

@@ -29,6 +29,7 @@ import type { NewSyncIssue } from '../../store/sync-jobs.repo';
 import type { CerebrumClient, RequestStats } from '../cerebrum/client';
 import { CerebrumSource } from '../cerebrum/source';
 import type { RawAffiliation } from '../cerebrum/types';
+import type { SnapshotPerson } from '../../store/cristin-snapshot.repo';
 import type { CristinPerson, CristinUnit } from './document';
 import {
   DEFAULT_HR_SOURCE_SYSTEMS, EMPLOYEE, GUEST, firstContact, nameOf, pickFnr, toEmployments, toGuests, toUnit,
@@ -50,6 +51,20 @@ export interface WalkOptions {
   hrSourceSystems?: readonly string[];
   onProgress?(done: number, found: number): void;
   onIssue?(issue: NewSyncIssue): void;
+  /**
+   * An incremental walk (jobs/cristin-incremental.ts): the persons and units of the last export, and what changed
+   * since. Still the affiliation search (2 requests: who is in the export now), then only the changed OUs, the
+   * changed persons, the persons found that the snapshot lacks, and the persons placed at an OU whose stedkode
+   * changed; everyone else keeps the snapshot's record.
+   */
+  partial?: PartialWalk;
+}
+
+export interface PartialWalk {
+  persons: ReadonlyMap<string, SnapshotPerson>;
+  units: ReadonlyMap<string, CristinUnit>;
+  changedPersons: ReadonlySet<string>;
+  changedOus: ReadonlySet<string>;
 }
 
 export interface WalkResult {
@@ -65,6 +80,10 @@ export interface WalkResult {
   droppedRoles: number;
   /** Ancestors looked for with the location search, by outcome. */
   parents: { reached: string[]; missing: string[]; unreachable: string[] };
+  /** Every person found, by id: its record (null = skipped) and placement OUs, as the snapshot stores them. */
+  records: Map<string, SnapshotPerson>;
+  /** The persons read from Cerebrum by this walk (all of them unless partial). */
+  read: Set<string>;
 }
 
 /** A state of Cerebrum the export cannot work with (a bad CRISTIN_ROOT_OU, an affiliation it does not know). */
@@ -99,7 +118,9 @@ class Walk {
   /** OUs read so far by id (null = Cerebrum has none). */
   private readonly ouById = new Map<string, OrganisationUnit | null>();
   /** The exported units by stedkode. */
-  private readonly units = new Map<string, OrganisationUnit>();
+  private readonly units = new Map<string, CristinUnit>();
+  /** OU ids of each read person's exported roles. */
+  private readonly placements = new Map<string, string[]>();
   /** Persons whose affiliation list the shared source already holds. */
   private readonly affiliationsRead = new Set<string>();
   private readonly parents: WalkResult['parents'] = { reached: [], missing: [], unreachable: [] };
@@ -118,25 +139,68 @@ class Walk {
     const ids = [...new Set([...employees, ...guests])].sort((a, b) => Number(a) - Number(b));
     this.o.onProgress?.(0, ids.length);
 
-    const persons = await this.readAll(ids);
+    const partial = this.o.partial;
+    const toRead = partial ? await this.changedOf(ids, partial) : ids;
+    const fresh = await this.readAll(toRead);
+    const records = new Map<string, SnapshotPerson>();
+    toRead.forEach((id, i) => records.set(id, { record: fresh[i], ouIds: this.placements.get(id) ?? [] }));
+    for (const id of ids) if (!records.has(id)) records.set(id, partial!.persons.get(id)!);
+    const persons = ids.map((id) => records.get(id)!.record).filter((p): p is CristinPerson => p !== null);
 
     const rootOu = await root;
     if (this.o.rootOuId && !rootOu) {
       throw new CristinWalkError(`CRISTIN_ROOT_OU=${this.o.rootOuId} names no OU in Cerebrum (GET /v1/ous/${this.o.rootOuId} answered 404)`);
     }
     if (rootOu) this.addUnit(rootOu);
+    if (partial) this.pruneUnits(persons, rootOu?.stedkode);
     await this.reachParents();
 
-    const institutionOu = rootOu ?? this.units.get(ROOT_STEDKODE) ?? null;
+    const institutionOu = rootOu ? { name: rootOu.name, acronym: rootOu.acronym } : this.units.has(ROOT_STEDKODE)
+      ? { name: this.units.get(ROOT_STEDKODE)!.navnBokmal, acronym: this.units.get(ROOT_STEDKODE)!.akronym } : null;
     return {
       institution: institutionOu ? { navnBokmal: institutionOu.name ?? null, akronym: institutionOu.acronym ?? null } : null,
-      units: [...this.units.values()].map(toUnit).sort((a, b) => a.stedkode.localeCompare(b.stedkode)),
-      persons: persons.filter((p): p is CristinPerson => p !== null),
+      units: [...this.units.values()].sort((a, b) => a.stedkode.localeCompare(b.stedkode)),
+      persons,
+      records,
+      read: new Set(toRead),
       found: ids.length,
       skipped: this.skipped,
       droppedRoles: this.droppedRoles,
       parents: this.parents,
     };
+  }
+
+  /**
+   * The persons an incremental walk reads; seeds the units from the snapshot, the changed OUs re-read first (so
+   * that a renamed unit is written with its new name, and a unit whose stedkode changed re-reads its persons).
+   */
+  private async changedOf(ids: string[], p: PartialWalk): Promise<string[]> {
+    for (const [sk, u] of p.units) this.units.set(sk, u);
+    const reread = new Set([...p.changedPersons]);
+    await Promise.all([...p.changedOus].map(async (ouId) => {
+      const ou = await this.ou(ouId);
+      const old = [...this.units.values()].find((u) => u.ouId === ouId);
+      if (old) this.units.delete(old.stedkode);
+      if (ou && isStedkode(ou.stedkode)) this.units.set(ou.stedkode, toUnit(ou));
+      if (old?.stedkode !== ou?.stedkode) {
+        for (const [id, s] of p.persons) if (s.ouIds.includes(ouId)) reread.add(id);
+      }
+    }));
+    return ids.filter((id) => reread.has(id) || !p.persons.has(id));
+  }
+
+  /** Units nobody is placed at any longer (and not their ancestor, nor the root) leave the snapshot's set. */
+  private pruneUnits(persons: readonly CristinPerson[], rootStedkode: string | null | undefined): void {
+    const wanted = new Set<string>();
+    const want = (sk: string) => {
+      for (let cur = sk; !wanted.has(cur); cur = parentOf(cur)) {
+        wanted.add(cur);
+        if (parentOf(cur) === cur) break;
+      }
+    };
+    for (const p of persons) for (const r of [...p.ansettelser, ...p.gjester]) want(r.stedkode);
+    if (rootStedkode && isStedkode(rootStedkode)) want(rootStedkode);
+    for (const sk of [...this.units.keys()]) if (!wanted.has(sk)) this.units.delete(sk);
   }
 
   private async search(affiliation: string): Promise<string[]> {
@@ -202,11 +266,13 @@ class Walk {
     const [ous, account] = await Promise.all([Promise.all(roleRows.map((a) => this.ou(String(a.ou.id)))), accountP]);
 
     const placed: PlacedAffiliation[] = [];
+    const ouIds = new Set<string>();
     roleRows.forEach((raw, i) => {
       const ou = ous[i];
       const stedkode = ou?.stedkode;
       if (ou && isStedkode(stedkode)) {
         placed.push({ raw, stedkode });
+        ouIds.add(ou.nativeId);
         this.addUnit(ou);
         return;
       }
@@ -220,6 +286,7 @@ class Walk {
     });
     const ansettelser = toEmployments(placed, nameOf(p, 'WORKTITLE'));
     const gjester = toGuests(placed);
+    this.placements.set(id, [...ouIds].sort());
     if (ansettelser.length + gjester.length === 0) return this.skip(id, 'ansettelser', 'none of its ANSATT/TILKNYTTET affiliations is at a unit Cristin can key');
 
     return {
@@ -245,11 +312,11 @@ class Walk {
     if (!isStedkode(ou.stedkode)) return;
     const seen = this.units.get(ou.stedkode);
     if (!seen) {
-      this.units.set(ou.stedkode, ou);
-    } else if (seen.nativeId !== ou.nativeId) {
+      this.units.set(ou.stedkode, toUnit(ou));
+    } else if (seen.ouId !== ou.nativeId) {
       this.o.onIssue?.({
         severity: 'WARNING',
-        message: `OUs ${seen.nativeId} and ${ou.nativeId} have the same stedkode ${ou.stedkode}: the unit is exported from OU ${seen.nativeId}.`,
+        message: `OUs ${seen.ouId} and ${ou.nativeId} have the same stedkode ${ou.stedkode}: the unit is exported from OU ${seen.ouId}.`,
         field: 'enhet',
         record: ou.stedkode,
       });
@@ -275,7 +342,7 @@ class Walk {
     // An OU read before as a wrong guess for another parent (or as nobody's placement) may be this one: no search.
     const known = [...this.ouById.values()].find((ou) => ou?.stedkode === stedkode);
     if (known) {
-      this.units.set(stedkode, known);
+      this.units.set(stedkode, toUnit(known));
       this.parents.reached.push(stedkode);
       return;
     }
@@ -307,7 +374,7 @@ class Walk {
         // the shared loader answers that one from its cache, without a request.
         const ou = await this.ou(String(row.ou.id));
         if (ou?.stedkode === stedkode) {
-          this.units.set(stedkode, ou);
+          this.units.set(stedkode, toUnit(ou));
           this.parents.reached.push(stedkode);
           return;
         }

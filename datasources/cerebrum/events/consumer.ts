@@ -21,7 +21,20 @@ export interface EventConsumerOptions {
   exchange: string;
   binding: string;
   jwtKey?: string;
-  bus: ChangeBus;
+  /** Where accepted changes go (the cache, subscriptions). Either this or `sink`. */
+  bus?: ChangeBus;
+  /**
+   * A durable consumer's store (the worker's incremental Cristin export): each accepted change is awaited, and
+   * the message acknowledged only after it resolves — a change is never acked before it is committed. When it
+   * rejects (store down) the connection is dropped, the broker keeps the message and redelivers it after the
+   * reconnect backoff. A future `nbf` is the sink's to honour (the message is not held in memory).
+   */
+  sink?: (change: CerebrumChange) => Promise<void>;
+  /**
+   * The queue. Default: an exclusive, auto-delete queue of this process (`idbro.cache.<host>.<pid>.<id>`). A named
+   * durable, non-exclusive queue outlives the connection: changes that arrive while nobody consumes are kept.
+   */
+  queue?: { name: string; durable: boolean; exclusive: boolean };
   logger?: Logger;
   /** First reconnect delay; doubled per failed attempt up to maxBackoffMs, with ±50% jitter. Default 500 ms. */
   backoffMs?: number;
@@ -115,7 +128,9 @@ export class CerebrumEventConsumer {
       ch.on('close', () => { if (this.channel === ch && this.state !== 'stopped') void conn!.close().catch(() => undefined); });
       await ch.assertExchange(this.o.exchange, 'topic', { durable: true });
       // Named for whoever reads the broker's queue list; exclusive + auto-delete: it lives as long as this connection.
-      const q = await ch.assertQueue(`idbro.cache.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
+      const q = this.o.queue
+        ? await ch.assertQueue(this.o.queue.name, { exclusive: this.o.queue.exclusive, durable: this.o.queue.durable, autoDelete: !this.o.queue.durable })
+        : await ch.assertQueue(`idbro.cache.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
       await ch.bindQueue(q.queue, this.o.exchange, this.o.binding);
       await ch.prefetch(200);
       await ch.consume(q.queue, (msg) => {
@@ -170,11 +185,24 @@ export class CerebrumEventConsumer {
     } catch {
       parsed = { ok: false as const, reason: 'not-a-scim-event' as const };
     }
+    if (parsed.ok && this.o.sink) {
+      try {
+        await this.o.sink(parsed.change);
+      } catch (e) {
+        // Not acked: dropping the connection hands the message (and those after it) back to the broker.
+        this.lastError = `sink: ${errorWord(e)}`;
+        this.o.logger?.warn({ reason: this.lastError }, 'Cerebrum events: could not record a change; reconnecting so that the broker redelivers it');
+        await this.conn?.close().catch(() => undefined);
+        return;
+      }
+      this.counters.applied++;
+    }
     try {
       ch.ack(msg);
     } catch {
       // The channel closed under us: the broker redelivers to nobody (the queue goes with the connection).
     }
+    if (parsed.ok && this.o.sink) return;
     if (!parsed.ok) {
       this.counters.refused++;
       eventsConsumed.inc({ source: 'CEREBRUM', outcome: 'refused' });
@@ -205,7 +233,7 @@ export class CerebrumEventConsumer {
     eventsConsumed.inc({ source: 'CEREBRUM', outcome: 'ok' });
     eventConsumerLag.set({ source: 'CEREBRUM' }, Math.max(0, (Date.now() - c.issuedAt.getTime()) / 1000));
     this.o.logger?.debug({ kind: c.kind, resourceType: c.resourceType, jti: c.jti }, 'Cerebrum events: change');
-    this.o.bus.publish(c);
+    this.o.bus?.publish(c);
   }
 
   /**
