@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import type { PGlite, Results } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions, Results } from '@electric-sql/pglite';
 import {
   activeTx,
   checkBatchSize,
@@ -25,7 +25,7 @@ import {
 } from './db';
 import { applyMigrations, type Migration } from './migrate';
 import type { SessionGate } from './embedded-server';
-import { initialiseInChild, isInitialised, startParams } from './pglite-memory';
+import { compilePgliteWasm, initialiseInChild, isInitialised, startParams } from './pglite-memory';
 
 /**
  * How PGlite is loaded. In a plain node process: require. Under jest, modules (node_modules too) run in a vm
@@ -188,8 +188,13 @@ export async function openPgliteFiles(dir: string, unlock: () => void, gate: Ses
   try {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     // A new store is created out of process: PGlite's initdb keeps ~500 MB in the process that runs it.
-    if (!isInitialised(dir)) await initialiseInChild(dir, require.resolve('@electric-sql/pglite'));
-    pg = await PGlite.create(dir, { parsers: PARSERS, startParams: startParams(PGlite.defaultStartParams) });
+    const pgliteModule = require.resolve('@electric-sql/pglite');
+    if (!isInitialised(dir)) await initialiseInChild(dir, pgliteModule);
+    pg = await PGlite.create(dir, {
+      parsers: PARSERS,
+      startParams: startParams(PGlite.defaultStartParams),
+      pgliteWasmModule: (await compilePgliteWasm(pgliteModule)) as NonNullable<PGliteOptions['pgliteWasmModule']>,
+    });
   } catch (err) {
     unlock();
     throw new StoreError(
