@@ -1,5 +1,5 @@
 /**
- * What PGlite costs in memory, and the two things that keep it small (bench/memory.ts measures them; README,
+ * What PGlite costs in memory, and the three things that keep it small (bench/memory.ts measures them; README,
  * "Store", gives the figures).
  *
  * 1. Its PostgreSQL settings. PGlite starts with PostgreSQL's server defaults, sized for a database server with the
@@ -95,5 +95,7 @@ export function compilePgliteWasm(pgliteModule: string): Promise<WasmModule> {
       v8.setFlagsFromString('--no-liftoff-only');
     }
   })();
+  // A failure (an unreadable file) is not kept: the next open tries again.
+  compiled.catch(() => (compiled = undefined));
   return compiled;
 }
