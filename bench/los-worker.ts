@@ -13,9 +13,10 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, { mode: 'worker' });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: process.env.BENCH_SCHEMA });
   if (process.env.BENCH_RESET_LOS) {
-    // Forget the imported LOS data and the import mark, keep the DAR cache.
+    // Forget the imported LOS data and the import mark, keep the DAR cache. CASCADE: tables of later issues
+    // (UNI-Login local ids) reference the LOS persons.
     await store.query(`TRUNCATE los_managers, los_engagements, los_persons, los_org_units, los_classes, los_facets, los_it_systems,
-      los_organisation, los_files`);
+      los_organisation, los_files CASCADE`);
     await store.query(`DELETE FROM sync_state WHERE key LIKE 'los.%'`);
   }
   let issues = 0;

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import type { PGlite, Results } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions, Results } from '@electric-sql/pglite';
 import {
   activeTx,
   checkBatchSize,
@@ -25,6 +25,7 @@ import {
 } from './db';
 import { applyMigrations, type Migration } from './migrate';
 import type { SessionGate } from './embedded-server';
+import { compilePgliteWasm, initialiseInChild, isInitialised, startParams } from './pglite-memory';
 
 /**
  * How PGlite is loaded. In a plain node process: require. Under jest, modules (node_modules too) run in a vm
@@ -173,7 +174,8 @@ export class PgliteStore implements Db {
 export async function openPglite(opts: StoreOptions): Promise<PgliteStore> {
   const schema = checkSchemaName(opts.schema);
   const { PGlite } = await loadPglite();
-  return withSchema(new PgliteStore(await PGlite.create({ parsers: PARSERS }), () => undefined), schema);
+  const pg = await PGlite.create({ parsers: PARSERS, startParams: startParams(PGlite.defaultStartParams) });
+  return withSchema(new PgliteStore(pg, () => undefined), schema);
 }
 
 /**
@@ -185,7 +187,14 @@ export async function openPgliteFiles(dir: string, unlock: () => void, gate: Ses
   let pg: PGlite;
   try {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
-    pg = await PGlite.create(dir, { parsers: PARSERS });
+    // A new store is created out of process: PGlite's initdb keeps ~500 MB in the process that runs it.
+    const pgliteModule = require.resolve('@electric-sql/pglite');
+    if (!isInitialised(dir)) await initialiseInChild(dir, pgliteModule);
+    pg = await PGlite.create(dir, {
+      parsers: PARSERS,
+      startParams: startParams(PGlite.defaultStartParams),
+      pgliteWasmModule: (await compilePgliteWasm(pgliteModule)) as NonNullable<PGliteOptions['pgliteWasmModule']>,
+    });
   } catch (err) {
     unlock();
     throw new StoreError(
