@@ -1,5 +1,7 @@
 import { generateCerebrumData } from '../simulators/data/cerebrum-sample';
 import type { CerebrumData } from '../simulators/data/cerebrum-types';
+// The seeded PRNG of the sample data: both runs see the same request mix.
+import { prng as rng } from '../simulators/data/prng';
 
 /**
  * The load generator of bench/events.ts, in its own process so that the gateway's CPU is measured alone. Over IPC:
@@ -10,18 +12,6 @@ export const CONNECTIONS = 32;
 const FIELDS = 'name accounts { name primaryEmail } affiliations { status organisationUnit { name stedkode } }';
 
 interface Req { query: string; minimum: number }
-
-/** Deterministic PRNG (mulberry32): both runs see the same request mix. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Builds the request mix and each request's minimum: the distinct Cerebrum resources its answer needs. */
 export function workload(data: CerebrumData, today: string) {
