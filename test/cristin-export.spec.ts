@@ -6,10 +6,9 @@
  * BullMQ. The sample university is simulators/data/cerebrum-sample.ts (its comment lists the special persons).
  */
 import http from 'node:http';
-import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { startCerebrumSimulator, sampleUniversity, makeFnr, SAMPLE, type CerebrumSimulator } from '../simulators/cerebrum';
+import { makeFnr, SAMPLE, type CerebrumSimulator } from '../simulators/cerebrum';
 import { openStore, type Db } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import { PermanentSyncError, SyncCancelledError, type SyncProcessor } from '../jobs/types';
@@ -22,7 +21,7 @@ import type { SyncJobKind } from '../store/sync-jobs.repo';
 import { cristinWalkPaths } from '../bench/cristin-export';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { REDIS_URL, deleteRedisKeys, testLogger, uniquePrefix, waitFor } from './helpers/jobs';
-import { cristinRun, keyText, kid, kids, parseXml, val, type XmlNode } from './helpers/cristin';
+import { cristinRun, resetCristinBed, startCristinBed, keyText, kid, kids, parseXml, val, type XmlNode } from './helpers/cristin';
 
 const API_KEY = 'cristin-test-key';
 
@@ -32,26 +31,14 @@ describe('Cristin export', () => {
   let dataDir: string;
   let env: Record<string, string>;
 
-  beforeAll(async () => {
-    sim = await startCerebrumSimulator({ apiKey: API_KEY });
-    store = await openStore({ memory: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'idbro-cristin-'));
-    env = { CEREBRUM_URL: sim.url, CEREBRUM_API_KEY: API_KEY, CRISTIN_INSTITUTION: '185', DATA_DIR: dataDir, TZ: 'Europe/Oslo', LOG_LEVEL: 'silent' };
-  });
+  let stop: () => Promise<void>;
 
-  afterAll(async () => {
-    await sim?.stop();
-    await store?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  beforeAll(async () => ({ sim, store, dataDir, env, stop } = await startCristinBed(API_KEY, 'cristin')));
+  afterAll(() => stop?.());
 
   beforeEach(async () => {
-    sim.data = sampleUniversity();
-    sim.stats.reset();
+    await resetCristinBed({ sim, store });
     await store.query('DELETE FROM sync_state');
-    // Each test exports a university of its own: no incremental snapshot (and so no drift report) carries over.
-    await store.query('DELETE FROM cristin_snapshot_persons');
-    await store.query('DELETE FROM cristin_snapshot_units');
     await fs.rm(join(dataDir, 'exports'), { recursive: true, force: true });
   });
 

@@ -3,13 +3,12 @@
  * are merged only where their periods overlap or touch, and the parent-unit search recognises a unit it first
  * read as a wrong guess for another parent.
  */
-import { mkdtempSync, promises as fs, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { startCerebrumSimulator, sampleUniversity, type CerebrumSimulator } from '../simulators/cerebrum';
-import { openStore, type Db } from '../store/db';
+import type { CerebrumSimulator } from '../simulators/cerebrum';
+import type { Db } from '../store/db';
 import { runCristinExport } from '../jobs/cristin-export';
-import { cristinRun, keyText, kid, kids, parseXml, val, type XmlNode } from './helpers/cristin';
+import { cristinRun, resetCristinBed, startCristinBed, keyText, kid, kids, parseXml, val, type XmlNode } from './helpers/cristin';
 
 const API_KEY = 'cristin-periods-key';
 
@@ -19,23 +18,13 @@ describe('Cristin export: role periods and parent units', () => {
   let dataDir: string;
   let env: Record<string, string>;
 
-  beforeAll(async () => {
-    sim = await startCerebrumSimulator({ apiKey: API_KEY });
-    store = await openStore({ memory: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'idbro-cristin-periods-'));
-    env = { CEREBRUM_URL: sim.url, CEREBRUM_API_KEY: API_KEY, CRISTIN_INSTITUTION: '185', DATA_DIR: dataDir, TZ: 'Europe/Oslo', LOG_LEVEL: 'silent' };
-  });
-  afterAll(async () => {
-    await sim?.stop();
-    await store?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => ({ sim, store, dataDir, env, stop } = await startCristinBed(API_KEY, 'cristin-periods')));
+  afterAll(() => stop?.());
+
   beforeEach(async () => {
-    sim.data = sampleUniversity();
-    sim.stats.reset();
-    // Each test exports a university of its own: no incremental snapshot (and so no drift report) carries over.
-    await store.query('DELETE FROM cristin_snapshot_persons');
-    await store.query('DELETE FROM cristin_snapshot_units');
+    await resetCristinBed({ sim, store });
   });
 
   async function exportDoc(): Promise<{ doc: XmlNode; details: Record<string, any>; issues: { record?: string | null; message: string }[] }> {

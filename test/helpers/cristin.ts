@@ -4,7 +4,11 @@
  * (sax in strict mode: any well-formedness error throws) that turns the document into a small tree to query.
  */
 import type { SyncRunContext } from '../../jobs/types';
-import type { Db } from '../../store/db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCerebrumSimulator, sampleUniversity, type CerebrumSimulator } from '../../simulators/cerebrum';
+import { openStore, type Db } from '../../store/db';
 import type { NewSyncIssue } from '../../store/sync-jobs.repo';
 import { fakeRun } from './los-delivery';
 
@@ -69,3 +73,36 @@ export const val = (n: XmlNode, name: string): string | undefined => kid(n, name
 /** The unit key of an enhet/ansettelse/gjest: "inst/avd/undavd/gruppe" (suffix 'Under' for the parent). */
 export const keyText = (n: XmlNode, suffix = ''): string =>
   ['institusjonsnr', 'avdnr', 'undavdnr', 'gruppenr'].map((f) => val(n, `${f}${suffix}`)).join('/');
+
+export interface CristinBed {
+  sim: CerebrumSimulator;
+  store: Db;
+  dataDir: string;
+  /** The Cristin export's settings for this bed (Cerebrum URL and key, institution 185, DATA_DIR, TZ). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** A Cerebrum simulator with an API key, an in-memory store and a temporary DATA_DIR, for Cristin export tests. */
+export async function startCristinBed(apiKey: string, name: string): Promise<CristinBed> {
+  const sim = await startCerebrumSimulator({ apiKey });
+  const store = await openStore({ memory: true });
+  const dataDir = mkdtempSync(join(tmpdir(), `idbro-${name}-`));
+  const env = { CEREBRUM_URL: sim.url, CEREBRUM_API_KEY: apiKey, CRISTIN_INSTITUTION: '185', DATA_DIR: dataDir, TZ: 'Europe/Oslo', LOG_LEVEL: 'silent' };
+  return {
+    sim, store, dataDir, env,
+    async stop() {
+      await sim.stop();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Before each test: the sample university afresh, counters at zero, and no incremental snapshot (so no drift report) carried over. */
+export async function resetCristinBed(bed: Pick<CristinBed, 'sim' | 'store'>): Promise<void> {
+  bed.sim.data = sampleUniversity();
+  bed.sim.stats.reset();
+  await bed.store.query('DELETE FROM cristin_snapshot_persons');
+  await bed.store.query('DELETE FROM cristin_snapshot_units');
+}
