@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { generateCerebrumData } from '../simulators/data/cerebrum-sample';
-import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
 import { createGateway } from '../server/http';
-import type { RequestStats } from '../server/context';
+import type { RequestStats } from '../resolvers/context';
 import { printTable } from './table';
 import { ask, type Msg } from './ipc';
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { generateCerebrumData, type CerebrumData } from '../simulators/data/cerebrum-sample';
-import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
 import { openStore } from '../store/db';
-import type { SyncRunContext } from '../jobs/types';
+import type { SyncRunContext } from '../jobs/framework/types';
 import { printTable } from './table';
 import { ask, type Msg } from './ipc';
 
@@ -112,7 +112,7 @@ async function worker(url: string, concurrency: number): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'idbro-bench-cristin-'));
   const store = await openStore({ memory: true });
   // Loaded after the store so that the baseline RSS includes everything but the export's own work.
-  const { runCristinExport } = await import('../jobs/cristin-export');
+  const { runCristinExport } = await import('../jobs/cristin-export/cristin-export.js');
   const baseRssMB = process.memoryUsage().rss / 2 ** 20;
   let issues = 0;
   const ctx: SyncRunContext = {

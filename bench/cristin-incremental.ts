@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import amqp from 'amqplib';
-import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
 import { openStore, type Db } from '../store/db';
 import { CristinSnapshotRepo } from '../store/cristin-snapshot.repo';
-import { runCristinExport } from '../jobs/cristin-export';
-import { cristinQueueName, startCristinEventQueue } from '../jobs/cristin-events';
-import type { SyncRunContext } from '../jobs/types';
+import { runCristinExport } from '../jobs/cristin-export/cristin-export';
+import { cristinQueueName, startCristinEventQueue } from '../jobs/cristin-export/cristin-events';
+import type { SyncRunContext } from '../jobs/framework/types';
 import { printTable } from './table';
 import { ask, type Msg } from './ipc';
 

@@ -7,8 +7,8 @@ import { startFsSimulator, fsSampleData, shiftTerm, termOfDate, type FsData, typ
 import { startCerebrumSimulator } from '../simulators/cerebrum';
 import { emptyCerebrumData, makeFnr, type CerebrumData } from '../simulators/data/cerebrum-types';
 import { prng } from '../simulators/data/prng';
-import { loadFsImportConfig } from '../datasources/fs/rules/config';
-import type { FsPersonInput } from '../datasources/fs/rules/model';
+import { loadFsImportConfig } from '../jobs/fs-import/rules/config';
+import type { FsPersonInput } from '../jobs/fs-import/rules/model';
 import { printTable } from './table';
 
 /**
@@ -231,12 +231,12 @@ export async function benchFsImport(): Promise<Record<string, string | number>[]
 /** The worker: one FS import with the settings of the environment; the outcome goes back over IPC. */
 async function worker(): Promise<void> {
   require('reflect-metadata');
-  const { openStore } = await import('../store/db');
-  const { runFsImport } = await import('../jobs/fs-import');
-  const { defaultFsImportSource } = await import('../jobs/fs-import-source');
-  const { loadConfig } = await import('../server/config');
-  const { createLogger } = await import('../server/logger');
-  const { memoryFsImportSource } = await import('../jobs/fs-import-source');
+  const { openStore } = await import('../store/db.js');
+  const { runFsImport } = await import('../jobs/fs-import/fs-import.js');
+  const { defaultFsImportSource } = await import('../jobs/fs-import/fs-import-source.js');
+  const { loadConfig } = await import('../core/config.js');
+  const { createLogger } = await import('../core/logger.js');
+  const { memoryFsImportSource } = await import('../jobs/fs-import/fs-import-source.js');
   const config = loadConfig(process.env, { mode: 'worker' });
   const store = await openStore({ dataDir: config.dataDir });
   const inMemory = process.env.BENCH_FS_IN_MEMORY?.split(':').map(Number);

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { openStore } from '../store/db';
-import { runLosImport } from '../jobs/los-import';
-import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { runLosImport } from '../jobs/los-import/los-import';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
 
 /**
  * One LOS import in its own process (the "worker" of the benchmark), so its peak RSS is the import's alone.

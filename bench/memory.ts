@@ -165,7 +165,7 @@ export async function benchMemory(): Promise<Record<string, string | number>[]> 
     PORT: '0', LOG_LEVEL: 'warn', REDIS_URL, API_TOKENS: `${TOKEN}=read`,
     CEREBRUM_URL: String(ready.url), CEREBRUM_API_KEY: 'bench-key', ...extra,
   });
-  const serveScript = join(__dirname, '../server/main.js');
+  const serveScript = join(__dirname, '../server/entry/serve.js');
   const rows: Record<string, string | number>[] = [];
   const run = async (script: string, env: Record<string, string>, opts: { queries: string[]; token?: string; jobs?: boolean }): Promise<Measured> => {
     // LOG_LEVEL=warn hides the "listening" line: info for the start, the request logs go to a pipe that is drained.
@@ -194,7 +194,7 @@ export async function benchMemory(): Promise<Record<string, string | number>[]> 
     // The sample has a person whose affiliation names a unit Cerebrum lacks (an error on purpose): not in the load.
     const sample = sampleUniversity();
     const demoQueries = queriesFor([...sample.persons.values()].filter((p) => p.affiliations.every((a) => sample.ous.has(a.ou_id))).map((p) => p.id));
-    rows.push(row('npm start (demo, first start)', 'embedded', await run(join(__dirname, '../server/demo.js'), { PORT: '0', REDIS_URL, DATA_DIR: await tempDir() }, { queries: demoQueries, jobs: true }), TARGETS.demo));
+    rows.push(row('npm start (demo, first start)', 'embedded', await run(join(__dirname, '../server/entry/demo.js'), { PORT: '0', REDIS_URL, DATA_DIR: await tempDir() }, { queries: demoQueries, jobs: true }), TARGETS.demo));
   } finally {
     const exited = new Promise((r) => sim.once('exit', r));
     sim.send({ op: 'stop' });

@@ -7,7 +7,7 @@
  * its error text.
  */
 import { access, constants, stat } from 'node:fs/promises';
-import { ConfigError, loadConfig, type Config } from '../server/config';
+import { ConfigError, loadConfig, type Config } from '../core/config';
 import { displayUrl, EXIT } from './client';
 import type { Out } from './jobs';
 
@@ -121,7 +121,7 @@ export async function configCheck(out: Out, env: Env = process.env, timeoutMs = 
 
 /** `bad`: settings that failed validation; the sources they configure are not probed (already reported). */
 async function probes(config: Config, env: Env, timeoutMs: number, bad: ReadonlySet<string>): Promise<Line[]> {
-  const { createLogger } = await import('../server/logger');
+  const { createLogger } = await import('../core/logger.js');
   const logger = createLogger('silent');
   const checks: Promise<Line>[] = [];
   const off = (what: string, text: string): Promise<Line> => Promise.resolve({ status: 'off', what, text });
@@ -130,7 +130,7 @@ async function probes(config: Config, env: Env, timeoutMs: number, bad: Readonly
   else checks.push(Promise.resolve({ status: 'ok', what: 'API_TOKENS', text: `${config.apiTokens.size} token(s)` }));
 
   if (!bad.has('REDIS_URL')) checks.push(probe('Redis', 'REDIS_URL', async () => {
-    const { assertRedisReachable, describeRedisUrl } = await import('../jobs/redis');
+    const { assertRedisReachable, describeRedisUrl } = await import('../jobs/framework/redis.js');
     await assertRedisReachable(config.redisUrl, { timeoutMs: Math.min(timeoutMs, 3000) });
     return `${describeRedisUrl(config.redisUrl)} answers`;
   }, timeoutMs));
@@ -168,7 +168,7 @@ async function probes(config: Config, env: Env, timeoutMs: number, bad: Readonly
   if (config.cerebrum) {
     const c = config.cerebrum;
     checks.push(probe('Cerebrum', 'CEREBRUM_URL', async () => {
-      const { CerebrumClient } = await import('../datasources/cerebrum/client');
+      const { CerebrumClient } = await import('../datasources/cerebrum/client.js');
       const client = new CerebrumClient({ ...c, retries: 0, timeoutMs, logger });
       try {
         await client.get('/contexts/', { round: 1 });
@@ -182,7 +182,7 @@ async function probes(config: Config, env: Env, timeoutMs: number, bad: Readonly
   if (config.fs) {
     const f = config.fs;
     checks.push(probe('FS', 'FS_URL', async () => {
-      const { FsClient } = await import('../datasources/fs/client');
+      const { FsClient } = await import('../datasources/fs/client.js');
       const client = new FsClient({ url: f.url, username: f.username, password: f.password, retries: 0, timeoutMs, logger });
       try {
         await client.query('FsPing', 'query FsPing { __typename }');
@@ -196,7 +196,7 @@ async function probes(config: Config, env: Env, timeoutMs: number, bad: Readonly
   if (config.losFtpUrl) {
     const url = config.losFtpUrl;
     checks.push(probe('LOS FTP', 'LOS_FTP_URL', async () => {
-      const { LosFtpClient } = await import('../datasources/los/ftp');
+      const { LosFtpClient } = await import('../datasources/los/ftp.js');
       const client = new LosFtpClient({ timeoutMs, connectAttempts: 1 });
       try {
         await client.connect(url);

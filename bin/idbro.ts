@@ -64,7 +64,7 @@ export function buildProgram(out: Out = stdout): Command {
   config.command('check')
     .description('validate the settings of this environment and probe each configured source (prints no secret)')
     .option('--timeout <ms>', 'time-out of each probe', positiveInt, 5000)
-    .action((o: { timeout: number }) => run(async () => (await import('./config-check')).configCheck(out, process.env, o.timeout))());
+    .action((o: { timeout: number }) => run(async () => (await import('./config-check.js')).configCheck(out, process.env, o.timeout))());
 
   return program;
 }

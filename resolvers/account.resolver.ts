@@ -2,10 +2,10 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Account } from '../schema/account.type';
 import { Person } from '../schema/person.type';
 import { DateScalar, DateTimeScalar } from '../schema/scalars';
-import type { Context } from '../server/context';
+import type { Context } from './context';
 import { dateOf } from '../datasources/cerebrum/mapping';
 import type { RawAccount } from '../datasources/cerebrum/types';
-import { naiveToInstant } from '../server/time';
+import { naiveToInstant } from '../core/time';
 
 /** Every detail field reads the same `/v1/accounts/{name}` answer through the loader: one request per account. */
 async function details(a: Account, ctx: Context): Promise<RawAccount | null> {

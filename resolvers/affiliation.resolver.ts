@@ -4,8 +4,8 @@ import { Person } from '../schema/person.type';
 import { OrganisationUnit } from '../schema/organisation-unit.type';
 import { ClassType } from '../schema/class.type';
 import { Source } from '../schema/enums';
-import type { Context } from '../server/context';
-import { UpstreamError } from '../server/errors';
+import type { Context } from './context';
+import { UpstreamError } from '../core/errors';
 import { losOf } from '../datasources/los-store/source';
 
 @Resolver(() => Affiliation)

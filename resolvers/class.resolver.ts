@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ClassType, Facet } from '../schema/class.type';
-import type { Context } from '../server/context';
+import type { Context } from './context';
 import { losOf } from '../datasources/los-store/source';
 
 @Resolver(() => Facet)

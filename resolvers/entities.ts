@@ -6,8 +6,8 @@ import { Account } from '../schema/account.type';
 import { ClassType, ItSystem } from '../schema/class.type';
 import { SyncJob } from '../schema/sync-job.type';
 import type { Node } from '../schema/node.type';
-import type { Context } from '../server/context';
-import { badInput } from '../server/errors';
+import type { Context } from './context';
+import { badInput } from '../core/errors';
 
 /**
  * Apollo Federation's entity resolution (`Query._entities`, `__resolveReference`). Every entity is a Node keyed

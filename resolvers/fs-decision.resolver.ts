@@ -5,11 +5,11 @@ import { Source } from '../schema/enums';
 import {
   FsBlockAction, FsDeletionRule, FsImportDecision, FsImportDecisionConnection, FsImportDecisionFilter, FsPrecedenceRule, FsStudentRule,
 } from '../schema/fs-decision.type';
-import { requireScope, warnSourceDisabled, type Context } from '../server/context';
-import { badInput } from '../server/errors';
+import { requireScope, warnSourceDisabled, type Context } from './context';
+import { badInput } from '../core/errors';
 import { NORWEGIAN_NATIONAL_ID_TYPE, isNationalIdValue, redactNationalIds } from '../core/national-ids';
-import type { FsRulesAddress } from '../datasources/fs/rules/model';
-import { termLabel } from '../datasources/fs/rules/terms';
+import type { FsRulesAddress } from '../jobs/fs-import/rules/model';
+import { termLabel } from '../jobs/fs-import/rules/terms';
 import { FsDecisionsRepo, InvalidFsDecisionCursorError, fsDecisionCursor, type StoredFsDecision } from '../store/fs-decisions.repo';
 
 /**

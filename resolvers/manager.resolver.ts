@@ -4,7 +4,7 @@ import { Person } from '../schema/person.type';
 import { OrganisationUnit } from '../schema/organisation-unit.type';
 import { ClassType } from '../schema/class.type';
 import { Source } from '../schema/enums';
-import type { Context } from '../server/context';
+import type { Context } from './context';
 import { losOf } from '../datasources/los-store/source';
 
 /** Managers come from LOS (stored): a manager is the pair (unit, person) (specs/aarhus-los.md, "Manager files"). */

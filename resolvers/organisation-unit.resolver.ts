@@ -5,7 +5,7 @@ import { Address, Manager } from '../schema/manager.type';
 import { ClassType } from '../schema/class.type';
 import { DateScalar } from '../schema/scalars';
 import { Source } from '../schema/enums';
-import type { Context } from '../server/context';
+import type { Context } from './context';
 import { losOf } from '../datasources/los-store/source';
 
 const CEREBRUM_NO_TREE =

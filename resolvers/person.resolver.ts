@@ -6,11 +6,11 @@ import { Account } from '../schema/account.type';
 import { StudyRight } from '../schema/study-right.type';
 import { DateScalar } from '../schema/scalars';
 import { Source } from '../schema/enums';
-import { warnSourceDisabled, type Context } from '../server/context';
+import { warnSourceDisabled, type Context } from './context';
 import { losOf } from '../datasources/los-store/source';
 import { fsOf } from '../datasources/fs/source';
 import { mapFsContacts, mapFsExternalIds, mapFsPerson, mapFsStudyRight } from '../datasources/fs/mapping';
-import { UpstreamError } from '../server/errors';
+import { UpstreamError } from '../core/errors';
 import { withoutNationalIds } from '../core/national-ids';
 
 const STUDY_RIGHTS =

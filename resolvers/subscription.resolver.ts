@@ -6,10 +6,10 @@ import { OrganisationUnit } from '../schema/organisation-unit.type';
 import { SyncJob } from '../schema/sync-job.type';
 import type { CerebrumChange, CerebrumResourceType } from '../datasources/cerebrum/events/change';
 import type { SyncJob as StoredJob } from '../store/sync-jobs.repo';
-import { requireScope, type Context } from '../server/context';
-import { badInput, gqlError } from '../server/errors';
-import { parseGlobalId } from '../server/ids';
-import { EventChannel, mapEvents } from '../server/event-stream';
+import { requireScope, type Context } from './context';
+import { badInput, gqlError } from '../core/errors';
+import { parseGlobalId } from '../core/ids';
+import { EventChannel, mapEvents } from './event-stream';
 import { QueryResolver } from './query.resolver';
 import { toSyncJob } from './sync.resolver';
 

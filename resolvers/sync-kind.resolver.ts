@@ -2,8 +2,8 @@ import { Ctx, Query, Resolver } from 'type-graphql';
 import { SyncKindInfo, SyncSchedule } from '../schema/sync-kind.type';
 import { Viewer } from '../schema/viewer.type';
 import { SyncKind } from '../schema/enums';
-import { requireScope, type Context } from '../server/context';
-import { SCHEDULE_MODES, SCOPES } from '../server/config';
+import { requireScope, type Context } from './context';
+import { SCHEDULE_MODES, SCOPES } from '../core/config';
 import { SyncJobsRepo, SYNC_JOB_KINDS, type SyncJobKind } from '../store/sync-jobs.repo';
 import { toSyncJob } from './sync.resolver';
 

@@ -2,8 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import { SyncIssue, SyncJob, SyncResult } from '../schema/sync-job.type';
 import { SyncJobConnection, type Connection } from '../schema/connections';
 import { CristinExportMode, SyncKind, SyncState, UniLoginExportMode } from '../schema/enums';
-import { requireScope, type Context } from '../server/context';
-import { badInput, gqlError } from '../server/errors';
+import { requireScope, type Context } from './context';
+import { badInput, gqlError } from '../core/errors';
 import { isNationalIdValue, redactNationalIds, scrubNationalIds } from '../core/national-ids';
 import {
   InvalidCursorError,
@@ -13,7 +13,7 @@ import {
   type SyncJob as StoredJob,
   type SyncJobKind,
 } from '../store/sync-jobs.repo';
-import { SyncJobNotFoundError, SyncKindUnavailableError, SyncQueueUnavailableError, type SyncService } from '../jobs/sync-service';
+import { SyncJobNotFoundError, SyncKindUnavailableError, SyncQueueUnavailableError, type SyncService } from '../jobs/framework/sync-service';
 
 /**
  * Sync jobs over GraphQL. Reads need scope read, every mutation scope sync. Mutations enqueue and return at

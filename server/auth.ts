@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
-import type { Config, Scope } from './config';
-import { unauthenticated } from './errors';
+import type { Config, Scope } from '../core/config';
+import { unauthenticated } from '../core/errors';
 
 /**
  * Bearer-token authentication against API_TOKENS (design/runtime.md). Tokens are compared as SHA-256

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import type { ErrorCode } from './errors';
-import type { Logger } from './logger';
-import { redactText, redactedStack } from './redact';
+import type { ErrorCode } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { redactText, redactedStack } from '../core/redact';
 
 /**
  * Answers for everything that fails before Apollo does: bodies express.json() cannot read, wrong methods and

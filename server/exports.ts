@@ -18,8 +18,8 @@ import { pipeline } from 'node:stream/promises';
 import express from 'express';
 import type { GraphQLError } from 'graphql';
 import type { Authenticator } from './auth';
-import type { Scope } from './config';
-import type { Logger } from './logger';
+import type { Scope } from '../core/config';
+import type { Logger } from '../core/logger';
 import { exportPath, exportsDir } from '../datasources/cristin/files';
 
 export interface ExportsRouteOptions {

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { enableDefaultMetrics, registry } from '../core/metrics';
-import type { Logger } from './logger';
+import type { Logger } from '../core/logger';
 
 export interface MetricsServer {
   /** Base URL, e.g. http://127.0.0.1:9464; the metrics are at `${url}/metrics`. */

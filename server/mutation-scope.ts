@@ -3,8 +3,8 @@ import {
   getNamedType, isInterfaceType, isObjectType,
   type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
 } from 'graphql';
-import type { Context } from './context';
-import { gqlError } from './errors';
+import type { Context } from '../resolvers/context';
+import { gqlError } from '../core/errors';
 
 /**
  * What a mutation's answer may show to a token without scope `read`: the handle of the job it started or

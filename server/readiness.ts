@@ -1,6 +1,6 @@
-import type { Logger } from './logger';
-import { UpstreamError } from './errors';
-import { redactText } from './redact';
+import type { Logger } from '../core/logger';
+import { UpstreamError } from '../core/errors';
+import { redactText } from '../core/redact';
 
 export interface ReadinessCheck {
   name: string;

@@ -35,18 +35,18 @@ import {
 } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Config, Scope } from './config';
-import type { Logger } from './logger';
+import type { Config, Scope } from '../core/config';
+import type { Logger } from '../core/logger';
 import type { Authenticator } from './auth';
-import type { Context } from './context';
+import type { Context } from '../resolvers/context';
 import type { Limits } from './plugins/use-limits';
-import { badInput } from './errors';
+import { badInput } from '../core/errors';
 import { operationCost } from './query-cost';
-import { requestSignal } from './request-budget';
-import { mapEvents } from './event-stream';
+import { requestSignal } from '../core/request-budget';
+import { mapEvents } from '../resolvers/event-stream';
 import type { ChangeBus } from '../datasources/cerebrum/events/change';
-import type { SyncService } from '../jobs/sync-service';
-import { SyncJobEvents } from '../jobs/sync-events';
+import type { SyncService } from '../jobs/framework/sync-service';
+import { SyncJobEvents } from '../jobs/framework/sync-events';
 
 export interface SubscriptionServerOptions {
   httpServer: http.Server;

@@ -3,7 +3,7 @@
  * (published as Cerebrum would), so the demo shows the cache following live updates.
  */
 import amqp from 'amqplib';
-import type { Logger } from '../server/logger';
+import type { Logger } from '../core/logger';
 import type { CerebrumSimulator } from './cerebrum';
 
 const LOCAL_RABBITMQ = 'amqp://guest:guest@127.0.0.1:5672';

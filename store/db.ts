@@ -271,14 +271,14 @@ export class TxScope implements Tx {
 export async function openStore(opts: StoreOptions = {}): Promise<Db> {
   // Imported here, not at the top: migrate.ts and the adapters import this module (StoreError, TxScope), and a
   // lazy import keeps that from becoming a load-order cycle.
-  const { findMigrationsDir, loadMigrations } = await import('./migrate');
+  const { findMigrationsDir, loadMigrations } = await import('./migrate.js');
   // Found and read before connecting: a build that lost its .sql files fails at once, naming where it looked.
   const migrations = loadMigrations(opts.migrationsDir ?? findMigrationsDir());
   const store = opts.databaseUrl
-    ? await (await import('./pg')).openPostgres(opts.databaseUrl, opts)
+    ? await (await import('./pg.js')).openPostgres(opts.databaseUrl, opts)
     : opts.memory
-      ? await (await import('./pglite')).openPglite(opts)
-      : await (await import('./embedded')).openEmbedded(opts);
+      ? await (await import('./pglite.js')).openPglite(opts)
+      : await (await import('./embedded.js')).openEmbedded(opts);
   try {
     await store.migrate(migrations);
   } catch (err) {

@@ -5,7 +5,7 @@
  * A run replaces its set as a whole, inside the caller's transaction, so readers see either the previous run's
  * decisions or this run's, never a mix.
  */
-import type { FsPersonDecision, PlannedAction } from '../datasources/fs/rules/model';
+import type { FsPersonDecision, PlannedAction } from '../jobs/fs-import/rules/model';
 
 export type { PlannedAction };
 import type { Queryable, Tx } from './db';

@@ -13,7 +13,7 @@
  * table, the records and messages of sync issues naming the old id. UNI-Login: a person it already accepted keeps
  * the LocalPersonId it was accepted under (WS10 forbids changing one), through unilogin_local_ids.
  */
-import { KeyedIds } from '../datasources/keyed-ids';
+import { KeyedIds } from '../core/keyed-ids';
 import type { Db, Queryable, Tx } from './db';
 import { loadDeploymentIdentity } from './deployment.repo';
 

@@ -12,7 +12,7 @@ import { SignJWT } from 'jose';
 import { scimPayload } from '../simulators/cerebrum-events';
 import { startCerebrumSimulator } from '../simulators/cerebrum';
 import { startStack, type Stack } from './helpers/gateway';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../core/config';
 import {
   brokerCloses, changeSeen, deleteExchange, mutate, mutateAndApply, queueSeenFromOutside, scratchVhost, startEventStack, stateReached, uniqueExchange,
 } from './helpers/events';

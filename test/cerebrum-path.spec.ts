@@ -4,9 +4,9 @@
  * the FS import's reads and writes. The simulator's request counters show that nothing was sent.
  */
 import { CerebrumClient } from '../datasources/cerebrum/client';
-import { parseFsImportConfig } from '../datasources/fs/rules/config';
-import { runFsImport } from '../jobs/fs-import';
-import { memoryFsImportSource } from '../jobs/fs-import-source';
+import { parseFsImportConfig } from '../jobs/fs-import/rules/config';
+import { runFsImport } from '../jobs/fs-import/fs-import';
+import { memoryFsImportSource } from '../jobs/fs-import/fs-import-source';
 import { startCerebrumSimulator, type CerebrumSimulator } from '../simulators/cerebrum';
 import { openStore, type Db } from '../store/db';
 import { startStack, type Stack } from './helpers/gateway';

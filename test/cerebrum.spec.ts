@@ -2,7 +2,7 @@ import { generateCerebrumData, sampleUniversity, SAMPLE, type CerebrumData } fro
 import { validate } from 'graphql';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { OrganisationUnitCardDocument, PersonCardDocument } from './generated/graphql';
-import { buildGatewaySchema } from '../schema/build';
+import { buildGatewaySchema } from '../server/schema-build';
 
 /** The minimum upstream requests for `persons { accounts { details } affiliations { organisationUnit } }`. */
 function minimumRequests(data: CerebrumData, personIds: number[], today: string): { total: number; paths: Set<string> } {

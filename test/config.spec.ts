@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, parseApiTokens } from '../server/config';
+import { ConfigError, loadConfig, parseApiTokens } from '../core/config';
 import { Authenticator } from '../server/auth';
 
 describe('settings', () => {

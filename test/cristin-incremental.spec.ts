@@ -13,9 +13,9 @@ import { startCerebrumSimulator, sampleUniversity, SAMPLE, type CerebrumSimulato
 import type { Db } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import { CristinSnapshotRepo } from '../store/cristin-snapshot.repo';
-import { CRISTIN_LAST_EXPORT_KEY, runCristinExport, type LastCristinExport } from '../jobs/cristin-export';
-import { cristinQueueName, startCristinEventQueue } from '../jobs/cristin-events';
-import { PermanentSyncError } from '../jobs/types';
+import { CRISTIN_LAST_EXPORT_KEY, runCristinExport, type LastCristinExport } from '../jobs/cristin-export/cristin-export';
+import { cristinQueueName, startCristinEventQueue } from '../jobs/cristin-export/cristin-events';
+import { PermanentSyncError } from '../jobs/framework/types';
 import { CerebrumEventConsumer } from '../datasources/cerebrum/events/consumer';
 import { cristinRun } from './helpers/cristin';
 import { AMQP_URL, stateReached, uniqueExchange } from './helpers/events';

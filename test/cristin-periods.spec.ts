@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { CerebrumSimulator } from '../simulators/cerebrum';
 import type { Db } from '../store/db';
-import { runCristinExport } from '../jobs/cristin-export';
+import { runCristinExport } from '../jobs/cristin-export/cristin-export';
 import { cristinRun, resetCristinBed, startCristinBed, keyText, kid, kids, parseXml, val, type XmlNode } from './helpers/cristin';
 
 const API_KEY = 'cristin-periods-key';

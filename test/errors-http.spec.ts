@@ -5,10 +5,10 @@
  */
 import 'reflect-metadata';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
 import { createGateway, type Gateway } from '../server/http';
-import { ERROR_CODES } from '../server/errors';
+import { ERROR_CODES } from '../core/errors';
 
 const TOKEN = 'tok-read';
 

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { sampleUniversity, startCerebrumSimulator, type CerebrumSimulator } from '../simulators/cerebrum';
 import { openStore, type Db } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
-import { CRISTIN_LAST_EXPORT_KEY, runCristinExport, type LastCristinExport } from '../jobs/cristin-export';
+import { CRISTIN_LAST_EXPORT_KEY, runCristinExport, type LastCristinExport } from '../jobs/cristin-export/cristin-export';
 import { DocumentWriter } from '../datasources/unilogin/document';
-import { privateTempDir } from '../datasources/private-files';
-import { loadConfig } from '../server/config';
+import { privateTempDir } from '../core/private-files';
+import { loadConfig } from '../core/config';
 import { startStack, type Stack } from './helpers/gateway';
 import { cristinRun } from './helpers/cristin';
 

@@ -6,9 +6,9 @@
  *  - a client that disconnects: its queued loads are never sent (the simulator's count stops growing);
  *  - REQUEST_TIMEOUT_MS: loads in flight are cut and queued ones never sent, answering UPSTREAM_TIMEOUT.
  */
-import { Semaphore } from '../datasources/semaphore';
+import { Semaphore } from '../core/http/semaphore';
 import { generateCerebrumData, SAMPLE } from '../simulators/cerebrum';
-import type { RequestStats } from '../server/context';
+import type { RequestStats } from '../resolvers/context';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { startFsStack, type FsStack } from './helpers/fs-stack';
 import { FS_SAMPLE } from '../simulators/fs';
@@ -161,7 +161,7 @@ describe('REQUEST_TIMEOUT_MS', () => {
   });
 
   it('defaults to 30 s and must be a whole number of ms', async () => {
-    const { loadConfig } = await import('../server/config');
+    const { loadConfig } = await import('../core/config.js');
     expect(loadConfig({}).requestTimeoutMs).toBe(30_000);
     expect(() => loadConfig({ REQUEST_TIMEOUT_MS: '2s' })).toThrow(/^REQUEST_TIMEOUT_MS: expected a whole number/);
   });

@@ -3,11 +3,11 @@
  * dry runs, decisions stored in the store and read through GraphQL, and the FS source over the FS simulator.
  */
 import { CerebrumClient } from '../datasources/cerebrum/client';
-import { loadFsImportConfig } from '../datasources/fs/rules/config';
-import type { FsPersonInput } from '../datasources/fs/rules/model';
-import { runFsImport } from '../jobs/fs-import';
-import { defaultFsImportSource, memoryFsImportSource } from '../jobs/fs-import-source';
-import { PermanentSyncError } from '../jobs/types';
+import { loadFsImportConfig } from '../jobs/fs-import/rules/config';
+import type { FsPersonInput } from '../jobs/fs-import/rules/model';
+import { runFsImport } from '../jobs/fs-import/fs-import';
+import { defaultFsImportSource, memoryFsImportSource } from '../jobs/fs-import/fs-import-source';
+import { PermanentSyncError } from '../jobs/framework/types';
 import { startCerebrumSimulator, sampleUniversity, type CerebrumSimulator } from '../simulators/cerebrum';
 import { FS_SAMPLE, startFsSimulator, type FsSimulator } from '../simulators/fs';
 import { openStore, type Db } from '../store/db';

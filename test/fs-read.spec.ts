@@ -4,7 +4,7 @@ import { FS_SAMPLE, startFsSimulator, type FsSimulator } from '../simulators/fs'
 import { SAMPLE } from '../simulators/cerebrum';
 import { FsClient } from '../datasources/fs/client';
 import { FsSource, collect, termOf, previousTerm } from '../datasources/fs/source';
-import { UpstreamError } from '../server/errors';
+import { UpstreamError } from '../core/errors';
 
 const ola = FS_SAMPLE.rule1Student;
 const fsId = (h: { personNumber: string }) => `fs:${h.personNumber}`;

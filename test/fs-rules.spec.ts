@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FsImportConfigError, loadFsImportConfig, parseFsImportConfig } from '../datasources/fs/rules/config';
-import { decidePerson } from '../datasources/fs/rules/decide';
-import { blockedDeletionDate, decideDeletion } from '../datasources/fs/rules/lifecycle';
-import { chooseHomeArea, choosePrimaryEmail, type PrecedenceCandidate } from '../datasources/fs/rules/precedence';
-import { planFor } from '../datasources/fs/rules/plan';
-import { addMonths, previousTerm, termOf } from '../datasources/fs/rules/terms';
+import { FsImportConfigError, loadFsImportConfig, parseFsImportConfig } from '../jobs/fs-import/rules/config';
+import { decidePerson } from '../jobs/fs-import/rules/decide';
+import { blockedDeletionDate, decideDeletion } from '../jobs/fs-import/rules/lifecycle';
+import { chooseHomeArea, choosePrimaryEmail, type PrecedenceCandidate } from '../jobs/fs-import/rules/precedence';
+import { planFor } from '../jobs/fs-import/rules/plan';
+import { addMonths, previousTerm, termOf } from '../jobs/fs-import/rules/terms';
 import {
   BERGEN, HOST, OSLO, STOCKHOLM, TEST_CONFIG, VAAR, evu, exam, person, plan, right, rule1Student,
 } from './helpers/fs-import';

@@ -6,15 +6,15 @@
  * is not left RUNNING: the worker's sweep or the next start of its kind fails it with the reason.
  */
 import { Writable } from 'node:stream';
-import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
 import { openStore, type Db } from '../store/db';
 import { SYNC_JOB_KINDS, SyncJobsRepo, type SyncJobKind } from '../store/sync-jobs.repo';
 import { loadDeploymentIdentity } from '../store/deployment.repo';
-import { createSyncService, type SyncService } from '../jobs/sync-service';
-import { startWorkers, type SyncWorkers } from '../jobs/worker';
-import { applySchedules } from '../jobs/schedules';
-import type { SyncProcessor } from '../jobs/types';
+import { createSyncService, type SyncService } from '../jobs/framework/sync-service';
+import { startWorkers, type SyncWorkers } from '../jobs/framework/worker';
+import { applySchedules } from '../jobs/framework/schedules';
+import type { SyncProcessor } from '../jobs/framework/types';
 import { REDIS_URL, deleteRedisKeys, testLogger, uniquePrefix, waitFor } from './helpers/jobs';
 
 const logger = testLogger();

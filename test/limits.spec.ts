@@ -12,11 +12,11 @@ import { getIntrospectionQuery, isObjectType } from 'graphql';
 import { startStack, type Stack } from './helpers/gateway';
 import { openStore, type Db } from '../store/db';
 import { SyncJobsRepo } from '../store/sync-jobs.repo';
-import { buildGatewaySchema } from '../schema/build';
+import { buildGatewaySchema } from '../server/schema-build';
 import { UPSTREAM_FIELD_COSTS } from '../server/query-cost';
 import { createGateway } from '../server/http';
-import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
 import { startCerebrumSimulator } from '../simulators/cerebrum';
 import { checkGraphiql } from '../scripts/check-graphiql';
 

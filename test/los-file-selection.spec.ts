@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { runLosImport } from '../jobs/los-import';
+import { runLosImport } from '../jobs/los-import/los-import';
 import type { Db } from '../store/db';
 import { fakeRun, losSnapshot, memoryStore, startLosBed, type LosBed } from './helpers/los-delivery';
 

@@ -5,12 +5,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { ConfigError, configWarnings, loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { ConfigError, configWarnings, loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
 import { openStore, type Db } from '../store/db';
-import { startWorkers } from '../jobs/worker';
+import { startWorkers } from '../jobs/framework/worker';
 import type { SyncJobKind } from '../store/sync-jobs.repo';
-import type { SyncProcessor } from '../jobs/types';
+import type { SyncProcessor } from '../jobs/framework/types';
 import { REDIS_URL, deleteRedisKeys, uniquePrefix } from './helpers/jobs';
 
 const PASSWORD = 'Los-Pw-s3cret!';
@@ -34,9 +34,9 @@ describe('LOS over plain FTP', () => {
     expect(() => loadConfig({ LOS_FTP_REQUIRE_TLS: 'perhaps' })).toThrow(/LOS_FTP_REQUIRE_TLS: expected true or false/);
   });
 
-  it('the worker process (jobs/worker.ts) stops at start-up with exit code 2 and a message naming LOS_FTP_REQUIRE_TLS', async () => {
+  it('the worker process (server/entry/worker.ts) stops at start-up with exit code 2 and a message naming LOS_FTP_REQUIRE_TLS', async () => {
     const root = join(__dirname, '..');
-    const child = spawn(process.execPath, ['-r', join(root, 'test/helpers/swc-register.js'), join(root, 'jobs/worker.ts')], {
+    const child = spawn(process.execPath, ['-r', join(root, 'test/helpers/swc-register.js'), join(root, 'server/entry/worker.ts')], {
       cwd: root,
       env: { PATH: process.env.PATH, LOS_FTP_URL: PLAIN, LOS_FTP_REQUIRE_TLS: 'true', REDIS_URL, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,8 +1,8 @@
-import { runLosImport, LOS_MARK_KEY } from '../jobs/los-import';
-import { SEED_CLASS_UUIDS } from '../jobs/los-seed';
+import { runLosImport, LOS_MARK_KEY } from '../jobs/los-import/los-import';
+import { SEED_CLASS_UUIDS } from '../jobs/los-import/los-seed';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import type { Db } from '../store/db';
-import { KeyedIds } from '../datasources/keyed-ids';
+import { KeyedIds } from '../core/keyed-ids';
 import { loadDeploymentIdentity } from '../store/deployment.repo';
 import { fakeRun, losSnapshot, memoryStore, startLosBed, type LosBed } from './helpers/los-delivery';
 import { storeBackends } from './helpers/stores';

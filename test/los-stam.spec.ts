@@ -4,8 +4,8 @@
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { runLosImport } from '../jobs/los-import';
-import { SEED_IT_SYSTEM } from '../jobs/los-seed';
+import { runLosImport } from '../jobs/los-import/los-import';
+import { SEED_IT_SYSTEM } from '../jobs/los-import/los-seed';
 import { seedUuid } from '../datasources/los/ids';
 import type { Db } from '../store/db';
 import { fakeRun, memoryStore, startLosBed, type LosBed } from './helpers/los-delivery';

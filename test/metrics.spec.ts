@@ -4,12 +4,12 @@
  * over HTTP on its own port: the series exist, their values move with the traffic, no label carries an id, and
  * the public port does not serve them.
  */
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../core/config';
 import { openStore, type Db } from '../store/db';
 import type { SyncJobKind } from '../store/sync-jobs.repo';
-import { createSyncService, type SyncService } from '../jobs/sync-service';
-import { startWorkers, type SyncWorkers } from '../jobs/worker';
-import type { SyncProcessor } from '../jobs/types';
+import { createSyncService, type SyncService } from '../jobs/framework/sync-service';
+import { startWorkers, type SyncWorkers } from '../jobs/framework/worker';
+import type { SyncProcessor } from '../jobs/framework/types';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { REDIS_URL, deferred, deleteRedisKeys, testLogger, uniquePrefix, waitFor } from './helpers/jobs';
 

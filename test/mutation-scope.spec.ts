@@ -6,11 +6,11 @@
  * national ids masked without `pii`. Real Redis (BullMQ), real store, the gateway over HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../server/config';
-import { createSyncService, type SyncService } from '../jobs/sync-service';
+import { loadConfig } from '../core/config';
+import { createSyncService, type SyncService } from '../jobs/framework/sync-service';
 import { SyncJobsRepo } from '../store/sync-jobs.repo';
 import type { Db } from '../store/db';
-import type { SyncProcessor } from '../jobs/types';
+import type { SyncProcessor } from '../jobs/framework/types';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { memoryStore } from './helpers/los-delivery';
 import { REDIS_URL, deleteRedisKeys, testLogger, uniquePrefix } from './helpers/jobs';

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { Client } from 'pg';
-import { assertRedisReachable } from '../jobs/redis';
+import { assertRedisReachable } from '../jobs/framework/redis';
 import { startStack } from './helpers/gateway';
 
 describe('/readyz', () => {

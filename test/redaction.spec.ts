@@ -10,13 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { startStack } from './helpers/gateway';
 import { sampleUniversity } from '../simulators/data/cerebrum-sample';
-import { loadConfig } from '../server/config';
-import { createLogger } from '../server/logger';
+import { loadConfig } from '../core/config';
+import { createLogger } from '../core/logger';
 import { openStore, type Db } from '../store/db';
-import { createSyncService, type SyncService } from '../jobs/sync-service';
-import { startWorkers, type SyncWorkers } from '../jobs/worker';
+import { createSyncService, type SyncService } from '../jobs/framework/sync-service';
+import { startWorkers, type SyncWorkers } from '../jobs/framework/worker';
 import type { SyncJobKind } from '../store/sync-jobs.repo';
-import type { SyncProcessor } from '../jobs/types';
+import type { SyncProcessor } from '../jobs/framework/types';
 import { REDIS_URL, deleteRedisKeys, uniquePrefix, waitFor } from './helpers/jobs';
 
 const CPR = '0101901234';

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import {
   buildSchema, isInputObjectType, isInterfaceType, isObjectType, isEnumType, type GraphQLNamedType, type GraphQLSchema,
 } from 'graphql';
-import { buildGatewaySchema, printGatewaySchema } from '../schema/build';
-import { buildIdbroSubgraphSchema, printIdbroSubgraphSchema } from '../schema/subgraph';
+import { buildGatewaySchema, printGatewaySchema } from '../server/schema-build';
+import { buildIdbroSubgraphSchema, printIdbroSubgraphSchema } from '../server/subgraph';
 
 const root = join(__dirname, '..');
 

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { ConfigError, loadConfig, storeSettings } from '../server/config';
+import { ConfigError, loadConfig, storeSettings } from '../core/config';
 import { findMigrationsDir } from '../store/migrate';
 import { openStore, StoreError, type Db } from '../store/db';
 import { dropSchema, postgresTestUrl } from './helpers/stores';

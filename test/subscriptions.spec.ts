@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { loadConfig } from '../server/config';
+import { loadConfig } from '../core/config';
 import { openStore, type Db } from '../store/db';
 import type { SyncJobKind } from '../store/sync-jobs.repo';
-import { createSyncService, type SyncService } from '../jobs/sync-service';
-import { startWorkers, type SyncWorkers } from '../jobs/worker';
-import type { SyncProcessor } from '../jobs/types';
+import { createSyncService, type SyncService } from '../jobs/framework/sync-service';
+import { startWorkers, type SyncWorkers } from '../jobs/framework/worker';
+import type { SyncProcessor } from '../jobs/framework/types';
 import { ChangeBus, type CerebrumChange, type CerebrumResourceType } from '../datasources/cerebrum/events/change';
 import { SAMPLE } from '../simulators/cerebrum';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';

@@ -5,7 +5,7 @@
 import { sampleUniversity, SAMPLE } from '../simulators/cerebrum';
 import { ROOMS_SDL, startRoomsSubgraph, type RoomsSubgraph } from '../simulators/rooms-subgraph';
 import { composeSupergraph, startSupergraphGateway, type SupergraphGateway } from '../server/supergraph';
-import { printIdbroSubgraphSchema } from '../schema/subgraph';
+import { printIdbroSubgraphSchema } from '../server/subgraph';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 
 describe('supergraph: idbro + rooms subgraph through @apollo/gateway', () => {

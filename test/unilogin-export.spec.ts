@@ -5,8 +5,8 @@
  * Under Aarhus Kommune, today: Anne Marie Hansen (Skoler, Pædagog), Bo Jensen (Skoler, Lærer), Cecilie Østergaard
  * (Kultur). Ulrik's engagement has ended; Borgmesterens Afdeling is another root.
  */
-import { SyncCancelledError, PermanentSyncError } from '../jobs/types';
-import { runUniLoginExport } from '../jobs/unilogin-export';
+import { SyncCancelledError, PermanentSyncError } from '../jobs/framework/types';
+import { runUniLoginExport } from '../jobs/unilogin-export/unilogin-export';
 import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';
 import { UniLoginExportRepo } from '../store/unilogin.repo';
 import type { Db } from '../store/db';

@@ -1,4 +1,4 @@
-import { runUniLoginExport } from '../jobs/unilogin-export';
+import { runUniLoginExport } from '../jobs/unilogin-export/unilogin-export';
 import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';
 import { FS_SAMPLE, startFsSimulator, type FsSimulator } from '../simulators/fs';
 import type { Db } from '../store/db';

@@ -8,11 +8,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { PermanentSyncError } from '../jobs/types';
-import { runUniLoginExport } from '../jobs/unilogin-export';
-import { applySchedules, schedulerId } from '../jobs/schedules';
-import { deploymentPrefix, queueName, type SyncJobData } from '../jobs/queues';
-import { loadConfig } from '../server/config';
+import { PermanentSyncError } from '../jobs/framework/types';
+import { runUniLoginExport } from '../jobs/unilogin-export/unilogin-export';
+import { applySchedules, schedulerId } from '../jobs/framework/schedules';
+import { deploymentPrefix, queueName, type SyncJobData } from '../jobs/framework/queues';
+import { loadConfig } from '../core/config';
 import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';
 import { UniLoginExportRepo } from '../store/unilogin.repo';
 import type { Db } from '../store/db';

@@ -2,11 +2,11 @@
  * The UNI-Login export through the real job framework: SyncService → BullMQ on Redis → a worker running the
  * registered UNILOGIN_EXPORT processor → the WS10 simulator; the job record read back from the store.
  */
-import { loadConfig } from '../server/config';
-import { createSyncService, type SyncService } from '../jobs/sync-service';
-import { startWorkers, type SyncWorkers } from '../jobs/worker';
-import { processorFor } from '../jobs/registry';
-import '../jobs/unilogin-export';
+import { loadConfig } from '../core/config';
+import { createSyncService, type SyncService } from '../jobs/framework/sync-service';
+import { startWorkers, type SyncWorkers } from '../jobs/framework/worker';
+import { processorFor } from '../jobs/framework/registry';
+import '../jobs/unilogin-export/unilogin-export';
 import { SyncJobsRepo } from '../store/sync-jobs.repo';
 import type { Db } from '../store/db';
 import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';

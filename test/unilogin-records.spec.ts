@@ -2,11 +2,11 @@
  * The pure parts of the UNI-Login export: settings, CPR check, names (control 1), records and their XML,
  * exportdatetime, and the statuskode messages.
  */
-import { loadConfig, ConfigError } from '../server/config';
+import { loadConfig, ConfigError } from '../core/config';
 import { looksLikeCpr, validCpr } from '../datasources/unilogin/cpr';
 import { checkPerson, personXml, splitName, trimCollapse, fingerprint } from '../datasources/unilogin/record';
-import { nextExportDateTime, localDateTime, plusOneSecond } from '../datasources/unilogin/export-time';
-import { statusMessage } from '../datasources/unilogin/outcome';
+import { nextExportDateTime, localDateTime, plusOneSecond } from '../jobs/unilogin-export/export-time';
+import { statusMessage } from '../jobs/unilogin-export/outcome';
 import { validateDocument } from '../datasources/unilogin/validate';
 import { parseUploadResult } from '../datasources/unilogin/result';
 import { DocumentWriter } from '../datasources/unilogin/document';

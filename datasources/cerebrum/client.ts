@@ -1,11 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import { UpstreamError, badInput, redactPath } from '../../server/errors';
-import { cancelledUpstreamError } from '../../server/request-budget';
-import type { Logger } from '../../server/logger';
-import { redactText } from '../../server/redact';
-import { Semaphore } from '../semaphore';
-import { backoff } from '../backoff';
+import { UpstreamError, badInput, redactPath } from '../../core/errors';
+import { cancelledUpstreamError } from '../../core/request-budget';
+import type { Logger } from '../../core/logger';
+import { redactText } from '../../core/redact';
+import { Semaphore } from '../../core/http/semaphore';
+import { backoff } from '../../core/http/backoff';
 import { pathChangedByNormalisation } from './path';
 import { cerebrumRoute } from './route';
 import { observeUpstream } from '../../core/upstream-telemetry';

@@ -1,4 +1,4 @@
-import { badInput } from '../../server/errors';
+import { badInput } from '../../core/errors';
 
 /**
  * Cerebrum REST addresses resources by path segment (`/v1/accounts/{name}`, `/v1/groups/{name}/members/`),

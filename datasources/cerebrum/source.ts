@@ -3,7 +3,7 @@ import type { OrganisationUnit } from '../../schema/organisation-unit.type';
 import type { Affiliation } from '../../schema/affiliation.type';
 import type { Account } from '../../schema/account.type';
 import type { Contact, ExternalId } from '../../schema/contact.type';
-import { UpstreamError, badInput } from '../../server/errors';
+import { UpstreamError, badInput } from '../../core/errors';
 import type { RequestStats } from './client';
 import type { CerebrumReader } from './cache';
 import { createCerebrumLoaders, type CerebrumLoaders } from './loaders';

@@ -12,7 +12,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { PRIVATE_FILE_MODE } from '../private-files';
+import { PRIVATE_FILE_MODE } from '../../core/private-files';
 
 export const EXPORTS_FOLDER = 'exports';
 

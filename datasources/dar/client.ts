@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '../../server/logger';
+import type { Logger } from '../../core/logger';
 import { observeUpstream } from '../../core/upstream-telemetry';
 
 /**

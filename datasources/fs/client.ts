@@ -1,10 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
-import { UpstreamError, redactNationalIds } from '../../server/errors';
-import type { Logger } from '../../server/logger';
-import { Semaphore } from '../semaphore';
-import { backoff } from '../backoff';
-import { cancelledUpstreamError } from '../../server/request-budget';
+import { UpstreamError, redactNationalIds } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import { Semaphore } from '../../core/http/semaphore';
+import { backoff } from '../../core/http/backoff';
+import { cancelledUpstreamError } from '../../core/request-budget';
 import { observeUpstream } from '../../core/upstream-telemetry';
 
 /**

@@ -11,7 +11,7 @@
  *
  * Terms: `termOf(today)` is the current term of seed 2.0 (VÅR = Jan–Jul, HØST = Aug–Dec; terms.ts).
  */
-import { warnSourceDisabled, type Context } from '../../server/context';
+import { warnSourceDisabled, type Context } from '../../resolvers/context';
 import { FsClient, FsRequestStats, type FsQueryOptions } from './client';
 import { createFsLoaders, type FsLoaders } from './loaders';
 import {

@@ -13,7 +13,7 @@ import { Address, type Manager } from '../../schema/manager.type';
 import { type ClassType, Facet, type ItSystem } from '../../schema/class.type';
 import { Contact, ExternalId } from '../../schema/contact.type';
 import type { Connection } from '../../schema/connections';
-import { warnSourceDisabled, type Context } from '../../server/context';
+import { warnSourceDisabled, type Context } from '../../resolvers/context';
 import { createLosLoaders, type LosLoaders } from './loaders';
 import {
   FACETS, LINE_ORG_CLASS_KEY, SOURCE_SYSTEM, addressEntries, mapClass, mapEngagement, mapItSystem, mapManager, mapPerson, mapUnit,

@@ -11,7 +11,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { ConnectionOptions } from 'node:tls';
 import { Client, FTPError } from 'basic-ftp';
-import { UpstreamError } from '../../server/errors';
+import { UpstreamError } from '../../core/errors';
 
 export interface LosFtpClientOptions {
   /** Control-connection timeout, and how long a transfer may stall on the server, in ms. Default 30000. */

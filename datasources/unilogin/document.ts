@@ -7,7 +7,7 @@
  * allowed), and without one its line 1 is the same in the file and in the request. UTF-8 is XML's default.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { PRIVATE_FILE_MODE } from '../private-files';
+import { PRIVATE_FILE_MODE } from '../../core/private-files';
 import { once } from 'node:events';
 import { escapeXml } from './record';
 

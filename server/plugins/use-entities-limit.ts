@@ -4,8 +4,8 @@ import {
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import type { Config } from '../config';
-import { badInput } from '../errors';
+import type { Config } from '../../core/config';
+import { badInput } from '../../core/errors';
 
 /**
  * The plugins a federated idbro needs: the representation limit, and no inline tracing. Apollo Server turns

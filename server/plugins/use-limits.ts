@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, Kind, type FragmentDefinitionNode, type ParseOptions, type ValidationRule } from 'graphql';
-import type { Config } from '../config';
-import { badInput } from '../errors';
+import type { Config } from '../../core/config';
+import { badInput } from '../../core/errors';
 import { operationCost } from '../query-cost';
 
 /**

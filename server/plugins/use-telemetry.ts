@@ -12,7 +12,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
 import { graphqlRequestDuration } from '../../core/metrics';
 import { containsNationalId } from '../../core/national-ids';
-import { ERROR_CODES } from '../errors';
+import { ERROR_CODES } from '../../core/errors';
 
 const tracer = trace.getTracer('idbro');
 const CODES = new Set<string>(ERROR_CODES);

@@ -17,7 +17,7 @@
  */
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import nodePath from 'node:path';
-import { naiveToInstant } from '../../server/time';
+import { naiveToInstant } from '../../core/time';
 import { prng } from './prng';
 
 export interface LosDeliveryOptions {

@@ -15,12 +15,12 @@
  *   error}, and finally {type: 'aborted', reason} once its AbortSignal fires.
  */
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
+import { loadConfig } from '../../core/config';
+import { createLogger } from '../../core/logger';
 import { openStore } from '../../store/db';
-import { startWorkers } from '../../jobs/worker';
-import { SyncCancelledError, type SyncProcessor } from '../../jobs/types';
-import { runLosImport } from '../../jobs/los-import';
+import { startWorkers } from '../../jobs/framework/worker';
+import { SyncCancelledError, type SyncProcessor } from '../../jobs/framework/types';
+import { runLosImport } from '../../jobs/los-import/los-import';
 import type { Db, Tx } from '../../store/db';
 
 async function main(): Promise<void> {

@@ -3,7 +3,7 @@
  * los-delivery.ts's fakeRun, with the mutation's params and progress messages kept), and a strict XML parser
  * (sax in strict mode: any well-formedness error throws) that turns the document into a small tree to query.
  */
-import type { SyncRunContext } from '../../jobs/types';
+import type { SyncRunContext } from '../../jobs/framework/types';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
-import { parseFsImportConfig, type FsImportConfig } from '../../datasources/fs/rules/config';
+import { parseFsImportConfig, type FsImportConfig } from '../../jobs/fs-import/rules/config';
 import type {
   CourseRegistrationInput, EducationPlanInput, EvuInput, FsPersonInput, FsRulesAddress, StudyRightInput, Term,
-} from '../../datasources/fs/rules/model';
+} from '../../jobs/fs-import/rules/model';
 import type { CerebrumData, SimAccount, SimGroup, SimPerson } from '../../simulators/data/cerebrum-types';
 import { emptyCerebrumData } from '../../simulators/data/cerebrum-types';
 import type { Db } from '../../store/db';

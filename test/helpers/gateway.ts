@@ -3,10 +3,10 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Writable } from 'node:stream';
 import { startCerebrumSimulator, type CerebrumSimulator, type CerebrumSimulatorOptions } from '../../simulators/cerebrum';
-import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
+import { loadConfig } from '../../core/config';
+import { createLogger } from '../../core/logger';
 import { createGateway, type Gateway, type GatewayOptions } from '../../server/http';
-import type { RequestStats } from '../../server/context';
+import type { RequestStats } from '../../resolvers/context';
 
 export const TOKENS = { read: 'tok-read', pii: 'tok-pii', sync: 'tok-sync', all: 'tok-all' };
 const API_TOKENS = `${TOKENS.read}=read;${TOKENS.pii}=read+pii;${TOKENS.sync}=sync;${TOKENS.all}=read+pii+sync`;

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { RedisConnection } from 'bullmq';
-import { createLogger, type Logger } from '../../server/logger';
+import { createLogger, type Logger } from '../../core/logger';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

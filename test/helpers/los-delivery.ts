@@ -8,9 +8,9 @@ import { startLosFtpSimulator, type LosFtpSimulator } from '../../simulators/los
 import { startDarSimulator, type DarBookEntry, type DarSimulator } from '../../simulators/dar';
 import { readCsv } from '../../datasources/los/csv';
 import { openStore, type Db } from '../../store/db';
-import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
-import type { SyncRunContext, SyncOutcome } from '../../jobs/types';
+import { loadConfig } from '../../core/config';
+import { createLogger } from '../../core/logger';
+import type { SyncRunContext, SyncOutcome } from '../../jobs/framework/types';
 import type { NewSyncIssue } from '../../store/sync-jobs.repo';
 import { uuidV5 } from '../../datasources/los/ids';
 

@@ -17,7 +17,7 @@
  */
 import type { Db, Tx } from '../../store/db';
 import { uuidV5 } from '../../datasources/los/ids';
-import { KeyedIds } from '../../datasources/keyed-ids';
+import { KeyedIds } from '../../core/keyed-ids';
 
 /** The fixtures' person and manager ids: keyed as the import keys them, under a key of their own. */
 export const FIXTURE_IDS = new KeyedIds(Buffer.from('los-fixtures: a test key, never a deployment key'));

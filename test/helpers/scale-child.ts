@@ -10,13 +10,13 @@
  *
  * Both send {type: 'ready'} once up, and stop cleanly on {type: 'stop'}.
  */
-import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
+import { loadConfig } from '../../core/config';
+import { createLogger } from '../../core/logger';
 import { openStore } from '../../store/db';
 import { SYNC_JOB_KINDS, type SyncJobKind } from '../../store/sync-jobs.repo';
-import { createSyncService } from '../../jobs/sync-service';
-import { startWorkers } from '../../jobs/worker';
-import type { SyncProcessor } from '../../jobs/types';
+import { createSyncService } from '../../jobs/framework/sync-service';
+import { startWorkers } from '../../jobs/framework/worker';
+import type { SyncProcessor } from '../../jobs/framework/types';
 
 const ZERO = { created: 0, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0 };
 

@@ -23,3 +23,16 @@ require.extensions['.ts'] = function compileTs(module, filename) {
   });
   module._compile(code, filename);
 };
+
+// tsconfig's node16 resolution has dynamic imports name the emitted file (`import('./pg.js')`); in a process
+// running the TypeScript itself that file is `./pg.ts`.
+const Module = require('node:module');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function resolveTsForJs(request, parent, ...rest) {
+  try {
+    return resolveFilename.call(this, request, parent, ...rest);
+  } catch (e) {
+    if (request.startsWith('.') && request.endsWith('.js')) return resolveFilename.call(this, `${request.slice(0, -3)}.ts`, parent, ...rest);
+    throw e;
+  }
+};

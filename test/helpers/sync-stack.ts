@@ -5,15 +5,15 @@
  * fails at once here: CRISTIN_INSTITUTION is unset), UNILOGIN_EXPORT known to the API but run by no worker (its
  * jobs stay QUEUED), and a schedule for LOS_IMPORT registered as a worker would.
  */
-import { loadConfig } from '../../server/config';
+import { loadConfig } from '../../core/config';
 import { openStore, type Db } from '../../store/db';
 import type { SyncJobKind } from '../../store/sync-jobs.repo';
-import { createSyncService, type SyncService } from '../../jobs/sync-service';
-import { startWorkers, type SyncWorkers } from '../../jobs/worker';
-import { applySchedules } from '../../jobs/schedules';
-import { runLosImport } from '../../jobs/los-import';
-import { runCristinExport } from '../../jobs/cristin-export';
-import type { SyncProcessor } from '../../jobs/types';
+import { createSyncService, type SyncService } from '../../jobs/framework/sync-service';
+import { startWorkers, type SyncWorkers } from '../../jobs/framework/worker';
+import { applySchedules } from '../../jobs/framework/schedules';
+import { runLosImport } from '../../jobs/los-import/los-import';
+import { runCristinExport } from '../../jobs/cristin-export/cristin-export';
+import type { SyncProcessor } from '../../jobs/framework/types';
 import { startStack, type Stack } from './gateway';
 import { startLosBed, type LosBed } from './los-delivery';
 import { REDIS_URL, deleteRedisKeys, testLogger, uniquePrefix } from './jobs';

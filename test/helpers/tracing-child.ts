@@ -8,16 +8,16 @@
  * trace shows phase spans and an upstream span. It tells the parent {type: 'ready', url}; on {type: 'stop'} it
  * shuts everything down, flushes the spans (shutdownTracing) and answers {type: 'stopped'}.
  */
-import '../../server/tracing-start';
-import { loadConfig } from '../../server/config';
-import { createLogger } from '../../server/logger';
+import '../../server/entry/tracing-start';
+import { loadConfig } from '../../core/config';
+import { createLogger } from '../../core/logger';
 import { createGateway } from '../../server/http';
-import { shutdownTracing } from '../../server/tracing';
+import { shutdownTracing } from '../../core/tracing';
 import { openStore } from '../../store/db';
-import { createSyncService } from '../../jobs/sync-service';
-import { startWorkers } from '../../jobs/worker';
+import { createSyncService } from '../../jobs/framework/sync-service';
+import { startWorkers } from '../../jobs/framework/worker';
 import { CerebrumClient } from '../../datasources/cerebrum/client';
-import type { SyncProcessor } from '../../jobs/types';
+import type { SyncProcessor } from '../../jobs/framework/types';
 import type { SyncJobKind } from '../../store/sync-jobs.repo';
 
 async function main(): Promise<void> {

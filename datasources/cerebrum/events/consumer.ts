@@ -12,7 +12,7 @@ import { eventConsumerLag, eventsConsumed } from '../../../core/metrics';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
-import type { Logger } from '../../../server/logger';
+import type { Logger } from '../../../core/logger';
 import type { ChangeBus, CerebrumChange } from './change';
 import { parseMessage, verifierFor, type RefusalReason, type Verifier } from './parse';
 

@@ -3,8 +3,8 @@
  * the cache follows the bus and the consumer's connection state. Later consumers of the same bus (subscriptions)
  * take `bus` from here.
  */
-import type { Config } from '../../../server/config';
-import type { Logger } from '../../../server/logger';
+import type { Config } from '../../../core/config';
+import type { Logger } from '../../../core/logger';
 import { CerebrumCache, type CerebrumReader } from '../cache';
 import { ChangeBus } from './change';
 import { CerebrumEventConsumer } from './consumer';

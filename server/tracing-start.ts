@@ -1,8 +1,0 @@
-/**
- * Side-effect import, FIRST in every entry point (server/main.ts, jobs/worker.ts, server/demo.ts): starts the
- * tracing SDK (when OTEL_EXPORTER_OTLP_ENDPOINT is set) before `http` and `express` are loaded, so its
- * instrumentations can patch them. See ./tracing.ts.
- */
-import { startTracing } from './tracing';
-
-startTracing();
