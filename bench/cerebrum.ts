@@ -22,7 +22,6 @@ const DATA_PERSONS = 600;
 const SEED = 1;
 const REPEATS = 5;
 
-
 /** Distinct Cerebrum resources the bench query needs for these persons: person, accounts (+details), affiliations, OUs. Also bench/federation.ts. */
 export function minimum(ids: number[], today: string): number {
   const data = generateCerebrumData({ persons: DATA_PERSONS, seed: SEED });
@@ -40,7 +39,9 @@ export function minimum(ids: number[], today: string): number {
 }
 
 export async function benchCerebrum(): Promise<Record<string, string | number>[]> {
-  const child = fork(join(__dirname, 'sim-process.js'), [String(DATA_PERSONS), String(LATENCY_MS)], { stdio: 'inherit' });
+  const child = fork(join(__dirname, 'sim-process.js'), [String(DATA_PERSONS), String(LATENCY_MS)], {
+    stdio: 'inherit',
+  });
   const ready = await new Promise<Msg>((resolve) => child.once('message', resolve));
   const ids = [...generateCerebrumData({ persons: DATA_PERSONS, seed: SEED }).persons.keys()];
   const rows: Record<string, string | number>[] = [];
@@ -49,18 +50,37 @@ export async function benchCerebrum(): Promise<Record<string, string | number>[]
     for (const naive of [false, true]) {
       let last: RequestStats | undefined;
       const config = loadConfig({
-        CEREBRUM_URL: String(ready.url), CEREBRUM_API_KEY: 'bench-key', CEREBRUM_CONCURRENCY: String(CONCURRENCY),
-        API_TOKENS: 'bench=read', MAX_QUERY_COST: '1000000', MAX_ALIASES: '1000', MAX_TOKENS: '100000', LOG_LEVEL: 'silent',
+        CEREBRUM_URL: String(ready.url),
+        CEREBRUM_API_KEY: 'bench-key',
+        CEREBRUM_CONCURRENCY: String(CONCURRENCY),
+        API_TOKENS: 'bench=read',
+        MAX_QUERY_COST: '1000000',
+        MAX_ALIASES: '1000',
+        MAX_TOKENS: '100000',
+        LOG_LEVEL: 'silent',
       });
-      const gw = createGateway({ config, logger: createLogger('silent'), naiveLoaders: naive, onRequestStats: (s) => { last = s; } });
+      const gw = createGateway({
+        config,
+        logger: createLogger('silent'),
+        naiveLoaders: naive,
+        onRequestStats: (s) => {
+          last = s;
+        },
+      });
       const url = await gw.listen(0, '127.0.0.1');
       const run = async (n: number) => {
-        const fields = 'name accounts { name primaryEmail active createdAt } affiliations { status organisationUnit { name stedkode } }';
-        const query = `{ ${ids.slice(0, n).map((id, i) => `p${i}: person(id: "cerebrum:${id}") { ${fields} }`).join(' ')} }`;
+        const fields =
+          'name accounts { name primaryEmail active createdAt } affiliations { status organisationUnit { name stedkode } }';
+        const query = `{ ${ids
+          .slice(0, n)
+          .map((id, i) => `p${i}: person(id: "cerebrum:${id}") { ${fields} }`)
+          .join(' ')} }`;
         const t0 = performance.now();
         const cpu0 = process.cpuUsage();
         const res = await fetch(`${url}/graphql`, {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer bench' }, body: JSON.stringify({ query }),
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+          body: JSON.stringify({ query }),
         });
         const body = (await res.json()) as { errors?: unknown[] };
         const cpu = process.cpuUsage(cpu0);
@@ -100,10 +120,16 @@ export async function benchCerebrum(): Promise<Record<string, string | number>[]
     child.send({ op: 'stop' });
     await exited;
   }
-  printTable(`Cerebrum fan-out: one request for N persons with accounts (+details), affiliations and OUs; ${LATENCY_MS} ms upstream latency`, rows);
+  printTable(
+    `Cerebrum fan-out: one request for N persons with accounts (+details), affiliations and OUs; ${LATENCY_MS} ms upstream latency`,
+    rows,
+  );
   return rows;
 }
 
 if (require.main === module) {
-  benchCerebrum().catch((e) => { console.error(e); process.exit(1); });
+  benchCerebrum().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -59,14 +59,16 @@ export function cristinWalkPaths(data: CerebrumData, o: { rootOuId?: number } = 
     if (!p.affiliations.some((a) => a.deleted_date === null && isRole(a))) continue; // not found by the search
     get(`/persons/${p.id}`);
     get(`/persons/${p.id}/external-ids`);
-    const cached = (v: string) => p.names.some((n) => n.source_system === 'Cached' && n.variant === v && n.name.trim() !== '');
+    const cached = (v: string) =>
+      p.names.some((n) => n.source_system === 'Cached' && n.variant === v && n.name.trim() !== '');
     const fnr = p.external_ids.some((e) => e.id_type === 'NO_BIRTHNO');
     if (!fnr || !cached('FIRST') || !cached('LAST')) continue; // skipped
     readAffiliations(p.id);
     get(`/persons/${p.id}/contacts`);
     get(`/persons/${p.id}/accounts`);
     const primary = p.primary_account;
-    if (primary && p.account_names.includes(primary) && data.accounts.has(primary)) get(`/accounts/${encodeURIComponent(primary)}`);
+    if (primary && p.account_names.includes(primary) && data.accounts.has(primary))
+      get(`/accounts/${encodeURIComponent(primary)}`);
     for (const a of p.affiliations) {
       if (!isRole(a)) continue;
       const sk = ouStedkode.has(a.ou_id) ? ouStedkode.get(a.ou_id)! : readOu(a.ou_id);
@@ -74,7 +76,8 @@ export function cristinWalkPaths(data: CerebrumData, o: { rootOuId?: number } = 
     }
   }
   // Ancestors by stedkode, level by level: one location search each; through one placed person's affiliations.
-  const parentOf = (sk: string) => (sk.slice(4) !== '00' ? `${sk.slice(0, 4)}00` : sk.slice(2, 4) !== '00' ? `${sk.slice(0, 2)}0000` : '000000');
+  const parentOf = (sk: string) =>
+    sk.slice(4) !== '00' ? `${sk.slice(0, 4)}00` : sk.slice(2, 4) !== '00' ? `${sk.slice(0, 2)}0000` : '000000';
   const looked = new Set<string>();
   for (;;) {
     const wanted = new Set<string>();
@@ -88,7 +91,9 @@ export function cristinWalkPaths(data: CerebrumData, o: { rootOuId?: number } = 
       get(`/search/persons/affiliations?location=${sk}`);
       const ou = [...data.ous.values()].find((x) => x.stedkode === sk);
       if (!ou) continue;
-      const placed = [...data.persons.values()].filter((p) => p.affiliations.some((a) => a.deleted_date === null && a.ou_id === ou.id)).map((p) => p.id);
+      const placed = [...data.persons.values()]
+        .filter((p) => p.affiliations.some((a) => a.deleted_date === null && a.ou_id === ou.id))
+        .map((p) => p.id);
       if (placed.length === 0) continue;
       const candidate = placed.find((id) => affiliationsRead.has(id)) ?? placed[0];
       readAffiliations(candidate);
@@ -104,8 +109,18 @@ export function cristinWalkPaths(data: CerebrumData, o: { rootOuId?: number } = 
   return paths;
 }
 
-
-interface WorkerResult { ms: number; cpuS: number; maxRssMB: number; baseRssMB: number; persons: number; units: number; bytes: number; skipped: number; requests: number; issues: number }
+interface WorkerResult {
+  ms: number;
+  cpuS: number;
+  maxRssMB: number;
+  baseRssMB: number;
+  persons: number;
+  units: number;
+  bytes: number;
+  skipped: number;
+  requests: number;
+  issues: number;
+}
 
 /** Child process: one export with a fresh in-memory store, reporting time and its own peak RSS. */
 async function worker(url: string, concurrency: number): Promise<void> {
@@ -116,24 +131,57 @@ async function worker(url: string, concurrency: number): Promise<void> {
   const baseRssMB = process.memoryUsage().rss / 2 ** 20;
   let issues = 0;
   const ctx: SyncRunContext = {
-    jobId: 'bench', kind: 'CRISTIN_EXPORT', dryRun: false, params: {}, attempt: 1, signal: new AbortController().signal, store,
+    jobId: 'bench',
+    kind: 'CRISTIN_EXPORT',
+    dryRun: false,
+    params: {},
+    attempt: 1,
+    signal: new AbortController().signal,
+    store,
     config: loadConfig({
-      CEREBRUM_URL: url, CEREBRUM_API_KEY: 'bench-key', CEREBRUM_CONCURRENCY: String(concurrency),
-      CRISTIN_INSTITUTION: '185', DATA_DIR: dataDir, LOG_LEVEL: 'silent',
+      CEREBRUM_URL: url,
+      CEREBRUM_API_KEY: 'bench-key',
+      CEREBRUM_CONCURRENCY: String(concurrency),
+      CRISTIN_INSTITUTION: '185',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
     }),
-    logger: createLogger('silent', new Writable({ write(_c, _e, cb) { cb(); } })),
+    logger: createLogger(
+      'silent',
+      new Writable({
+        write(_c, _e, cb) {
+          cb();
+        },
+      }),
+    ),
     progress: () => undefined,
-    issue: () => { issues++; },
+    issue: () => {
+      issues++;
+    },
   };
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const outcome = await runCristinExport(ctx);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  const d = outcome.result.details as { bytes: number; persons: number; units: number; skipped: number; upstream: { requests: number } };
+  const d = outcome.result.details as {
+    bytes: number;
+    persons: number;
+    units: number;
+    skipped: number;
+    upstream: { requests: number };
+  };
   const result: WorkerResult = {
-    ms, cpuS: (cpu.user + cpu.system) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024, baseRssMB, persons: d.persons, units: d.units, bytes: d.bytes,
-    skipped: d.skipped, requests: d.upstream.requests, issues,
+    ms,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    baseRssMB,
+    persons: d.persons,
+    units: d.units,
+    bytes: d.bytes,
+    skipped: d.skipped,
+    requests: d.upstream.requests,
+    issues,
   };
   await store.close();
   await rm(dataDir, { recursive: true, force: true });
@@ -144,7 +192,9 @@ function runWorker(url: string, concurrency: number): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['worker', url, String(concurrency)], { stdio: 'inherit' });
     child.once('message', (m) => resolve(m as WorkerResult));
-    child.once('exit', (code) => { if (code) reject(new Error(`cristin bench worker exited with ${code}`)); });
+    child.once('exit', (code) => {
+      if (code) reject(new Error(`cristin bench worker exited with ${code}`));
+    });
   });
 }
 
@@ -160,7 +210,7 @@ export async function benchCristinExport(): Promise<Record<string, string | numb
       const s = await ask(sim, 'stats');
       rows.push({
         persons: PERSONS,
-        'CEREBRUM_CONCURRENCY': concurrency,
+        CEREBRUM_CONCURRENCY: concurrency,
         'wall s': (r.ms / 1000).toFixed(1),
         'export CPU s': r.cpuS.toFixed(1),
         'upstream requests': Number(s.total),
@@ -181,14 +231,23 @@ export async function benchCristinExport(): Promise<Record<string, string | numb
     sim.send({ op: 'stop' });
     await exited;
   }
-  printTable(`Cristin export: ${PERSONS.toLocaleString('en')} persons from the Cerebrum simulator (own process, ${LATENCY_MS} ms latency per request)`, rows);
+  printTable(
+    `Cristin export: ${PERSONS.toLocaleString('en')} persons from the Cerebrum simulator (own process, ${LATENCY_MS} ms latency per request)`,
+    rows,
+  );
   return rows;
 }
 
 if (require.main === module) {
   if (process.argv[2] === 'worker') {
-    worker(process.argv[3], Number(process.argv[4])).catch((e) => { console.error(e); process.exit(1); });
+    worker(process.argv[3], Number(process.argv[4])).catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
   } else {
-    benchCristinExport().catch((e) => { console.error(e); process.exit(1); });
+    benchCristinExport().catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
   }
 }

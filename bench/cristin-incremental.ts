@@ -31,24 +31,56 @@ const AMQP_URL = process.env.CEREBRUM_EVENTS_URL ?? 'amqp://guest:guest@127.0.0.
 export async function benchCristinIncremental(): Promise<Record<string, string | number>[]> {
   const exchange = `idbro-bench.${randomUUID().slice(0, 8)}`;
   const probe = await amqp.connect(AMQP_URL).catch(() => null);
-  if (!probe) throw new Error(`bench cristin-incremental needs RabbitMQ at ${AMQP_URL.replace(/\/\/[^@]*@/, '//')} (set CEREBRUM_EVENTS_URL)`);
+  if (!probe)
+    throw new Error(
+      `bench cristin-incremental needs RabbitMQ at ${AMQP_URL.replace(/\/\/[^@]*@/, '//')} (set CEREBRUM_EVENTS_URL)`,
+    );
   await probe.close();
-  const sim = fork(join(__dirname, 'sim-process.js'), [String(PERSONS), String(LATENCY_MS), AMQP_URL, exchange], { stdio: 'inherit' });
+  const sim = fork(join(__dirname, 'sim-process.js'), [String(PERSONS), String(LATENCY_MS), AMQP_URL, exchange], {
+    stdio: 'inherit',
+  });
   const ready = await new Promise<Msg>((resolve) => sim.once('message', resolve));
   const dataDir = await mkdtemp(join(tmpdir(), 'idbro-bench-cristin-inc-'));
   const store = await openStore({ memory: true });
   const deploymentId = `bench-${randomUUID()}`;
-  const logger = createLogger('silent', new Writable({ write(_c, _e, cb) { cb(); } }));
-  const config = loadConfig({ CEREBRUM_URL: String(ready.url), CEREBRUM_API_KEY: 'bench-key', CRISTIN_INSTITUTION: '185', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-  const consumer = startCristinEventQueue({ events: { url: AMQP_URL, exchange, binding: '#' }, store, deploymentId, logger });
+  const logger = createLogger(
+    'silent',
+    new Writable({
+      write(_c, _e, cb) {
+        cb();
+      },
+    }),
+  );
+  const config = loadConfig({
+    CEREBRUM_URL: String(ready.url),
+    CEREBRUM_API_KEY: 'bench-key',
+    CRISTIN_INSTITUTION: '185',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+  });
+  const consumer = startCristinEventQueue({
+    events: { url: AMQP_URL, exchange, binding: '#' },
+    store,
+    deploymentId,
+    logger,
+  });
   const rows: Record<string, string | number>[] = [];
   const files: string[] = [];
   try {
     const run = async (mode: 'FULL' | 'INCREMENTAL') => {
       await ask(sim, 'reset');
       const ctx: SyncRunContext = {
-        jobId: `bench-${mode}`, kind: 'CRISTIN_EXPORT', dryRun: false, params: mode === 'INCREMENTAL' ? { mode } : {}, attempt: 1,
-        signal: new AbortController().signal, store, config, logger, progress: () => undefined, issue: () => undefined,
+        jobId: `bench-${mode}`,
+        kind: 'CRISTIN_EXPORT',
+        dryRun: false,
+        params: mode === 'INCREMENTAL' ? { mode } : {},
+        attempt: 1,
+        signal: new AbortController().signal,
+        store,
+        config,
+        logger,
+        progress: () => undefined,
+        issue: () => undefined,
       };
       const t0 = performance.now();
       const outcome = await runCristinExport(ctx);
@@ -56,17 +88,26 @@ export async function benchCristinIncremental(): Promise<Record<string, string |
       const s = await ask(sim, 'stats');
       const d = outcome.result.details as { reread: number; persons: number; file: string };
       files.push((await readFile(join(dataDir, 'exports', d.file), 'latin1')).replace(/<dato>[^<]*<\/dato>/, ''));
-      rows.push({ run: mode, persons: d.persons, 'persons re-read': d.reread, 'upstream requests': Number(s.total), 'wall s': (ms / 1000).toFixed(2) });
+      rows.push({
+        run: mode,
+        persons: d.persons,
+        'persons re-read': d.reread,
+        'upstream requests': Number(s.total),
+        'wall s': (ms / 1000).toFixed(2),
+      });
     };
     await run('FULL');
     const snapshot = (await new CristinSnapshotRepo(store).load())!;
     const exported = [...snapshot.persons].filter(([, p]) => p.record).map(([id]) => id);
     const step = Math.floor(exported.length / CHANGED);
-    for (let i = 0; i < CHANGED; i++) await mutate(sim, { op: 'person.name', person: Number(exported[i * step]), last: `Endret${i}` });
+    for (let i = 0; i < CHANGED; i++)
+      await mutate(sim, { op: 'person.name', person: Number(exported[i * step]), last: `Endret${i}` });
     await waitForPending(store, CHANGED);
     await run('INCREMENTAL');
     await run('FULL');
-    rows.forEach((r, i) => { r['same file as the next FULL'] = i === 1 ? (files[1] === files[2] ? 'yes' : 'NO') : '—'; });
+    rows.forEach((r, i) => {
+      r['same file as the next FULL'] = i === 1 ? (files[1] === files[2] ? 'yes' : 'NO') : '—';
+    });
   } finally {
     await consumer.stop();
     const conn = await amqp.connect(AMQP_URL);
@@ -80,13 +121,21 @@ export async function benchCristinIncremental(): Promise<Record<string, string |
     await store.close();
     await rm(dataDir, { recursive: true, force: true });
   }
-  printTable(`Incremental Cristin export: ${CHANGED} changed persons of ${PERSONS.toLocaleString('en')} (simulator in its own process, ${LATENCY_MS} ms latency; CEREBRUM_CONCURRENCY 16)`, rows);
+  printTable(
+    `Incremental Cristin export: ${CHANGED} changed persons of ${PERSONS.toLocaleString('en')} (simulator in its own process, ${LATENCY_MS} ms latency; CEREBRUM_CONCURRENCY 16)`,
+    rows,
+  );
   return rows;
 }
 
 function mutate(sim: ReturnType<typeof fork>, m: unknown): Promise<void> {
   return new Promise((resolve) => {
-    const on = (msg: Msg) => { if (msg.op === 'mutate') { sim.off('message', on); resolve(); } };
+    const on = (msg: Msg) => {
+      if (msg.op === 'mutate') {
+        sim.off('message', on);
+        resolve();
+      }
+    };
     sim.on('message', on);
     sim.send({ op: 'mutate', m });
   });
@@ -103,5 +152,8 @@ async function waitForPending(store: Db, n: number): Promise<void> {
 }
 
 if (require.main === module) {
-  benchCristinIncremental().catch((e) => { console.error(e); process.exit(1); });
+  benchCristinIncremental().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -11,7 +11,10 @@ export const PERSONS = 3000;
 export const CONNECTIONS = 32;
 const FIELDS = 'name accounts { name primaryEmail } affiliations { status organisationUnit { name stedkode } }';
 
-interface Req { query: string; minimum: number }
+interface Req {
+  query: string;
+  minimum: number;
+}
 
 /** Builds the request mix and each request's minimum: the distinct Cerebrum resources its answer needs. */
 export function workload(data: CerebrumData, today: string) {
@@ -26,7 +29,8 @@ export function workload(data: CerebrumData, today: string) {
   };
   const byOu = new Map<number, Set<number>>();
   for (const p of data.persons.values()) {
-    for (const a of p.affiliations) if (a.deleted_date === null) (byOu.get(a.ou_id) ?? byOu.set(a.ou_id, new Set()).get(a.ou_id)!).add(p.id);
+    for (const a of p.affiliations)
+      if (a.deleted_date === null) (byOu.get(a.ou_id) ?? byOu.set(a.ou_id, new Set()).get(a.ou_id)!).add(p.id);
   }
   const units = [...byOu.keys()];
   return (r: () => number): Req => {
@@ -41,7 +45,10 @@ export function workload(data: CerebrumData, today: string) {
       const need = new Set<string>();
       const pick = Array.from({ length: 20 }, () => ids[Math.floor(r() * ids.length)]);
       pick.forEach((id) => personPaths(id, need));
-      return { query: `{ ${pick.map((id, i) => `p${i}: person(id: "cerebrum:${id}") { ${FIELDS} }`).join(' ')} }`, minimum: need.size };
+      return {
+        query: `{ ${pick.map((id, i) => `p${i}: person(id: "cerebrum:${id}") { ${FIELDS} }`).join(' ')} }`,
+        minimum: need.size,
+      };
     }
     const ou = units[Math.floor(r() * units.length)];
     // The unit, the affiliation search, and per person found: its record and its affiliations.
@@ -54,7 +61,9 @@ export function workload(data: CerebrumData, today: string) {
 
 export async function gql(url: string, query: string): Promise<any> {
   const res = await fetch(`${url}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer bench' }, body: JSON.stringify({ query }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+    body: JSON.stringify({ query }),
   });
   const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
   if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors[0])}`);
@@ -62,7 +71,13 @@ export async function gql(url: string, query: string): Promise<any> {
 }
 
 /** `connections` workers (default CONNECTIONS) issuing requests back to back until `requests` were sent or `maxS` passed. */
-async function load(url: string, next: () => Req, bound: { requests: number; maxS: number }, stop?: () => boolean, connections = CONNECTIONS) {
+async function load(
+  url: string,
+  next: () => Req,
+  bound: { requests: number; maxS: number },
+  stop?: () => boolean,
+  connections = CONNECTIONS,
+) {
   let sent = 0;
   let minimum = 0;
   const deadline = performance.now() + bound.maxS * 1000;
@@ -79,21 +94,29 @@ async function load(url: string, next: () => Req, bound: { requests: number; max
   return { requests: sent, minimum, wallS: (performance.now() - t0) / 1000 };
 }
 
-
 if (require.main === module) {
   const data = generateCerebrumData({ persons: PERSONS, seed: 1 });
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date());
   let stopped = false;
-  process.on('message', async (m: { op: string; url?: string; seed?: number; requests?: number; maxS?: number; connections?: number }) => {
-    if (m.op === 'stop') stopped = true;
-    if (m.op === 'exit') process.exit(0);
-    if (m.op === 'run') {
-      stopped = false;
-      const next = workload(data, today);
-      const r = rng(m.seed!);
-      const out = await load(m.url!, () => next(r), { requests: m.requests!, maxS: m.maxS! }, () => stopped, m.connections);
-      process.send!({ op: 'run', ...out });
-    }
-  });
+  process.on(
+    'message',
+    async (m: { op: string; url?: string; seed?: number; requests?: number; maxS?: number; connections?: number }) => {
+      if (m.op === 'stop') stopped = true;
+      if (m.op === 'exit') process.exit(0);
+      if (m.op === 'run') {
+        stopped = false;
+        const next = workload(data, today);
+        const r = rng(m.seed!);
+        const out = await load(
+          m.url!,
+          () => next(r),
+          { requests: m.requests!, maxS: m.maxS! },
+          () => stopped,
+          m.connections,
+        );
+        process.send!({ op: 'run', ...out });
+      }
+    },
+  );
   process.send!({ op: 'ready' });
 }

@@ -34,10 +34,14 @@ const PHASES = {
   cache: { requests: 4000, maxS: 60 },
 };
 
-
 function ask2(child: ChildProcess, msg: Msg): Promise<Msg> {
   return new Promise((resolve) => {
-    const on = (m: Msg) => { if (m.op === msg.op) { child.off('message', on); resolve(m); } };
+    const on = (m: Msg) => {
+      if (m.op === msg.op) {
+        child.off('message', on);
+        resolve(m);
+      }
+    };
     child.on('message', on);
     child.send(msg);
   });
@@ -47,14 +51,18 @@ function ask2(child: ChildProcess, msg: Msg): Promise<Msg> {
 setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 export async function benchEvents(): Promise<Record<string, string | number>[]> {
   const exchange = `idbro-bench.${randomUUID().slice(0, 8)}`;
   const probe = await amqp.connect(AMQP_URL).catch(() => null);
-  if (!probe) throw new Error(`bench events needs RabbitMQ at ${AMQP_URL.replace(/\/\/[^@]*@/, '//')} (set CEREBRUM_EVENTS_URL)`);
+  if (!probe)
+    throw new Error(`bench events needs RabbitMQ at ${AMQP_URL.replace(/\/\/[^@]*@/, '//')} (set CEREBRUM_EVENTS_URL)`);
   await probe.close();
-  const child = fork(join(__dirname, 'sim-process.js'), [String(PERSONS), String(LATENCY_MS), AMQP_URL, exchange], { stdio: 'inherit' });
+  const child = fork(join(__dirname, 'sim-process.js'), [String(PERSONS), String(LATENCY_MS), AMQP_URL, exchange], {
+    stdio: 'inherit',
+  });
   const ready = await new Promise<Msg>((resolve) => child.once('message', resolve));
   const data = generateCerebrumData({ persons: PERSONS, seed: 1 });
   const loader = fork(join(__dirname, 'events-load.js'), [], { stdio: 'inherit' });
@@ -65,8 +73,12 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
   try {
     for (const cached of [false, true]) {
       const config = loadConfig({
-        CEREBRUM_URL: String(ready.url), CEREBRUM_API_KEY: 'bench-key', CEREBRUM_CONCURRENCY: String(CONCURRENCY),
-        API_TOKENS: 'bench=read', MAX_QUERY_COST: '1000000', LOG_LEVEL: 'silent',
+        CEREBRUM_URL: String(ready.url),
+        CEREBRUM_API_KEY: 'bench-key',
+        CEREBRUM_CONCURRENCY: String(CONCURRENCY),
+        API_TOKENS: 'bench=read',
+        MAX_QUERY_COST: '1000000',
+        LOG_LEVEL: 'silent',
         ...(cached ? { CEREBRUM_EVENTS_URL: AMQP_URL, CEREBRUM_EVENTS_EXCHANGE: exchange } : {}),
       });
       const gw = createGateway({ config, logger: createLogger('silent') });
@@ -74,10 +86,19 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
       const url = await gw.listen(0, '127.0.0.1');
       const consumer = gw.cerebrumLive?.consumer;
       if (consumer && consumer.state !== 'connected') {
-        await new Promise<void>((resolve) => { const off = consumer.onState((s) => { if (s === 'connected') { off(); resolve(); } }); });
+        await new Promise<void>((resolve) => {
+          const off = consumer.onState((s) => {
+            if (s === 'connected') {
+              off();
+              resolve();
+            }
+          });
+        });
       }
       const runLoad = (seed: number, bound: { requests: number; maxS: number; connections?: number }) =>
-        ask2(loader, { op: 'run', url, seed, ...bound }) as Promise<Msg & { requests: number; minimum: number; wallS: number }>;
+        ask2(loader, { op: 'run', url, seed, ...bound }) as Promise<
+          Msg & { requests: number; minimum: number; wallS: number }
+        >;
       await runLoad(7, cached ? PHASES.warmupCache : PHASES.warmupNoCache);
       await ask(child, 'reset');
       const cpu0 = process.cpuUsage();
@@ -111,7 +132,9 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
           await gql(url, `{ person(id: "cerebrum:${id}") { name } }`);
           const last = `Stale${k}`;
           let busAt = 0;
-          const off = bus.subscribe((c) => { if (c.ref === String(id)) busAt = performance.timeOrigin + performance.now(); });
+          const off = bus.subscribe((c) => {
+            if (c.ref === String(id)) busAt = performance.timeOrigin + performance.now();
+          });
           const published = ask2(child, { op: 'mutate', m: { op: 'person.name', person: id, last } });
           let seenAt = 0;
           while (!seenAt) {
@@ -125,7 +148,9 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
         // Idle; a moderate load (4 connections); the saturating load of the throughput run (32 connections).
         for (const connections of [0, 4, CONNECTIONS]) {
           const underLoad = connections > 0;
-          const background = underLoad ? runLoad(9, { requests: Number.MAX_SAFE_INTEGER, maxS: 300, connections }) : Promise.resolve();
+          const background = underLoad
+            ? runLoad(9, { requests: Number.MAX_SAFE_INTEGER, maxS: 300, connections })
+            : Promise.resolve();
           const got: { invalidated: number; seen: number }[] = [];
           try {
             for (let k = 0; k < SAMPLES; k++) got.push(await sample(k + connections * SAMPLES));
@@ -158,13 +183,23 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
   }
   const base = rows.find((x) => x.run.toString().startsWith('no cache'));
   for (const row of rows) {
-    row['× no-cache (CPU-bound)'] = base ? (Number(row['req/s per 2 free cores (CPU-bound)']) / Number(base['req/s per 2 free cores (CPU-bound)'])).toFixed(1) : '-';
+    row['× no-cache (CPU-bound)'] = base
+      ? (
+          Number(row['req/s per 2 free cores (CPU-bound)']) / Number(base['req/s per 2 free cores (CPU-bound)'])
+        ).toFixed(1)
+      : '-';
   }
-  printTable(`Cerebrum events + cache: mixed load over ${PERSONS} persons (70% one person, 20% twenty, 10% one unit), ${CONNECTIONS} connections, ${LATENCY_MS} ms upstream latency; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (gateway, simulator and load generator in separate processes)`, rows);
+  printTable(
+    `Cerebrum events + cache: mixed load over ${PERSONS} persons (70% one person, 20% twenty, 10% one unit), ${CONNECTIONS} connections, ${LATENCY_MS} ms upstream latency; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (gateway, simulator and load generator in separate processes)`,
+    rows,
+  );
   printTable('Staleness: simulator publishes a change → the next query shows it', staleness);
   return [...rows, ...staleness];
 }
 
 if (require.main === module) {
-  benchEvents().catch((e) => { console.error(e); process.exit(1); });
+  benchEvents().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

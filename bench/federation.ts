@@ -25,24 +25,43 @@ const CONCURRENCY = 16;
 const DATA_PERSONS = 600;
 const SEED = 1;
 const REPEATS = 5;
-const FIELDS = 'name accounts { name primaryEmail active createdAt } affiliations { status organisationUnit { name stedkode } }';
+const FIELDS =
+  'name accounts { name primaryEmail active createdAt } affiliations { status organisationUnit { name stedkode } }';
 
 export async function benchFederation(): Promise<Record<string, string | number>[]> {
-  const child = fork(join(__dirname, 'sim-process.js'), [String(DATA_PERSONS), String(LATENCY_MS)], { stdio: 'inherit' });
+  const child = fork(join(__dirname, 'sim-process.js'), [String(DATA_PERSONS), String(LATENCY_MS)], {
+    stdio: 'inherit',
+  });
   const ready = await new Promise<Msg>((resolve) => child.once('message', resolve));
   const ids = [...generateCerebrumData({ persons: DATA_PERSONS, seed: SEED }).persons.keys()];
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date());
   const rows: Record<string, string | number>[] = [];
   const config = loadConfig({
-    CEREBRUM_URL: String(ready.url), CEREBRUM_API_KEY: 'bench-key', CEREBRUM_CONCURRENCY: String(CONCURRENCY),
-    API_TOKENS: 'bench=read', MAX_QUERY_COST: '1000000', LOG_LEVEL: 'silent',
+    CEREBRUM_URL: String(ready.url),
+    CEREBRUM_API_KEY: 'bench-key',
+    CEREBRUM_CONCURRENCY: String(CONCURRENCY),
+    API_TOKENS: 'bench=read',
+    MAX_QUERY_COST: '1000000',
+    LOG_LEVEL: 'silent',
   });
   let idbroRequests = 0;
-  const idbro = createGateway({ config, logger: createLogger('silent'), onRequestStats: () => { idbroRequests++; } });
+  const idbro = createGateway({
+    config,
+    logger: createLogger('silent'),
+    onRequestStats: () => {
+      idbroRequests++;
+    },
+  });
   const rooms = await startRoomsSubgraph({
     data: {
       rooms: [],
-      courses: SIZES.map((n) => ({ code: `BENCH${n}`, title: `${n} teachers`, unitId: '', roomId: '', teacherIds: ids.slice(0, n).map((id) => `cerebrum:${id}`) })),
+      courses: SIZES.map((n) => ({
+        code: `BENCH${n}`,
+        title: `${n} teachers`,
+        unitId: '',
+        roomId: '',
+        teacherIds: ids.slice(0, n).map((id) => `cerebrum:${id}`),
+      })),
     },
   });
   let gw: Awaited<ReturnType<typeof startSupergraphGateway>> | undefined;
@@ -56,14 +75,26 @@ export async function benchFederation(): Promise<Record<string, string | number>
     });
     const post = async (url: string, query: string) => {
       const t0 = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer bench' }, body: JSON.stringify({ query }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
+        body: JSON.stringify({ query }),
+      });
       const body = (await res.json()) as { errors?: unknown[] };
       if (body.errors) throw new Error(`bench query failed: ${JSON.stringify(body.errors[0])}`);
       return performance.now() - t0;
     };
     const paths = {
-      'gateway → _entities': (n: number) => post(`${gw!.url}/graphql`, `{ course(code: "BENCH${n}") { teachers { ${FIELDS} } } }`),
-      'idbro direct (aliases)': (n: number) => post(`${idbroUrl}/graphql`, `{ ${ids.slice(0, n).map((id, i) => `p${i}: person(id: "cerebrum:${id}") { ${FIELDS} }`).join(' ')} }`),
+      'gateway → _entities': (n: number) =>
+        post(`${gw!.url}/graphql`, `{ course(code: "BENCH${n}") { teachers { ${FIELDS} } } }`),
+      'idbro direct (aliases)': (n: number) =>
+        post(
+          `${idbroUrl}/graphql`,
+          `{ ${ids
+            .slice(0, n)
+            .map((id, i) => `p${i}: person(id: "cerebrum:${id}") { ${FIELDS} }`)
+            .join(' ')} }`,
+        ),
     };
     for (const run of Object.values(paths)) for (const n of SIZES) await run(n); // warm-up: JIT, socket pools, query plans
     for (const n of SIZES) {
@@ -96,10 +127,16 @@ export async function benchFederation(): Promise<Record<string, string | number>
     child.send({ op: 'stop' });
     await exited;
   }
-  printTable(`Federation: N Person representations in one _entities call through @apollo/gateway, beside N aliased persons asked of idbro; ${LATENCY_MS} ms upstream latency`, rows);
+  printTable(
+    `Federation: N Person representations in one _entities call through @apollo/gateway, beside N aliased persons asked of idbro; ${LATENCY_MS} ms upstream latency`,
+    rows,
+  );
   return rows;
 }
 
 if (require.main === module) {
-  benchFederation().catch((e) => { console.error(e); process.exit(1); });
+  benchFederation().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -21,19 +21,37 @@ import { printTable } from './table';
  */
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-interface WorkerResult { ms: number; rows: number; files: number; maxRssMB: number; issues: number; darRequests: number }
+interface WorkerResult {
+  ms: number;
+  rows: number;
+  files: number;
+  maxRssMB: number;
+  issues: number;
+  darRequests: number;
+}
 
 function runWorker(env: Record<string, string>): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(join(__dirname, 'los-worker.js'), [], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: 'inherit' });
+    const child = fork(join(__dirname, 'los-worker.js'), [], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      stdio: 'inherit',
+    });
     child.once('message', (m) => resolve(m as WorkerResult));
-    child.once('exit', (code) => { if (code) reject(new Error(`los worker exited with ${code}`)); });
+    child.once('exit', (code) => {
+      if (code) reject(new Error(`los worker exited with ${code}`));
+    });
   });
 }
 
 async function pgAvailable(): Promise<boolean> {
   const c = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try { await c.connect(); await c.end(); return true; } catch { return false; }
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function benchLosImport(): Promise<Record<string, string | number>[]> {
@@ -44,10 +62,12 @@ export async function benchLosImport(): Promise<Record<string, string | number>[
   console.log(`generated the Aarhus-scale delivery in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const texts = new Set<string>();
   for (const f of manifest.files.filter((x) => x.name.startsWith('Org_'))) {
-    for await (const row of readCsv(createReadStream(join(staging, f.name)), f.name, { columns: null })) if (row.record.PostAdresse) texts.add(row.record.PostAdresse);
+    for await (const row of readCsv(createReadStream(join(staging, f.name)), f.name, { columns: null }))
+      if (row.record.PostAdresse) texts.add(row.record.PostAdresse);
   }
   const book: Record<string, DarBookEntry> = {};
-  for (const t of texts) book[t] = { id: uuidV5(t, '11111111-2222-3333-4444-555555555555'), betegnelse: t, kategori: 'A' };
+  for (const t of texts)
+    book[t] = { id: uuidV5(t, '11111111-2222-3333-4444-555555555555'), betegnelse: t, kategori: 'A' };
   const ftp = await startLosFtpSimulator({ root });
   const dar = await startDarSimulator({ addresses: book, latencyMs: 5 });
   const rows: Record<string, string | number>[] = [];
@@ -58,11 +78,22 @@ export async function benchLosImport(): Promise<Record<string, string | number>[
       await fs.utimes(join(root, n), when, when);
     }
   };
-  const day0 = [...manifest.days[0].files, ...manifest.files.filter((f) => f.name.startsWith('STAM_')).map((f) => f.name)];
+  const day0 = [
+    ...manifest.days[0].files,
+    ...manifest.files.filter((f) => f.name.startsWith('STAM_')).map((f) => f.name),
+  ];
   const day1 = manifest.days[1].files;
   const row = (store: string, run: string, r: WorkerResult, target: string) => ({
-    store, run, files: r.files, rows: r.rows, 'time s': (r.ms / 1000).toFixed(2), 'rows/s': Math.round(r.rows / (r.ms / 1000)),
-    'peak RSS MB': r.maxRssMB.toFixed(0), 'DAR requests': r.darRequests, issues: r.issues, target,
+    store,
+    run,
+    files: r.files,
+    rows: r.rows,
+    'time s': (r.ms / 1000).toFixed(2),
+    'rows/s': Math.round(r.rows / (r.ms / 1000)),
+    'peak RSS MB': r.maxRssMB.toFixed(0),
+    'DAR requests': r.darRequests,
+    issues: r.issues,
+    target,
   });
   try {
     const targets: { name: string; env: () => Promise<Record<string, string>>; cleanup: () => Promise<void> }[] = [];
@@ -71,25 +102,38 @@ export async function benchLosImport(): Promise<Record<string, string | number>[
       targets.push({
         name: 'PostgreSQL',
         env: async () => ({ DATABASE_URL: PG_URL, BENCH_SCHEMA: schema }),
-        cleanup: async () => { const c = new Client({ connectionString: PG_URL }); await c.connect(); await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); await c.end(); },
+        cleanup: async () => {
+          const c = new Client({ connectionString: PG_URL });
+          await c.connect();
+          await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await c.end();
+        },
       });
     } else {
       console.log(`PostgreSQL not reachable at ${PG_URL.replace(/:[^:@/]*@/, ':***@')}: PGlite only`);
     }
     const dataDir = await mkdtemp(join(tmpdir(), 'idbro-bench-pglite-'));
-    targets.push({ name: 'PGlite', env: async () => ({ DATA_DIR: dataDir }), cleanup: async () => fs.rm(dataDir, { recursive: true, force: true }) });
+    targets.push({
+      name: 'PGlite',
+      env: async () => ({ DATA_DIR: dataDir }),
+      cleanup: async () => fs.rm(dataDir, { recursive: true, force: true }),
+    });
 
     for (const t of targets) {
       await fs.rm(root, { recursive: true, force: true });
       await fs.mkdir(root);
       const env = { ...(await t.env()), LOS_FTP_URL: ftp.url, DAR_URL: dar.url };
       await deliver(day0);
-      rows.push(row(t.name, 'full, cold DAR cache', await runWorker(env), `DAR floor ${(texts.size / 30).toFixed(0)} s`));
+      rows.push(
+        row(t.name, 'full, cold DAR cache', await runWorker(env), `DAR floor ${(texts.size / 30).toFixed(0)} s`),
+      );
       await deliver(day1);
       rows.push(row(t.name, 'one-day delta', await runWorker(env), '< 2 s'));
       // The same full delivery again into emptied LOS tables, the DAR answers kept in the store: the
       // import's own speed, as every run after the first install sees it.
-      rows.push(row(t.name, 'full, warm DAR cache', await runWorker({ ...env, BENCH_RESET_LOS: '1' }), '< 30 s, RSS < 300 MB'));
+      rows.push(
+        row(t.name, 'full, warm DAR cache', await runWorker({ ...env, BENCH_RESET_LOS: '1' }), '< 30 s, RSS < 300 MB'),
+      );
       await t.cleanup();
     }
   } finally {
@@ -103,5 +147,8 @@ export async function benchLosImport(): Promise<Record<string, string | number>[
 }
 
 if (require.main === module) {
-  benchLosImport().catch((e) => { console.error(e); process.exit(1); });
+  benchLosImport().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -11,7 +11,11 @@ import { createLogger } from '../core/logger';
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { mode: 'worker' });
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: process.env.BENCH_SCHEMA });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: process.env.BENCH_SCHEMA,
+  });
   if (process.env.BENCH_RESET_LOS) {
     // Forget the imported LOS data and the import mark, keep the DAR cache. CASCADE: tables of later issues
     // (UNI-Login local ids) reference the LOS persons.
@@ -22,15 +26,31 @@ async function main(): Promise<void> {
   let issues = 0;
   const t0 = performance.now();
   const out = await runLosImport({
-    jobId: 'bench', kind: 'LOS_IMPORT', dryRun: false, params: {}, attempt: 1, signal: new AbortController().signal,
-    store, config, logger: createLogger('silent'), progress: () => undefined, issue: () => { issues++; },
+    jobId: 'bench',
+    kind: 'LOS_IMPORT',
+    dryRun: false,
+    params: {},
+    attempt: 1,
+    signal: new AbortController().signal,
+    store,
+    config,
+    logger: createLogger('silent'),
+    progress: () => undefined,
+    issue: () => {
+      issues++;
+    },
   });
   const ms = performance.now() - t0;
   await store.close();
   const files = (out.result.details as { files: { rows: number }[] }).files;
   process.send!({
-    ms, issues, rows: files.reduce((n, f) => n + f.rows, 0), files: files.length,
-    maxRssMB: process.resourceUsage().maxRSS / 1024, result: out.result, darRequests: (out.result.details as any).dar?.requests ?? 0,
+    ms,
+    issues,
+    rows: files.reduce((n, f) => n + f.rows, 0),
+    files: files.length,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    result: out.result,
+    darRequests: (out.result.details as any).dar?.requests ?? 0,
   });
 }
 

@@ -35,7 +35,13 @@ const TOKEN = 'bench';
 /** Targets of issue 14: MB of RSS. */
 const TARGETS = { serveEmbedded: { idle: 250, load: 400 }, demo: { idle: 400 } };
 
-interface Measured { idle: number; load: number; requests: number; errors: number; firstError?: string }
+interface Measured {
+  idle: number;
+  load: number;
+  requests: number;
+  errors: number;
+  firstError?: string;
+}
 
 /** Person reads of three shapes (accounts; affiliations with their units; five at once) and a stored LOS read. */
 function queriesFor(ids: number[]): string[] {
@@ -57,7 +63,8 @@ async function waitForJobs(url: string, token?: string, timeoutMs = 300_000): Pr
     const body = await graphql(url, '{ syncJobs(first: 50) { edges { node { state } } } }', token);
     const states: string[] = body.data?.syncJobs.edges.map((e: { node: { state: string } }) => e.node.state) ?? [];
     if (body.data && !states.some((s) => s === 'QUEUED' || s === 'RUNNING')) return;
-    if (Date.now() > deadline) throw new Error(`sync jobs still running after ${timeoutMs / 1000} s: ${JSON.stringify(body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`sync jobs still running after ${timeoutMs / 1000} s: ${JSON.stringify(body)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
@@ -71,15 +78,44 @@ async function measure(entry: Entry, queries: string[], token: string | undefine
     await new Promise((r) => setTimeout(r, 400));
   }
   const sampler = sampleRss(pid);
-  const load = await holdLoad(entry.url, queries, { concurrency: CONCURRENCY, requests: LOAD_REQUESTS, maxMs: LOAD_MAX_MS, token });
+  const load = await holdLoad(entry.url, queries, {
+    concurrency: CONCURRENCY,
+    requests: LOAD_REQUESTS,
+    maxMs: LOAD_MAX_MS,
+    token,
+  });
   const samples = sampler.stop();
-  return { idle: median(idleSamples), load: Math.max(...samples), requests: load.requests, errors: load.errors, firstError: load.firstError };
+  return {
+    idle: median(idleSamples),
+    load: Math.max(...samples),
+    requests: load.requests,
+    errors: load.errors,
+    firstError: load.firstError,
+  };
 }
 
-function row(process: string, store: string, m: Measured | string, target?: { idle?: number; load?: number }): Record<string, string | number> {
-  if (typeof m === 'string') return { process, store, 'RSS idle MB': '—', 'RSS under load MB (peak)': '—', requests: '—', target: m, 'met?': '—' };
-  const goals = [target?.idle !== undefined && `idle ≤ ${target.idle}`, target?.load !== undefined && `load ≤ ${target.load}`].filter(Boolean);
-  const met = (target?.idle === undefined || m.idle <= target.idle) && (target?.load === undefined || m.load <= target.load);
+function row(
+  process: string,
+  store: string,
+  m: Measured | string,
+  target?: { idle?: number; load?: number },
+): Record<string, string | number> {
+  if (typeof m === 'string')
+    return {
+      process,
+      store,
+      'RSS idle MB': '—',
+      'RSS under load MB (peak)': '—',
+      requests: '—',
+      target: m,
+      'met?': '—',
+    };
+  const goals = [
+    target?.idle !== undefined && `idle ≤ ${target.idle}`,
+    target?.load !== undefined && `load ≤ ${target.load}`,
+  ].filter(Boolean);
+  const met =
+    (target?.idle === undefined || m.idle <= target.idle) && (target?.load === undefined || m.load <= target.load);
   return {
     process,
     store,
@@ -162,12 +198,21 @@ export async function benchMemory(): Promise<Record<string, string | number>[]> 
   };
   const serveQueries = queriesFor([...generateCerebrumData({ persons: PERSONS, seed: 1 }).persons.keys()]);
   const serveEnv = (extra: Record<string, string>): Record<string, string> => ({
-    PORT: '0', LOG_LEVEL: 'warn', REDIS_URL, API_TOKENS: `${TOKEN}=read`,
-    CEREBRUM_URL: String(ready.url), CEREBRUM_API_KEY: 'bench-key', ...extra,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    REDIS_URL,
+    API_TOKENS: `${TOKEN}=read`,
+    CEREBRUM_URL: String(ready.url),
+    CEREBRUM_API_KEY: 'bench-key',
+    ...extra,
   });
   const serveScript = join(__dirname, '../server/entry/serve.js');
   const rows: Record<string, string | number>[] = [];
-  const run = async (script: string, env: Record<string, string>, opts: { queries: string[]; token?: string; jobs?: boolean }): Promise<Measured> => {
+  const run = async (
+    script: string,
+    env: Record<string, string>,
+    opts: { queries: string[]; token?: string; jobs?: boolean },
+  ): Promise<Measured> => {
     // LOG_LEVEL=warn hides the "listening" line: info for the start, the request logs go to a pipe that is drained.
     const entry = await startEntry(script, { ...env, LOG_LEVEL: 'info' });
     try {
@@ -179,22 +224,60 @@ export async function benchMemory(): Promise<Record<string, string | number>[]> 
   };
   try {
     const dataDir = await tempDir();
-    rows.push(row('npm run serve (first start)', 'embedded', await run(serveScript, serveEnv({ DATA_DIR: dataDir }), { queries: serveQueries, token: TOKEN }), TARGETS.serveEmbedded));
-    rows.push(row('npm run serve (restart)', 'embedded', await run(serveScript, serveEnv({ DATA_DIR: dataDir }), { queries: serveQueries, token: TOKEN }), TARGETS.serveEmbedded));
+    rows.push(
+      row(
+        'npm run serve (first start)',
+        'embedded',
+        await run(serveScript, serveEnv({ DATA_DIR: dataDir }), { queries: serveQueries, token: TOKEN }),
+        TARGETS.serveEmbedded,
+      ),
+    );
+    rows.push(
+      row(
+        'npm run serve (restart)',
+        'embedded',
+        await run(serveScript, serveEnv({ DATA_DIR: dataDir }), { queries: serveQueries, token: TOKEN }),
+        TARGETS.serveEmbedded,
+      ),
+    );
     const db = await createDatabase();
     if (db) {
       try {
-        rows.push(row('npm run serve', 'PostgreSQL', await run(serveScript, serveEnv({ DATA_DIR: await tempDir(), DATABASE_URL: db.url }), { queries: serveQueries, token: TOKEN })));
+        rows.push(
+          row(
+            'npm run serve',
+            'PostgreSQL',
+            await run(serveScript, serveEnv({ DATA_DIR: await tempDir(), DATABASE_URL: db.url }), {
+              queries: serveQueries,
+              token: TOKEN,
+            }),
+          ),
+        );
       } finally {
         await db.drop();
       }
     } else {
-      rows.push(row('npm run serve', 'PostgreSQL', `not reachable at ${new URL(PG_ADMIN_URL).host} (BENCH_DATABASE_URL)`));
+      rows.push(
+        row('npm run serve', 'PostgreSQL', `not reachable at ${new URL(PG_ADMIN_URL).host} (BENCH_DATABASE_URL)`),
+      );
     }
     // The sample has a person whose affiliation names a unit Cerebrum lacks (an error on purpose): not in the load.
     const sample = sampleUniversity();
-    const demoQueries = queriesFor([...sample.persons.values()].filter((p) => p.affiliations.every((a) => sample.ous.has(a.ou_id))).map((p) => p.id));
-    rows.push(row('npm start (demo, first start)', 'embedded', await run(join(__dirname, '../server/entry/demo.js'), { PORT: '0', REDIS_URL, DATA_DIR: await tempDir() }, { queries: demoQueries, jobs: true }), TARGETS.demo));
+    const demoQueries = queriesFor(
+      [...sample.persons.values()].filter((p) => p.affiliations.every((a) => sample.ous.has(a.ou_id))).map((p) => p.id),
+    );
+    rows.push(
+      row(
+        'npm start (demo, first start)',
+        'embedded',
+        await run(
+          join(__dirname, '../server/entry/demo.js'),
+          { PORT: '0', REDIS_URL, DATA_DIR: await tempDir() },
+          { queries: demoQueries, jobs: true },
+        ),
+        TARGETS.demo,
+      ),
+    );
   } finally {
     const exited = new Promise((r) => sim.once('exit', r));
     sim.send({ op: 'stop' });

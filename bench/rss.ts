@@ -72,7 +72,11 @@ export function startEntry(script: string, env: Record<string, string>, timeoutM
 }
 
 /** POSTs one GraphQL operation; resolves with the parsed body. */
-export async function graphql(url: string, query: string, token?: string): Promise<{ data?: any; errors?: { message: string }[] }> {
+export async function graphql(
+  url: string,
+  query: string,
+  token?: string,
+): Promise<{ data?: any; errors?: { message: string }[] }> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -99,13 +103,22 @@ export function sampleRss(pid: number, everyMs = 200): { stop(): number[] } {
   };
 }
 
-export interface LoadResult { requests: number; errors: number; firstError?: string; ms: number }
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  firstError?: string;
+  ms: number;
+}
 
 /**
  * `concurrency` clients, each sending the next query as soon as its last one is answered, until `requests`
  * have been sent or `maxMs` has passed: a bounded, held load on loopback.
  */
-export async function holdLoad(url: string, queries: readonly string[], opts: { concurrency: number; requests: number; maxMs: number; token?: string }): Promise<LoadResult> {
+export async function holdLoad(
+  url: string,
+  queries: readonly string[],
+  opts: { concurrency: number; requests: number; maxMs: number; token?: string },
+): Promise<LoadResult> {
   const t0 = performance.now();
   let sent = 0;
   let errors = 0;

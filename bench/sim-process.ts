@@ -10,15 +10,27 @@ async function main(): Promise<void> {
   const latencyMs = Number(process.argv[3] ?? 5);
   const [eventsUrl, exchange] = [process.argv[4], process.argv[5]];
   const sim = await startCerebrumSimulator({
-    apiKey: 'bench-key', latencyMs, data: generateCerebrumData({ persons, seed: 1 }),
+    apiKey: 'bench-key',
+    latencyMs,
+    data: generateCerebrumData({ persons, seed: 1 }),
     ...(eventsUrl ? { events: { url: eventsUrl, exchange: exchange ?? 'cerebrum' } } : {}),
   });
   let cpu0 = process.cpuUsage();
   process.on('message', async (m: { op: string; m?: unknown }) => {
-    if (m.op === 'reset') { sim.stats.reset(); cpu0 = process.cpuUsage(); process.send!({ op: 'reset' }); }
+    if (m.op === 'reset') {
+      sim.stats.reset();
+      cpu0 = process.cpuUsage();
+      process.send!({ op: 'reset' });
+    }
     if (m.op === 'stats') {
       const cpu = process.cpuUsage(cpu0);
-      process.send!({ op: 'stats', total: sim.stats.total, peakInFlight: sim.stats.peakInFlight, distinct: sim.stats.byPath.size, cpuMs: (cpu.user + cpu.system) / 1000 });
+      process.send!({
+        op: 'stats',
+        total: sim.stats.total,
+        peakInFlight: sim.stats.peakInFlight,
+        distinct: sim.stats.byPath.size,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      });
     }
     if (m.op === 'mutate') {
       // sim.mutate changes the data, then publishes: the time taken here is the moment of publishing (±1 ms).
@@ -26,7 +38,10 @@ async function main(): Promise<void> {
       const { events } = await sim.mutate(m.m);
       process.send!({ op: 'mutate', at, jtis: events.map((e) => e.jti) });
     }
-    if (m.op === 'stop') { await sim.stop(); process.exit(0); }
+    if (m.op === 'stop') {
+      await sim.stop();
+      process.exit(0);
+    }
   });
   process.send!({ op: 'ready', url: sim.url });
 }

@@ -32,8 +32,37 @@ interface ChildResult {
   incremental?: { persons: number; groups: number; bytes: number; buildMs: number; validateMs: number; valid: boolean };
 }
 
-const FIRST = ['Anne', 'Bo', 'Cecilie', 'Dorte', 'Erik', 'Frida', 'Gustav', 'Hanne', 'Ib', 'Jens', 'Karen', 'Lars', 'Mette', 'Niels', 'Ole', 'Pia'];
-const LAST = ['Hansen', 'Jensen', 'Nielsen', 'Pedersen', 'Andersen', 'Christensen', 'Larsen', 'Sørensen', 'Rasmussen', 'Jørgensen', 'Østergaard'];
+const FIRST = [
+  'Anne',
+  'Bo',
+  'Cecilie',
+  'Dorte',
+  'Erik',
+  'Frida',
+  'Gustav',
+  'Hanne',
+  'Ib',
+  'Jens',
+  'Karen',
+  'Lars',
+  'Mette',
+  'Niels',
+  'Ole',
+  'Pia',
+];
+const LAST = [
+  'Hansen',
+  'Jensen',
+  'Nielsen',
+  'Pedersen',
+  'Andersen',
+  'Christensen',
+  'Larsen',
+  'Sørensen',
+  'Rasmussen',
+  'Jørgensen',
+  'Østergaard',
+];
 const TYPES = ['lærer', 'pæd', 'tap'] as const;
 
 /** Person i, deterministic; `changed` gives a different family name (a "changed" person). */
@@ -72,7 +101,14 @@ const mb = () => process.resourceUsage().maxRSS / 1024;
 async function streamingChild(dir: string): Promise<ChildResult> {
   const path = join(dir, 'full.xml');
   let t = performance.now();
-  const full = await buildDocument({ mode: 'FULL', path, header, employees: persons(), students: none(), onIssue: () => undefined });
+  const full = await buildDocument({
+    mode: 'FULL',
+    path,
+    header,
+    employees: persons(),
+    students: none(),
+    onIssue: () => undefined,
+  });
   const buildMs = performance.now() - t;
   const buildRssMB = mb();
   t = performance.now();
@@ -81,21 +117,43 @@ async function streamingChild(dir: string): Promise<ChildResult> {
   const snapshot = { persons: new Map(full.sentPersons), groups: new Map(full.sentGroups) };
   t = performance.now();
   const inc = await buildDocument({
-    mode: 'INCREMENTAL', path: join(dir, 'inc.xml'), header, employees: persons(100), students: none(), snapshot, onIssue: () => undefined,
+    mode: 'INCREMENTAL',
+    path: join(dir, 'inc.xml'),
+    header,
+    employees: persons(100),
+    students: none(),
+    snapshot,
+    onIssue: () => undefined,
   });
   const incBuildMs = performance.now() - t;
   t = performance.now();
   const incCheck = await validateDocument({ path: join(dir, 'inc.xml') }, 'uploadfull');
   return {
-    variant: 'streaming', buildMs, validateMs, bytes: full.document.bytes, persons: full.document.persons, valid: check.valid, buildRssMB, maxRssMB: mb(),
-    incremental: { persons: inc.document.persons, groups: inc.document.groups, bytes: inc.document.bytes, buildMs: incBuildMs, validateMs: performance.now() - t, valid: incCheck.valid },
+    variant: 'streaming',
+    buildMs,
+    validateMs,
+    bytes: full.document.bytes,
+    persons: full.document.persons,
+    valid: check.valid,
+    buildRssMB,
+    maxRssMB: mb(),
+    incremental: {
+      persons: inc.document.persons,
+      groups: inc.document.groups,
+      bytes: inc.document.bytes,
+      buildMs: incBuildMs,
+      validateMs: performance.now() - t,
+      valid: incCheck.valid,
+    },
   };
 }
 
 /** The baseline: every fragment in an array, joined into one string, validated from it. */
 async function naiveChild(dir: string): Promise<ChildResult> {
   let t = performance.now();
-  const parts: string[] = [`<UNILoginImport exportdatetime="${header.exportDateTime}" source="${header.source}">\n  <Institution>\n    <InstitutionNumber>${header.institution}</InstitutionNumber>\n`];
+  const parts: string[] = [
+    `<UNILoginImport exportdatetime="${header.exportDateTime}" source="${header.source}">\n  <Institution>\n    <InstitutionNumber>${header.institution}</InstitutionNumber>\n`,
+  ];
   const groups = new Map<string, string>();
   for await (const sp of persons()) {
     const c = checkPerson(sp.person);
@@ -111,32 +169,63 @@ async function naiveChild(dir: string): Promise<ChildResult> {
   const buildRssMB = mb();
   t = performance.now();
   const check = await validateDocument({ xml }, 'uploadfull');
-  return { variant: 'naive', buildMs, validateMs: performance.now() - t, bytes: Buffer.byteLength(xml), persons: PERSONS, valid: check.valid, buildRssMB, maxRssMB: mb() };
+  return {
+    variant: 'naive',
+    buildMs,
+    validateMs: performance.now() - t,
+    bytes: Buffer.byteLength(xml),
+    persons: PERSONS,
+    valid: check.valid,
+    buildRssMB,
+    maxRssMB: mb(),
+  };
 }
 
 function runChild(variant: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = fork(__filename, ['--unilogin-bench-child', variant], { stdio: 'inherit' });
     child.once('message', (m) => resolve(m as ChildResult));
-    child.once('exit', (code) => { if (code) reject(new Error(`unilogin bench child (${variant}) exited with ${code}`)); });
+    child.once('exit', (code) => {
+      if (code) reject(new Error(`unilogin bench child (${variant}) exited with ${code}`));
+    });
   });
 }
 
 export async function benchUniLoginExport(): Promise<Record<string, string | number>[]> {
   const streaming = await runChild('streaming');
   const naive = await runChild('naive');
-  const row = (what: string, r: { buildMs: number; validateMs: number; bytes: number; persons: number; valid: boolean }, rss: [string, string], target: string) => ({
-    document: what, persons: r.persons, 'size MB': (r.bytes / 1e6).toFixed(2), 'build s': (r.buildMs / 1000).toFixed(2),
-    'validate s': (r.validateMs / 1000).toFixed(2), 'total s': ((r.buildMs + r.validateMs) / 1000).toFixed(2), valid: r.valid ? 'yes' : 'NO',
-    'peak RSS build MB': rss[0], 'peak RSS MB': rss[1], target,
+  const row = (
+    what: string,
+    r: { buildMs: number; validateMs: number; bytes: number; persons: number; valid: boolean },
+    rss: [string, string],
+    target: string,
+  ) => ({
+    document: what,
+    persons: r.persons,
+    'size MB': (r.bytes / 1e6).toFixed(2),
+    'build s': (r.buildMs / 1000).toFixed(2),
+    'validate s': (r.validateMs / 1000).toFixed(2),
+    'total s': ((r.buildMs + r.validateMs) / 1000).toFixed(2),
+    valid: r.valid ? 'yes' : 'NO',
+    'peak RSS build MB': rss[0],
+    'peak RSS MB': rss[1],
+    target,
   });
   const inc = streaming.incremental!;
   const rows = [
-    row('FULL, streamed to a file (idbro)', streaming, [streaming.buildRssMB.toFixed(0), streaming.maxRssMB.toFixed(0)], '< 10 s, < 300 MB'),
+    row(
+      'FULL, streamed to a file (idbro)',
+      streaming,
+      [streaming.buildRssMB.toFixed(0), streaming.maxRssMB.toFixed(0)],
+      '< 10 s, < 300 MB',
+    ),
     row(`INCREMENTAL after ${CHANGED} changed (1%)`, inc, ['-', '(same process)'], `${CHANGED} persons`),
     row('FULL, one string in memory (baseline)', naive, [naive.buildRssMB.toFixed(0), naive.maxRssMB.toFixed(0)], ''),
   ];
-  printTable(`UNI-Login export document: ${PERSONS} persons, ${GROUPS} groups (build + XSD validation; each variant in its own process)`, rows);
+  printTable(
+    `UNI-Login export document: ${PERSONS} persons, ${GROUPS} groups (build + XSD validation; each variant in its own process)`,
+    rows,
+  );
   return rows;
 }
 

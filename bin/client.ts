@@ -7,7 +7,10 @@
 /** A failure the CLI reports as one line on stderr and an exit code (no stack trace). */
 export class CliError extends Error {
   override readonly name = 'CliError';
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -36,7 +39,10 @@ export function displayUrl(raw: string): string {
   }
 }
 
-export interface GraphQLErrorShape { message: string; extensions?: { code?: string } & Record<string, unknown> }
+export interface GraphQLErrorShape {
+  message: string;
+  extensions?: { code?: string } & Record<string, unknown>;
+}
 
 export class IdbroClient {
   readonly endpoint: string;
@@ -83,8 +89,14 @@ export class IdbroClient {
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      const why = (e as Error).name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : cause?.code ?? cause?.message ?? (e as Error).message;
-      throw new CliError(`Cannot reach idbro at ${where} (${why}). Is it running? Set IDBRO_URL to its address (default ${DEFAULT_IDBRO_URL}).`, EXIT.UNREACHABLE);
+      const why =
+        (e as Error).name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs / 1000} s`
+          : (cause?.code ?? cause?.message ?? (e as Error).message);
+      throw new CliError(
+        `Cannot reach idbro at ${where} (${why}). Is it running? Set IDBRO_URL to its address (default ${DEFAULT_IDBRO_URL}).`,
+        EXIT.UNREACHABLE,
+      );
     }
     const text = await res.text();
     let body: { data?: T | null; errors?: GraphQLErrorShape[] } | undefined;
@@ -102,12 +114,19 @@ export class IdbroClient {
         EXIT.UNREACHABLE,
       );
     }
-    if (!body) throw new CliError(`idbro at ${where} answered HTTP ${res.status} without a GraphQL response: is IDBRO_URL the idbro server?`, EXIT.UNREACHABLE);
+    if (!body)
+      throw new CliError(
+        `idbro at ${where} answered HTTP ${res.status} without a GraphQL response: is IDBRO_URL the idbro server?`,
+        EXIT.UNREACHABLE,
+      );
     if (errors.length > 0) {
       const e = errors[0];
       const code = e.extensions?.code;
       const hint = code === 'FORBIDDEN' ? ' (IDBRO_TOKEN lacks the scope: see API_TOKENS on the server)' : '';
-      throw new CliError(`${code ? `${code}: ` : ''}${e.message}${hint}`, code === 'BAD_USER_INPUT' ? EXIT.USAGE : EXIT.FAILED);
+      throw new CliError(
+        `${code ? `${code}: ` : ''}${e.message}${hint}`,
+        code === 'BAD_USER_INPUT' ? EXIT.USAGE : EXIT.FAILED,
+      );
     }
     if (body.data == null) throw new CliError(`idbro at ${where} answered HTTP ${res.status} with no data.`);
     return body.data;

@@ -13,7 +13,11 @@ import type { Out } from './jobs';
 
 type Env = Record<string, string | undefined>;
 type Status = 'ok' | 'FAIL' | 'warn' | 'off';
-interface Line { status: Status; what: string; text: string }
+interface Line {
+  status: Status;
+  what: string;
+  text: string;
+}
 
 /** Settings whose value is a secret as a whole. */
 const SECRET_NAMES = /(PASSWORD|API_KEY|TOKEN|TOKENS|SECRET|ID_KEY|JWT_KEY)$/;
@@ -82,7 +86,12 @@ function validate(env: Env): { config?: Config; problems: ConfigError[] } {
 async function withTimeout<T>(what: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([what, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms); })]);
+    return await Promise.race([
+      what,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -94,7 +103,12 @@ const why = (e: unknown) => {
 };
 
 /** Each probe resolves with a line; a probe never throws. */
-async function probe(what: string, setting: string, run: () => Promise<string | void>, timeoutMs: number): Promise<Line> {
+async function probe(
+  what: string,
+  setting: string,
+  run: () => Promise<string | void>,
+  timeoutMs: number,
+): Promise<Line> {
   try {
     const note = await withTimeout(run(), timeoutMs);
     return { status: 'ok', what, text: note || 'answers' };
@@ -108,14 +122,23 @@ export async function configCheck(out: Out, env: Env = process.env, timeoutMs = 
   const secrets = secretsOf(env);
   const lines: Line[] = [];
   const { config, problems } = validate(env);
-  for (const p of problems) lines.push({ status: 'FAIL', what: p.variable, text: `${p.message.slice(p.variable.length + 2)} (fix ${p.variable})` });
+  for (const p of problems)
+    lines.push({
+      status: 'FAIL',
+      what: p.variable,
+      text: `${p.message.slice(p.variable.length + 2)} (fix ${p.variable})`,
+    });
   if (config) {
     lines.push(...(await probes(config, env, timeoutMs, new Set(problems.map((p) => p.variable)))));
   }
   const width = Math.max(...lines.map((l) => l.what.length), 8);
   for (const l of lines) out.write(scrub(`${l.status.padEnd(4)}  ${l.what.padEnd(width)}  ${l.text}\n`, secrets));
   const failed = lines.filter((l) => l.status === 'FAIL').length;
-  out.write(failed === 0 ? 'Settings are valid and every configured source answers.\n' : `${failed} problem(s): fix the variables named above.\n`);
+  out.write(
+    failed === 0
+      ? 'Settings are valid and every configured source answers.\n'
+      : `${failed} problem(s): fix the variables named above.\n`,
+  );
   return failed === 0 ? EXIT.OK : EXIT.FAILED;
 }
 
@@ -126,107 +149,214 @@ async function probes(config: Config, env: Env, timeoutMs: number, bad: Readonly
   const checks: Promise<Line>[] = [];
   const off = (what: string, text: string): Promise<Line> => Promise.resolve({ status: 'off', what, text });
 
-  if (config.apiTokens === undefined) checks.push(Promise.resolve({ status: 'warn', what: 'API_TOKENS', text: 'unset: npm run serve refuses every request (401); set API_TOKENS="token=read+sync"' }));
+  if (config.apiTokens === undefined)
+    checks.push(
+      Promise.resolve({
+        status: 'warn',
+        what: 'API_TOKENS',
+        text: 'unset: npm run serve refuses every request (401); set API_TOKENS="token=read+sync"',
+      }),
+    );
   else checks.push(Promise.resolve({ status: 'ok', what: 'API_TOKENS', text: `${config.apiTokens.size} token(s)` }));
 
-  if (!bad.has('REDIS_URL')) checks.push(probe('Redis', 'REDIS_URL', async () => {
-    const { assertRedisReachable, describeRedisUrl } = await import('../jobs/framework/redis.js');
-    await assertRedisReachable(config.redisUrl, { timeoutMs: Math.min(timeoutMs, 3000) });
-    return `${describeRedisUrl(config.redisUrl)} answers`;
-  }, timeoutMs));
+  if (!bad.has('REDIS_URL'))
+    checks.push(
+      probe(
+        'Redis',
+        'REDIS_URL',
+        async () => {
+          const { assertRedisReachable, describeRedisUrl } = await import('../jobs/framework/redis.js');
+          await assertRedisReachable(config.redisUrl, { timeoutMs: Math.min(timeoutMs, 3000) });
+          return `${describeRedisUrl(config.redisUrl)} answers`;
+        },
+        timeoutMs,
+      ),
+    );
 
   if (bad.has('DATABASE_URL') || bad.has('DATA_DIR')) {
     // reported above
   } else if (config.databaseUrl) {
     const url = config.databaseUrl;
-    checks.push(probe('Store', 'DATABASE_URL', async () => {
-      const { Client } = await import('pg');
-      const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        const { rows } = await client.query<{ v: string }>('SELECT current_setting(\'server_version\') AS v');
-        return `PostgreSQL ${rows[0]?.v ?? ''} at ${displayUrl(url)} answers`;
-      } catch (e) {
-        throw new Error(`cannot connect to PostgreSQL at DATABASE_URL (${displayUrl(url)}): ${why(e)}`);
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }, timeoutMs));
+    checks.push(
+      probe(
+        'Store',
+        'DATABASE_URL',
+        async () => {
+          const { Client } = await import('pg');
+          const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+          client.on('error', () => undefined);
+          try {
+            await client.connect();
+            const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+            return `PostgreSQL ${rows[0]?.v ?? ''} at ${displayUrl(url)} answers`;
+          } catch (e) {
+            throw new Error(`cannot connect to PostgreSQL at DATABASE_URL (${displayUrl(url)}): ${why(e)}`);
+          } finally {
+            await client.end().catch(() => undefined);
+          }
+        },
+        timeoutMs,
+      ),
+    );
   } else {
-    checks.push(probe('Store', 'DATA_DIR', async () => {
-      // Not opened: a running idbro owns the embedded store, and PGlite allows one owner.
-      const dir = config.dataDir;
-      const s = await stat(dir).catch(() => undefined);
-      if (!s) return `embedded PGlite; DATA_DIR ${dir} does not exist yet (created on first start)`;
-      if (!s.isDirectory()) throw new Error(`DATA_DIR ${dir} is not a directory`);
-      await access(dir, constants.W_OK).catch(() => { throw new Error(`DATA_DIR ${dir} is not writable by this user`); });
-      return `embedded PGlite under DATA_DIR ${dir} (writable)`;
-    }, timeoutMs));
+    checks.push(
+      probe(
+        'Store',
+        'DATA_DIR',
+        async () => {
+          // Not opened: a running idbro owns the embedded store, and PGlite allows one owner.
+          const dir = config.dataDir;
+          const s = await stat(dir).catch(() => undefined);
+          if (!s) return `embedded PGlite; DATA_DIR ${dir} does not exist yet (created on first start)`;
+          if (!s.isDirectory()) throw new Error(`DATA_DIR ${dir} is not a directory`);
+          await access(dir, constants.W_OK).catch(() => {
+            throw new Error(`DATA_DIR ${dir} is not writable by this user`);
+          });
+          return `embedded PGlite under DATA_DIR ${dir} (writable)`;
+        },
+        timeoutMs,
+      ),
+    );
   }
 
   if (config.cerebrum) {
     const c = config.cerebrum;
-    checks.push(probe('Cerebrum', 'CEREBRUM_URL', async () => {
-      const { CerebrumClient } = await import('../datasources/cerebrum/client.js');
-      const client = new CerebrumClient({ ...c, retries: 0, timeoutMs, logger });
-      try {
-        await client.get('/contexts/', { round: 1 });
-        return `${displayUrl(c.url)} answers${c.apiKey ? '' : ' (CEREBRUM_API_KEY is unset)'}`;
-      } finally {
-        client.close();
-      }
-    }, timeoutMs + 1000));
+    checks.push(
+      probe(
+        'Cerebrum',
+        'CEREBRUM_URL',
+        async () => {
+          const { CerebrumClient } = await import('../datasources/cerebrum/client.js');
+          const client = new CerebrumClient({ ...c, retries: 0, timeoutMs, logger });
+          try {
+            await client.get('/contexts/', { round: 1 });
+            return `${displayUrl(c.url)} answers${c.apiKey ? '' : ' (CEREBRUM_API_KEY is unset)'}`;
+          } finally {
+            client.close();
+          }
+        },
+        timeoutMs + 1000,
+      ),
+    );
   } else if (!bad.has('CEREBRUM_URL')) checks.push(off('Cerebrum', 'CEREBRUM_URL is unset: Cerebrum is disabled'));
 
   if (config.fs) {
     const f = config.fs;
-    checks.push(probe('FS', 'FS_URL', async () => {
-      const { FsClient } = await import('../datasources/fs/client.js');
-      const client = new FsClient({ url: f.url, username: f.username, password: f.password, retries: 0, timeoutMs, logger });
-      try {
-        await client.query('FsPing', 'query FsPing { __typename }');
-        return `${displayUrl(f.url)} answers`;
-      } finally {
-        client.close();
-      }
-    }, timeoutMs + 1000));
+    checks.push(
+      probe(
+        'FS',
+        'FS_URL',
+        async () => {
+          const { FsClient } = await import('../datasources/fs/client.js');
+          const client = new FsClient({
+            url: f.url,
+            username: f.username,
+            password: f.password,
+            retries: 0,
+            timeoutMs,
+            logger,
+          });
+          try {
+            await client.query('FsPing', 'query FsPing { __typename }');
+            return `${displayUrl(f.url)} answers`;
+          } finally {
+            client.close();
+          }
+        },
+        timeoutMs + 1000,
+      ),
+    );
   } else if (!bad.has('FS_URL')) checks.push(off('FS', 'FS_URL is unset: FS is disabled'));
 
   if (config.losFtpUrl) {
     const url = config.losFtpUrl;
-    checks.push(probe('LOS FTP', 'LOS_FTP_URL', async () => {
-      const { LosFtpClient } = await import('../datasources/los/ftp.js');
-      const client = new LosFtpClient({ timeoutMs, connectAttempts: 1 });
-      try {
-        await client.connect(url);
-        const files = await client.list();
-        return `${displayUrl(url)} answers; ${files.length} file(s) in the folder`;
-      } finally {
-        client.close();
-      }
-    }, timeoutMs + 1000));
-    if (!bad.has('DAR_URL')) checks.push(probe('DAR', 'DAR_URL', async () => {
-      const res = await fetch(`${config.darUrl}/datavask/adresser?betegnelse=${encodeURIComponent('Rådhuspladsen 2, 8000 Aarhus C')}&struktur=mini`, { signal: AbortSignal.timeout(timeoutMs) })
-        .catch((e) => { throw new Error(`cannot reach DAR at DAR_URL (${displayUrl(config.darUrl)}): ${why((e as { cause?: unknown }).cause ?? e)}`); });
-      if (!res.ok) throw new Error(`DAR at DAR_URL (${displayUrl(config.darUrl)}) answered HTTP ${res.status}`);
-      return `${displayUrl(config.darUrl)} answers`;
-    }, timeoutMs));
+    checks.push(
+      probe(
+        'LOS FTP',
+        'LOS_FTP_URL',
+        async () => {
+          const { LosFtpClient } = await import('../datasources/los/ftp.js');
+          const client = new LosFtpClient({ timeoutMs, connectAttempts: 1 });
+          try {
+            await client.connect(url);
+            const files = await client.list();
+            return `${displayUrl(url)} answers; ${files.length} file(s) in the folder`;
+          } finally {
+            client.close();
+          }
+        },
+        timeoutMs + 1000,
+      ),
+    );
+    if (!bad.has('DAR_URL'))
+      checks.push(
+        probe(
+          'DAR',
+          'DAR_URL',
+          async () => {
+            const res = await fetch(
+              `${config.darUrl}/datavask/adresser?betegnelse=${encodeURIComponent('Rådhuspladsen 2, 8000 Aarhus C')}&struktur=mini`,
+              { signal: AbortSignal.timeout(timeoutMs) },
+            ).catch((e) => {
+              throw new Error(
+                `cannot reach DAR at DAR_URL (${displayUrl(config.darUrl)}): ${why((e as { cause?: unknown }).cause ?? e)}`,
+              );
+            });
+            if (!res.ok) throw new Error(`DAR at DAR_URL (${displayUrl(config.darUrl)}) answered HTTP ${res.status}`);
+            return `${displayUrl(config.darUrl)} answers`;
+          },
+          timeoutMs,
+        ),
+      );
   } else if (!bad.has('LOS_FTP_URL')) checks.push(off('LOS FTP', 'LOS_FTP_URL is unset: the LOS import is disabled'));
 
   if (config.unilogin) {
     const u = config.unilogin;
-    const missing = ([['UNILOGIN_USER', u.user], ['UNILOGIN_PASSWORD', u.password], ['UNILOGIN_INSTITUTION', u.institution], ['UNILOGIN_SOURCE', u.source], ['UNILOGIN_ROOT_OU', u.rootOus]] as const)
-      .filter(([, v]) => !v).map(([n]) => n);
-    if (missing.length > 0) checks.push(Promise.resolve({ status: 'FAIL', what: 'UNI-Login', text: `the export refuses to run until ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} set` }));
-    checks.push(probe('UNI-Login', 'UNILOGIN_URL', async () => {
-      // Any HTTP answer proves the endpoint is there; the credentials are only checked by an upload.
-      const res = await fetch(u.url, { signal: AbortSignal.timeout(timeoutMs) })
-        .catch((e) => { throw new Error(`cannot reach UNI-Login at UNILOGIN_URL (${displayUrl(u.url)}): ${why((e as { cause?: unknown }).cause ?? e)}`); });
-      return `${displayUrl(u.url)} answers (HTTP ${res.status})`;
-    }, timeoutMs));
-  } else if (!bad.has('UNILOGIN_URL')) checks.push(off('UNI-Login', 'UNILOGIN_URL is unset: the UNI-Login export is disabled'));
+    const missing = (
+      [
+        ['UNILOGIN_USER', u.user],
+        ['UNILOGIN_PASSWORD', u.password],
+        ['UNILOGIN_INSTITUTION', u.institution],
+        ['UNILOGIN_SOURCE', u.source],
+        ['UNILOGIN_ROOT_OU', u.rootOus],
+      ] as const
+    )
+      .filter(([, v]) => !v)
+      .map(([n]) => n);
+    if (missing.length > 0)
+      checks.push(
+        Promise.resolve({
+          status: 'FAIL',
+          what: 'UNI-Login',
+          text: `the export refuses to run until ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} set`,
+        }),
+      );
+    checks.push(
+      probe(
+        'UNI-Login',
+        'UNILOGIN_URL',
+        async () => {
+          // Any HTTP answer proves the endpoint is there; the credentials are only checked by an upload.
+          const res = await fetch(u.url, { signal: AbortSignal.timeout(timeoutMs) }).catch((e) => {
+            throw new Error(
+              `cannot reach UNI-Login at UNILOGIN_URL (${displayUrl(u.url)}): ${why((e as { cause?: unknown }).cause ?? e)}`,
+            );
+          });
+          return `${displayUrl(u.url)} answers (HTTP ${res.status})`;
+        },
+        timeoutMs,
+      ),
+    );
+  } else if (!bad.has('UNILOGIN_URL'))
+    checks.push(off('UNI-Login', 'UNILOGIN_URL is unset: the UNI-Login export is disabled'));
 
-  if (env.SYNC_SCHEDULES) checks.push(Promise.resolve({ status: 'ok', what: 'SYNC_SCHEDULES', text: [...config.syncSchedules].map(([k, v]) => `${k}=${v}`).join('; ') }));
+  if (env.SYNC_SCHEDULES)
+    checks.push(
+      Promise.resolve({
+        status: 'ok',
+        what: 'SYNC_SCHEDULES',
+        text: [...config.syncSchedules].map(([k, v]) => `${k}=${v}`).join('; '),
+      }),
+    );
   return Promise.all(checks);
 }

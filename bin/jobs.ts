@@ -11,14 +11,31 @@ export type Kind = (typeof KINDS)[number];
 export const STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 
 /** Each kind's start mutation and what it takes (resolvers/sync.resolver.ts). */
-const START: Readonly<Record<Kind, { mutation: string; modes?: readonly string[]; modeType?: string; modeOptional?: boolean; force: boolean }>> = {
+const START: Readonly<
+  Record<
+    Kind,
+    { mutation: string; modes?: readonly string[]; modeType?: string; modeOptional?: boolean; force: boolean }
+  >
+> = {
   LOS_IMPORT: { mutation: 'startLosImport', force: false },
   FS_IMPORT: { mutation: 'startFsImport', force: true },
-  UNILOGIN_EXPORT: { mutation: 'startUniLoginExport', modes: ['FULL', 'INCREMENTAL', 'DELETE'], modeType: 'UniLoginExportMode!', force: true },
-  CRISTIN_EXPORT: { mutation: 'startCristinExport', modes: ['FULL', 'INCREMENTAL'], modeType: 'CristinExportMode', modeOptional: true, force: true },
+  UNILOGIN_EXPORT: {
+    mutation: 'startUniLoginExport',
+    modes: ['FULL', 'INCREMENTAL', 'DELETE'],
+    modeType: 'UniLoginExportMode!',
+    force: true,
+  },
+  CRISTIN_EXPORT: {
+    mutation: 'startCristinExport',
+    modes: ['FULL', 'INCREMENTAL'],
+    modeType: 'CristinExportMode',
+    modeOptional: true,
+    force: true,
+  },
 };
 
-const JOB = 'id kind state progress message dryRun attempts createdAt startedAt finishedAt result { created updated unchanged terminated skipped failed }';
+const JOB =
+  'id kind state progress message dryRun attempts createdAt startedAt finishedAt result { created updated unchanged terminated skipped failed }';
 const ISSUES = 'issues(first: 500) { severity message file line field record }';
 const COUNTS = ['created', 'updated', 'unchanged', 'terminated', 'skipped', 'failed'] as const;
 
@@ -36,28 +53,45 @@ export interface Job {
   result: Record<(typeof COUNTS)[number], number> | null;
   issues?: Issue[];
 }
-export interface Issue { severity: string; message: string; file: string | null; line: number | null; field: string | null; record: string | null }
+export interface Issue {
+  severity: string;
+  message: string;
+  file: string | null;
+  line: number | null;
+  field: string | null;
+  record: string | null;
+}
 
 /** Where output goes; `stream` (a terminal) is what the progress bar draws on when isTTY. */
-export interface Out { write(text: string): void; isTTY?: boolean; stream?: NodeJS.WriteStream }
+export interface Out {
+  write(text: string): void;
+  isTTY?: boolean;
+  stream?: NodeJS.WriteStream;
+}
 
 /** `los-import`, `los_import` and `LOS_IMPORT` all name LOS_IMPORT. */
 export function parseKind(raw: string): Kind {
   const kind = raw.trim().toUpperCase().replace(/-/g, '_');
-  if (!(KINDS as readonly string[]).includes(kind)) throw new CliError(`Unknown sync kind "${raw}" (known: ${KINDS.join(', ')}).`, EXIT.USAGE);
+  if (!(KINDS as readonly string[]).includes(kind))
+    throw new CliError(`Unknown sync kind "${raw}" (known: ${KINDS.join(', ')}).`, EXIT.USAGE);
   return kind as Kind;
 }
 
 export function parseState(raw: string): string {
   const state = raw.trim().toUpperCase();
-  if (!(STATES as readonly string[]).includes(state)) throw new CliError(`Unknown state "${raw}" (known: ${STATES.join(', ')}).`, EXIT.USAGE);
+  if (!(STATES as readonly string[]).includes(state))
+    throw new CliError(`Unknown state "${raw}" (known: ${STATES.join(', ')}).`, EXIT.USAGE);
   return state;
 }
 
 const isFinal = (job: Job) => job.state !== 'QUEUED' && job.state !== 'RUNNING';
 const pct = (job: Job) => (job.state === 'SUCCEEDED' ? 100 : Math.round(job.progress * 100));
 
-export async function listJobs(client: IdbroClient, out: Out, o: { kind?: string; state?: string; first: number; json?: boolean }): Promise<number> {
+export async function listJobs(
+  client: IdbroClient,
+  out: Out,
+  o: { kind?: string; state?: string; first: number; json?: boolean },
+): Promise<number> {
   const data = await client.request<{ syncJobs: { totalCount: number | null; edges: { node: Job }[] } }>(
     `query CliJobs($kind: SyncKind, $state: SyncState, $first: Int) { syncJobs(kind: $kind, state: $state, first: $first) { totalCount edges { node { ${JOB} } } } }`,
     { kind: o.kind ? parseKind(o.kind) : null, state: o.state ? parseState(o.state) : null, first: o.first },
@@ -71,13 +105,25 @@ export async function listJobs(client: IdbroClient, out: Out, o: { kind?: string
     out.write('No sync jobs.\n');
     return EXIT.OK;
   }
-  const rows = jobs.map((j) => [j.id, j.kind + (j.dryRun ? ' (dry run)' : ''), j.state, `${pct(j)}%`, j.createdAt, (j.message ?? '').slice(0, 70)]);
+  const rows = jobs.map((j) => [
+    j.id,
+    j.kind + (j.dryRun ? ' (dry run)' : ''),
+    j.state,
+    `${pct(j)}%`,
+    j.createdAt,
+    (j.message ?? '').slice(0, 70),
+  ]);
   out.write(table(['ID', 'KIND', 'STATE', 'PROGRESS', 'CREATED', 'MESSAGE'], rows));
   out.write(`${jobs.length} of ${data.syncJobs.totalCount ?? '?'} job(s), newest first.\n`);
   return EXIT.OK;
 }
 
-export async function showJob(client: IdbroClient, out: Out, id: string, o: { issues: number; json?: boolean }): Promise<number> {
+export async function showJob(
+  client: IdbroClient,
+  out: Out,
+  id: string,
+  o: { issues: number; json?: boolean },
+): Promise<number> {
   const job = await getJob(client, id, true);
   if (o.json) {
     out.write(`${JSON.stringify(job, null, 2)}\n`);
@@ -88,12 +134,22 @@ export async function showJob(client: IdbroClient, out: Out, id: string, o: { is
 }
 
 export async function cancelJob(client: IdbroClient, out: Out, id: string): Promise<number> {
-  const { job } = await client.request<{ job: Job }>(`mutation CliCancel($id: ID!) { job: cancelSyncJob(id: $id) { ${JOB} } }`, { id });
+  const { job } = await client.request<{ job: Job }>(
+    `mutation CliCancel($id: ID!) { job: cancelSyncJob(id: $id) { ${JOB} } }`,
+    { id },
+  );
   out.write(`${job.id} ${job.kind}: ${job.state}${job.message ? ` — ${job.message}` : ''}\n`);
   return EXIT.OK;
 }
 
-export interface SyncOptions { dryRun?: boolean; mode?: string; force?: boolean; follow?: boolean; intervalMs: number; issues: number }
+export interface SyncOptions {
+  dryRun?: boolean;
+  mode?: string;
+  force?: boolean;
+  follow?: boolean;
+  intervalMs: number;
+  issues: number;
+}
 
 export async function startSync(client: IdbroClient, out: Out, rawKind: string, o: SyncOptions): Promise<number> {
   const kind = parseKind(rawKind);
@@ -104,7 +160,10 @@ export async function startSync(client: IdbroClient, out: Out, rawKind: string, 
   if (spec.modes && (o.mode || !spec.modeOptional)) {
     const mode = o.mode?.trim().toUpperCase();
     if (!mode || !spec.modes.includes(mode)) {
-      throw new CliError(`${kind} ${spec.modeOptional ? 'takes' : 'needs'} --mode ${spec.modes.join('|')}${o.mode ? ` (got "${o.mode}")` : ''}.`, EXIT.USAGE);
+      throw new CliError(
+        `${kind} ${spec.modeOptional ? 'takes' : 'needs'} --mode ${spec.modes.join('|')}${o.mode ? ` (got "${o.mode}")` : ''}.`,
+        EXIT.USAGE,
+      );
     }
     vars.mode = mode;
     decl.push(`$mode: ${spec.modeType}`);
@@ -118,10 +177,17 @@ export async function startSync(client: IdbroClient, out: Out, rawKind: string, 
     decl.push('$force: Boolean');
     args.push('force: $force');
   }
-  const { job } = await client.request<{ job: Job }>(`mutation CliStart(${decl.join(', ')}) { job: ${spec.mutation}(${args.join(', ')}) { ${JOB} } }`, vars);
+  const { job } = await client.request<{ job: Job }>(
+    `mutation CliStart(${decl.join(', ')}) { job: ${spec.mutation}(${args.join(', ')}) { ${JOB} } }`,
+    vars,
+  );
   // One job per kind at a time: a start while one is active returns that one.
   const existing = job.state !== 'QUEUED' || job.attempts > 0;
-  out.write(existing ? `A ${kind} job is already ${job.state.toLowerCase()}: ${job.id}\n` : `Started ${kind}${vars.dryRun ? ' (dry run)' : ''}: ${job.id}\n`);
+  out.write(
+    existing
+      ? `A ${kind} job is already ${job.state.toLowerCase()}: ${job.id}\n`
+      : `Started ${kind}${vars.dryRun ? ' (dry run)' : ''}: ${job.id}\n`,
+  );
   if (!o.follow) {
     out.write(`Follow it with: idbro job ${job.id}\n`);
     return EXIT.OK;
@@ -130,7 +196,12 @@ export async function startSync(client: IdbroClient, out: Out, rawKind: string, 
 }
 
 /** Polls the job until it ends, showing its progress, then prints the summary. 0 only when it SUCCEEDED. */
-export async function follow(client: IdbroClient, out: Out, first: Job, o: Pick<SyncOptions, 'intervalMs' | 'issues'>): Promise<number> {
+export async function follow(
+  client: IdbroClient,
+  out: Out,
+  first: Job,
+  o: Pick<SyncOptions, 'intervalMs' | 'issues'>,
+): Promise<number> {
   const display = out.isTTY ? barDisplay(out) : lineDisplay(out);
   let job = first;
   try {
@@ -149,16 +220,26 @@ export async function follow(client: IdbroClient, out: Out, first: Job, o: Pick<
 }
 
 async function getJob(client: IdbroClient, id: string, withIssues: boolean): Promise<Job> {
-  const { job } = await client.request<{ job: Job | null }>(`query CliJob($id: ID!) { job: syncJob(id: $id) { ${JOB} ${withIssues ? ISSUES : ''} } }`, { id });
+  const { job } = await client.request<{ job: Job | null }>(
+    `query CliJob($id: ID!) { job: syncJob(id: $id) { ${JOB} ${withIssues ? ISSUES : ''} } }`,
+    { id },
+  );
   if (!job) throw new CliError(`There is no sync job with id "${id}".`);
   return job;
 }
 
-interface Display { update(job: Job): void; stop(): void }
+interface Display {
+  update(job: Job): void;
+  stop(): void;
+}
 
 function barDisplay(out: Out): Display {
   const bar = new SingleBar(
-    { format: '{kind} |{bar}| {percentage}% | {state} | {msg}', hideCursor: true, stream: out.stream ?? process.stdout },
+    {
+      format: '{kind} |{bar}| {percentage}% | {state} | {msg}',
+      hideCursor: true,
+      stream: out.stream ?? process.stdout,
+    },
     Presets.shades_classic,
   );
   let started = false;
@@ -192,10 +273,15 @@ function lineDisplay(out: Out): Display {
 /** The job's outcome for people: state, times, message, counts and the first `maxIssues` issues. */
 export function summary(job: Job, maxIssues: number): string {
   const lines: string[] = [];
-  const took = job.startedAt && job.finishedAt ? ` in ${((Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000).toFixed(1)} s` : '';
+  const took =
+    job.startedAt && job.finishedAt
+      ? ` in ${((Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000).toFixed(1)} s`
+      : '';
   lines.push(`${job.kind}${job.dryRun ? ' (dry run)' : ''} ${job.id}: ${job.state}${took}`);
   if (job.message) lines.push(`  ${job.message}`);
-  lines.push(`  created ${job.createdAt}${job.startedAt ? `, started ${job.startedAt}` : ''}${job.finishedAt ? `, finished ${job.finishedAt}` : ''}; attempts ${job.attempts}`);
+  lines.push(
+    `  created ${job.createdAt}${job.startedAt ? `, started ${job.startedAt}` : ''}${job.finishedAt ? `, finished ${job.finishedAt}` : ''}; attempts ${job.attempts}`,
+  );
   if (job.result) lines.push(`  ${COUNTS.map((c) => `${c} ${job.result![c]}`).join(', ')}`);
   const issues = job.issues ?? [];
   lines.push(`  Issues: ${issues.length === 0 ? 'none' : issues.length}`);
@@ -203,12 +289,17 @@ export function summary(job: Job, maxIssues: number): string {
     const where = [i.file ? `${i.file}${i.line != null ? `:${i.line}` : ''}` : null, i.field].filter(Boolean).join(' ');
     lines.push(`    ${i.severity.padEnd(7)} ${where ? `${where}  ` : ''}${i.message}`);
   }
-  if (issues.length > maxIssues) lines.push(`    … and ${issues.length - maxIssues} more: idbro job ${job.id} --issues ${issues.length}`);
+  if (issues.length > maxIssues)
+    lines.push(`    … and ${issues.length - maxIssues} more: idbro job ${job.id} --issues ${issues.length}`);
   return `${lines.join('\n')}\n`;
 }
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return `${[fmt(head), ...rows.map(fmt)].join('\n')}\n`;
 }

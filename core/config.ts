@@ -5,7 +5,11 @@
  */
 import { createPublicKey } from 'node:crypto';
 import {
-  SettingError, parseEmployeeTypes, parseRootOus, type EmployeeTypeMapping, type UniLoginRoots,
+  SettingError,
+  parseEmployeeTypes,
+  parseRootOus,
+  type EmployeeTypeMapping,
+  type UniLoginRoots,
 } from '../datasources/unilogin/settings';
 
 export type Scope = 'read' | 'pii' | 'sync';
@@ -45,7 +49,14 @@ export interface Config {
   apiTokens?: Map<string, Set<Scope>>;
   /** Scopes of a caller without a token when API_TOKENS is unset: demo = read+sync, serve = none (401). */
   anonymousScopes: Set<Scope>;
-  cerebrum?: { url: string; apiKey?: string; apiKeyHeader: string; concurrency: number; timeoutMs: number; retries: number };
+  cerebrum?: {
+    url: string;
+    apiKey?: string;
+    apiKeyHeader: string;
+    concurrency: number;
+    timeoutMs: number;
+    retries: number;
+  };
   /** Most requests in flight to Cerebrum at once, per process. Default 16. */
   cerebrumConcurrency: number;
   /** REQUEST_TIMEOUT_MS: a GraphQL request's time budget; its upstream loads still queued or in flight then are cancelled (UPSTREAM_TIMEOUT). Default 30000. */
@@ -136,7 +147,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`);
     this.name = 'ConfigError';
   }
@@ -199,26 +213,37 @@ function idKey(env: Env): string | undefined {
   const v = env.ID_KEY;
   if (v === undefined || v === '') return undefined;
   if (v.length < 32) {
-    throw new ConfigError('ID_KEY', `must be at least 32 characters (a random secret, e.g. from \`openssl rand -base64 32\`); the value given has ${v.length}`);
+    throw new ConfigError(
+      'ID_KEY',
+      `must be at least 32 characters (a random secret, e.g. from \`openssl rand -base64 32\`); the value given has ${v.length}`,
+    );
   }
   return v;
 }
 
 export function parseApiTokens(raw: string): Map<string, Set<Scope>> {
   const tokens = new Map<string, Set<Scope>>();
-  raw.split(';').map((s) => s.trim()).filter(Boolean).forEach((entry, i) => {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) throw new ConfigError('API_TOKENS', `entry ${i + 1} is not "token=scope+scope"`);
-    const token = entry.slice(0, eq).trim();
-    const scopes = entry.slice(eq + 1).split('+').map((s) => s.trim()).filter(Boolean);
-    if (scopes.length === 0) throw new ConfigError('API_TOKENS', `entry ${i + 1} names no scope`);
-    for (const s of scopes) {
-      if (!SCOPES.includes(s as Scope)) {
-        throw new ConfigError('API_TOKENS', `entry ${i + 1}: unknown scope "${s}" (known: ${SCOPES.join(', ')})`);
+  raw
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .forEach((entry, i) => {
+      const eq = entry.indexOf('=');
+      if (eq <= 0) throw new ConfigError('API_TOKENS', `entry ${i + 1} is not "token=scope+scope"`);
+      const token = entry.slice(0, eq).trim();
+      const scopes = entry
+        .slice(eq + 1)
+        .split('+')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (scopes.length === 0) throw new ConfigError('API_TOKENS', `entry ${i + 1} names no scope`);
+      for (const s of scopes) {
+        if (!SCOPES.includes(s as Scope)) {
+          throw new ConfigError('API_TOKENS', `entry ${i + 1}: unknown scope "${s}" (known: ${SCOPES.join(', ')})`);
+        }
       }
-    }
-    tokens.set(token, new Set(scopes as Scope[]));
-  });
+      tokens.set(token, new Set(scopes as Scope[]));
+    });
   return tokens;
 }
 
@@ -240,7 +265,10 @@ function jwtKey(env: Env): string | undefined {
     try {
       createPublicKey(raw.trim());
     } catch {
-      throw new ConfigError('CEREBRUM_EVENTS_JWT_KEY', 'looks like PEM but is not a readable public key (expected "-----BEGIN PUBLIC KEY-----" …)');
+      throw new ConfigError(
+        'CEREBRUM_EVENTS_JWT_KEY',
+        'looks like PEM but is not a readable public key (expected "-----BEGIN PUBLIC KEY-----" …)',
+      );
     }
     return raw.trim();
   }
@@ -252,28 +280,44 @@ export function parseSchedules(raw: string | undefined): Map<string, string> {
   if (!raw) return out;
   const kinds = ['LOS_IMPORT', 'FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT'];
   const runs = new Map<string, string>();
-  for (const entry of raw.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = entry.indexOf('=');
     const kind = eq > 0 ? entry.slice(0, eq).trim() : '';
     let cron = eq > 0 ? entry.slice(eq + 1).trim() : '';
-    if (!kinds.includes(kind)) throw new ConfigError('SYNC_SCHEDULES', `unknown sync kind "${kind}" (known: ${kinds.join(', ')})`);
+    if (!kinds.includes(kind))
+      throw new ConfigError('SYNC_SCHEDULES', `unknown sync kind "${kind}" (known: ${kinds.join(', ')})`);
     let mode: string | undefined;
     const colon = cron.lastIndexOf(':');
     if (colon >= 0) {
-      mode = cron.slice(colon + 1).trim().toUpperCase();
+      mode = cron
+        .slice(colon + 1)
+        .trim()
+        .toUpperCase();
       cron = cron.slice(0, colon).trim();
       const modes = SCHEDULE_MODES[kind];
-      if (!modes) throw new ConfigError('SYNC_SCHEDULES', `"${kind}" takes no mode (only ${Object.keys(SCHEDULE_MODES).join(', ')} do)`);
-      if (!modes.includes(mode)) throw new ConfigError('SYNC_SCHEDULES', `"${kind}": unknown mode "${mode}" (known: ${modes.join(', ')})`);
+      if (!modes)
+        throw new ConfigError(
+          'SYNC_SCHEDULES',
+          `"${kind}" takes no mode (only ${Object.keys(SCHEDULE_MODES).join(', ')} do)`,
+        );
+      if (!modes.includes(mode))
+        throw new ConfigError('SYNC_SCHEDULES', `"${kind}": unknown mode "${mode}" (known: ${modes.join(', ')})`);
     }
-    if (cron.split(/\s+/).length < 5) throw new ConfigError('SYNC_SCHEDULES', `"${kind}" needs a cron expression of 5 or 6 fields`);
+    if (cron.split(/\s+/).length < 5)
+      throw new ConfigError('SYNC_SCHEDULES', `"${kind}" needs a cron expression of 5 or 6 fields`);
     // No mode = the kind's default mode, so `UNILOGIN_EXPORT=…` and `UNILOGIN_EXPORT=…:FULL` are the same run.
     const effectiveMode = mode ?? SCHEDULE_MODES[kind]?.[0];
     const run = effectiveMode ? `${kind}:${effectiveMode}` : kind;
     const before = runs.get(run);
     if (before !== undefined) {
       const what = effectiveMode ? `${kind} (mode ${effectiveMode})` : kind;
-      throw new ConfigError('SYNC_SCHEDULES', `${what} is scheduled twice ("${before}" and "${cron}"): one entry per kind and mode`);
+      throw new ConfigError(
+        'SYNC_SCHEDULES',
+        `${what} is scheduled twice ("${before}" and "${cron}"): one entry per kind and mode`,
+      );
     }
     runs.set(run, cron);
     out.set(mode ? `${kind}:${mode}` : kind, cron);
@@ -315,7 +359,12 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
   const concurrency = int(env, 'CEREBRUM_CONCURRENCY', 16, 1, 1024);
   const fsUrl = url(env, 'FS_URL', ['http', 'https']);
   const eventsUrl = url(env, 'CEREBRUM_EVENTS_URL', ['amqp', 'amqps']);
-  const cacheTtl = str(env, 'CEREBRUM_CACHE_TTL_S') === undefined ? (eventsUrl ? 900 : 0) : int(env, 'CEREBRUM_CACHE_TTL_S', 0, 0, 86_400 * 7);
+  const cacheTtl =
+    str(env, 'CEREBRUM_CACHE_TTL_S') === undefined
+      ? eventsUrl
+        ? 900
+        : 0
+      : int(env, 'CEREBRUM_CACHE_TTL_S', 0, 0, 86_400 * 7);
   const uniloginUrl = url(env, 'UNILOGIN_URL', ['http', 'https']);
   const level = str(env, 'LOG_LEVEL') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) {
@@ -338,7 +387,10 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
   const losFtpUrl = url(env, 'LOS_FTP_URL', ['ftp', 'ftps']);
   const losFtpRequireTls = bool(env, 'LOS_FTP_REQUIRE_TLS', false);
   if (losFtpRequireTls && isPlainFtp(losFtpUrl)) {
-    throw new ConfigError('LOS_FTP_REQUIRE_TLS', 'is true but LOS_FTP_URL is plain ftp://, which sends the CPR files and the password in clear text: use ftps:// (explicit TLS) or set LOS_FTP_REQUIRE_TLS=false');
+    throw new ConfigError(
+      'LOS_FTP_REQUIRE_TLS',
+      'is true but LOS_FTP_URL is plain ftp://, which sends the CPR files and the password in clear text: use ftps:// (explicit TLS) or set LOS_FTP_REQUIRE_TLS=false',
+    );
   }
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
@@ -347,7 +399,13 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
     dataDir: str(env, 'DATA_DIR') ?? './data',
     exportRetentionDays: int(env, 'EXPORT_RETENTION_DAYS', 30, 1, 36_500),
     idKey: idKey(env),
-    databaseStatementTimeoutMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', opts.mode === 'serve' ? 10_000 : 60_000, 0, DAY_MS),
+    databaseStatementTimeoutMs: int(
+      env,
+      'DATABASE_STATEMENT_TIMEOUT_MS',
+      opts.mode === 'serve' ? 10_000 : 60_000,
+      0,
+      DAY_MS,
+    ),
     databaseIdleInTransactionTimeoutMs: int(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 0, DAY_MS),
     apiTokens: rawTokens === undefined ? undefined : parseApiTokens(rawTokens),
     anonymousScopes: new Set<Scope>(rawTokens === undefined && opts.mode === 'demo' ? ['read', 'sync'] : []),
@@ -418,8 +476,10 @@ export function loadConfig(env: Env = process.env, opts: LoadOptions = { mode: '
 export function configWarnings(config: Config): string[] {
   const warnings: string[] = [];
   if (isPlainFtp(config.losFtpUrl)) {
-    warnings.push('LOS_FTP_URL is plain ftp://: the LOS files (with CPR numbers) and the FTP password travel in clear text. ' +
-      'Use ftps:// if the server offers TLS, and set LOS_FTP_REQUIRE_TLS=true to refuse plain FTP.');
+    warnings.push(
+      'LOS_FTP_URL is plain ftp://: the LOS files (with CPR numbers) and the FTP password travel in clear text. ' +
+        'Use ftps:// if the server offers TLS, and set LOS_FTP_REQUIRE_TLS=true to refuse plain FTP.',
+    );
   }
   return warnings;
 }

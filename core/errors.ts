@@ -34,7 +34,8 @@ export const unauthenticated = (message = 'Missing or unknown bearer token: send
   gqlError('UNAUTHENTICATED', message, { http: { status: 401 } });
 export const forbidden = (scope: string, what: string) =>
   gqlError('FORBIDDEN', `${what} needs scope "${scope}", which this token does not have.`);
-export const badInput = (message: string, extra: Record<string, unknown> = {}) => gqlError('BAD_USER_INPUT', message, extra);
+export const badInput = (message: string, extra: Record<string, unknown> = {}) =>
+  gqlError('BAD_USER_INPUT', message, extra);
 
 /**
  * A failure talking to an external system. It becomes a GraphQLError with `extensions.source` and

@@ -11,7 +11,10 @@ export type ParsedId =
 
 export function parseGlobalId(id: string): ParsedId {
   const m = /^(cerebrum|los|fs|unilogin|sync):(.+)$/.exec(id);
-  if (!m) throw badInput(`"${id}" is not a global ID: expected "<source>:<native id>", e.g. "cerebrum:85073" or "los:<uuid>"`);
+  if (!m)
+    throw badInput(
+      `"${id}" is not a global ID: expected "<source>:<native id>", e.g. "cerebrum:85073" or "los:<uuid>"`,
+    );
   const [, source, rest] = m;
   if (source === 'cerebrum') {
     const typed = /^(ou|account|person):(.+)$/.exec(rest);

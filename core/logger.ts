@@ -12,11 +12,20 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destinatio
       base: { service: 'idbro' },
       redact: {
         paths: [
-          'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',
-          'password', '*.password', 'apiKey', '*.apiKey', 'token', '*.token',
+          'authorization',
+          '*.authorization',
+          'headers.authorization',
+          'req.headers.authorization',
+          'password',
+          '*.password',
+          'apiKey',
+          '*.apiKey',
+          'token',
+          '*.token',
           // Any field named like a national id type (nationalId, cpr, fodselsnummer, …).
           ...NATIONAL_ID_TYPE_NAMES.flatMap((n) => [n, `*.${n}`]),
-          'variables', '*.variables',
+          'variables',
+          '*.variables',
         ],
         censor: '[redacted]',
       },

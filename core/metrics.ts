@@ -15,8 +15,15 @@
  * Depends on nothing of ours.
  */
 import {
-  Counter, Gauge, Histogram, Registry, collectDefaultMetrics,
-  type CounterConfiguration, type GaugeConfiguration, type HistogramConfiguration, type Metric,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type CounterConfiguration,
+  type GaugeConfiguration,
+  type HistogramConfiguration,
+  type Metric,
 } from 'prom-client';
 
 export const registry = new Registry();
@@ -25,9 +32,12 @@ export const registry = new Registry();
 function metric<M extends Metric<string>>(name: string, make: () => M): M {
   return (registry.getSingleMetric(name) as M | undefined) ?? make();
 }
-const counter = <L extends string>(c: CounterConfiguration<L>) => metric(c.name, () => new Counter<L>({ ...c, registers: [registry] }));
-const gauge = <L extends string>(c: GaugeConfiguration<L>) => metric(c.name, () => new Gauge<L>({ ...c, registers: [registry] }));
-const histogram = <L extends string>(c: HistogramConfiguration<L>) => metric(c.name, () => new Histogram<L>({ ...c, registers: [registry] }));
+const counter = <L extends string>(c: CounterConfiguration<L>) =>
+  metric(c.name, () => new Counter<L>({ ...c, registers: [registry] }));
+const gauge = <L extends string>(c: GaugeConfiguration<L>) =>
+  metric(c.name, () => new Gauge<L>({ ...c, registers: [registry] }));
+const histogram = <L extends string>(c: HistogramConfiguration<L>) =>
+  metric(c.name, () => new Histogram<L>({ ...c, registers: [registry] }));
 
 /** Seconds: from a fast cached answer (1 ms) to a slow upstream near its time-out (30 s). */
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -64,7 +74,7 @@ export const upstreamErrors = counter({
 });
 export const upstreamInFlight = gauge({
   name: 'idbro_upstream_in_flight',
-  help: 'Upstream requests in flight now, by source (bounded by each client\'s fair in-flight limit)',
+  help: "Upstream requests in flight now, by source (bounded by each client's fair in-flight limit)",
   labelNames: ['source'] as const,
 });
 /** Keys per DataLoader batch (what one tick of resolvers asked of one loader). */
@@ -138,7 +148,10 @@ export const syncQueueJobs = gauge({
       for (const [kind, q] of queues) {
         try {
           const c = await q.getJobCounts('waiting', 'delayed', 'prioritized', 'waiting-children', 'active');
-          this.set({ kind, state: 'waiting' }, (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0));
+          this.set(
+            { kind, state: 'waiting' },
+            (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
+          );
           this.set({ kind, state: 'active' }, c.active ?? 0);
         } catch {
           // Redis away: the scrape goes on without these series (the readiness probe reports Redis).

@@ -22,8 +22,19 @@
  * Compared without case and without separators (`NO_BIRTHNO` = `nobirthno`).
  */
 export const NATIONAL_ID_TYPE_NAMES = [
-  'norwegianNationalId', 'NO_BIRTHNO', 'passportNumber', 'PASSNR', 'socialSecurityNumber', 'SSN',
-  'fodselsnummer', 'fnr', 'CPR', 'cpr', 'cprNumber', 'CivilRegistrationNumber', 'nationalId',
+  'norwegianNationalId',
+  'NO_BIRTHNO',
+  'passportNumber',
+  'PASSNR',
+  'socialSecurityNumber',
+  'SSN',
+  'fodselsnummer',
+  'fnr',
+  'CPR',
+  'cpr',
+  'cprNumber',
+  'CivilRegistrationNumber',
+  'nationalId',
 ] as const;
 
 const normaliseType = (type: string) => type.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -55,7 +66,10 @@ function plausibleDate(ddmmyy: string, length: number): boolean {
   const month = Number(ddmmyy.slice(2, 4));
   const inRange = (n: number, from: number, to: number) => n >= from && n <= to;
   if (length === 11) {
-    return (inRange(day, 1, 31) || inRange(day, 41, 71)) && (inRange(month, 1, 12) || inRange(month, 41, 52) || inRange(month, 81, 92));
+    return (
+      (inRange(day, 1, 31) || inRange(day, 41, 71)) &&
+      (inRange(month, 1, 12) || inRange(month, 41, 52) || inRange(month, 81, 92))
+    );
   }
   return length === 10 && (inRange(day, 1, 31) || inRange(day, 61, 91)) && inRange(month, 1, 12);
 }
@@ -84,7 +98,9 @@ export function maskNationalId(nationalId: string): string {
 
 /** Free text with every fødselsnummer or CPR number in it cut to its first six digits (see maskNationalId). */
 export function redactNationalIds(text: string): string {
-  return text.replace(CANDIDATE, (whole, head: string, tail: string) => (plausibleDate(head, 6 + tail.length) ? maskNationalId(head + tail) : whole));
+  return text.replace(CANDIDATE, (whole, head: string, tail: string) =>
+    plausibleDate(head, 6 + tail.length) ? maskNationalId(head + tail) : whole,
+  );
 }
 
 /** True for an entry (external id, address, column) that is a national id: by its type, or by its value. */
@@ -93,7 +109,9 @@ export function isNationalIdEntry(entry: { type?: string | null; value?: string 
 }
 
 /** The entries that are no national id (see isNationalIdEntry): what a caller without scope pii may see. */
-export function withoutNationalIds<T extends { type?: string | null; value?: string | null }>(entries: readonly T[]): T[] {
+export function withoutNationalIds<T extends { type?: string | null; value?: string | null }>(
+  entries: readonly T[],
+): T[] {
   return entries.filter((e) => !isNationalIdEntry(e));
 }
 

@@ -28,6 +28,9 @@ export function redactedStack(e: unknown, knownSecrets: readonly (string | undef
 /** The secrets among the settings, to be removed verbatim from any text that is logged. */
 export function knownSecrets(config: Config): string[] {
   return [
-    config.cerebrum?.apiKey, config.fs?.password, config.unilogin?.password, ...(config.apiTokens?.keys() ?? []),
+    config.cerebrum?.apiKey,
+    config.fs?.password,
+    config.unilogin?.password,
+    ...(config.apiTokens?.keys() ?? []),
   ].filter((s): s is string => typeof s === 'string');
 }

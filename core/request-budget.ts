@@ -50,13 +50,27 @@ export function requestSignal(res: Pick<ServerResponse, 'once' | 'writableFinish
  * UPSTREAM_TIMEOUT naming REQUEST_TIMEOUT_MS when the request's budget ran out, else UPSTREAM_UNAVAILABLE
  * saying it was cancelled (a client that went away, a cancelled job). `what` is e.g. "GET /v1/persons/5".
  */
-export function cancelledUpstreamError(source: SourceName, label: string, what: string, reason: unknown, upstream: UpstreamInfo): UpstreamError {
+export function cancelledUpstreamError(
+  source: SourceName,
+  label: string,
+  what: string,
+  reason: unknown,
+  upstream: UpstreamInfo,
+): UpstreamError {
   if (reason instanceof UpstreamError) return reason;
   if (reason instanceof RequestBudgetExceeded) {
-    return new UpstreamError('UPSTREAM_TIMEOUT', source,
+    return new UpstreamError(
+      'UPSTREAM_TIMEOUT',
+      source,
       `${label} had not answered ${what} when the request's time budget of ${reason.ms} ms ran out (REQUEST_TIMEOUT_MS); ask for less in one query, or raise REQUEST_TIMEOUT_MS`,
-      upstream);
+      upstream,
+    );
   }
   const why = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'cancelled';
-  return new UpstreamError('UPSTREAM_UNAVAILABLE', source, `${what} to ${label} was stopped before an answer (${why})`, upstream);
+  return new UpstreamError(
+    'UPSTREAM_UNAVAILABLE',
+    source,
+    `${what} to ${label} was stopped before an answer (${why})`,
+    upstream,
+  );
 }

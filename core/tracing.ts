@@ -81,7 +81,9 @@ export function startTracing(env: Env = process.env): boolean {
       }),
       // Only http.route on the server span: a span per Express middleware would be noise, and would stand
       // between the operation span (use-telemetry.ts) and what Apollo runs.
-      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER] }),
+      new ExpressInstrumentation({
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
+      }),
     ],
   });
   sdk.start();

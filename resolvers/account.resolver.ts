@@ -27,7 +27,10 @@ export class AccountResolver {
     return d.expire_date == null || dateOf(d.expire_date)! >= ctx.today;
   }
 
-  @FieldResolver(() => DateTimeScalar, { nullable: true, description: "Cerebrum's naive datetime read in the configured time zone (TZ)." })
+  @FieldResolver(() => DateTimeScalar, {
+    nullable: true,
+    description: "Cerebrum's naive datetime read in the configured time zone (TZ).",
+  })
   async createdAt(@Root() a: Account, @Ctx() ctx: Context): Promise<Date | null> {
     const d = await details(a, ctx);
     const v = d?.created_at ?? d?.create_date; // seed 002's older servers say create_date
@@ -39,7 +42,10 @@ export class AccountResolver {
     return dateOf((await details(a, ctx))?.expire_date);
   }
 
-  @FieldResolver(() => Person, { nullable: true, description: 'The owning person; null for an account owned by a group.' })
+  @FieldResolver(() => Person, {
+    nullable: true,
+    description: 'The owning person; null for an account owned by a group.',
+  })
   async owner(@Root() a: Account, @Ctx() ctx: Context): Promise<Person | null> {
     const d = await details(a, ctx);
     if (!d?.owner || d.owner.type !== 'person' || !ctx.cerebrum) return null;

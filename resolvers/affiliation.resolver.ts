@@ -29,21 +29,32 @@ export class AffiliationResolver {
    */
   @FieldResolver(() => OrganisationUnit, { nullable: true })
   async organisationUnit(@Root() a: Affiliation, @Ctx() ctx: Context): Promise<OrganisationUnit | null> {
-    if (a.source === Source.LOS && a.ouNativeId) return (await losOf(ctx)?.unitNear(a.ouNativeId, a.at ?? ctx.today)) ?? null;
+    if (a.source === Source.LOS && a.ouNativeId)
+      return (await losOf(ctx)?.unitNear(a.ouNativeId, a.at ?? ctx.today)) ?? null;
     if (a.source === Source.CEREBRUM && ctx.cerebrum && a.ouNativeId) {
       const ou = await ctx.cerebrum.ou(a.ouNativeId, (a.round ?? 0) + 1);
       if (!ou) {
         const path = `/v1/ous/${a.ouNativeId}`;
-        throw new UpstreamError('UPSTREAM_ERROR', 'CEREBRUM', `Cerebrum has no OU ${a.ouNativeId}, which affiliation ${a.status} refers to (404)`, {
-          status: 404, method: 'GET', path,
-        });
+        throw new UpstreamError(
+          'UPSTREAM_ERROR',
+          'CEREBRUM',
+          `Cerebrum has no OU ${a.ouNativeId}, which affiliation ${a.status} refers to (404)`,
+          {
+            status: 404,
+            method: 'GET',
+            path,
+          },
+        );
       }
       return ou;
     }
     return null;
   }
 
-  @FieldResolver(() => ClassType, { nullable: true, description: 'LOS: the Stillingsbetegnelse (facet engagement_job_function).' })
+  @FieldResolver(() => ClassType, {
+    nullable: true,
+    description: 'LOS: the Stillingsbetegnelse (facet engagement_job_function).',
+  })
   async jobFunction(@Root() a: Affiliation, @Ctx() ctx: Context): Promise<ClassType | null> {
     return a.source === Source.LOS ? ((await losOf(ctx)?.class(a.jobFunctionId)) ?? null) : null;
   }

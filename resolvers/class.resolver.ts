@@ -5,7 +5,9 @@ import { losOf } from '../datasources/los-store/source';
 
 @Resolver(() => Facet)
 export class FacetResolver {
-  @FieldResolver(() => [ClassType], { description: 'The classes of this facet by title; unpublished ones only with includeUnpublished.' })
+  @FieldResolver(() => [ClassType], {
+    description: 'The classes of this facet by title; unpublished ones only with includeUnpublished.',
+  })
   async classes(
     @Root() f: Facet,
     @Ctx() ctx: Context,

@@ -10,7 +10,11 @@ import type { FsSource } from '../datasources/fs/source';
 import type { ChangeBus } from '../datasources/cerebrum/events/change';
 import type { SyncJobEvents } from '../jobs/framework/sync-events';
 
-export interface Warning { code: string; source?: string; message: string }
+export interface Warning {
+  code: string;
+  source?: string;
+  message: string;
+}
 
 /** Everything a resolver may use; built fresh for every request (new loaders, new stats). */
 export interface Context {
@@ -62,7 +66,11 @@ export function warnSourceDisabled(ctx: Context, source: string, setting: string
 export function todayIn(tz: string, now = new Date()): string {
   // en-CA formats as YYYY-MM-DD. One formatter per zone: building one costs more than a cached GraphQL request.
   let f = dayFormats.get(tz);
-  if (!f) dayFormats.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  if (!f)
+    dayFormats.set(
+      tz,
+      (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })),
+    );
   return f.format(now);
 }
 const dayFormats = new Map<string, Intl.DateTimeFormat>();

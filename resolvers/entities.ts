@@ -18,16 +18,28 @@ import { badInput } from '../core/errors';
 
 /** The entity types (GraphQL names) and their classes: a representation must name one of them. */
 export const ENTITY_CLASSES: Record<string, abstract new () => Node> = {
-  Person, OrganisationUnit, Account, Class: ClassType, ItSystem, SyncJob,
+  Person,
+  OrganisationUnit,
+  Account,
+  Class: ClassType,
+  ItSystem,
+  SyncJob,
 };
 
 // QueryResolver holds no state; one instance serves every request.
 const dispatch = new QueryResolver();
 
 /** The entity for one representation, or null when its id names nothing (or something of another type). */
-export async function resolveReference(typename: string, rep: Record<string, unknown>, ctx: Context, info: GraphQLResolveInfo): Promise<Node | null> {
+export async function resolveReference(
+  typename: string,
+  rep: Record<string, unknown>,
+  ctx: Context,
+  info: GraphQLResolveInfo,
+): Promise<Node | null> {
   if (typeof rep.id !== 'string' || rep.id === '') {
-    throw badInput(`A ${typename} representation needs "id", the global id (e.g. "cerebrum:85073"); this one has none.`);
+    throw badInput(
+      `A ${typename} representation needs "id", the global id (e.g. "cerebrum:85073"); this one has none.`,
+    );
   }
   const node = await dispatch.node(rep.id, ctx, info);
   // "los:<uuid>" may name a unit while the router asked for a Person: that Person does not exist.
@@ -46,10 +58,13 @@ export function entities(
   info: GraphQLResolveInfo,
 ): Promise<Node | null>[] {
   return args.representations.map(async (rep) => {
-    if (rep === null || typeof rep !== 'object' || Array.isArray(rep)) throw badInput('A representation must be an object with "__typename" and "id".');
+    if (rep === null || typeof rep !== 'object' || Array.isArray(rep))
+      throw badInput('A representation must be an object with "__typename" and "id".');
     const typename = (rep as { __typename?: unknown }).__typename;
     if (typeof typename !== 'string' || !(typename in ENTITY_CLASSES)) {
-      throw badInput(`A representation's "__typename" must name an entity of this subgraph: ${Object.keys(ENTITY_CLASSES).join(', ')}.`);
+      throw badInput(
+        `A representation's "__typename" must name an entity of this subgraph: ${Object.keys(ENTITY_CLASSES).join(', ')}.`,
+      );
     }
     const node = await resolveReference(typename, rep as Record<string, unknown>, ctx, info);
     // The `_Entity` union resolves its member from `__typename` (@apollo/subgraph); hidden from field listings.
@@ -63,7 +78,8 @@ export function federationResolvers(): Record<string, Record<string, unknown>> {
   const map: Record<string, Record<string, unknown>> = { Query: { _entities: entities } };
   for (const typename of Object.keys(ENTITY_CLASSES)) {
     map[typename] = {
-      __resolveReference: (rep: Record<string, unknown>, ctx: Context, info: GraphQLResolveInfo) => resolveReference(typename, rep, ctx, info),
+      __resolveReference: (rep: Record<string, unknown>, ctx: Context, info: GraphQLResolveInfo) =>
+        resolveReference(typename, rep, ctx, info),
     };
   }
   return map;

@@ -71,7 +71,10 @@ export class EventChannel<T> implements AsyncIterableIterator<T> {
  * which `fn` answers `undefined` are skipped. `return()` is passed straight to the source, so a waiting `next()`
  * ends at once (see the top of this file).
  */
-export function mapEvents<T, R>(source: AsyncIterator<T>, fn: (value: T) => Promise<R | undefined> | R | undefined): AsyncIterableIterator<R> {
+export function mapEvents<T, R>(
+  source: AsyncIterator<T>,
+  fn: (value: T) => Promise<R | undefined> | R | undefined,
+): AsyncIterableIterator<R> {
   const end = async (): Promise<IteratorResult<R>> => {
     await source.return?.();
     return { value: undefined, done: true };

@@ -3,14 +3,25 @@ import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphq
 import { Person } from '../schema/person.type';
 import { Source } from '../schema/enums';
 import {
-  FsBlockAction, FsDeletionRule, FsImportDecision, FsImportDecisionConnection, FsImportDecisionFilter, FsPrecedenceRule, FsStudentRule,
+  FsBlockAction,
+  FsDeletionRule,
+  FsImportDecision,
+  FsImportDecisionConnection,
+  FsImportDecisionFilter,
+  FsPrecedenceRule,
+  FsStudentRule,
 } from '../schema/fs-decision.type';
 import { requireScope, warnSourceDisabled, type Context } from './context';
 import { badInput } from '../core/errors';
 import { NORWEGIAN_NATIONAL_ID_TYPE, isNationalIdValue, redactNationalIds } from '../core/national-ids';
 import type { FsRulesAddress } from '../jobs/fs-import/rules/model';
 import { termLabel } from '../jobs/fs-import/rules/terms';
-import { FsDecisionsRepo, InvalidFsDecisionCursorError, fsDecisionCursor, type StoredFsDecision } from '../store/fs-decisions.repo';
+import {
+  FsDecisionsRepo,
+  InvalidFsDecisionCursorError,
+  fsDecisionCursor,
+  type StoredFsDecision,
+} from '../store/fs-decisions.repo';
 
 /**
  * The FS import's decisions over GraphQL (scope read; letter addresses need pii):
@@ -29,19 +40,26 @@ function decisionLoader(ctx: Context): DataLoader<Key, StoredFsDecision | null, 
   const existing = ctx.services.fsDecisionLoader as DataLoader<Key, StoredFsDecision | null, string> | undefined;
   if (existing) return existing;
   const repo = new FsDecisionsRepo(ctx.store!);
-  const loader = new DataLoader<Key, StoredFsDecision | null, string>(async (keys) => {
-    const found = new Map<string, StoredFsDecision>();
-    for (const dryRun of [false, true]) {
-      const mine = keys.filter((k) => k.dryRun === dryRun);
-      if (mine.length === 0) continue;
-      const rows = await repo.byPersons(mine.filter((k) => k.kind === 'plnr').map((k) => k.value), mine.filter((k) => k.kind === 'nid').map((k) => k.value), dryRun);
-      for (const r of rows) {
-        if (r.personNumber) found.set(`${dryRun}|plnr|${r.personNumber}`, r);
-        if (r.nationalId) found.set(`${dryRun}|nid|${r.nationalId}`, r);
+  const loader = new DataLoader<Key, StoredFsDecision | null, string>(
+    async (keys) => {
+      const found = new Map<string, StoredFsDecision>();
+      for (const dryRun of [false, true]) {
+        const mine = keys.filter((k) => k.dryRun === dryRun);
+        if (mine.length === 0) continue;
+        const rows = await repo.byPersons(
+          mine.filter((k) => k.kind === 'plnr').map((k) => k.value),
+          mine.filter((k) => k.kind === 'nid').map((k) => k.value),
+          dryRun,
+        );
+        for (const r of rows) {
+          if (r.personNumber) found.set(`${dryRun}|plnr|${r.personNumber}`, r);
+          if (r.nationalId) found.set(`${dryRun}|nid|${r.nationalId}`, r);
+        }
       }
-    }
-    return keys.map((k) => found.get(`${k.dryRun}|${k.kind}|${k.value}`) ?? null);
-  }, { cacheKeyFn: (k) => `${k.dryRun}|${k.kind}|${k.value}` });
+      return keys.map((k) => found.get(`${k.dryRun}|${k.kind}|${k.value}`) ?? null);
+    },
+    { cacheKeyFn: (k) => `${k.dryRun}|${k.kind}|${k.value}` },
+  );
   ctx.services.fsDecisionLoader = loader;
   return loader;
 }
@@ -49,9 +67,15 @@ function decisionLoader(ctx: Context): DataLoader<Key, StoredFsDecision | null, 
 /** Every string of a decision record with national ids left out or masked (see toFsImportDecision). */
 function withoutNationalIdsIn<T>(value: T): T {
   if (typeof value === 'string') return redactNationalIds(value) as T;
-  if (Array.isArray(value)) return value.filter((v) => !(typeof v === 'string' && isNationalIdValue(v))).map(withoutNationalIdsIn) as T;
+  if (Array.isArray(value))
+    return value.filter((v) => !(typeof v === 'string' && isNationalIdValue(v))).map(withoutNationalIdsIn) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === 'string' && isNationalIdValue(v) ? null : withoutNationalIdsIn(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        typeof v === 'string' && isNationalIdValue(v) ? null : withoutNationalIdsIn(v),
+      ]),
+    ) as T;
   }
   return value;
 }
@@ -116,7 +140,8 @@ export function toFsImportDecision(stored: StoredFsDecision, pii: boolean): FsIm
 @Resolver(() => Person)
 export class FsDecisionResolver {
   @Query(() => FsImportDecisionConnection, {
-    description: "The FS import's decisions of its last run (or last dry run: filter.dryRun), one per person, ordered by personKey.",
+    description:
+      "The FS import's decisions of its last run (or last dry run: filter.dryRun), one per person, ordered by personKey.",
   })
   async fsImportDecisions(
     @Ctx() ctx: Context,
@@ -133,10 +158,19 @@ export class FsDecisionResolver {
     }
     let page;
     try {
-      page = await new FsDecisionsRepo(ctx.store).list({
-        dryRun: filter?.dryRun ?? false, student: filter?.student, imported: filter?.imported, blockAction: filter?.blockAction,
-        deletionDue: filter?.deletionDue, studentRule: filter?.studentRule, personNumber: filter?.personlopenummer,
-      }, n, after);
+      page = await new FsDecisionsRepo(ctx.store).list(
+        {
+          dryRun: filter?.dryRun ?? false,
+          student: filter?.student,
+          imported: filter?.imported,
+          blockAction: filter?.blockAction,
+          deletionDue: filter?.deletionDue,
+          studentRule: filter?.studentRule,
+          personNumber: filter?.personlopenummer,
+        },
+        n,
+        after,
+      );
     } catch (e) {
       if (e instanceof InvalidFsDecisionCursorError) throw badInput(e.message);
       throw e;
@@ -151,7 +185,8 @@ export class FsDecisionResolver {
 
   @FieldResolver(() => FsImportDecision, {
     nullable: true,
-    description: "The FS import's decision about this person from its last run (dryRun: the last dry run). Matched by personlopenummer " +
+    description:
+      "The FS import's decision about this person from its last run (dryRun: the last dry run). Matched by personlopenummer " +
       '(FS persons; Cerebrum persons through their fsPersonSerialNumber external id), else by national id.',
   })
   async fsImportDecision(

@@ -12,7 +12,7 @@ const CEREBRUM_NO_TREE =
   'Cerebrum REST has no parent or children endpoint for OUs (GET /v1/ous/{id} only): null/[] for Cerebrum units.';
 const LOS_AT =
   'For LOS units `at` defaults to the day this unit was read for (organisationUnit(at:), organisationUnits(filter: {at}), ' +
-  'the parent\'s children(at:)), else today in TZ.';
+  "the parent's children(at:)), else today in TZ.";
 
 /** The day a dated LOS sub-field of a unit is read for (see LOS_AT). */
 const dayOf = (ou: OrganisationUnit, at: string | null | undefined, ctx: Context) => at ?? ou.at ?? ctx.today;
@@ -30,7 +30,9 @@ export class OrganisationUnitResolver {
     return (await losFor(ou, ctx)?.parent(ou, ctx.today)) ?? null;
   }
 
-  @FieldResolver(() => [OrganisationUnit], { description: `Units directly below, valid on \`at\`, by name. ${LOS_AT} ${CEREBRUM_NO_TREE}` })
+  @FieldResolver(() => [OrganisationUnit], {
+    description: `Units directly below, valid on \`at\`, by name. ${LOS_AT} ${CEREBRUM_NO_TREE}`,
+  })
   async children(
     @Root() ou: OrganisationUnit,
     @Ctx() ctx: Context,
@@ -39,13 +41,17 @@ export class OrganisationUnitResolver {
     return (await losFor(ou, ctx)?.children(ou.nativeId, dayOf(ou, at, ctx))) ?? [];
   }
 
-  @FieldResolver(() => ClassType, { nullable: true, description: 'LOS unit type (a class of facet org_unit_type); null for Cerebrum units.' })
+  @FieldResolver(() => ClassType, {
+    nullable: true,
+    description: 'LOS unit type (a class of facet org_unit_type); null for Cerebrum units.',
+  })
   async unitType(@Root() ou: OrganisationUnit, @Ctx() ctx: Context): Promise<ClassType | null> {
     return (await losFor(ou, ctx)?.unitType(ou)) ?? null;
   }
 
   @FieldResolver(() => [ClassType], {
-    description: 'LOS: the hierarchies (facet org_unit_hierarchy) the unit is in — Linjeorganisation when the LOS file says Med-i-LinjeOrg. [] for Cerebrum units.',
+    description:
+      'LOS: the hierarchies (facet org_unit_hierarchy) the unit is in — Linjeorganisation when the LOS file says Med-i-LinjeOrg. [] for Cerebrum units.',
   })
   async hierarchies(@Root() ou: OrganisationUnit, @Ctx() ctx: Context): Promise<ClassType[]> {
     return (await losFor(ou, ctx)?.hierarchies(ou)) ?? [];
@@ -54,7 +60,7 @@ export class OrganisationUnitResolver {
   @FieldResolver(() => [Address], {
     description:
       'LOS: the addresses (LOS ID, CVR, EAN, P-nummer, SE-nummer, IntDebitor-Nr, Magkort, Postadresse with its DAR id) of the unit ' +
-      'version valid on `at`; without `at`, those of this very version. from/to are that version\'s validity. [] for Cerebrum units.',
+      "version valid on `at`; without `at`, those of this very version. from/to are that version's validity. [] for Cerebrum units.",
   })
   async addresses(
     @Root() ou: OrganisationUnit,
@@ -88,7 +94,9 @@ export class OrganisationUnitResolver {
     return lists.flat().filter((a) => a.ouNativeId === ou.nativeId);
   }
 
-  @FieldResolver(() => [Manager], { description: `LOS: the managers of this unit valid on \`at\`. ${LOS_AT} [] for Cerebrum units.` })
+  @FieldResolver(() => [Manager], {
+    description: `LOS: the managers of this unit valid on \`at\`. ${LOS_AT} [] for Cerebrum units.`,
+  })
   async managers(
     @Root() ou: OrganisationUnit,
     @Ctx() ctx: Context,

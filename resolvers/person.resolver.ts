@@ -18,7 +18,7 @@ const STUDY_RIGHTS =
   'person with the same national id (read from Cerebrum, then looked up in FS). [] for LOS persons. When FS fails for a Cerebrum ' +
   'person the list is [] and extensions.warnings says why (the Cerebrum answer stays intact).';
 const EXTERNAL_IDS =
-  "Ids of the person in other systems. National ids (fødselsnummer, CPR, passport number) only with scope pii: without it " +
+  'Ids of the person in other systems. National ids (fødselsnummer, CPR, passport number) only with scope pii: without it ' +
   "they are left out. LOS: the AZ user name (AZID) of the person's engagements as type AZ, newest first.";
 const SAME_AS =
   'The same person in the other enabled sources, matched by national id. Cerebrum person → the FS person with its ' +
@@ -80,7 +80,10 @@ export class PersonResolver {
     if (p.source === Source.FS && p.fsProfile) {
       // The student numbers come with the study rights (one batched FS call, shared with studyRights).
       const rights = ctx.fs ? await ctx.fs.studyRightsOf(p.nativeId) : [];
-      return mapFsExternalIds(p.fsProfile, rights.flatMap((r) => (r.studentNumber ? [r.studentNumber] : [])));
+      return mapFsExternalIds(
+        p.fsProfile,
+        rights.flatMap((r) => (r.studentNumber ? [r.studentNumber] : [])),
+      );
     }
     return [];
   }
@@ -96,7 +99,8 @@ export class PersonResolver {
     @Arg('at', () => DateScalar, { nullable: true }) at?: string | null,
   ): Promise<Affiliation[]> {
     if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.affiliations(p, at ?? ctx.today, ctx.today);
-    if (p.source === Source.LOS) return (await losOf(ctx)?.engagementsOfPerson(p.nativeId, at ?? p.at ?? ctx.today)) ?? [];
+    if (p.source === Source.LOS)
+      return (await losOf(ctx)?.engagementsOfPerson(p.nativeId, at ?? p.at ?? ctx.today)) ?? [];
     return [];
   }
 
@@ -108,7 +112,8 @@ export class PersonResolver {
 
   @FieldResolver(() => Account, { nullable: true, description: 'The account flagged primary, or null when none is.' })
   async primaryAccount(@Root() p: Person, @Ctx() ctx: Context): Promise<Account | null> {
-    if (p.source === Source.CEREBRUM && ctx.cerebrum) return (await ctx.cerebrum.accounts(p)).find((a) => a.primary) ?? null;
+    if (p.source === Source.CEREBRUM && ctx.cerebrum)
+      return (await ctx.cerebrum.accounts(p)).find((a) => a.primary) ?? null;
     return null;
   }
 

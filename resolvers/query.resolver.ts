@@ -6,7 +6,13 @@ import { OrganisationUnit } from '../schema/organisation-unit.type';
 import { Account } from '../schema/account.type';
 import { ClassType, Facet, ItSystem } from '../schema/class.type';
 import { DateScalar } from '../schema/scalars';
-import { ClassConnection, OrganisationUnitConnection, PersonConnection, pageOf, type Connection } from '../schema/connections';
+import {
+  ClassConnection,
+  OrganisationUnitConnection,
+  PersonConnection,
+  pageOf,
+  type Connection,
+} from '../schema/connections';
 import { OrganisationUnitFilter, PersonFilter } from '../schema/filters.input';
 import { Source } from '../schema/enums';
 import { mapAccountRef } from '../datasources/cerebrum/mapping';
@@ -29,7 +35,10 @@ import { mapFsPerson, mapFsUnit } from '../datasources/fs/mapping';
 export function personPrefetch(fields: Set<string>, fsEnabled = false, pii = false): PersonPrefetch {
   return {
     contacts: fields.has('contacts'),
-    externalIds: fields.has('externalIds') || (pii && fields.has('nationalId')) || (fsEnabled && (fields.has('studyRights') || fields.has('sameAs'))),
+    externalIds:
+      fields.has('externalIds') ||
+      (pii && fields.has('nationalId')) ||
+      (fsEnabled && (fields.has('studyRights') || fields.has('sameAs'))),
     affiliations: fields.has('affiliations'),
     accounts: fields.has('accounts') || fields.has('primaryAccount'),
   };
@@ -86,14 +95,19 @@ function defaultPersonSource(ctx: Context, filter: PersonFilter | null | undefin
 @Resolver()
 export class QueryResolver {
   @Query(() => Node, { nullable: true, description: 'Any object with a global ID.' })
-  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Node | null> {
+  async node(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Node | null> {
     const parsed = parseGlobalId(id);
     if (parsed.source === 'cerebrum') {
       if (parsed.type === 'person') return this.person(id, ctx, info);
       if (parsed.type === 'ou') return this.organisationUnit(id, ctx);
       if (parsed.type === 'account') return this.account(parsed.nativeId, ctx);
     }
-    if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.node(parsed.nativeId, ctx.today)) ?? null;
+    if (parsed.source === 'los' && parsed.type === '')
+      return (await losOf(ctx)?.node(parsed.nativeId, ctx.today)) ?? null;
     if (parsed.source === 'fs' && parsed.type === '') return this.person(id, ctx, info);
     if (parsed.source === 'fs' && parsed.type === 'ou') return this.organisationUnit(id, ctx);
     if (parsed.source === 'sync' && ctx.sync) {
@@ -104,11 +118,19 @@ export class QueryResolver {
   }
 
   @Query(() => Person, { nullable: true })
-  async person(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Person | null> {
+  async person(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Person | null> {
     const parsed = parseGlobalId(id);
     if (parsed.source === 'cerebrum' && parsed.type === 'person') {
       if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-      return ctx.cerebrum.person(parsed.nativeId, 1, personPrefetch(selectedFields(info), !!ctx.fs, ctx.scopes.has('pii')));
+      return ctx.cerebrum.person(
+        parsed.nativeId,
+        1,
+        personPrefetch(selectedFields(info), !!ctx.fs, ctx.scopes.has('pii')),
+      );
     }
     if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.person(parsed.nativeId)) ?? null;
     if (parsed.source === 'fs' && parsed.type === '') {
@@ -131,7 +153,10 @@ export class QueryResolver {
   ): Promise<Person | null> {
     requireScope(ctx, 'pii', 'personByNationalId');
     const nid = nationalId.replace(/[\s-]/g, '');
-    if (!isNationalIdValue(nid)) throw badInput('nationalId must be an 11-digit fødselsnummer or a 10-digit CPR (a date of birth in its first six digits)');
+    if (!isNationalIdValue(nid))
+      throw badInput(
+        'nationalId must be an 11-digit fødselsnummer or a 10-digit CPR (a date of birth in its first six digits)',
+      );
     if (nid.length === 10 && ctx.store) {
       const los = await losOf(ctx)?.personByCpr(nid);
       if (los) return los;
@@ -139,7 +164,8 @@ export class QueryResolver {
     if (ctx.cerebrum) {
       const ids = await ctx.cerebrum.personIdsByNationalId(nid);
       // The search answered round 1; the person record and its sub-resources are round 2.
-      if (ids.length > 0) return ctx.cerebrum.person(ids[0], 2, personPrefetch(selectedFields(info), !!ctx.fs, ctx.scopes.has('pii')));
+      if (ids.length > 0)
+        return ctx.cerebrum.person(ids[0], 2, personPrefetch(selectedFields(info), !!ctx.fs, ctx.scopes.has('pii')));
     } else {
       this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
     }
@@ -166,13 +192,17 @@ export class QueryResolver {
       return pageOf([], first, after);
     }
     if (filter?.name != null) {
-      throw badInput('Cerebrum REST cannot search persons by name; filter Cerebrum persons by organisationUnit instead');
+      throw badInput(
+        'Cerebrum REST cannot search persons by name; filter Cerebrum persons by organisationUnit instead',
+      );
     }
     let location: string | undefined;
     if (filter?.organisationUnit != null) {
       const parsed = parseGlobalId(filter.organisationUnit);
       if (parsed.source !== 'cerebrum' || parsed.type !== 'ou') {
-        throw badInput(`organisationUnit "${filter.organisationUnit}" is not a Cerebrum unit (expected "cerebrum:ou:<id>")`);
+        throw badInput(
+          `organisationUnit "${filter.organisationUnit}" is not a Cerebrum unit (expected "cerebrum:ou:<id>")`,
+        );
       }
       const ou = await ctx.cerebrum.ou(parsed.nativeId, 1);
       if (!ou?.stedkode) return pageOf([], first, after);
@@ -194,7 +224,8 @@ export class QueryResolver {
   async organisationUnit(
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: Context,
-    @Arg('at', () => DateScalar, { nullable: true, description: 'LOS: the day whose version to read (see above).' }) at?: string | null,
+    @Arg('at', () => DateScalar, { nullable: true, description: 'LOS: the day whose version to read (see above).' })
+    at?: string | null,
   ): Promise<OrganisationUnit | null> {
     const parsed = parseGlobalId(id);
     if (parsed.source === 'cerebrum') {
@@ -202,7 +233,8 @@ export class QueryResolver {
       // "cerebrum:567" is accepted too: Cerebrum entity ids are unique across entity types.
       return ctx.cerebrum.ou(parsed.nativeId, 1);
     }
-    if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.unit(parsed.nativeId, at, ctx.today)) ?? null;
+    if (parsed.source === 'los' && parsed.type === '')
+      return (await losOf(ctx)?.unit(parsed.nativeId, at, ctx.today)) ?? null;
     if (parsed.source === 'fs' && parsed.type === 'ou') {
       const unit = await fsOf(ctx)?.unit(parsed.nativeId);
       return unit ? mapFsUnit(unit) : null;
@@ -225,7 +257,9 @@ export class QueryResolver {
   ): Promise<Connection<OrganisationUnit>> {
     checkFirst(first);
     if (filter?.source === Source.CEREBRUM) {
-      throw badInput('Cerebrum REST has no OU listing or search; ask for one unit with organisationUnit(id: "cerebrum:ou:<id>")');
+      throw badInput(
+        'Cerebrum REST has no OU listing or search; ask for one unit with organisationUnit(id: "cerebrum:ou:<id>")',
+      );
     }
     if (filter?.source != null && filter.source !== Source.LOS) return pageOf([], first, after);
     const parentUuid = filter?.parent != null ? losUnitUuid(filter.parent, 'filter.parent') : undefined;
@@ -284,7 +318,8 @@ export class QueryResolver {
     first: number,
     after: string | null | undefined,
   ): Promise<Connection<Person>> {
-    const unitUuid = filter?.organisationUnit != null ? losUnitUuid(filter.organisationUnit, 'organisationUnit') : undefined;
+    const unitUuid =
+      filter?.organisationUnit != null ? losUnitUuid(filter.organisationUnit, 'organisationUnit') : undefined;
     const los = losOf(ctx);
     if (!los) return pageOf([], first, after);
     const at = filter?.at ?? ctx.today;
@@ -324,7 +359,9 @@ export class QueryResolver {
         if (!ou?.stedkode) return pageOf([], first, after);
         stedkode = ou.stedkode;
       } else {
-        throw badInput(`organisationUnit "${filter.organisationUnit}" is neither a Cerebrum unit ("cerebrum:ou:<id>") nor an FS unit ("fs:ou:<stedkode>")`);
+        throw badInput(
+          `organisationUnit "${filter.organisationUnit}" is neither a Cerebrum unit ("cerebrum:ou:<id>") nor an FS unit ("fs:ou:<stedkode>")`,
+        );
       }
     }
     const fs = fsOf(ctx);

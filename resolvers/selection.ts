@@ -8,12 +8,19 @@ import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSe
 export function selectedFields(info: GraphQLResolveInfo, path: string[] = []): Set<string> {
   let sets: SelectionSetNode[] = info.fieldNodes.map((n) => n.selectionSet).filter((s): s is SelectionSetNode => !!s);
   for (const step of path) {
-    sets = collect(sets, info.fragments).filter((f) => f.name.value === step).map((f) => f.selectionSet).filter((s): s is SelectionSetNode => !!s);
+    sets = collect(sets, info.fragments)
+      .filter((f) => f.name.value === step)
+      .map((f) => f.selectionSet)
+      .filter((s): s is SelectionSetNode => !!s);
   }
   return new Set(collect(sets, info.fragments).map((f) => f.name.value));
 }
 
-function collect(sets: SelectionSetNode[], fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+function collect(
+  sets: SelectionSetNode[],
+  fragments: Record<string, FragmentDefinitionNode>,
+  seen = new Set<string>(),
+): FieldNode[] {
   const out: FieldNode[] = [];
   for (const set of sets) {
     for (const sel of set.selections) {

@@ -40,18 +40,36 @@ function entityIdOf(ref: string): string | undefined {
 function filterId(id: string | null | undefined, what: 'person' | 'ou', field: string): string | undefined {
   if (id == null) return undefined;
   const parsed = parseGlobalId(id);
-  const ok = parsed.source === 'cerebrum' && (parsed.type === what || (what === 'ou' && parsed.type === 'person')) && /^\d+$/.test(parsed.nativeId);
-  if (!ok) throw badInput(`${field}(id:) takes a Cerebrum ${what === 'person' ? 'person id ("cerebrum:<id>")' : 'unit id ("cerebrum:ou:<id>")'}, got "${id.slice(0, 100)}".`);
+  const ok =
+    parsed.source === 'cerebrum' &&
+    (parsed.type === what || (what === 'ou' && parsed.type === 'person')) &&
+    /^\d+$/.test(parsed.nativeId);
+  if (!ok)
+    throw badInput(
+      `${field}(id:) takes a Cerebrum ${what === 'person' ? 'person id ("cerebrum:<id>")' : 'unit id ("cerebrum:ou:<id>")'}, got "${id.slice(0, 100)}".`,
+    );
   return parsed.nativeId;
 }
 
 /** The stream of Cerebrum changes of one resource type (optionally one entity) from this process's ChangeBus. */
-function changesOf(ctx: Context, type: CerebrumResourceType, only: string | undefined, field: string): AsyncIterableIterator<ChangeEvent> {
+function changesOf(
+  ctx: Context,
+  type: CerebrumResourceType,
+  only: string | undefined,
+  field: string,
+): AsyncIterableIterator<ChangeEvent> {
   requireScope(ctx, 'read', field);
-  if (!ctx.cerebrum) throw gqlError('SOURCE_DISABLED', `${field} needs Cerebrum, which is not configured (CEREBRUM_URL is unset).`, { source: 'CEREBRUM' });
+  if (!ctx.cerebrum)
+    throw gqlError('SOURCE_DISABLED', `${field} needs Cerebrum, which is not configured (CEREBRUM_URL is unset).`, {
+      source: 'CEREBRUM',
+    });
   const bus = ctx.live?.changes;
   if (!bus) {
-    throw gqlError('SOURCE_DISABLED', `${field} needs Cerebrum change events, which this process does not receive (CEREBRUM_EVENTS_URL is unset).`, { source: 'CEREBRUM' });
+    throw gqlError(
+      'SOURCE_DISABLED',
+      `${field} needs Cerebrum change events, which this process does not receive (CEREBRUM_EVENTS_URL is unset).`,
+      { source: 'CEREBRUM' },
+    );
   }
   let unsubscribe = () => {};
   const channel = new EventChannel<ChangeEvent>({ onClose: () => unsubscribe() });
@@ -77,7 +95,8 @@ async function jobUpdates(ctx: Context, id: string | null | undefined): Promise<
   requireScope(ctx, 'read', 'syncJobUpdated');
   const sync = ctx.sync;
   const events = ctx.live?.jobEvents;
-  if (!sync || !events) throw gqlError('SOURCE_DISABLED', 'Sync jobs are not available in this process: it has no job queue (REDIS_URL).');
+  if (!sync || !events)
+    throw gqlError('SOURCE_DISABLED', 'Sync jobs are not available in this process: it has no job queue (REDIS_URL).');
   const only = id == null ? undefined : id.replace(/^sync:/, '');
   const jobEvents = await events();
   let unsubscribe = () => {};
@@ -109,16 +128,29 @@ async function jobUpdates(ctx: Context, id: string | null | undefined): Promise<
 
 @Resolver(() => PersonChange)
 export class PersonChangeResolver {
-  @FieldResolver(() => Person, { nullable: true, description: 'The person as Cerebrum has it now; null when it no longer exists (deleted).' })
-  person(@Root() c: PersonChange & { nativeId: string }, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<Person | null> {
+  @FieldResolver(() => Person, {
+    nullable: true,
+    description: 'The person as Cerebrum has it now; null when it no longer exists (deleted).',
+  })
+  person(
+    @Root() c: PersonChange & { nativeId: string },
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Person | null> {
     return query.person(`cerebrum:${c.nativeId}`, ctx, info);
   }
 }
 
 @Resolver(() => OrganisationUnitChange)
 export class OrganisationUnitChangeResolver {
-  @FieldResolver(() => OrganisationUnit, { nullable: true, description: 'The unit as Cerebrum has it now; null when it no longer exists (deleted).' })
-  organisationUnit(@Root() c: OrganisationUnitChange & { nativeId: string }, @Ctx() ctx: Context): Promise<OrganisationUnit | null> {
+  @FieldResolver(() => OrganisationUnit, {
+    nullable: true,
+    description: 'The unit as Cerebrum has it now; null when it no longer exists (deleted).',
+  })
+  organisationUnit(
+    @Root() c: OrganisationUnitChange & { nativeId: string },
+    @Ctx() ctx: Context,
+  ): Promise<OrganisationUnit | null> {
     return query.organisationUnit(`cerebrum:ou:${c.nativeId}`, ctx);
   }
 }
@@ -129,7 +161,8 @@ export class SubscriptionResolver {
     description:
       'Needs scope read. A payload per Cerebrum change event of a person (of this one with `id`), read from Cerebrum after ' +
       'the event. Live only, at most once: see the README (Subscriptions).',
-    subscribe: ({ args, context }) => changesOf(context as Context, 'persons', filterId(args.id, 'person', 'personChanged'), 'personChanged'),
+    subscribe: ({ args, context }) =>
+      changesOf(context as Context, 'persons', filterId(args.id, 'person', 'personChanged'), 'personChanged'),
   })
   personChanged(
     @Root() event: ChangeEvent,
@@ -149,7 +182,12 @@ export class SubscriptionResolver {
       'Needs scope read. A payload per Cerebrum change event of an organisation unit (of this one with `id`), read from ' +
       'Cerebrum after the event. Live only, at most once: see the README (Subscriptions).',
     subscribe: ({ args, context }) =>
-      changesOf(context as Context, 'ous', filterId(args.id, 'ou', 'organisationUnitChanged'), 'organisationUnitChanged'),
+      changesOf(
+        context as Context,
+        'ous',
+        filterId(args.id, 'ou', 'organisationUnitChanged'),
+        'organisationUnitChanged',
+      ),
   })
   organisationUnitChanged(
     @Root() event: ChangeEvent,
@@ -173,7 +211,8 @@ export class SubscriptionResolver {
   syncJobUpdated(
     @Root() job: StoredJob,
     @Ctx() ctx: Context,
-    @Arg('id', () => ID, { nullable: true, description: 'Only this job ("sync:<id>" or the bare id).' }) _id?: string | null,
+    @Arg('id', () => ID, { nullable: true, description: 'Only this job ("sync:<id>" or the bare id).' })
+    _id?: string | null,
   ): SyncJob {
     return toSyncJob(job, ctx.scopes.has('pii'));
   }

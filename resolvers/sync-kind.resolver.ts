@@ -27,18 +27,20 @@ export class SyncKindResolver {
   async syncKinds(@Ctx() ctx: Context): Promise<SyncKindInfo[]> {
     requireScope(ctx, 'read', 'syncKinds');
     const repo = ctx.store ? new SyncJobsRepo(ctx.store) : undefined;
-    return Promise.all(SYNC_JOB_KINDS.map(async (kind) => {
-      const info = new SyncKindInfo();
-      info.kind = kind as SyncKind;
-      info.available = ctx.sync?.isAvailable(kind) ?? false;
-      info.modes = [...(SCHEDULE_MODES[kind] ?? [])];
-      info.takesForce = TAKES_FORCE.has(kind);
-      info.schedules = await schedulesOf(ctx, kind);
-      // The SyncService merges a running job's live progress; the store alone has the last persisted one.
-      const newest = ctx.sync ? await ctx.sync.list({ kind, first: 1 }) : await repo?.list({ kind, first: 1 });
-      info.lastRun = newest?.rows[0] ? toSyncJob(newest.rows[0], ctx.scopes.has('pii')) : null;
-      return info;
-    }));
+    return Promise.all(
+      SYNC_JOB_KINDS.map(async (kind) => {
+        const info = new SyncKindInfo();
+        info.kind = kind as SyncKind;
+        info.available = ctx.sync?.isAvailable(kind) ?? false;
+        info.modes = [...(SCHEDULE_MODES[kind] ?? [])];
+        info.takesForce = TAKES_FORCE.has(kind);
+        info.schedules = await schedulesOf(ctx, kind);
+        // The SyncService merges a running job's live progress; the store alone has the last persisted one.
+        const newest = ctx.sync ? await ctx.sync.list({ kind, first: 1 }) : await repo?.list({ kind, first: 1 });
+        info.lastRun = newest?.rows[0] ? toSyncJob(newest.rows[0], ctx.scopes.has('pii')) : null;
+        return info;
+      }),
+    );
   }
 }
 
@@ -56,13 +58,15 @@ async function schedulesOf(ctx: Context, kind: SyncJobKind): Promise<SyncSchedul
     ctx.log.debug({ kind, err: (e as Error).message }, 'schedules unavailable');
     return [];
   }
-  return found.filter((s) => s.pattern).map((s) => {
-    const schedule = new SyncSchedule();
-    schedule.cron = s.pattern!;
-    schedule.timeZone = s.tz ?? null;
-    const mode = (s.template?.data as { params?: { mode?: unknown } } | undefined)?.params?.mode;
-    schedule.mode = typeof mode === 'string' ? mode : null;
-    schedule.nextRunAt = typeof s.next === 'number' ? new Date(s.next) : null;
-    return schedule;
-  });
+  return found
+    .filter((s) => s.pattern)
+    .map((s) => {
+      const schedule = new SyncSchedule();
+      schedule.cron = s.pattern!;
+      schedule.timeZone = s.tz ?? null;
+      const mode = (s.template?.data as { params?: { mode?: unknown } } | undefined)?.params?.mode;
+      schedule.mode = typeof mode === 'string' ? mode : null;
+      schedule.nextRunAt = typeof s.next === 'number' ? new Date(s.next) : null;
+      return schedule;
+    });
 }

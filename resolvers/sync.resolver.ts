@@ -13,7 +13,12 @@ import {
   type SyncJob as StoredJob,
   type SyncJobKind,
 } from '../store/sync-jobs.repo';
-import { SyncJobNotFoundError, SyncKindUnavailableError, SyncQueueUnavailableError, type SyncService } from '../jobs/framework/sync-service';
+import {
+  SyncJobNotFoundError,
+  SyncKindUnavailableError,
+  SyncQueueUnavailableError,
+  type SyncService,
+} from '../jobs/framework/sync-service';
 
 /**
  * Sync jobs over GraphQL. Reads need scope read, every mutation scope sync. Mutations enqueue and return at
@@ -109,14 +114,16 @@ async function mapped<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function service(ctx: Context): SyncService {
-  if (!ctx.sync) throw gqlError('SOURCE_DISABLED', 'Sync jobs are not available in this process: it has no job queue (Redis).');
+  if (!ctx.sync)
+    throw gqlError('SOURCE_DISABLED', 'Sync jobs are not available in this process: it has no job queue (Redis).');
   return ctx.sync;
 }
 
 /** Reads go through the SyncService (live progress) when there is one, else straight to the store's history. */
 function history(ctx: Context): Pick<SyncService, 'get' | 'list' | 'issues'> {
   if (ctx.sync) return ctx.sync;
-  if (!ctx.store) throw gqlError('SOURCE_DISABLED', 'Sync job history is not available in this process: it has no store.');
+  if (!ctx.store)
+    throw gqlError('SOURCE_DISABLED', 'Sync job history is not available in this process: it has no store.');
   const repo = new SyncJobsRepo(ctx.store);
   return {
     get: (id) => repo.get(id),
@@ -176,7 +183,10 @@ export class SyncResolver {
       'All sync mutations need scope sync, enqueue a BullMQ job and return at once. Their answer shows the job handle (id, kind, ' +
       'state, progress, dryRun, attempts, createdAt, startedAt, finishedAt); anything else of the job needs scope read as well.',
   })
-  startLosImport(@Ctx() ctx: Context, @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false): Promise<SyncJob> {
+  startLosImport(
+    @Ctx() ctx: Context,
+    @Arg('dryRun', () => Boolean, { nullable: true, defaultValue: false }) dryRun = false,
+  ): Promise<SyncJob> {
     return this.start(ctx, 'startLosImport', 'LOS_IMPORT', dryRun, {});
   }
 
@@ -202,11 +212,15 @@ export class SyncResolver {
     @Arg('force', () => Boolean, {
       nullable: true,
       defaultValue: false,
-      description: 'Upload even when the drop guard would stop it (a FULL or DELETE removing more than UNILOGIN_MAX_DROP_PERCENT of the persons UNI-Login holds from us).',
+      description:
+        'Upload even when the drop guard would stop it (a FULL or DELETE removing more than UNILOGIN_MAX_DROP_PERCENT of the persons UNI-Login holds from us).',
     })
     force = false,
   ): Promise<SyncJob> {
-    return this.start(ctx, 'startUniLoginExport', 'UNILOGIN_EXPORT', dryRun, { mode, ...(force ? { force: true } : {}) });
+    return this.start(ctx, 'startUniLoginExport', 'UNILOGIN_EXPORT', dryRun, {
+      mode,
+      ...(force ? { force: true } : {}),
+    });
   }
 
   @Mutation(() => SyncJob)
@@ -219,9 +233,13 @@ export class SyncResolver {
       description: 'Export even when the size guard would stop it (the new file differs too much from the last one).',
     })
     force = false,
-    @Arg('mode', () => CristinExportMode, { nullable: true, defaultValue: CristinExportMode.FULL }) mode: CristinExportMode = CristinExportMode.FULL,
+    @Arg('mode', () => CristinExportMode, { nullable: true, defaultValue: CristinExportMode.FULL })
+    mode: CristinExportMode = CristinExportMode.FULL,
   ): Promise<SyncJob> {
-    return this.start(ctx, 'startCristinExport', 'CRISTIN_EXPORT', dryRun, { force: force ?? false, ...(mode === CristinExportMode.INCREMENTAL ? { mode } : {}) });
+    return this.start(ctx, 'startCristinExport', 'CRISTIN_EXPORT', dryRun, {
+      force: force ?? false,
+      ...(mode === CristinExportMode.INCREMENTAL ? { mode } : {}),
+    });
   }
 
   @Mutation(() => SyncJob, {
@@ -234,8 +252,17 @@ export class SyncResolver {
     return toSyncJob(await mapped(() => service(ctx).cancel(jobIdOf(id))), ctx.scopes.has('pii'));
   }
 
-  private async start(ctx: Context, what: string, kind: SyncJobKind, dryRun: boolean | null, params: Record<string, unknown>): Promise<SyncJob> {
+  private async start(
+    ctx: Context,
+    what: string,
+    kind: SyncJobKind,
+    dryRun: boolean | null,
+    params: Record<string, unknown>,
+  ): Promise<SyncJob> {
     requireScope(ctx, 'sync', what);
-    return toSyncJob(await mapped(() => service(ctx).start(kind, { dryRun: dryRun ?? false, params })), ctx.scopes.has('pii'));
+    return toSyncJob(
+      await mapped(() => service(ctx).start(kind, { dryRun: dryRun ?? false, params })),
+      ctx.scopes.has('pii'),
+    );
   }
 }

@@ -7,7 +7,8 @@ export class Affiliation {
   @Field(() => ID) id!: string;
   @Field(() => Source) source!: Source;
   @Field({ description: 'Cerebrum: ANSATT, STUDENT, TILKNYTTET; LOS: ENGAGEMENT.' }) kind!: string;
-  @Field(() => String, { nullable: true, description: "Cerebrum status such as 'ANSATT/tekadm'." }) status?: string | null;
+  @Field(() => String, { nullable: true, description: "Cerebrum status such as 'ANSATT/tekadm'." }) status?:
+    string | null;
   @Field(() => String, { nullable: true }) userKey?: string | null;
   @Field(() => Boolean, { nullable: true }) primary?: boolean | null;
   @Field(() => String, { nullable: true }) sourceSystem?: string | null;

@@ -14,22 +14,31 @@ export enum ChangeKind {
 }
 registerEnumType(ChangeKind, {
   name: 'ChangeKind',
-  description: 'CREATE, MODIFY, DELETE; ADD / REMOVE: got / lost a spread; ACTIVATE / DEACTIVATE: quarantine lifted / set; PASSWORD.',
+  description:
+    'CREATE, MODIFY, DELETE; ADD / REMOVE: got / lost a spread; ACTIVATE / DEACTIVATE: quarantine lifted / set; PASSWORD.',
 });
 
-@ObjectType({ description: 'A Cerebrum person changed. `person` is read from Cerebrum after the event: its current state.' })
+@ObjectType({
+  description: 'A Cerebrum person changed. `person` is read from Cerebrum after the event: its current state.',
+})
 export class PersonChange {
-  @Field(() => ID, { description: 'The person\'s global id (cerebrum:<id>), also when it no longer exists.' }) id!: string;
+  @Field(() => ID, { description: "The person's global id (cerebrum:<id>), also when it no longer exists." })
+  id!: string;
   @Field(() => ChangeKind) kind!: ChangeKind;
-  @Field(() => [String], { description: 'Names of the changed attributes when the event lists them (often empty).' }) attributes!: string[];
+  @Field(() => [String], { description: 'Names of the changed attributes when the event lists them (often empty).' })
+  attributes!: string[];
   @Field(() => DateTimeScalar, { description: 'When Cerebrum issued the event.' }) changedAt!: Date;
   // `person` is a field resolver (resolvers/subscription.resolver.ts): null when the person no longer exists.
 }
 
-@ObjectType({ description: 'A Cerebrum organisation unit changed. `organisationUnit` is read from Cerebrum after the event.' })
+@ObjectType({
+  description: 'A Cerebrum organisation unit changed. `organisationUnit` is read from Cerebrum after the event.',
+})
 export class OrganisationUnitChange {
-  @Field(() => ID, { description: 'The unit\'s global id (cerebrum:ou:<id>), also when it no longer exists.' }) id!: string;
+  @Field(() => ID, { description: "The unit's global id (cerebrum:ou:<id>), also when it no longer exists." })
+  id!: string;
   @Field(() => ChangeKind) kind!: ChangeKind;
-  @Field(() => [String], { description: 'Names of the changed attributes when the event lists them (often empty).' }) attributes!: string[];
+  @Field(() => [String], { description: 'Names of the changed attributes when the event lists them (often empty).' })
+  attributes!: string[];
   @Field(() => DateTimeScalar, { description: 'When Cerebrum issued the event.' }) changedAt!: Date;
 }

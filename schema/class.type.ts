@@ -17,7 +17,8 @@ export class ClassType extends Node {
   @Field(() => Facet) facet!: Facet;
   @Field(() => Boolean, {
     nullable: true,
-    description: 'LOS: false for a class no longer in its STAM file (kept, readable by id, listed only when asked for).',
+    description:
+      'LOS: false for a class no longer in its STAM file (kept, readable by id, listed only when asked for).',
   })
   published?: boolean | null;
 }

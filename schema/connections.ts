@@ -11,8 +11,15 @@ export class PageInfo {
   @Field(() => String, { nullable: true }) endCursor?: string | null;
 }
 
-export interface Edge<T> { cursor: string; node: T }
-export interface Connection<T> { edges: Edge<T>[]; pageInfo: PageInfo; totalCount?: number | null }
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+export interface Connection<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount?: number | null;
+}
 
 /** Relay-style connection classes for one node type (type-graphql's generic-type pattern). */
 function connection<T extends object>(name: string, nodeType: Ctor<T>) {
@@ -52,7 +59,10 @@ export function pageOf<T>(items: T[], first: number, after: string | null | unde
   const slice = items.slice(start, start + first);
   return {
     edges: slice.map((node, i) => ({ cursor: offsetCursor(start + i), node })),
-    pageInfo: { hasNextPage: start + first < items.length, endCursor: slice.length ? offsetCursor(start + slice.length - 1) : null },
+    pageInfo: {
+      hasNextPage: start + first < items.length,
+      endCursor: slice.length ? offsetCursor(start + slice.length - 1) : null,
+    },
     totalCount: items.length,
   };
 }

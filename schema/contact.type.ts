@@ -18,7 +18,10 @@ export class Contact {
 
 @ObjectType()
 export class ExternalId {
-  @Field({ description: "Cerebrum REST names: norwegianNationalId, employeeNumber, studentNumber, passportNumber, fsPersonSerialNumber, dfoPersonId, …" })
+  @Field({
+    description:
+      'Cerebrum REST names: norwegianNationalId, employeeNumber, studentNumber, passportNumber, fsPersonSerialNumber, dfoPersonId, …',
+  })
   type!: string;
   @Field() value!: string;
   @Field(() => String, { nullable: true }) sourceSystem?: string | null;

@@ -14,8 +14,17 @@ export enum FsStudentRule {
   LIMITED_RIGHT_WITH_EXAM = 'LIMITED_RIGHT_WITH_EXAM',
   EVU = 'EVU',
 }
-export enum FsBlockAction { BLOCK = 'BLOCK', LIFT = 'LIFT', KEEP = 'KEEP', NONE = 'NONE' }
-export enum FsDeletionRule { INACTIVE_LAST_TERM = 'INACTIVE_LAST_TERM', BLOCKED_THREE_MONTHS = 'BLOCKED_THREE_MONTHS', EVU_COURSE_ENDED = 'EVU_COURSE_ENDED' }
+export enum FsBlockAction {
+  BLOCK = 'BLOCK',
+  LIFT = 'LIFT',
+  KEEP = 'KEEP',
+  NONE = 'NONE',
+}
+export enum FsDeletionRule {
+  INACTIVE_LAST_TERM = 'INACTIVE_LAST_TERM',
+  BLOCKED_THREE_MONTHS = 'BLOCKED_THREE_MONTHS',
+  EVU_COURSE_ENDED = 'EVU_COURSE_ENDED',
+}
 export enum FsPrecedenceRule {
   SINGLE_VALUE = 'SINGLE_VALUE',
   HIGHEST_PROGRAMME_LEVEL = 'HIGHEST_PROGRAMME_LEVEL',
@@ -30,18 +39,25 @@ export enum FsPrecedenceRule {
 
 registerEnumType(FsStudentRule, {
   name: 'FsStudentRule',
-  description: 'Seed 2.0: REGISTERED_WITH_EXAM = rule 1 (semester registration + exam in a course of the programme), CONFIRMED_PLAN = rule 2 ' +
+  description:
+    'Seed 2.0: REGISTERED_WITH_EXAM = rule 1 (semester registration + exam in a course of the programme), CONFIRMED_PLAN = rule 2 ' +
     '(education plan confirmed this term; status_utdplan J), LIMITED_RIGHT_WITH_EXAM = course-limited study right with an exam in that course, EVU = approved EVU course.',
 });
 registerEnumType(FsBlockAction, {
   name: 'FsBlockAction',
-  description: 'Seed 2.5.1: BLOCK = not a student on/after 1 March / 1 October (quarantine set); LIFT = a student (quarantine removed if there); ' +
+  description:
+    'Seed 2.5.1: BLOCK = not a student on/after 1 March / 1 October (quarantine set); LIFT = a student (quarantine removed if there); ' +
     'KEEP = not a student but before the blocking date (left as is); NONE = no student user.',
 });
 registerEnumType(FsDeletionRule, { name: 'FsDeletionRule', description: 'Seed 2.5.2 rules 1, 2 and 3.' });
-registerEnumType(FsPrecedenceRule, { name: 'FsPrecedenceRule', description: 'Seed 2.1: how a home area or primary e-mail was chosen among programmes.' });
+registerEnumType(FsPrecedenceRule, {
+  name: 'FsPrecedenceRule',
+  description: 'Seed 2.1: how a home area or primary e-mail was chosen among programmes.',
+});
 
-@ObjectType({ description: 'A STUDENT affiliation the rules give (seed 2.0): to the stedkode of an active programme or EVU course.' })
+@ObjectType({
+  description: 'A STUDENT affiliation the rules give (seed 2.0): to the stedkode of an active programme or EVU course.',
+})
 export class FsStudentAffiliation {
   @Field({ description: 'Always STUDENT.' }) affiliation!: string;
   @Field({ description: 'aktiv, drgrad (programme level > 350) or evu.' }) status!: string;
@@ -60,7 +76,11 @@ export class FsProgrammeVerdict {
 @ObjectType({ description: 'A single-valued attribute chosen by seed 2.1.' })
 export class FsChosenValue {
   @Field() value!: string;
-  @Field(() => String, { nullable: true, description: 'The programme it comes from; null for the shared area or an EVU profile.' }) programmeCode?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The programme it comes from; null for the shared area or an EVU profile.',
+  })
+  programmeCode?: string | null;
   @Field(() => FsPrecedenceRule) rule!: FsPrecedenceRule;
 }
 
@@ -69,19 +89,27 @@ export class FsLetter {
   @Field() send!: boolean;
   @Field({ description: 'nb, nn or en (English unless maalform is BOKMÅL or NYNORSK).' }) language!: string;
   @Field(() => String, { nullable: true, description: 'SEMESTER or HOME.' }) addressKind?: string | null;
-  @Field(() => [String], { nullable: true, description: 'Address lines, postal code and city. Needs scope pii; null without it.' }) address?: string[] | null;
-  @Field(() => String, { nullable: true, description: 'ISO country code of the address (null = Norway).' }) country?: string | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Address lines, postal code and city. Needs scope pii; null without it.',
+  })
+  address?: string[] | null;
+  @Field(() => String, { nullable: true, description: 'ISO country code of the address (null = Norway).' }) country?:
+    string | null;
   @Field() reason!: string;
 }
 
 @ObjectType({ description: 'Seed 2.5.1.' })
 export class FsBlock {
   @Field(() => FsBlockAction) action!: FsBlockAction;
-  @Field(() => DateScalar, { nullable: true, description: 'Blocked since (BLOCK, or KEEP of an earlier block).' }) since?: string | null;
+  @Field(() => DateScalar, { nullable: true, description: 'Blocked since (BLOCK, or KEEP of an earlier block).' })
+  since?: string | null;
   @Field() reason!: string;
 }
 
-@ObjectType({ description: 'Seed 2.5.2: when the student user is to be deleted (Cerebrum REST cannot delete: reported only).' })
+@ObjectType({
+  description: 'Seed 2.5.2: when the student user is to be deleted (Cerebrum REST cannot delete: reported only).',
+})
 export class FsDeletion {
   @Field(() => DateScalar) date!: string;
   @Field(() => FsDeletionRule) rule!: FsDeletionRule;
@@ -114,25 +142,43 @@ export class FsImportDecision {
   @Field(() => [String], { description: 'Profiles of the configuration that matched.' }) profiles!: string[];
   @Field(() => [String]) groups!: string[];
   @Field(() => [String]) spreads!: string[];
-  @Field(() => String, { nullable: true, description: 'The personal file group (named like the account).' }) primaryGroup?: string | null;
+  @Field(() => String, { nullable: true, description: 'The personal file group (named like the account).' })
+  primaryGroup?: string | null;
   @Field(() => FsChosenValue, { nullable: true }) homeArea?: FsChosenValue | null;
-  @Field(() => FsChosenValue, { nullable: true, description: 'value: the address, or "@domain" while the account does not exist.' }) primaryEmail?: FsChosenValue | null;
+  @Field(() => FsChosenValue, {
+    nullable: true,
+    description: 'value: the address, or "@domain" while the account does not exist.',
+  })
+  primaryEmail?: FsChosenValue | null;
   @Field({ description: 'Seed 2.2.' }) reserveUsername!: boolean;
-  @Field({ description: 'Seed 2.3: printer quota (paid PAPIRHEL/PAPIRDEL/PAPIRPPU this term) rather than the zero quota.' }) printerQuota!: boolean;
+  @Field({
+    description: 'Seed 2.3: printer quota (paid PAPIRHEL/PAPIRDEL/PAPIRPPU this term) rather than the zero quota.',
+  })
+  printerQuota!: boolean;
   @Field(() => String, { nullable: true }) printerFeePaid?: string | null;
   @Field(() => FsLetter) letter!: FsLetter;
-  @Field(() => String, { nullable: true, description: 'The Cerebrum account, when there is one.' }) accountName?: string | null;
+  @Field(() => String, { nullable: true, description: 'The Cerebrum account, when there is one.' }) accountName?:
+    string | null;
   @Field({ description: 'A student user is to be built.' }) createAccount!: boolean;
   @Field(() => FsBlock) block!: FsBlock;
   @Field(() => FsDeletion, { nullable: true }) deletion?: FsDeletion | null;
-  @Field(() => [String], { description: '"METHOD /v1/path" written to Cerebrum for this person (dry run: that would be written).' }) cerebrumWrites!: string[];
-  @Field(() => [String], { description: 'Writes Cerebrum refused (the job issues say why).' }) cerebrumFailures!: string[];
+  @Field(() => [String], {
+    description: '"METHOD /v1/path" written to Cerebrum for this person (dry run: that would be written).',
+  })
+  cerebrumWrites!: string[];
+  @Field(() => [String], { description: 'Writes Cerebrum refused (the job issues say why).' })
+  cerebrumFailures!: string[];
   @Field(() => [FsPlannedAction]) plan!: FsPlannedAction[];
 }
 
 @InputType({ description: 'Every given field must match.' })
 export class FsImportDecisionFilter {
-  @Field({ nullable: true, defaultValue: false, description: 'The last dry run\'s decisions instead of the last applied run\'s.' }) dryRun?: boolean;
+  @Field({
+    nullable: true,
+    defaultValue: false,
+    description: "The last dry run's decisions instead of the last applied run's.",
+  })
+  dryRun?: boolean;
   @Field(() => Boolean, { nullable: true }) student?: boolean | null;
   @Field(() => Boolean, { nullable: true }) imported?: boolean | null;
   @Field(() => FsBlockAction, { nullable: true }) blockAction?: FsBlockAction | null;

@@ -25,7 +25,8 @@ export class Address {
   @Field() value!: string;
   @Field(() => String, {
     nullable: true,
-    description: 'DAR (Danmarks Adresseregister) address id of a postal address (LOS AddressMailUnit), when the import found one; `value` is then the address text.',
+    description:
+      'DAR (Danmarks Adresseregister) address id of a postal address (LOS AddressMailUnit), when the import found one; `value` is then the address text.',
   })
   darId?: string | null;
   @Field(() => DateScalar, { nullable: true }) from?: string | null;

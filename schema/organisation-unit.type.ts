@@ -11,7 +11,8 @@ export class OrganisationUnit extends Node {
   @Field(() => String, { nullable: true }) userKey?: string | null;
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => String, { nullable: true }) acronym?: string | null;
-  @Field(() => String, { nullable: true, description: "Cerebrum six-digit stedkode, e.g. '330000'." }) stedkode?: string | null;
+  @Field(() => String, { nullable: true, description: "Cerebrum six-digit stedkode, e.g. '330000'." }) stedkode?:
+    string | null;
   @Field(() => [Contact]) contacts!: Contact[];
   @Field(() => DateScalar, { nullable: true }) validFrom?: string | null;
   @Field(() => DateScalar, { nullable: true }) validTo?: string | null;

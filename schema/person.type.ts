@@ -14,13 +14,20 @@ import type { FsPersonProfile } from '../datasources/fs/types';
 export class Person extends Node {
   @Field(() => Source) source!: Source;
   @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => String, { nullable: true, description: 'LOS: the name (CPRNavn) without its last word; null for a one-word name.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'LOS: the name (CPRNavn) without its last word; null for a one-word name.',
+  })
   firstName?: string | null;
-  @Field(() => String, { nullable: true, description: 'LOS: the last word of the name (CPRNavn): LOS does not mark the family name.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'LOS: the last word of the name (CPRNavn): LOS does not mark the family name.',
+  })
   lastName?: string | null;
   @Field(() => DateScalar, {
     nullable: true,
-    description: "LOS: read from the CPR number (ddmmyy, the century from yy and the 7th digit); null when that is no real date.",
+    description:
+      'LOS: read from the CPR number (ddmmyy, the century from yy and the 7th digit); null when that is no real date.',
   })
   birthDate?: string | null;
   @Field(() => [PersonName]) names!: PersonName[];

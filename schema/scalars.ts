@@ -45,7 +45,8 @@ export const DateTimeScalar = new GraphQLScalarType({
     return d;
   },
   parseLiteral: (ast) => {
-    if (ast.kind !== Kind.STRING || Number.isNaN(new Date(ast.value).getTime())) throw new TypeError('DateTime must be an ISO 8601 string');
+    if (ast.kind !== Kind.STRING || Number.isNaN(new Date(ast.value).getTime()))
+      throw new TypeError('DateTime must be an ISO 8601 string');
     return new Date(ast.value);
   },
 });

@@ -6,18 +6,28 @@ import { OrganisationUnit } from './organisation-unit.type';
 export class StudyRight {
   @Field() programmeCode!: string;
   @Field(() => String, { nullable: true }) programmeName?: string | null;
-  @Field(() => String, { nullable: true, description: "FS studierettstatus code: 'AKTIV', 'PERMISJON', 'FULLFØRT', 'TILBUD', …" })
+  @Field(() => String, {
+    nullable: true,
+    description: "FS studierettstatus code: 'AKTIV', 'PERMISJON', 'FULLFØRT', 'TILBUD', …",
+  })
   status?: string | null;
   @Field(() => DateScalar, { nullable: true }) from?: string | null;
   @Field(() => DateScalar, { nullable: true }) to?: string | null;
   @Field(() => OrganisationUnit, {
     nullable: true,
-    description: "The programme's unit as FS knows it (id 'fs:ou:<stedkode>'; its stedkode is Cerebrum's for the same unit).",
+    description:
+      "The programme's unit as FS knows it (id 'fs:ou:<stedkode>'; its stedkode is Cerebrum's for the same unit).",
   })
   organisationUnit?: OrganisationUnit | null;
-  @Field(() => String, { nullable: true, description: "FS studienivå of the programme: '280' bachelor, '350' master, '900' PhD." })
+  @Field(() => String, {
+    nullable: true,
+    description: "FS studienivå of the programme: '280' bachelor, '350' master, '900' PhD.",
+  })
   level?: string | null;
-  @Field(() => Boolean, { nullable: true, description: "FS's own flag: valid today and not ended (completed or discontinued)." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "FS's own flag: valid today and not ended (completed or discontinued).",
+  })
   active?: boolean | null;
   @Field(() => String, { nullable: true, description: "The cohort's start term, e.g. '2024 HØST'." })
   cohort?: string | null;

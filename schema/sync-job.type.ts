@@ -14,14 +14,17 @@ export class SyncResult {
   @Field(() => JSONScalar, { nullable: true }) details?: unknown;
 }
 
-@ObjectType({ description: 'A problem found in one input record: it names the file and line (or the record) and what was wrong.' })
+@ObjectType({
+  description: 'A problem found in one input record: it names the file and line (or the record) and what was wrong.',
+})
 export class SyncIssue {
-  @Field({ description: "Pass as SyncJob.issues(after:) to read the issues after this one." }) cursor!: string;
+  @Field({ description: 'Pass as SyncJob.issues(after:) to read the issues after this one.' }) cursor!: string;
   @Field() severity!: string;
   @Field() message!: string;
   @Field(() => String, { nullable: true }) file?: string | null;
   @Field(() => Int, { nullable: true }) line?: number | null;
-  @Field(() => String, { nullable: true, description: 'The field (column, attribute) that was wrong, when one was.' }) field?: string | null;
+  @Field(() => String, { nullable: true, description: 'The field (column, attribute) that was wrong, when one was.' })
+  field?: string | null;
   @Field(() => String, { nullable: true }) record?: string | null;
 }
 

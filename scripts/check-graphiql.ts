@@ -149,7 +149,8 @@ export async function checkGraphiql(url: string, opts: CheckGraphiqlOptions = {}
       // CSP violations and script failures surface as console errors.
       // react-remove-scroll-bar (GraphiQL's operation menu) logs a harmless error when the menu opens over a page
       // whose body has overflow:hidden; it is not a failure of the page.
-      if (msg.type() === 'error' && !msg.text().startsWith('react-remove-scroll-bar:')) pageErrors.push(`console error: ${msg.text()}`);
+      if (msg.type() === 'error' && !msg.text().startsWith('react-remove-scroll-bar:'))
+        pageErrors.push(`console error: ${msg.text()}`);
     });
 
     // 1. Load the page as a browser (Accept: text/html).

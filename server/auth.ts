@@ -11,15 +11,21 @@ export class Authenticator {
   private readonly tokens: { digest: Buffer; scopes: Set<Scope> }[];
 
   constructor(private readonly config: Pick<Config, 'apiTokens' | 'anonymousScopes'>) {
-    this.tokens = [...(config.apiTokens ?? new Map()).entries()].map(([token, scopes]) => ({ digest: digest(token), scopes }));
+    this.tokens = [...(config.apiTokens ?? new Map()).entries()].map(([token, scopes]) => ({
+      digest: digest(token),
+      scopes,
+    }));
   }
 
   /** The scopes of a request with this Authorization header; throws UNAUTHENTICATED (HTTP 401). */
   scopesFor(authorization: string | undefined): Set<Scope> {
     if (!authorization) {
-      if (this.config.apiTokens === undefined && this.config.anonymousScopes.size > 0) return new Set(this.config.anonymousScopes);
+      if (this.config.apiTokens === undefined && this.config.anonymousScopes.size > 0)
+        return new Set(this.config.anonymousScopes);
       if (this.config.apiTokens === undefined) {
-        throw unauthenticated('This gateway has no API_TOKENS configured, so every request is refused. Set API_TOKENS="token=read+pii+sync".');
+        throw unauthenticated(
+          'This gateway has no API_TOKENS configured, so every request is refused. Set API_TOKENS="token=read+pii+sync".',
+        );
       }
       throw unauthenticated();
     }

@@ -31,7 +31,11 @@ function assetDir(): string {
   return found;
 }
 
-interface LoadedAsset { body: Buffer; contentType: string; version: string }
+interface LoadedAsset {
+  body: Buffer;
+  contentType: string;
+  version: string;
+}
 
 function loadAssets(): Map<string, LoadedAsset> {
   const dir = assetDir();

@@ -12,8 +12,17 @@ import { redactText, redactedStack } from '../core/redact';
  * the closed vocabulary, whatever NODE_ENV says.
  */
 
-function answer(res: Response, status: number, code: ErrorCode, message: string, extra: Record<string, unknown> = {}): void {
-  res.status(status).type('application/json').send(JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] }));
+function answer(
+  res: Response,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+): void {
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify({ errors: [{ message, extensions: { code, ...extra } }] }));
 }
 
 /** POST bodies must be JSON; other methods than GET and POST are refused (before the body is read). */
@@ -22,12 +31,21 @@ export function graphqlRequestGuard(): RequestHandler {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     if (req.method !== 'POST') {
       res.setHeader('allow', 'GET, POST');
-      return answer(res, 405, 'BAD_USER_INPUT', `${req.method} is not supported here: send queries with POST (or GET for queries only).`);
+      return answer(
+        res,
+        405,
+        'BAD_USER_INPUT',
+        `${req.method} is not supported here: send queries with POST (or GET for queries only).`,
+      );
     }
     if (!req.is(['application/json', 'application/*+json'])) {
       const given = req.headers['content-type'];
-      return answer(res, 415, 'BAD_USER_INPUT',
-        `Send the request body as JSON with "Content-Type: application/json"${given ? ' (got another content type)' : ' (none was given)'}.`);
+      return answer(
+        res,
+        415,
+        'BAD_USER_INPUT',
+        `Send the request body as JSON with "Content-Type: application/json"${given ? ' (got another content type)' : ' (none was given)'}.`,
+      );
     }
     next();
   };
@@ -35,17 +53,28 @@ export function graphqlRequestGuard(): RequestHandler {
 
 export function jsonNotFound(): RequestHandler {
   return (req, res) => {
-    answer(res, 404, 'BAD_USER_INPUT', `Nothing here (${req.method} ${req.path.slice(0, 100).replace(/[^\w/.-]/g, '?')}): GraphQL is at /graphql.`);
+    answer(
+      res,
+      404,
+      'BAD_USER_INPUT',
+      `Nothing here (${req.method} ${req.path.slice(0, 100).replace(/[^\w/.-]/g, '?')}): GraphQL is at /graphql.`,
+    );
   };
 }
 
 function sizeOf(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+  return bytes >= 1024 * 1024
+    ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`
+    : `${Math.round(bytes / 1024)} KB`;
 }
 
 /** Body-parser errors by their `type` (body-parser's documented error types). */
 const BODY_ERRORS: Record<string, [number, (e: { limit?: number }) => string]> = {
-  'entity.parse.failed': [400, () => 'The request body is not valid JSON (a GraphQL request is an object with "query" and, optionally, "variables").'],
+  'entity.parse.failed': [
+    400,
+    () =>
+      'The request body is not valid JSON (a GraphQL request is an object with "query" and, optionally, "variables").',
+  ],
   'entity.too.large': [413, (e) => `The request body is larger than the limit of ${sizeOf(e.limit ?? 0)}.`],
   'entity.verify.failed': [400, () => 'The request body was refused.'],
   'request.aborted': [400, () => 'The request body was not received completely.'],
@@ -72,8 +101,17 @@ export function jsonErrorHandler(logger: Logger, secrets: readonly string[] = []
       return answer(res, status, 'BAD_USER_INPUT', 'The request could not be read.');
     }
     const errorId = randomUUID();
-    logger.error({ requestId, errorId, err: { message: redactText(String((err as Error)?.message ?? err), secrets), stack: redactedStack(err, secrets) } },
-      'unexpected error before GraphQL');
+    logger.error(
+      {
+        requestId,
+        errorId,
+        err: {
+          message: redactText(String((err as Error)?.message ?? err), secrets),
+          stack: redactedStack(err, secrets),
+        },
+      },
+      'unexpected error before GraphQL',
+    );
     answer(res, 500, 'INTERNAL_SERVER_ERROR', `Internal server error (error id ${errorId}).`, { errorId });
   };
 }

@@ -51,7 +51,12 @@ function allowed(req: express.Request, res: Res, auth: Authenticator, needs: Sco
   const missing = needs.filter((s) => !scopes.has(s));
   if (missing.length > 0) {
     const what = needs === DOWNLOAD ? 'Downloading an export file (it holds national ids)' : 'Listing the export files';
-    fail(res, 403, 'FORBIDDEN', `${what} needs scope ${needs.map((s) => `"${s}"`).join(' and ')}; this token lacks ${missing.map((s) => `"${s}"`).join(' and ')}.`);
+    fail(
+      res,
+      403,
+      'FORBIDDEN',
+      `${what} needs scope ${needs.map((s) => `"${s}"`).join(' and ')}; this token lacks ${missing.map((s) => `"${s}"`).join(' and ')}.`,
+    );
     return false;
   }
   return true;
@@ -74,7 +79,8 @@ export function exportsRouter(opts: ExportsRouteOptions): express.Router {
       const full = exportPath(opts.dataDir, name);
       if (!full) continue;
       const st = await fs.stat(full).catch(() => null);
-      if (st?.isFile()) files.push({ name, bytes: st.size, modifiedAt: st.mtime.toISOString(), url: `/exports/${name}` });
+      if (st?.isFile())
+        files.push({ name, bytes: st.size, modifiedAt: st.mtime.toISOString(), url: `/exports/${name}` });
     }
     files.sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt) || b.name.localeCompare(a.name));
     res.setHeader('cache-control', 'no-store');

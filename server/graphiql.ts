@@ -44,7 +44,11 @@ interface AssetSpec {
 const ASSETS: Readonly<Record<string, AssetSpec>> = {
   'graphiql.min.js': { pkg: 'graphiql', file: 'graphiql.min.js', contentType: 'text/javascript; charset=utf-8' },
   'graphiql.min.css': { pkg: 'graphiql', file: 'graphiql.min.css', contentType: 'text/css; charset=utf-8' },
-  'react.production.min.js': { pkg: 'react', file: 'umd/react.production.min.js', contentType: 'text/javascript; charset=utf-8' },
+  'react.production.min.js': {
+    pkg: 'react',
+    file: 'umd/react.production.min.js',
+    contentType: 'text/javascript; charset=utf-8',
+  },
   'react-dom.production.min.js': {
     pkg: 'react-dom',
     file: 'umd/react-dom.production.min.js',
@@ -178,7 +182,8 @@ export function renderGraphiqlPage(opts: GraphiqlOptions): string {
   const config = {
     endpoint: opts.endpoint,
     defaultQuery: opts.defaultQuery ?? DEFAULT_QUERY,
-    defaultHeaders: opts.headers && Object.keys(opts.headers).length > 0 ? JSON.stringify(opts.headers, null, 2) : undefined,
+    defaultHeaders:
+      opts.headers && Object.keys(opts.headers).length > 0 ? JSON.stringify(opts.headers, null, 2) : undefined,
   };
   return `<!doctype html>
 <html lang="en">

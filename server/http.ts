@@ -98,9 +98,19 @@ function formatErrorWith(logger: Logger, secrets: readonly (string | undefined)[
     const { stacktrace: _s, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
     // Apollo gives every error without a code INTERNAL_SERVER_ERROR: only one we raised with that code is ours to
     // pass on; any other (a TypeError's message can quote upstream data) is masked below.
-    const ours = code !== 'INTERNAL_SERVER_ERROR' || (original instanceof GraphQLError && original.extensions?.code === code);
+    const ours =
+      code !== 'INTERNAL_SERVER_ERROR' || (original instanceof GraphQLError && original.extensions?.code === code);
     if (CODES.has(code) && ours) return { ...formatted, extensions: ext };
-    if (['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED'].includes(code)) {
+    if (
+      [
+        'GRAPHQL_PARSE_FAILED',
+        'GRAPHQL_VALIDATION_FAILED',
+        'BAD_REQUEST',
+        'OPERATION_RESOLUTION_FAILURE',
+        'PERSISTED_QUERY_NOT_FOUND',
+        'PERSISTED_QUERY_NOT_SUPPORTED',
+      ].includes(code)
+    ) {
       return { ...formatted, extensions: { ...ext, code: 'BAD_USER_INPUT', reason: code } };
     }
     // graphql-js reports a scalar's parse failure (e.g. a bad Date argument) without a code.
@@ -108,7 +118,17 @@ function formatErrorWith(logger: Logger, secrets: readonly (string | undefined)[
       return { ...formatted, extensions: { ...ext, code: 'BAD_USER_INPUT' } };
     }
     const errorId = randomUUID();
-    logger.error({ errorId, path: formatted.path, err: { message: redactText(String((original as Error)?.message ?? original), secrets), stack: redactedStack(original, secrets) } }, 'unexpected error');
+    logger.error(
+      {
+        errorId,
+        path: formatted.path,
+        err: {
+          message: redactText(String((original as Error)?.message ?? original), secrets),
+          stack: redactedStack(original, secrets),
+        },
+      },
+      'unexpected error',
+    );
     return {
       message: `Internal server error (error id ${errorId}).`,
       locations: formatted.locations,
@@ -127,12 +147,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const cerebrum = config.cerebrum
     ? new CerebrumClient({ ...config.cerebrum, logger: logger.child({ source: 'CEREBRUM' }) })
     : undefined;
-  const live = config.cerebrumEvents || config.cerebrumCacheTtlS
-    ? startCerebrumLive(config, logger.child({ component: 'cerebrum-events' }))
-    : undefined;
+  const live =
+    config.cerebrumEvents || config.cerebrumCacheTtlS
+      ? startCerebrumLive(config, logger.child({ component: 'cerebrum-events' }))
+      : undefined;
   const cerebrumReader = cerebrum && live ? live.reader(cerebrum) : cerebrum;
   const fs = config.fs
-    ? new FsClient({ url: config.fs.url, username: config.fs.username, password: config.fs.password, logger: logger.child({ source: 'FS' }) })
+    ? new FsClient({
+        url: config.fs.url,
+        username: config.fs.username,
+        password: config.fs.password,
+        logger: logger.child({ source: 'FS' }),
+      })
     : undefined;
 
   const limits = useLimits(config);
@@ -148,7 +174,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
           // The read scope is checked once the operation is known and before any resolver runs.
           async didResolveOperation({ operation }) {
             if (operation?.operation === 'query' && !contextValue.scopes.has('read')) {
-              throw gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', { http: { status: 403 } });
+              throw gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', {
+                http: { status: 403 },
+              });
             }
           },
           async willSendResponse({ response, errors, request }) {
@@ -161,14 +189,19 @@ export function createGateway(opts: GatewayOptions): Gateway {
             const s = contextValue.stats;
             opts.onRequestStats?.(s, contextValue);
             // Never log variables or query text: they can hold national ids.
-            logger.info({
-              requestId: contextValue.requestId,
-              operationName: request.operationName ?? null,
-              ms: Math.round(performance.now() - started),
-              upstream: { requests: s.requests, retries: s.retries, rounds: s.rounds, peakInFlight: s.peakInFlight },
-              ...(contextValue.fs?.stats.requests ? { fs: { requests: contextValue.fs.stats.requests, retries: contextValue.fs.stats.retries } } : {}),
-              errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
-            }, 'graphql request');
+            logger.info(
+              {
+                requestId: contextValue.requestId,
+                operationName: request.operationName ?? null,
+                ms: Math.round(performance.now() - started),
+                upstream: { requests: s.requests, retries: s.retries, rounds: s.rounds, peakInFlight: s.peakInFlight },
+                ...(contextValue.fs?.stats.requests
+                  ? { fs: { requests: contextValue.fs.stats.requests, retries: contextValue.fs.stats.retries } }
+                  : {}),
+                errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
+              },
+              'graphql request',
+            );
           },
         };
       },
@@ -180,8 +213,17 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const formatError = formatErrorWith(logger, knownSecrets(config));
   // graphql-ws on the same port and path; its drain plugin closes the sockets when Apollo stops.
   const subscriptions = attachSubscriptions({
-    httpServer, path: '/graphql', schema: buildIdbroSubgraphSchema(), config, limits, auth, logger, formatError,
-    context: (r) => contextFor(r), changes: opts.changes ?? live?.bus, sync: opts.sync,
+    httpServer,
+    path: '/graphql',
+    schema: buildIdbroSubgraphSchema(),
+    config,
+    limits,
+    auth,
+    logger,
+    formatError,
+    context: (r) => contextFor(r),
+    changes: opts.changes ?? live?.bus,
+    sync: opts.sync,
   });
   const apollo = new ApolloServer<Context>({
     schema: buildIdbroSubgraphSchema(),
@@ -197,7 +239,15 @@ export function createGateway(opts: GatewayOptions): Gateway {
   });
 
   /** A request's context: fresh loaders and stats (convention 3). Subscriptions build one per event. */
-  const contextFor = ({ requestId, scopes, signal }: { requestId: string; scopes: Set<Scope>; signal: AbortSignal }): Context => {
+  const contextFor = ({
+    requestId,
+    scopes,
+    signal,
+  }: {
+    requestId: string;
+    scopes: Set<Scope>;
+    signal: AbortSignal;
+  }): Context => {
     const stats = new RequestStats();
     return {
       requestId,
@@ -205,7 +255,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
       log: logger.child({ requestId }),
       config,
       today: todayIn(config.tz),
-      cerebrum: cerebrumReader ? new CerebrumSource(cerebrumReader, { stats, naive: opts.naiveLoaders, signal }) : undefined,
+      cerebrum: cerebrumReader
+        ? new CerebrumSource(cerebrumReader, { stats, naive: opts.naiveLoaders, signal })
+        : undefined,
       fs: fs ? new FsSource(fs, { signal }) : undefined,
       stats,
       store: opts.store,
@@ -218,13 +270,24 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   const readiness: ReadinessCheck[] = [...(opts.readiness ?? [])];
   const { store, sync } = opts;
-  if (store) readiness.push({ name: 'store', setting: 'DATABASE_URL', check: async () => void (await store.query('SELECT 1')) });
+  if (store)
+    readiness.push({ name: 'store', setting: 'DATABASE_URL', check: async () => void (await store.query('SELECT 1')) });
   if (sync) readiness.push({ name: 'redis', setting: 'REDIS_URL', check: () => sync.ping() });
   if (cerebrum) {
-    readiness.push({ name: 'cerebrum', setting: 'CEREBRUM_URL', check: async () => void (await cerebrum.get('/contexts/', { round: 1 })) });
+    readiness.push({
+      name: 'cerebrum',
+      setting: 'CEREBRUM_URL',
+      check: async () => void (await cerebrum.get('/contexts/', { round: 1 })),
+    });
   }
-  if (live?.consumer) readiness.push({ name: 'cerebrum-events', setting: 'CEREBRUM_EVENTS_URL', check: () => live.consumer!.check() });
-  if (fs) readiness.push({ name: 'fs', setting: 'FS_URL', check: async () => void (await fs.query('FsPing', 'query FsPing { __typename }')) });
+  if (live?.consumer)
+    readiness.push({ name: 'cerebrum-events', setting: 'CEREBRUM_EVENTS_URL', check: () => live.consumer!.check() });
+  if (fs)
+    readiness.push({
+      name: 'fs',
+      setting: 'FS_URL',
+      check: async () => void (await fs.query('FsPing', 'query FsPing { __typename }')),
+    });
   const probe = new ReadinessProbe(readiness, logger.child({ component: 'readiness' }), config.readinessCacheMs);
 
   app.use((req, res, next) => {
@@ -283,7 +346,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
         httpServer.listen(port, host, () => resolve());
       });
       // Metrics on their own port (METRICS_PORT), never on the public one; the queues counted on each scrape.
-      if (config.metricsPort !== undefined) gateway.metrics ??= await startMetricsServer(config.metricsPort, host, logger);
+      if (config.metricsPort !== undefined)
+        gateway.metrics ??= await startMetricsServer(config.metricsPort, host, logger);
       if (sync) unobserveQueues ??= observeQueues(sync.queues);
       const addr = httpServer.address() as AddressInfo;
       return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;

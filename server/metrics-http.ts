@@ -25,7 +25,8 @@ export async function startMetricsServer(port: number, host = '0.0.0.0', logger?
       return;
     }
     registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
+      (text) =>
+        res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
       (e: Error) => {
         logger?.warn({ err: e.message }, 'metrics could not be collected');
         res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics could not be collected\n');

@@ -1,7 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
-  getNamedType, isInterfaceType, isObjectType,
-  type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 import type { Context } from '../resolvers/context';
 import { gqlError } from '../core/errors';
@@ -20,7 +25,13 @@ export const MUTATION_FIELDS_WITHOUT_READ: Readonly<Record<string, readonly stri
 type Fragments = Record<string, FragmentDefinitionNode>;
 
 /** The first field of the selection (fragments followed) that needs `read`, as "Type.field"; null if none. */
-function fieldNeedingRead(schema: GraphQLSchema, type: GraphQLCompositeType, set: SelectionSetNode, fragments: Fragments, seen: Set<string>): string | null {
+function fieldNeedingRead(
+  schema: GraphQLSchema,
+  type: GraphQLCompositeType,
+  set: SelectionSetNode,
+  fragments: Fragments,
+  seen: Set<string>,
+): string | null {
   for (const sel of set.selections) {
     if (sel.kind === 'Field') {
       const name = sel.name.value;
@@ -77,7 +88,11 @@ export function mutationScopePlugin(): ApolloServerPlugin<Context> {
           };
           const found = checkRoot(operation.selectionSet, new Set());
           if (found) {
-            throw gqlError('FORBIDDEN', `${found} in a mutation's answer needs scope "read", which this token does not have (ask for the job's id and state, and read the rest with a read token).`, { http: { status: 403 } });
+            throw gqlError(
+              'FORBIDDEN',
+              `${found} in a mutation's answer needs scope "read", which this token does not have (ask for the job's id and state, and read the rest with a read token).`,
+              { http: { status: 403 } },
+            );
           }
         },
       };

@@ -1,8 +1,22 @@
 import {
-  getArgumentValues, getNamedType, getVariableValues, isCompositeType, isInterfaceType, isListType, isNonNullType, isObjectType,
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
   Kind,
-  type FieldNode, type FragmentDefinitionNode, type GraphQLArgument, type GraphQLCompositeType, type GraphQLField, type GraphQLOutputType,
-  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLArgument,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 
 /**
@@ -73,14 +87,20 @@ export function operationCost(
     return typeof first === 'number' && first >= 0 ? first : DEFAULT_LIST_SIZE;
   };
 
-  const walk = (set: SelectionSetNode, parent: GraphQLCompositeType, inConnection: boolean, seen: ReadonlySet<string>): number => {
+  const walk = (
+    set: SelectionSetNode,
+    parent: GraphQLCompositeType,
+    inConnection: boolean,
+    seen: ReadonlySet<string>,
+  ): number => {
     let cost = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const frag = fragments[sel.name.value];
         if (!frag || seen.has(frag.name.value)) continue;
         const t = schema.getType(frag.typeCondition.name.value);
-        if (t && isCompositeType(t)) cost += walk(frag.selectionSet, t, inConnection, new Set([...seen, frag.name.value]));
+        if (t && isCompositeType(t))
+          cost += walk(frag.selectionSet, t, inConnection, new Set([...seen, frag.name.value]));
         continue;
       }
       if (sel.kind === Kind.INLINE_FRAGMENT) {

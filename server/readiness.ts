@@ -12,12 +12,30 @@ export interface ReadinessCheck {
 /** A check's coded outcome: OK, or the error vocabulary's upstream codes. */
 export type CheckStatus = 'OK' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_ERROR';
 
-export interface CheckResult { name: string; ok: boolean; status: CheckStatus; message?: string }
-export interface ReadinessReport { ready: boolean; checks: CheckResult[] }
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  status: CheckStatus;
+  message?: string;
+}
+export interface ReadinessReport {
+  ready: boolean;
+  checks: CheckResult[];
+}
 
 /** Longest wait for one check's answer. */
 const CHECK_TIMEOUT_MS = 3000;
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ETIMEDOUT', '57P03']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P03',
+]);
 
 class CheckTimeout extends Error {}
 
@@ -43,7 +61,9 @@ export class ReadinessProbe {
 
   report(): Promise<ReadinessReport> {
     if (this.cached && this.now() - this.cached.at < this.cacheMs) return Promise.resolve(this.cached.report);
-    this.inFlight ??= this.probe().finally(() => { this.inFlight = undefined; });
+    this.inFlight ??= this.probe().finally(() => {
+      this.inFlight = undefined;
+    });
     return this.inFlight;
   }
 
@@ -59,12 +79,17 @@ export class ReadinessProbe {
     try {
       await Promise.race([
         c.check(),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new CheckTimeout()), CHECK_TIMEOUT_MS); }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new CheckTimeout()), CHECK_TIMEOUT_MS);
+        }),
       ]);
       return { name: c.name, ok: true, status: 'OK' };
     } catch (e) {
       const status = statusOf(e);
-      this.logger.warn({ check: c.name, status, err: redactText(String((e as Error)?.message ?? e)) }, 'readiness check failed');
+      this.logger.warn(
+        { check: c.name, status, err: redactText(String((e as Error)?.message ?? e)) },
+        'readiness check failed',
+      );
       return { name: c.name, ok: false, status, message: messageFor(c, status) };
     } finally {
       clearTimeout(timer);
@@ -81,7 +106,11 @@ function statusOf(e: unknown): CheckStatus {
 }
 
 function messageFor(c: ReadinessCheck, status: CheckStatus): string {
-  const what = status === 'UPSTREAM_TIMEOUT' ? `did not answer within ${CHECK_TIMEOUT_MS / 1000} s`
-    : status === 'UPSTREAM_UNAVAILABLE' ? 'cannot be reached' : 'answered with an error';
+  const what =
+    status === 'UPSTREAM_TIMEOUT'
+      ? `did not answer within ${CHECK_TIMEOUT_MS / 1000} s`
+      : status === 'UPSTREAM_UNAVAILABLE'
+        ? 'cannot be reached'
+        : 'answered with an error';
   return `${c.name} ${what}${c.setting ? `: check ${c.setting}` : ''} (the process log has the details).`;
 }

@@ -11,7 +11,11 @@ import { SyncResolver } from '../resolvers/sync.resolver';
 import { SyncKindResolver } from '../resolvers/sync-kind.resolver';
 import { ManagerResolver } from '../resolvers/manager.resolver';
 import { FsDecisionResolver } from '../resolvers/fs-decision.resolver';
-import { OrganisationUnitChangeResolver, PersonChangeResolver, SubscriptionResolver } from '../resolvers/subscription.resolver';
+import {
+  OrganisationUnitChangeResolver,
+  PersonChangeResolver,
+  SubscriptionResolver,
+} from '../resolvers/subscription.resolver';
 import { ClassType, ItSystem } from '../schema/class.type';
 import { SyncJob } from '../schema/sync-job.type';
 import { Account } from '../schema/account.type';
@@ -31,8 +35,19 @@ const NO_PUBSUB: PubSub = {
 export function buildGatewaySchema(): GraphQLSchema {
   cached ??= buildSchemaSync({
     resolvers: [
-      QueryResolver, PersonResolver, AffiliationResolver, AccountResolver, OrganisationUnitResolver, FacetResolver, ManagerResolver, SyncResolver, SyncKindResolver,
-      FsDecisionResolver, SubscriptionResolver, PersonChangeResolver, OrganisationUnitChangeResolver,
+      QueryResolver,
+      PersonResolver,
+      AffiliationResolver,
+      AccountResolver,
+      OrganisationUnitResolver,
+      FacetResolver,
+      ManagerResolver,
+      SyncResolver,
+      SyncKindResolver,
+      FsDecisionResolver,
+      SubscriptionResolver,
+      PersonChangeResolver,
+      OrganisationUnitChangeResolver,
     ],
     // Types reachable only through the Node interface must be named here to be in the schema.
     orphanedTypes: [ClassType, ItSystem, SyncJob, Account],

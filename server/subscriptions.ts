@@ -113,8 +113,15 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
     changes: opts.changes,
     jobEvents: sync
       ? () => {
-          if (closing) return Promise.reject(new GraphQLError('The server is stopping.', { extensions: { code: 'UPSTREAM_UNAVAILABLE' } }));
-          jobEvents ??= Promise.resolve(new SyncJobEvents(config.redisUrl, sync.queues, (err) => log.warn({ err: err.message }, 'sync job events: Redis error')));
+          if (closing)
+            return Promise.reject(
+              new GraphQLError('The server is stopping.', { extensions: { code: 'UPSTREAM_UNAVAILABLE' } }),
+            );
+          jobEvents ??= Promise.resolve(
+            new SyncJobEvents(config.redisUrl, sync.queues, (err) =>
+              log.warn({ err: err.message }, 'sync job events: Redis error'),
+            ),
+          );
           return jobEvents;
         }
       : undefined,
@@ -123,7 +130,14 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
   /** A context for one event's execution, with its own budget that ends when the payload is built. */
   const eventContext = (requestId: string, scopes: Set<Scope>) => {
     const res = Object.assign(new EventEmitter(), { writableFinished: false });
-    const context = { ...opts.context({ requestId, scopes, signal: requestSignal(res as unknown as Parameters<typeof requestSignal>[0], config.requestTimeoutMs) }), live };
+    const context = {
+      ...opts.context({
+        requestId,
+        scopes,
+        signal: requestSignal(res as unknown as Parameters<typeof requestSignal>[0], config.requestTimeoutMs),
+      }),
+      live,
+    };
     const done = () => {
       res.writableFinished = true;
       res.emit('close');
@@ -152,7 +166,10 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
           return false;
         }
         if (!scopes.has('read')) {
-          ctx.extra.socket.close(4403, closeReason('Forbidden: subscriptions need scope "read", which this token does not have.'));
+          ctx.extra.socket.close(
+            4403,
+            closeReason('Forbidden: subscriptions need scope "read", which this token does not have.'),
+          );
           return false;
         }
         connections.set(ctx, { scopes });
@@ -166,31 +183,54 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
           document = parse(payload.query, limits.parseOptions);
         } catch (e) {
           if (e instanceof GraphQLError && TOKENS_EXCEEDED.test(e.message)) {
-            return [badInput(`The document has more than ${config.maxTokens} tokens, the limit (MAX_TOKENS).`, { setting: 'MAX_TOKENS', limit: config.maxTokens })];
+            return [
+              badInput(`The document has more than ${config.maxTokens} tokens, the limit (MAX_TOKENS).`, {
+                setting: 'MAX_TOKENS',
+                limit: config.maxTokens,
+              }),
+            ];
           }
           return [e instanceof GraphQLError ? e : badInput('The document could not be parsed.')];
         }
         const invalid = validate(schema, document, [...specifiedRules, ...limits.validationRules]);
         if (invalid.length > 0) return invalid;
         const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [badInput('Name the operation to run (operationName): the document has several, or none.')];
+        if (!operation)
+          return [badInput('Name the operation to run (operationName): the document has several, or none.')];
         if (operation.operation !== 'subscription') {
-          return [badInput(`Only subscriptions are served over WebSocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with HTTP POST to ${opts.path}.`)];
+          return [
+            badInput(
+              `Only subscriptions are served over WebSocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with HTTP POST to ${opts.path}.`,
+            ),
+          ];
         }
         const fragments: Record<string, FragmentDefinitionNode> = {};
         for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
         const cost = operationCost(schema, operation, fragments, payload.variables ?? {});
         if (cost !== null && cost > config.maxCost) {
-          return [badInput(`Query cost ${cost} exceeds the limit of ${config.maxCost} (MAX_QUERY_COST): ask for fewer items per page or fewer nested lists.`, {
-            setting: 'MAX_QUERY_COST', limit: config.maxCost, actual: cost,
-          })];
+          return [
+            badInput(
+              `Query cost ${cost} exceeds the limit of ${config.maxCost} (MAX_QUERY_COST): ask for fewer items per page or fewer nested lists.`,
+              {
+                setting: 'MAX_QUERY_COST',
+                limit: config.maxCost,
+                actual: cost,
+              },
+            ),
+          ];
         }
         const requestId = `ws-${randomUUID()}`;
         // Never log variables or the document: they can hold national ids.
         log.info({ requestId, operationName: payload.operationName ?? null, id }, 'graphql subscription started');
         const { context, done } = eventContext(requestId, conn.scopes);
         done(); // the subscribe resolvers only set up streams; each event gets its own budget
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: context,
+        };
       },
       // graphql-js's subscribe() runs every event with the one context of the subscription; this runs each with a
       // fresh one (convention 3: new loaders per request), so each payload reads the sources after its event.
@@ -264,7 +304,10 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
         return {
           async didResolveOperation({ operation }) {
             if (operation?.operation === 'subscription') {
-              throw badInput(`Subscriptions are served over WebSocket (graphql-ws, protocol graphql-transport-ws) at ${opts.path}, not over HTTP.`, { http: { status: 400 } });
+              throw badInput(
+                `Subscriptions are served over WebSocket (graphql-ws, protocol graphql-transport-ws) at ${opts.path}, not over HTTP.`,
+                { http: { status: 400 } },
+              );
             }
           },
         };

@@ -26,11 +26,14 @@ export interface SubgraphSource {
 /** The supergraph SDL of these subgraphs; throws with every composition error (hint: they name the subgraph). */
 export function composeSupergraph(subgraphs: SubgraphSource[]): string {
   const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parse(s.sdl) })));
-  if (result.errors) throw new Error(`supergraph composition failed: ${result.errors.map((e) => e.message).join('; ')}`);
+  if (result.errors)
+    throw new Error(`supergraph composition failed: ${result.errors.map((e) => e.message).join('; ')}`);
   return result.supergraphSdl;
 }
 
-interface GatewayContext { authorization?: string }
+interface GatewayContext {
+  authorization?: string;
+}
 
 export interface SupergraphGateway {
   /** Base URL; GraphQL is at `${url}/graphql`. */
@@ -42,15 +45,20 @@ export interface SupergraphGateway {
  * Serves a composed supergraph. The caller's Authorization header is forwarded to every subgraph: idbro needs
  * it (scope read) for `_entities`, exactly as a production router must forward it.
  */
-export async function startSupergraphGateway(opts: { supergraphSdl: string; port?: number; host?: string }): Promise<SupergraphGateway> {
+export async function startSupergraphGateway(opts: {
+  supergraphSdl: string;
+  port?: number;
+  host?: string;
+}): Promise<SupergraphGateway> {
   const gateway = new ApolloGateway({
     supergraphSdl: opts.supergraphSdl,
-    buildService: ({ url }) => new RemoteGraphQLDataSource<GatewayContext>({
-      url,
-      willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-        if (context.authorization) request.http?.headers.set('authorization', context.authorization);
-      },
-    }),
+    buildService: ({ url }) =>
+      new RemoteGraphQLDataSource<GatewayContext>({
+        url,
+        willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+        },
+      }),
   });
   const app = express();
   const httpServer = http.createServer(app);
@@ -60,9 +68,13 @@ export async function startSupergraphGateway(opts: { supergraphSdl: string; port
     stopOnTerminationSignals: false,
   });
   await server.start();
-  app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(server, {
-    context: async ({ req }) => ({ authorization: req.header('authorization') }),
-  }));
+  app.use(
+    '/graphql',
+    express.json({ limit: '5mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => ({ authorization: req.header('authorization') }),
+    }),
+  );
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

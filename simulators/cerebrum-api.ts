@@ -5,31 +5,54 @@
  * Cerebrum/rest/api/v1/*.py (messages such as "Unknown id_type=X", "quarantine not set").
  */
 import {
-  AFFILIATIONS, CONTEXTS, EXTERNAL_ID_TYPES, QUARANTINE_TYPES,
-  type CerebrumData, type SimAccount, type SimGroup, type SimPerson,
+  AFFILIATIONS,
+  CONTEXTS,
+  EXTERNAL_ID_TYPES,
+  QUARANTINE_TYPES,
+  type CerebrumData,
+  type SimAccount,
+  type SimGroup,
+  type SimPerson,
 } from './data/cerebrum-types';
 import * as v from './cerebrum-views';
 import type { Json } from './cerebrum-views';
 
-export interface ApiRequest { method: string; path: string; query: URLSearchParams; body: unknown; data: CerebrumData }
-export interface ApiReply { status: number; body?: Json; headers?: Record<string, string> }
+export interface ApiRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+  data: CerebrumData;
+}
+export interface ApiReply {
+  status: number;
+  body?: Json;
+  headers?: Record<string, string>;
+}
 
 /** Thrown by handlers to answer early with an error reply. */
 class Reply extends Error {
-  constructor(readonly reply: ApiReply) { super(`HTTP ${reply.status}`); }
+  constructor(readonly reply: ApiReply) {
+    super(`HTTP ${reply.status}`);
+  }
 }
 
 const ok = (body: Json, status = 200): ApiReply => ({ status, body });
-const fail = (status: number, message: string): never => { throw new Reply({ status, body: { message } }); };
+const fail = (status: number, message: string): never => {
+  throw new Reply({ status, body: { message } });
+};
 
 /** Flask's own 404 body, for paths no route matches (and non-numeric person ids: `<int:id>` routes). */
-export const NOT_FOUND_URL = 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.';
+export const NOT_FOUND_URL =
+  'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.';
 
 /** flask-restx's reqparse error: `{"errors": {arg: "<help> <error>"}, "message": ...}`. */
 export function validationError(errors: Record<string, string>): ApiReply {
   return { status: 400, body: { errors, message: 'Input payload validation failed' } };
 }
-const invalid = (arg: string, text: string): never => { throw new Reply(validationError({ [arg]: text })); };
+const invalid = (arg: string, text: string): never => {
+  throw new Reply(validationError({ [arg]: text }));
+};
 const MISSING = 'Missing required parameter in the JSON body or the post body or the query string';
 
 // ---- argument parsing ------------------------------------------------------------------------------
@@ -54,7 +77,10 @@ function dateArg(name: string, raw: unknown, nullable: boolean): string | null {
     return nullable ? null : invalid(name, MISSING);
   }
   const s = typeof raw === 'string' ? raw : '';
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) || Number.isNaN(Date.parse(s.slice(0, 10)))) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) ||
+    Number.isNaN(Date.parse(s.slice(0, 10)))
+  ) {
     return invalid(name, `Invalid date: ${JSON.stringify(raw)}`);
   }
   return v.dt(s);
@@ -62,12 +88,15 @@ function dateArg(name: string, raw: unknown, nullable: boolean): string | null {
 
 /** Cerebrum wildcards: `*` any run, `?` one character; case-insensitive like its LIKE searches. */
 function wildcard(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 
 function bodyObject(body: unknown): Record<string, unknown> {
-  return body !== null && typeof body === 'object' && !Array.isArray(body) ? body as Record<string, unknown> : {};
+  return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
 
 // ---- lookups ---------------------------------------------------------------------------------------
@@ -78,7 +107,8 @@ function person(data: CerebrumData, id: string): SimPerson {
 
 function account(data: CerebrumData, ident: string): SimAccount {
   // All digits = entity id (account.py's find_account).
-  if (/^\d+$/.test(ident)) return v.findAccountById(data, Number(ident)) ?? fail(404, `No such account with entity_id=${ident}`);
+  if (/^\d+$/.test(ident))
+    return v.findAccountById(data, Number(ident)) ?? fail(404, `No such account with entity_id=${ident}`);
   return data.accounts.get(ident) ?? fail(404, `No such account with name=${ident}`);
 }
 
@@ -118,17 +148,24 @@ function getOu({ data }: ApiRequest, [id]: string[]): ApiReply {
 function getPersonPart({ data, query }: ApiRequest, [id, part]: string[]): ApiReply {
   const p = person(data, id);
   switch (part) {
-    case '': return ok(v.personView(p));
+    case '':
+      return ok(v.personView(p));
     case 'affiliations': {
       const all = boolArg(query, 'include_deleted') === true;
       return ok({ affiliations: p.affiliations.filter((a) => all || a.deleted_date === null).map(v.affiliationView) });
     }
-    case 'contacts': return ok(v.personContactsView(p));
-    case 'external-ids': return ok(v.externalIdsView(p));
-    case 'accounts': return ok(v.personAccountsView(p, data));
-    case 'addresses': return ok(v.addressesView(p));
-    case 'consents': return ok(v.consentsView(p));
-    default: return ok({ groups: v.groupsWithMembers(data, [p.id]).map(v.groupListItemView) });
+    case 'contacts':
+      return ok(v.personContactsView(p));
+    case 'external-ids':
+      return ok(v.externalIdsView(p));
+    case 'accounts':
+      return ok(v.personAccountsView(p, data));
+    case 'addresses':
+      return ok(v.addressesView(p));
+    case 'consents':
+      return ok(v.consentsView(p));
+    default:
+      return ok({ groups: v.groupsWithMembers(data, [p.id]).map(v.groupListItemView) });
   }
 }
 
@@ -151,8 +188,12 @@ function searchAccounts({ data, query }: ApiRequest): ApiReply {
     if (start !== null && stop !== null && !(exp !== null && exp >= start && exp < stop)) return false;
     if (start !== null && stop === null && !(exp === null || exp >= start)) return false;
     if (start === null && stop !== null && !(exp !== null && exp < stop)) return false;
-    return (!nameRe || nameRe.test(a.name)) && (!contextRe || a.contexts.some((c) => contextRe.test(c)))
-      && (owner === null || a.owner_id === owner) && (ownerType === null || a.owner_type === ownerType);
+    return (
+      (!nameRe || nameRe.test(a.name)) &&
+      (!contextRe || a.contexts.some((c) => contextRe.test(c))) &&
+      (owner === null || a.owner_id === owner) &&
+      (ownerType === null || a.owner_type === ownerType)
+    );
   });
   return ok({ accounts: accounts.map((a) => v.accountListItemView(a, data)) });
 }
@@ -160,11 +201,16 @@ function searchAccounts({ data, query }: ApiRequest): ApiReply {
 function getAccountPart({ data, query }: ApiRequest, [ident, part]: string[]): ApiReply {
   const a = account(data, ident);
   switch (part) {
-    case '': return ok(v.accountView(a, data));
-    case 'emailaddresses': return ok(v.emailAddressesView(a));
-    case 'quarantines': return ok(v.quarantinesView(a));
-    case 'affiliations': return ok(v.accountAffiliationsView(a, data));
-    case 'contacts': return ok(v.accountContactsView(a));
+    case '':
+      return ok(v.accountView(a, data));
+    case 'emailaddresses':
+      return ok(v.emailAddressesView(a));
+    case 'quarantines':
+      return ok(v.quarantinesView(a));
+    case 'affiliations':
+      return ok(v.accountAffiliationsView(a, data));
+    case 'contacts':
+      return ok(v.accountContactsView(a));
     default: {
       const groups = v.groupsWithMembers(data, [a.id], boolArg(query, 'indirect_memberships') === true);
       return ok({ groups: filterExpiredGroups(groups, query).map(v.groupListItemView) });
@@ -193,26 +239,38 @@ function quarantineItem({ data, method, body }: ApiRequest, [ident, rawType]: st
   const comment = args.comment === undefined || args.comment === null ? null : String(args.comment);
   const q = { type, comment, start, end, disable_until: disableUntil };
   // PUT replaces (Cerebrum deletes and re-adds): 200 when one was set, 201 when new.
-  if (index >= 0) a.quarantines[index] = q; else a.quarantines.push(q);
+  if (index >= 0) a.quarantines[index] = q;
+  else a.quarantines.push(q);
   return ok(v.quarantineView(q), index >= 0 ? 200 : 201);
 }
 
 function filterExpiredGroups(groups: SimGroup[], query: URLSearchParams): SimGroup[] {
   const now = v.nowNaive();
-  const expired = (g: SimGroup): boolean => { const e = v.dt(g.expire_date ?? null); return e !== null && e <= now; };
+  const expired = (g: SimGroup): boolean => {
+    const e = v.dt(g.expire_date ?? null);
+    return e !== null && e <= now;
+  };
   if (boolArg(query, 'expired_only') === true) return groups.filter(expired);
   return boolArg(query, 'filter_expired') === false ? groups : groups.filter((g) => !expired(g));
 }
 
 function searchGroups({ data, query }: ApiRequest): ApiReply {
-  const match = (param: string): RegExp | null => { const s = query.get(param); return s === null ? null : wildcard(s); };
+  const match = (param: string): RegExp | null => {
+    const s = query.get(param);
+    return s === null ? null : wildcard(s);
+  };
   const [nameRe, descRe, ctxRe] = [match('name'), match('description'), match('context')];
   const memberIds = query.getAll('member_id').map((m) => intArg('member_id', m));
-  let groups = memberIds.length > 0
-    ? v.groupsWithMembers(data, memberIds, boolArg(query, 'indirect_members') === true)
-    : [...data.groups.values()];
-  groups = filterExpiredGroups(groups, query).filter((g) => (!nameRe || nameRe.test(g.name))
-    && (!descRe || descRe.test(g.description ?? '')) && (!ctxRe || (g.contexts ?? []).some((c) => ctxRe.test(c))));
+  let groups =
+    memberIds.length > 0
+      ? v.groupsWithMembers(data, memberIds, boolArg(query, 'indirect_members') === true)
+      : [...data.groups.values()];
+  groups = filterExpiredGroups(groups, query).filter(
+    (g) =>
+      (!nameRe || nameRe.test(g.name)) &&
+      (!descRe || descRe.test(g.description ?? '')) &&
+      (!ctxRe || (g.contexts ?? []).some((c) => ctxRe.test(c))),
+  );
   return ok({ groups: groups.map(v.groupListItemView) });
 }
 
@@ -233,8 +291,14 @@ function groupItem({ data, method, body }: ApiRequest, [name]: string[]): ApiRep
   }
   if (!/^[\w.:@-]{1,256}$/.test(name)) fail(400, `Illegal group name: ${name}`);
   const created: SimGroup = {
-    id: nextEntityId(data), name, visibility: vis!, description, members: [],
-    created_at: v.nowNaive(), expire_date: null, contexts: [],
+    id: nextEntityId(data),
+    name,
+    visibility: vis!,
+    description,
+    members: [],
+    created_at: v.nowNaive(),
+    expire_date: null,
+    contexts: [],
   };
   data.groups.set(name, created);
   return ok(v.groupView(created), 201);
@@ -244,14 +308,22 @@ function groupMembers({ data, method, body }: ApiRequest, [name]: string[]): Api
   const g = group(data, name);
   if (method === 'PUT') {
     const members = bodyObject(body).members;
-    if (!Array.isArray(members) || !members.every((m) => Number.isInteger(m) || (typeof m === 'string' && /^\d+$/.test(m)))) {
+    if (
+      !Array.isArray(members) ||
+      !members.every((m) => Number.isInteger(m) || (typeof m === 'string' && /^\d+$/.test(m)))
+    ) {
       invalid('members', 'A list of member entity ids is required');
     }
     const ids = [...new Set((members as (number | string)[]).map(Number))];
     for (const id of ids) entity(data, String(id));
     g.members = ids;
   }
-  return ok({ members: g.members.map((id) => v.findEntity(data, id)).filter((e) => e !== null).map(v.memberView) });
+  return ok({
+    members: g.members
+      .map((id) => v.findEntity(data, id))
+      .filter((e) => e !== null)
+      .map(v.memberView),
+  });
 }
 
 function groupMember({ data, method }: ApiRequest, [name, memberId]: string[]): ApiReply {
@@ -281,7 +353,13 @@ function searchExternalIds({ data, query }: ApiRequest): ApiReply {
       const type = EXTERNAL_ID_TYPES[e.id_type] ?? e.id_type;
       if (e.external_id !== value || (types.length > 0 && !types.includes(type))) continue;
       if (sources.length > 0 && !sources.includes(e.source_system)) continue;
-      found.push({ href: v.personHref(p.id), person_id: p.id, source_system: e.source_system, id_type: type, external_id: e.external_id });
+      found.push({
+        href: v.personHref(p.id),
+        person_id: p.id,
+        source_system: e.source_system,
+        id_type: type,
+        external_id: e.external_id,
+      });
     }
   }
   return ok({ external_ids: found });
@@ -324,14 +402,26 @@ function getContexts({ data, query }: ApiRequest): ApiReply {
 const SEG = '([^/]+)';
 const routes: { re: RegExp; methods: Record<string, Handler> }[] = [
   { re: new RegExp(`^/v1/ous/${SEG}$`), methods: { GET: getOu } },
-  { re: /^\/v1\/persons\/(\d+)(?:\/(affiliations|contacts|external-ids|accounts|addresses|consents|groups))?$/, methods: { GET: getPersonPart } },
+  {
+    re: /^\/v1\/persons\/(\d+)(?:\/(affiliations|contacts|external-ids|accounts|addresses|consents|groups))?$/,
+    methods: { GET: getPersonPart },
+  },
   { re: /^\/v1\/accounts\/?$/, methods: { GET: searchAccounts } },
-  { re: new RegExp(`^/v1/accounts/${SEG}(?:/(emailaddresses|quarantines|groups|affiliations|contacts))?$`), methods: { GET: getAccountPart } },
-  { re: new RegExp(`^/v1/accounts/${SEG}/quarantines/${SEG}$`), methods: { GET: quarantineItem, PUT: quarantineItem, DELETE: quarantineItem } },
+  {
+    re: new RegExp(`^/v1/accounts/${SEG}(?:/(emailaddresses|quarantines|groups|affiliations|contacts))?$`),
+    methods: { GET: getAccountPart },
+  },
+  {
+    re: new RegExp(`^/v1/accounts/${SEG}/quarantines/${SEG}$`),
+    methods: { GET: quarantineItem, PUT: quarantineItem, DELETE: quarantineItem },
+  },
   { re: /^\/v1\/groups\/?$/, methods: { GET: searchGroups } },
   { re: new RegExp(`^/v1/groups/${SEG}$`), methods: { GET: groupItem, PUT: groupItem } },
   { re: new RegExp(`^/v1/groups/${SEG}/members/?$`), methods: { GET: groupMembers, PUT: groupMembers } },
-  { re: new RegExp(`^/v1/groups/${SEG}/members/(\\d+)$`), methods: { GET: groupMember, PUT: groupMember, DELETE: groupMember } },
+  {
+    re: new RegExp(`^/v1/groups/${SEG}/members/(\\d+)$`),
+    methods: { GET: groupMember, PUT: groupMember, DELETE: groupMember },
+  },
   { re: /^\/v1\/search\/persons\/external-ids\/?$/, methods: { GET: searchExternalIds } },
   { re: /^\/v1\/search\/persons\/affiliations\/?$/, methods: { GET: searchAffiliations } },
   { re: /^\/v1\/contexts\/?$/, methods: { GET: getContexts } },

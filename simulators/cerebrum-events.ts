@@ -47,14 +47,21 @@ export interface CerebrumEventPublisher {
   close(): Promise<void>;
 }
 
-export async function startCerebrumEventPublisher(o: { url: string; exchange: string; jwtSecret?: string }): Promise<CerebrumEventPublisher> {
+export async function startCerebrumEventPublisher(o: {
+  url: string;
+  exchange: string;
+  jwtSecret?: string;
+}): Promise<CerebrumEventPublisher> {
   const conn: ChannelModel = await amqp.connect(o.url);
   conn.on('error', () => undefined); // a broker restart surfaces as a failed publish
   const ch: ConfirmChannel = await conn.createConfirmChannel();
   await ch.assertExchange(o.exchange, 'topic', { durable: true });
-  const send = (key: string, body: Buffer) => new Promise<void>((resolve, reject) => {
-    ch.publish(o.exchange, key, body, { persistent: true, contentType: 'application/json' }, (err) => (err ? reject(err) : resolve()));
-  });
+  const send = (key: string, body: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      ch.publish(o.exchange, key, body, { persistent: true, contentType: 'application/json' }, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
   return {
     exchange: o.exchange,
     async publish(baseUrl, events) {
@@ -62,14 +69,17 @@ export async function startCerebrumEventPublisher(o: { url: string; exchange: st
       for (const e of events) {
         const payload = scimPayload(baseUrl, e);
         const body = o.jwtSecret
-          ? await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(o.jwtSecret))
+          ? await new SignJWT(payload)
+              .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+              .sign(new TextEncoder().encode(o.jwtSecret))
           : JSON.stringify(payload);
         await send(`${ROUTING_PREFIX}.${e.resourceType}.${e.kind}`, Buffer.from(body));
         out.push(payload);
       }
       return out;
     },
-    publishRaw: (body, key = `${ROUTING_PREFIX}.persons.modify`) => send(key, Buffer.isBuffer(body) ? body : Buffer.from(body)),
+    publishRaw: (body, key = `${ROUTING_PREFIX}.persons.modify`) =>
+      send(key, Buffer.isBuffer(body) ? body : Buffer.from(body)),
     async close() {
       await conn.close().catch(() => undefined);
     },

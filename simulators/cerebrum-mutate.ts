@@ -33,12 +33,17 @@ const text = (b: Body, k: string): string => {
 
 /** Applies one mutation to `data`; returns the events it causes (without jti/iat: the publisher adds them). */
 export function applyMutation(data: CerebrumData, body: unknown): SimEventSpec[] {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new MutationError('expected a JSON object with "op"');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new MutationError('expected a JSON object with "op"');
   const b = body as Body;
   const nbf = b.nbf === undefined ? undefined : Number(b.nbf);
   if (nbf !== undefined && !Number.isFinite(nbf)) throw new MutationError('"nbf" must be seconds since the epoch');
-  const ev = (resourceType: SimEventSpec['resourceType'], ref: string | number, kind: SimEventSpec['kind'], attributes: string[]): SimEventSpec =>
-    ({ resourceType, ref: String(ref), kind, attributes, ...(nbf !== undefined ? { nbf } : {}) });
+  const ev = (
+    resourceType: SimEventSpec['resourceType'],
+    ref: string | number,
+    kind: SimEventSpec['kind'],
+    attributes: string[],
+  ): SimEventSpec => ({ resourceType, ref: String(ref), kind, attributes, ...(nbf !== undefined ? { nbf } : {}) });
   const person = () => {
     const p = data.persons.get(num(b, 'person'));
     if (!p) throw new MutationError('no such person');
@@ -68,14 +73,16 @@ export function applyMutation(data: CerebrumData, body: unknown): SimEventSpec[]
       const p = person();
       const title = text(b, 'title');
       const row = p.names.find((n) => n.variant === 'WORKTITLE');
-      if (row) row.name = title; else p.names.push({ source_system: 'Cached', variant: 'WORKTITLE', name: title });
+      if (row) row.name = title;
+      else p.names.push({ source_system: 'Cached', variant: 'WORKTITLE', name: title });
       return [ev('persons', p.id, 'modify', ['title'])];
     }
     case 'person.nationalId': {
       const p = person();
       const value = text(b, 'value');
       const row = p.external_ids.find((e) => e.id_type === 'NO_BIRTHNO');
-      if (row) row.external_id = value; else p.external_ids.push({ external_id: value, id_type: 'NO_BIRTHNO', source_system: 'SAP' });
+      if (row) row.external_id = value;
+      else p.external_ids.push({ external_id: value, id_type: 'NO_BIRTHNO', source_system: 'SAP' });
       return [ev('persons', p.id, 'modify', ['externalId'])];
     }
     case 'person.delete': {
@@ -97,8 +104,16 @@ export function applyMutation(data: CerebrumData, body: unknown): SimEventSpec[]
       for (const a of data.accounts.values()) id = Math.max(id, a.id);
       for (const k of [...data.persons.keys(), ...data.ous.keys()]) id = Math.max(id, k);
       data.accounts.set(name, {
-        id: id + 1, name, owner_id: p.id, owner_type: 'person', created_at: new Date().toISOString().slice(0, 19), expire_date: null,
-        contexts: ['AD_account'], primary_email: typeof b.email === 'string' ? b.email : null, np_type: null, quarantines: [],
+        id: id + 1,
+        name,
+        owner_id: p.id,
+        owner_type: 'person',
+        created_at: new Date().toISOString().slice(0, 19),
+        expire_date: null,
+        contexts: ['AD_account'],
+        primary_email: typeof b.email === 'string' ? b.email : null,
+        np_type: null,
+        quarantines: [],
       });
       p.account_names.push(name);
       return [ev('accounts', name, 'create', [])];
@@ -121,6 +136,8 @@ export function applyMutation(data: CerebrumData, body: unknown): SimEventSpec[]
       return [ev('ous', ou.id, 'modify', ['name'])];
     }
     default:
-      throw new MutationError(`unknown "op" (known: person.name, person.title, person.nationalId, person.delete, account.email, account.create, account.delete, ou.name)`);
+      throw new MutationError(
+        `unknown "op" (known: person.name, person.title, person.nationalId, person.delete, account.email, account.create, account.delete, ou.name)`,
+      );
   }
 }

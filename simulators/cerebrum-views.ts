@@ -4,9 +4,16 @@
  * the simulator's data; the HTTP side lives in cerebrum.ts and cerebrum-api.ts.
  */
 import {
-  ADDRESS_TYPES, EXTERNAL_ID_TYPES,
-  type CerebrumData, type SimAccount, type SimAffiliation, type SimContact, type SimGroup, type SimOu,
-  type SimPerson, type SimQuarantine,
+  ADDRESS_TYPES,
+  EXTERNAL_ID_TYPES,
+  type CerebrumData,
+  type SimAccount,
+  type SimAffiliation,
+  type SimContact,
+  type SimGroup,
+  type SimOu,
+  type SimPerson,
+  type SimQuarantine,
 } from './data/cerebrum-types';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -34,8 +41,13 @@ export const groupHref = (name: string): string => `/v1/groups/${encodeURICompon
 
 function contactView(c: SimContact, entityId: number, withLastModified: boolean): Obj {
   const view: Obj = {
-    value: c.value, alias: c.alias, preference: c.preference, type: c.type,
-    entity_id: entityId, description: c.description, source_system: c.source_system,
+    value: c.value,
+    alias: c.alias,
+    preference: c.preference,
+    type: c.type,
+    entity_id: entityId,
+    description: c.description,
+    source_system: c.source_system,
   };
   if (withLastModified) view.last_modified = dt(c.last_modified ?? null);
   return view;
@@ -44,8 +56,12 @@ function contactView(c: SimContact, entityId: number, withLastModified: boolean)
 /** The OU contact model has no last_modified; the key is `contact` (singular). */
 export function ouView(ou: SimOu): Obj {
   return {
-    href: ouHref(ou.id), id: ou.id, stedkode: ou.stedkode,
-    fakultet: Number(ou.stedkode.slice(0, 2)), institutt: Number(ou.stedkode.slice(2, 4)), avdeling: Number(ou.stedkode.slice(4, 6)),
+    href: ouHref(ou.id),
+    id: ou.id,
+    stedkode: ou.stedkode,
+    fakultet: Number(ou.stedkode.slice(0, 2)),
+    institutt: Number(ou.stedkode.slice(2, 4)),
+    avdeling: Number(ou.stedkode.slice(4, 6)),
     contexts: [...ou.contexts],
     names: ou.names.map((n) => ({ variant: n.variant, name: n.name, language: n.language })),
     contact: ou.contact.map((c) => contactView(c, ou.id, false)),
@@ -54,7 +70,10 @@ export function ouView(ou: SimOu): Obj {
 
 export function personView(p: SimPerson): Obj {
   return {
-    href: personHref(p.id), id: p.id, birth_date: dt(p.birth_date), created_at: dt(p.created_at),
+    href: personHref(p.id),
+    id: p.id,
+    birth_date: dt(p.birth_date),
+    created_at: dt(p.created_at),
     names: p.names.map((n) => ({ source_system: n.source_system, variant: n.variant, name: n.name })),
     contexts: [...p.contexts],
   };
@@ -65,7 +84,9 @@ export function affiliationView(a: SimAffiliation): Obj {
     affiliation: a.affiliation,
     status: a.status.includes('/') ? a.status : `${a.affiliation}/${a.status}`,
     ou: { href: ouHref(a.ou_id), id: a.ou_id },
-    create_date: dt(a.create_date), last_date: dt(a.last_date), deleted_date: dt(a.deleted_date),
+    create_date: dt(a.create_date),
+    last_date: dt(a.last_date),
+    deleted_date: dt(a.deleted_date),
     source_system: a.source_system,
   };
 }
@@ -77,9 +98,15 @@ export function personContactsView(p: SimPerson): Obj {
 /** Modern shape with REST type names; legacy persons get seed 002's `{source_system, type, id}` with codes. */
 export function externalIdsView(p: SimPerson): Obj {
   return {
-    external_ids: p.external_ids.map((e): Obj => p.legacy
-      ? { source_system: e.source_system, type: e.id_type, id: e.external_id }
-      : { external_id: e.external_id, id_type: EXTERNAL_ID_TYPES[e.id_type] ?? e.id_type, source_system: e.source_system }),
+    external_ids: p.external_ids.map((e): Obj =>
+      p.legacy
+        ? { source_system: e.source_system, type: e.id_type, id: e.external_id }
+        : {
+            external_id: e.external_id,
+            id_type: EXTERNAL_ID_TYPES[e.id_type] ?? e.id_type,
+            source_system: e.source_system,
+          },
+    ),
   };
 }
 
@@ -93,9 +120,11 @@ export function personAccountsView(p: SimPerson, data: CerebrumData): Obj {
     const a = data.accounts.get(name);
     if (!a) continue;
     const primary = p.primary_account === name;
-    accounts.push(p.legacy
-      ? { href: accountHref(name), id: name, primary }
-      : { href: accountHref(name), id: String(a.id), name, primary });
+    accounts.push(
+      p.legacy
+        ? { href: accountHref(name), id: name, primary }
+        : { href: accountHref(name), id: String(a.id), name, primary },
+    );
   }
   return { accounts };
 }
@@ -103,8 +132,13 @@ export function personAccountsView(p: SimPerson, data: CerebrumData): Obj {
 export function addressesView(p: SimPerson): Obj {
   return {
     addresses: p.addresses.map((a) => ({
-      source_system: a.source_system, address_type: ADDRESS_TYPES[a.address_type] ?? a.address_type,
-      address_text: a.address_text, p_o_box: a.p_o_box, postal_number: a.postal_number, city: a.city, country: a.country,
+      source_system: a.source_system,
+      address_type: ADDRESS_TYPES[a.address_type] ?? a.address_type,
+      address_text: a.address_text,
+      p_o_box: a.p_o_box,
+      postal_number: a.postal_number,
+      city: a.city,
+      country: a.country,
     })),
   };
 }
@@ -112,14 +146,23 @@ export function addressesView(p: SimPerson): Obj {
 export function consentsView(p: SimPerson): Obj {
   return {
     consents: (p.consents ?? []).map((c) => ({
-      name: c.name, description: c.description, type: c.type, set_at: dt(c.set_at), expires: dt(c.expires),
+      name: c.name,
+      description: c.description,
+      type: c.type,
+      set_at: dt(c.set_at),
+      expires: dt(c.expires),
     })),
   };
 }
 
 // ---- entities by id (owners, group members) --------------------------------------------------------
 
-export interface EntityRef { id: number; type: 'person' | 'account' | 'group' | 'ou'; name: string | null; href: string }
+export interface EntityRef {
+  id: number;
+  type: 'person' | 'account' | 'group' | 'ou';
+  name: string | null;
+  href: string;
+}
 
 /** Linear scans: the data is live and mutable, and even 20 000 accounts scan in well under a millisecond. */
 export function findEntity(data: CerebrumData, id: number): EntityRef | null {
@@ -163,18 +206,36 @@ export function isExpired(a: SimAccount, now = nowNaive()): boolean {
 /** `id` is an integer here (a string in the person's account list). */
 export function accountView(a: SimAccount, data: CerebrumData): Obj {
   return {
-    href: accountHref(a.name), name: a.name, id: a.id, owner: ownerView(a, data),
-    created_at: dt(a.created_at), expire_date: dt(a.expire_date), contexts: [...a.contexts],
-    primary_email: a.primary_email, active: !isExpired(a),
+    href: accountHref(a.name),
+    name: a.name,
+    id: a.id,
+    owner: ownerView(a, data),
+    created_at: dt(a.created_at),
+    expire_date: dt(a.expire_date),
+    contexts: [...a.contexts],
+    primary_email: a.primary_email,
+    active: !isExpired(a),
   };
 }
 
 export function accountListItemView(a: SimAccount, data: CerebrumData): Obj {
-  return { href: accountHref(a.name), name: a.name, id: a.id, owner: ownerView(a, data), expire_date: dt(a.expire_date), np_type: a.np_type };
+  return {
+    href: accountHref(a.name),
+    name: a.name,
+    id: a.id,
+    owner: ownerView(a, data),
+    expire_date: dt(a.expire_date),
+    np_type: a.np_type,
+  };
 }
 
 export function emailAddressesView(a: SimAccount): Obj {
-  const target = (value: string, type: string): Obj => ({ value, type, target_entity_type: 'account', target_entity_name: a.name });
+  const target = (value: string, type: string): Obj => ({
+    value,
+    type,
+    target_entity_type: 'account',
+    target_entity_name: a.name,
+  });
   const addresses: Json[] = [];
   if (a.primary_email) addresses.push(target(a.primary_email, 'primary'));
   for (const alias of a.email_aliases ?? []) addresses.push(target(alias, 'alias'));
@@ -186,7 +247,11 @@ export function quarantineView(q: SimQuarantine, now = nowNaive()): Obj {
   const from = dt(q.disable_until) ?? dt(q.start)!;
   const end = dt(q.end);
   return {
-    type: q.type, comment: q.comment, start: dt(q.start), end, disable_until: dt(q.disable_until),
+    type: q.type,
+    comment: q.comment,
+    start: dt(q.start),
+    end,
+    disable_until: dt(q.disable_until),
     active: from <= now && (end === null || now <= end),
   };
 }
@@ -206,7 +271,11 @@ export function accountAffiliationsView(a: SimAccount, data: CerebrumData): Obj 
     const key = `${aff.affiliation}@${aff.ou_id}`;
     if (aff.deleted_date !== null || seen.has(key)) continue;
     seen.add(key);
-    affiliations.push({ affiliation: aff.affiliation, priority: 100 * (seen.size), ou: { href: ouHref(aff.ou_id), id: aff.ou_id } });
+    affiliations.push({
+      affiliation: aff.affiliation,
+      priority: 100 * seen.size,
+      ou: { href: ouHref(aff.ou_id), id: aff.ou_id },
+    });
   }
   return { affiliations };
 }
@@ -219,15 +288,22 @@ export function accountContactsView(a: SimAccount): Obj {
 
 export function groupListItemView(g: SimGroup): Obj {
   return {
-    href: groupHref(g.name), id: g.id, name: g.name, visibility: g.visibility, description: g.description,
-    created_at: dt(g.created_at ?? null), expire_date: dt(g.expire_date ?? null),
+    href: groupHref(g.name),
+    id: g.id,
+    name: g.name,
+    visibility: g.visibility,
+    description: g.description,
+    created_at: dt(g.created_at ?? null),
+    expire_date: dt(g.expire_date ?? null),
   };
 }
 
 export function groupView(g: SimGroup): Obj {
   return {
-    ...groupListItemView(g), contexts: [...(g.contexts ?? [])],
-    moderators: `${groupHref(g.name)}/moderators/`, members: `${groupHref(g.name)}/members/`,
+    ...groupListItemView(g),
+    contexts: [...(g.contexts ?? [])],
+    moderators: `${groupHref(g.name)}/moderators/`,
+    members: `${groupHref(g.name)}/members/`,
   };
 }
 
@@ -240,15 +316,22 @@ export function groupsWithMembers(data: CerebrumData, memberIds: number[], indir
     for (const g of data.groups.values()) {
       if (found.has(g.id) || !g.members.some((m) => wanted.has(m))) continue;
       found.set(g.id, g);
-      if (indirect) { wanted.add(g.id); grew = true; }
+      if (indirect) {
+        wanted.add(g.id);
+        grew = true;
+      }
     }
   }
   return [...found.values()];
 }
 
-export function contextsView(data: CerebrumData, catalogue: Readonly<Record<string, readonly [string, string]>>): Json[] {
+export function contextsView(
+  data: CerebrumData,
+  catalogue: Readonly<Record<string, readonly [string, string]>>,
+): Json[] {
   const rows = new Map<string, [string, string]>();
-  for (const [context, [entity_type, description]] of Object.entries(catalogue)) rows.set(context, [entity_type, description]);
+  for (const [context, [entity_type, description]] of Object.entries(catalogue))
+    rows.set(context, [entity_type, description]);
   const add = (contexts: string[] | undefined, entityType: string): void => {
     for (const c of contexts ?? []) if (!rows.has(c)) rows.set(c, [entityType, c]);
   };

@@ -47,7 +47,11 @@ export interface CerebrumSimulatorOptions {
  * reset, a hang the client aborted, stop()).
  */
 export interface RequestRecord {
-  method: string; path: string; status: number; startedAt: number; endedAt: number;
+  method: string;
+  path: string;
+  status: number;
+  startedAt: number;
+  endedAt: number;
   /** The W3C `traceparent` header the request carried, if any (tracing tests). */
   traceparent?: string;
 }
@@ -86,7 +90,11 @@ export interface CerebrumSimulator {
   stop(): Promise<void>;
 }
 
-interface Failure { match: RegExp; status: number | 'reset' | 'hang'; remaining: number }
+interface Failure {
+  match: RegExp;
+  status: number | 'reset' | 'hang';
+  remaining: number;
+}
 
 const GENERIC_NOT_FOUND: [RegExp, string, string][] = [
   [/^\/v1\/persons\/(\d+)/, 'person', 'entity_id'],
@@ -100,12 +108,16 @@ const GENERIC_NOT_FOUND: [RegExp, string, string][] = [
 function injectedReply(status: number, path: string): ApiReply {
   const bare = path.split('?')[0];
   switch (status) {
-    case 400: return validationError({});
-    case 401: return {
-      status, body: { message: 'Missing credentials', 'basic-realm': 'Cerebrum REST simulator' },
-      headers: { 'WWW-Authenticate': 'Basic realm="Cerebrum REST simulator"' },
-    };
-    case 403: return { status, body: { message: 'Invalid API key in header' } };
+    case 400:
+      return validationError({});
+    case 401:
+      return {
+        status,
+        body: { message: 'Missing credentials', 'basic-realm': 'Cerebrum REST simulator' },
+        headers: { 'WWW-Authenticate': 'Basic realm="Cerebrum REST simulator"' },
+      };
+    case 403:
+      return { status, body: { message: 'Invalid API key in header' } };
     case 404: {
       for (const [re, kind, key] of GENERIC_NOT_FOUND) {
         const m = re.exec(bare);
@@ -113,12 +125,17 @@ function injectedReply(status: number, path: string): ApiReply {
       }
       return { status, body: { message: NOT_FOUND_URL } };
     }
-    default: return { status, body: { message: http.STATUS_CODES[status] ?? 'Error' } };
+    default:
+      return { status, body: { message: http.STATUS_CODES[status] ?? 'Error' } };
   }
 }
 
 function decodeURIComponentSafe(s: string): string {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function send(res: http.ServerResponse, reply: ApiReply): void {
@@ -136,7 +153,8 @@ function send(res: http.ServerResponse, reply: ApiReply): void {
 /** JSON (or form, as flask-restx also accepts) → object; undefined for an empty body; a 400 reply when unparseable. */
 function parseBody(raw: string, contentType: string | undefined): { body: unknown } | { error: ApiReply } {
   if (raw.trim() === '') return { body: undefined };
-  if (contentType?.includes('application/x-www-form-urlencoded')) return { body: Object.fromEntries(new URLSearchParams(raw)) };
+  if (contentType?.includes('application/x-www-form-urlencoded'))
+    return { body: Object.fromEntries(new URLSearchParams(raw)) };
   try {
     return { body: JSON.parse(raw) };
   } catch (e) {
@@ -157,7 +175,11 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
   const waits = new Map<NodeJS.Timeout, () => void>();
 
   const stats: CerebrumSimulator['stats'] = {
-    total: 0, byPath: new Map(), inFlight: 0, peakInFlight: 0, log: [],
+    total: 0,
+    byPath: new Map(),
+    inFlight: 0,
+    peakInFlight: 0,
+    log: [],
     reset() {
       stats.total = 0;
       stats.byPath = new Map();
@@ -166,10 +188,14 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
     },
   };
 
-  const wait = (ms: number): Promise<void> => new Promise((resolve) => {
-    const t = setTimeout(() => { waits.delete(t); resolve(); }, ms);
-    waits.set(t, resolve);
-  });
+  const wait = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(() => {
+        waits.delete(t);
+        resolve();
+      }, ms);
+      waits.set(t, resolve);
+    });
 
   const takeFailure = (key: string): Failure['status'] | null => {
     for (const f of failures) {
@@ -199,7 +225,14 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
       if (recorded) return;
       recorded = true;
       stats.inFlight -= 1;
-      stats.log.push({ method, path, status, startedAt, endedAt: performance.now(), traceparent: req.headers.traceparent as string | undefined });
+      stats.log.push({
+        method,
+        path,
+        status,
+        startedAt,
+        endedAt: performance.now(),
+        traceparent: req.headers.traceparent as string | undefined,
+      });
     };
     res.once('close', () => record(0));
     const answer = (reply: ApiReply): void => {
@@ -221,9 +254,12 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
       const parsedBody = parseBody(raw, 'application/json');
       if ('error' in parsedBody) return answer(parsedBody.error);
       try {
-        return answer({ status: 200, body: await sim.mutate(parsedBody.body) as unknown as ApiReply['body'] });
+        return answer({ status: 200, body: (await sim.mutate(parsedBody.body)) as unknown as ApiReply['body'] });
       } catch (e) {
-        return answer({ status: e instanceof MutationError ? 400 : 502, body: { message: e instanceof MutationError ? e.message : 'publishing the change events failed' } });
+        return answer({
+          status: e instanceof MutationError ? 400 : 502,
+          body: { message: e instanceof MutationError ? e.message : 'publishing the change events failed' },
+        });
       }
     }
     if (latencyMs > 0) await wait(latencyMs);
@@ -240,7 +276,10 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
     if (apiKey !== null) {
       const given = req.headers[apiKeyHeader.toLowerCase()];
       if (given === undefined) {
-        return answer({ status: 403, body: { message: 'Missing API subscription identifier header', 'api-id-header': apiKeyHeader } });
+        return answer({
+          status: 403,
+          body: { message: 'Missing API subscription identifier header', 'api-id-header': apiKeyHeader },
+        });
       }
       if ((Array.isArray(given) ? given[0] : given) !== apiKey) {
         return answer({ status: 403, body: { message: 'Invalid API key in header' } });
@@ -259,16 +298,27 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
     answer(reply);
   }
 
-  const server = http.createServer((req, res) => { void handle(req, res); });
+  const server = http.createServer((req, res) => {
+    void handle(req, res);
+  });
   const closeServer = serverCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve(); });
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as { port: number };
   const events = opts.events
-    ? await startCerebrumEventPublisher({ url: opts.events.url, exchange: opts.events.exchange ?? 'cerebrum', jwtSecret: opts.events.jwtSecret })
-        .catch(async (e) => { await closeServer(); throw e; })
+    ? await startCerebrumEventPublisher({
+        url: opts.events.url,
+        exchange: opts.events.exchange ?? 'cerebrum',
+        jwtSecret: opts.events.jwtSecret,
+      }).catch(async (e) => {
+        await closeServer();
+        throw e;
+      })
     : undefined;
 
   const sim: CerebrumSimulator = {
@@ -299,7 +349,10 @@ export async function startCerebrumSimulator(opts: CerebrumSimulatorOptions = {}
       // One promise for every caller: the first call closes, later calls wait for the same close.
       stopping ??= (async () => {
         stopped = true;
-        for (const [t, resolveWait] of waits) { clearTimeout(t); resolveWait(); }
+        for (const [t, resolveWait] of waits) {
+          clearTimeout(t);
+          resolveWait();
+        }
         waits.clear();
         await closeServer();
         await events?.close();

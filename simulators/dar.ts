@@ -19,7 +19,11 @@ import { serverCloser } from './http-close';
 export type DarKategori = 'A' | 'B' | 'C';
 
 /** What the wash answers for one text: the address found (for C: the poor best guess) and how sure. */
-export interface DarBookEntry { id: string; betegnelse: string; kategori: DarKategori }
+export interface DarBookEntry {
+  id: string;
+  betegnelse: string;
+  kategori: DarKategori;
+}
 
 export interface DarSimulatorOptions {
   /** Default 0 = any free port (read `url`). */
@@ -112,8 +116,12 @@ const UNSAFE: Record<string, string> = {
 /** The default address book: 22 kategori A texts, 7 kategori B variants, 1 kategori C. */
 export const DEFAULT_DAR_ADDRESSES: Readonly<Record<string, DarBookEntry>> = Object.freeze({
   ...Object.fromEntries(CORRECT.map((b) => [b, { id: stableUuid(b), betegnelse: b, kategori: 'A' as const }])),
-  ...Object.fromEntries(Object.entries(MISSPELT).map(([t, b]) => [t, { id: stableUuid(b), betegnelse: b, kategori: 'B' as const }])),
-  ...Object.fromEntries(Object.entries(UNSAFE).map(([t, b]) => [t, { id: stableUuid(b), betegnelse: b, kategori: 'C' as const }])),
+  ...Object.fromEntries(
+    Object.entries(MISSPELT).map(([t, b]) => [t, { id: stableUuid(b), betegnelse: b, kategori: 'B' as const }]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(UNSAFE).map(([t, b]) => [t, { id: stableUuid(b), betegnelse: b, kategori: 'C' as const }]),
+  ),
 });
 
 /** How the simulator compares texts: case, whitespace and `.`/`,` do not matter. */
@@ -125,22 +133,35 @@ export function normaliseDarText(text: string): string {
  * The DAR address id the simulator answers for `text` (B variants give their corrected address's id; the
  * C text gives its poor guess's id, which a client must not use), or undefined for a text not in the book.
  */
-export function darIdFor(text: string, addresses: Record<string, DarBookEntry> = DEFAULT_DAR_ADDRESSES): string | undefined {
+export function darIdFor(
+  text: string,
+  addresses: Record<string, DarBookEntry> = DEFAULT_DAR_ADDRESSES,
+): string | undefined {
   const want = normaliseDarText(text);
   for (const [t, e] of Object.entries(addresses)) if (normaliseDarText(t) === want) return e.id;
   return undefined;
 }
 
-interface Parsed { vejnavn: string | null; husnr: string | null; etage: string | null; dør: string | null; postnr: string | null; postnrnavn: string | null }
+interface Parsed {
+  vejnavn: string | null;
+  husnr: string | null;
+  etage: string | null;
+  dør: string | null;
+  postnr: string | null;
+  postnrnavn: string | null;
+}
 
 /** "Vej 12A, 2. th, 8000 By" → parts; loose on purpose (for the variant/forskelle fields only). */
 function parseBetegnelse(text: string): Parsed {
-  const parts = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const street = /^(.*?)\s+(\d+[A-Za-z]?)$/.exec(parts[0] ?? '');
   const post = /^(\d{4})\s+(.+)$/.exec(parts[parts.length - 1] ?? '');
   const unit = parts.length > 2 ? /^(st|kl|\d+)\.?\s*(\S+)?$/i.exec(parts[1]) : null;
   return {
-    vejnavn: street ? street[1] : parts[0] ?? null,
+    vejnavn: street ? street[1] : (parts[0] ?? null),
     husnr: street ? street[2] : null,
     etage: unit ? unit[1].toLowerCase() : null,
     dør: unit?.[2] ?? null,
@@ -153,7 +174,8 @@ function levenshtein(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length];
@@ -168,7 +190,7 @@ function miniAddress(entry: DarBookEntry, base: string): Record<string, unknown>
     id: entry.id,
     status: 1,
     darstatus: 3,
-    vejkode: String(h.readUInt16BE(0) % 9000 + 1000),
+    vejkode: String((h.readUInt16BE(0) % 9000) + 1000),
     vejnavn: p.vejnavn,
     adresseringsvejnavn: p.vejnavn,
     husnr: p.husnr,
@@ -192,7 +214,8 @@ function washResult(text: string, entry: DarBookEntry, base: string): Record<str
   const given = parseBetegnelse(text);
   const found = parseBetegnelse(entry.betegnelse);
   const forskelle: Record<string, number> = {};
-  for (const k of Object.keys(found) as (keyof Parsed)[]) forskelle[k] = levenshtein((given[k] ?? '').toLowerCase(), (found[k] ?? '').toLowerCase());
+  for (const k of Object.keys(found) as (keyof Parsed)[])
+    forskelle[k] = levenshtein((given[k] ?? '').toLowerCase(), (found[k] ?? '').toLowerCase());
   forskelle.supplerendebynavn = 0;
   const adresse = miniAddress(entry, base);
   return {
@@ -211,7 +234,12 @@ function washResult(text: string, entry: DarBookEntry, base: string): Record<str
 
 function problem(status: number): Record<string, unknown> {
   if (status === 404) return { type: 'ResourceNotFoundError', title: 'The resource was not found', details: {} };
-  if (status === 400) return { type: 'QueryParameterFormatError', title: 'One or more query parameters was ill-formed.', details: [['betegnelse', 'Missing required parameter']] };
+  if (status === 400)
+    return {
+      type: 'QueryParameterFormatError',
+      title: 'One or more query parameters was ill-formed.',
+      details: [['betegnelse', 'Missing required parameter']],
+    };
   if (status === 429) return { type: 'TooManyRequestsError', title: 'Too many requests', details: {} };
   return { type: 'InternalServerError', title: http.STATUS_CODES[status] ?? 'Error', details: {} };
 }
@@ -219,14 +247,25 @@ function problem(status: number): Record<string, unknown> {
 function sendJson(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   if (res.destroyed || res.headersSent) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=UTF-8', 'Content-Length': String(Buffer.byteLength(text)), ...extra }).end(text);
+  res
+    .writeHead(status, {
+      'Content-Type': 'application/json; charset=UTF-8',
+      'Content-Length': String(Buffer.byteLength(text)),
+      ...extra,
+    })
+    .end(text);
 }
 
-interface Failure { status: number | 'reset'; remaining: number; retryAfterSeconds?: number }
+interface Failure {
+  status: number | 'reset';
+  remaining: number;
+  retryAfterSeconds?: number;
+}
 
 export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise<DarSimulator> {
   const book = new Map<string, DarBookEntry>();
-  for (const [text, entry] of Object.entries(opts.addresses ?? DEFAULT_DAR_ADDRESSES)) book.set(normaliseDarText(text), entry);
+  for (const [text, entry] of Object.entries(opts.addresses ?? DEFAULT_DAR_ADDRESSES))
+    book.set(normaliseDarText(text), entry);
   const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const failures: Failure[] = [];
   const waits = new Map<NodeJS.Timeout, () => void>();
@@ -235,7 +274,11 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
   let stopping: Promise<void> | null = null;
 
   const stats: DarSimulator['stats'] = {
-    total: 0, byText: new Map(), inFlight: 0, peakConcurrent: 0, maxPerSecond: 0,
+    total: 0,
+    byText: new Map(),
+    inFlight: 0,
+    peakConcurrent: 0,
+    maxPerSecond: 0,
     reset() {
       stats.total = 0;
       stats.byText = new Map();
@@ -245,10 +288,14 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
     },
   };
 
-  const wait = (ms: number): Promise<void> => new Promise((resolve) => {
-    const t = setTimeout(() => { waits.delete(t); resolve(); }, ms);
-    waits.set(t, resolve);
-  });
+  const wait = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(() => {
+        waits.delete(t);
+        resolve();
+      }, ms);
+      waits.set(t, resolve);
+    });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const now = performance.now();
@@ -259,11 +306,19 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
     stats.inFlight += 1;
     stats.peakConcurrent = Math.max(stats.peakConcurrent, stats.inFlight);
     let done = false;
-    res.once('close', () => { if (!done) { done = true; stats.inFlight -= 1; } });
+    res.once('close', () => {
+      if (!done) {
+        done = true;
+        stats.inFlight -= 1;
+      }
+    });
     const url = new URL(req.url ?? '/', sim.url);
     const text = url.searchParams.get('betegnelse');
     if (text !== null) stats.byText.set(text, (stats.byText.get(text) ?? 0) + 1);
-    for (const w of watchers.filter((x) => stats.total >= x.n)) { watchers.splice(watchers.indexOf(w), 1); w.resolve(); }
+    for (const w of watchers.filter((x) => stats.total >= x.n)) {
+      watchers.splice(watchers.indexOf(w), 1);
+      w.resolve();
+    }
 
     const failure = failures[0];
     if (failure && --failure.remaining <= 0) failures.shift();
@@ -276,7 +331,8 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
       return;
     }
     if (failure) {
-      const extra: Record<string, string> = failure.retryAfterSeconds !== undefined ? { 'Retry-After': String(failure.retryAfterSeconds) } : {};
+      const extra: Record<string, string> =
+        failure.retryAfterSeconds !== undefined ? { 'Retry-After': String(failure.retryAfterSeconds) } : {};
       return sendJson(res, failure.status as number, problem(failure.status as number), extra);
     }
     if (req.method !== 'GET' || url.pathname !== '/datavask/adresser') return sendJson(res, 404, problem(404));
@@ -287,11 +343,16 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
     sendJson(res, 200, { kategori: entry.kategori, resultater: [washResult(text, entry, sim.url)] });
   }
 
-  const server = http.createServer((req, res) => { void handle(req, res); });
+  const server = http.createServer((req, res) => {
+    void handle(req, res);
+  });
   const closeServer = serverCloser(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as { port: number };
 
@@ -314,7 +375,10 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
     },
     stop() {
       stopping ??= (async () => {
-        for (const [t, resolveWait] of waits) { clearTimeout(t); resolveWait(); }
+        for (const [t, resolveWait] of waits) {
+          clearTimeout(t);
+          resolveWait();
+        }
         waits.clear();
         await closeServer();
       })();

@@ -33,7 +33,9 @@ export function darBookFor(texts: Iterable<string>, unknown = 0): Record<string,
  * The demo's LOS side: a small municipality's delivery (written once under DATA_DIR/demo-los), served by the
  * FTP simulator, and a DAR simulator that knows its addresses (one left unknown, to show an issue).
  */
-export async function startLosDemoSources(dataDir: string): Promise<{ ftpUrl: string; darUrl: string; stop(): Promise<void> }> {
+export async function startLosDemoSources(
+  dataDir: string,
+): Promise<{ ftpUrl: string; darUrl: string; stop(): Promise<void> }> {
   const dir = join(dataDir, 'demo-los');
   if (!existsSync(join(dir, '.complete'))) {
     await fs.rm(dir, { recursive: true, force: true });

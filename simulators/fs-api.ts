@@ -6,7 +6,14 @@
  */
 import { buildSchema, GraphQLError, type GraphQLSchema } from 'graphql';
 import type {
-  FsData, SimAddress, SimCourse, SimFsPerson, SimProgramme, SimStudyRight, SimTerm, SimText,
+  FsData,
+  SimAddress,
+  SimCourse,
+  SimFsPerson,
+  SimProgramme,
+  SimStudyRight,
+  SimTerm,
+  SimText,
 } from './data/fs-types';
 
 const conn = (name: string) => `
@@ -103,8 +110,22 @@ export const FS_SDL = `
     fakturanummer: String!, personProfil: PersonProfil!, termin: Termin!, statusBetalt: Boolean!, fakturastatus: Kode!
     fakturadetaljer: [Fakturadetalj!]!
   }
-  ${['PersonProfil', 'ProgramStudierett', 'Studieprogram', 'Emne', 'Termin', 'Semesterregistrering', 'Vurderingsmelding',
-    'Undervisningsfagperson', 'EvuKurs', 'EvuKursdeltakelse', 'Faktura', 'Organisasjonsenhet'].map(conn).join('\n')}
+  ${[
+    'PersonProfil',
+    'ProgramStudierett',
+    'Studieprogram',
+    'Emne',
+    'Termin',
+    'Semesterregistrering',
+    'Vurderingsmelding',
+    'Undervisningsfagperson',
+    'EvuKurs',
+    'EvuKursdeltakelse',
+    'Faktura',
+    'Organisasjonsenhet',
+  ]
+    .map(conn)
+    .join('\n')}
 `;
 
 /** Largest page FS hands out; a bigger `first` is refused with an error, as FS does. */
@@ -158,7 +179,8 @@ function page<T, U = T>(items: T[], args: { first?: number | null; after?: strin
 }
 
 const nodeId = (type: string, key: string) => Buffer.from(`${type}:${key}`).toString('base64');
-const sameTerm = (a: SimTerm, b: { arstall: number; betegnelse: string }) => a.arstall === b.arstall && a.betegnelse === b.betegnelse;
+const sameTerm = (a: SimTerm, b: { arstall: number; betegnelse: string }) =>
+  a.arstall === b.arstall && a.betegnelse === b.betegnelse;
 const ENDED = new Set(['FULLFØRT', 'AVBRUTT']);
 
 export function buildFsSchema(): GraphQLSchema {
@@ -174,8 +196,11 @@ export function fsRootValue(getData: () => FsData, onField: (field: string) => v
     if (!stedkode) return null;
     const u = indexed(d().units, 'stedkode').get(stedkode);
     return {
-      institusjonsnr: d().institusjonsnr, faknr: Number(stedkode.slice(0, 2)), instituttnr: Number(stedkode.slice(2, 4)),
-      gruppenr: Number(stedkode.slice(4, 6)), navnAlleSprak: u?.navn ?? null,
+      institusjonsnr: d().institusjonsnr,
+      faknr: Number(stedkode.slice(0, 2)),
+      instituttnr: Number(stedkode.slice(2, 4)),
+      gruppenr: Number(stedkode.slice(4, 6)),
+      navnAlleSprak: u?.navn ?? null,
     };
   };
   const address = (a: SimAddress | null) => a;
@@ -191,25 +216,56 @@ export function fsRootValue(getData: () => FsData, onField: (field: string) => v
   };
   const profile = (p: SimFsPerson) => ({
     id: nodeId('PersonProfil', p.personlopenummer),
-    personlopenummer: p.personlopenummer, fodselsdato: p.fodselsdato, fodselsnummer: p.fodselsnummer, kjonn: p.kjonn,
+    personlopenummer: p.personlopenummer,
+    fodselsdato: p.fodselsdato,
+    fodselsnummer: p.fodselsnummer,
+    kjonn: p.kjonn,
     navn: { fornavn: p.fornavn, etternavn: p.etternavn },
-    privatEpost: p.privatEpost, institusjonsEpost: p.institusjonsEpost, arbeidsEpost: p.arbeidsEpost, mobilTelefon: p.mobilTelefon,
-    feideBruker: p.feideBruker, maalform: p.maalform, postadresse: address(p.postadresse),
+    privatEpost: p.privatEpost,
+    institusjonsEpost: p.institusjonsEpost,
+    arbeidsEpost: p.arbeidsEpost,
+    mobilTelefon: p.mobilTelefon,
+    feideBruker: p.feideBruker,
+    maalform: p.maalform,
+    postadresse: address(p.postadresse),
     fagperson: p.fagperson
-      ? { erAktiv: p.fagperson.erAktiv, ansattVed: unit(p.fagperson.ansattVed), stillingstittelAlleSprak: p.fagperson.stillingstittel, arbeidsadresse: p.fagperson.arbeidsadresse }
+      ? {
+          erAktiv: p.fagperson.erAktiv,
+          ansattVed: unit(p.fagperson.ansattVed),
+          stillingstittelAlleSprak: p.fagperson.stillingstittel,
+          arbeidsadresse: p.fagperson.arbeidsadresse,
+        }
       : null,
   });
   const course = (c: SimCourse): Record<string, unknown> => ({
-    kode: c.kode, versjonskode: c.versjonskode, navnAlleSprak: text(c.navn), studieniva: { kode: c.studieniva },
+    kode: c.kode,
+    versjonskode: c.versjonskode,
+    navnAlleSprak: text(c.navn),
+    studieniva: { kode: c.studieniva },
     organisasjonsenhet: unit(c.stedkode),
-    studieprogrammer: () => d().programmes.filter((p) => p.emner.includes(c.kode)).map(programme),
+    studieprogrammer: () =>
+      d()
+        .programmes.filter((p) => p.emner.includes(c.kode))
+        .map(programme),
   });
   const courseByCode = (kode: string) => {
     const c = indexed(d().courses, 'kode').get(kode);
-    return c ? course(c) : { kode, versjonskode: '1', navnAlleSprak: { nb: kode, nn: null, en: null }, studieniva: { kode: '' }, organisasjonsenhet: unit('900000'), studieprogrammer: [] };
+    return c
+      ? course(c)
+      : {
+          kode,
+          versjonskode: '1',
+          navnAlleSprak: { nb: kode, nn: null, en: null },
+          studieniva: { kode: '' },
+          organisasjonsenhet: unit('900000'),
+          studieprogrammer: [],
+        };
   };
   const programme = (p: SimProgramme): Record<string, unknown> => ({
-    kode: p.kode, navnAlleSprak: text(p.navn), studieniva: { kode: p.studieniva }, organisasjonsenhet: unit(p.stedkode),
+    kode: p.kode,
+    navnAlleSprak: text(p.navn),
+    studieniva: { kode: p.studieniva },
+    organisasjonsenhet: unit(p.stedkode),
     statusUtdanningsplan: p.statusUtdanningsplan,
     emner: () => p.emner.map(courseByCode),
   });
@@ -219,94 +275,185 @@ export function fsRootValue(getData: () => FsData, onField: (field: string) => v
     return programme(p);
   };
   const isActive = (r: SimStudyRight) =>
-    !ENDED.has(r.status) && (r.gyldigFra == null || r.gyldigFra <= d().today) && (r.gyldigTil == null || r.gyldigTil >= d().today);
+    !ENDED.has(r.status) &&
+    (r.gyldigFra == null || r.gyldigFra <= d().today) &&
+    (r.gyldigTil == null || r.gyldigTil >= d().today);
   const studyRight = (r: SimStudyRight) => ({
-    id: r.id, personProfil: profile(personOf(r.personlopenummer)), studentnummer: personOf(r.personlopenummer).studentnummer,
-    studieprogram: programmeByCode(r.studieprogramkode), kull: r.kull ? { termin: termin(r.kull) } : null,
-    studierettstatus: { kode: r.status }, gyldigFra: r.gyldigFra, gyldigTil: r.gyldigTil, aktiv: isActive(r),
+    id: r.id,
+    personProfil: profile(personOf(r.personlopenummer)),
+    studentnummer: personOf(r.personlopenummer).studentnummer,
+    studieprogram: programmeByCode(r.studieprogramkode),
+    kull: r.kull ? { termin: termin(r.kull) } : null,
+    studierettstatus: { kode: r.status },
+    gyldigFra: r.gyldigFra,
+    gyldigTil: r.gyldigTil,
+    aktiv: isActive(r),
     begrensetTilEmner: r.begrensetTilEmner.map(courseByCode),
     utdanningsplan: r.utdanningsplan
-      ? { startTermin: r.utdanningsplan.startTermin ? termin(r.utdanningsplan.startTermin) : null,
-          bekreftelser: r.utdanningsplan.bekreftelser.map((b) => ({ termin: termin(b.termin), datoBekreftet: b.datoBekreftet })) }
+      ? {
+          startTermin: r.utdanningsplan.startTermin ? termin(r.utdanningsplan.startTermin) : null,
+          bekreftelser: r.utdanningsplan.bekreftelser.map((b) => ({
+            termin: termin(b.termin),
+            datoBekreftet: b.datoBekreftet,
+          })),
+        }
       : null,
   });
   const semreg = (s: FsData['semesterRegistrations'][number]) => {
     const p = personOf(s.personlopenummer);
-    return { studentnummer: p.studentnummer ?? '', personProfil: profile(p), termin: termin(s.termin), regformkode: s.regformkode, registrertDato: s.registrertDato };
+    return {
+      studentnummer: p.studentnummer ?? '',
+      personProfil: profile(p),
+      termin: termin(s.termin),
+      regformkode: s.regformkode,
+      registrertDato: s.registrertDato,
+    };
   };
   const evuCourse = (k: FsData['evuCourses'][number]): Record<string, unknown> => ({
-    kode: k.kode, tidskode: k.tidskode, navnAlleSprak: text(k.navn), startdato: k.startdato, sluttdato: k.sluttdato,
-    statusNettbasertUndervisning: k.statusNettbasertUndervisning, organisasjonsenhet: unit(k.stedkode),
+    kode: k.kode,
+    tidskode: k.tidskode,
+    navnAlleSprak: text(k.navn),
+    startdato: k.startdato,
+    sluttdato: k.sluttdato,
+    statusNettbasertUndervisning: k.statusNettbasertUndervisning,
+    organisasjonsenhet: unit(k.stedkode),
     deltakere: (args: { first?: number; after?: string }) =>
-      page(d().evuParticipations.filter((x) => x.kurskode === k.kode && x.tidskode === k.tidskode), args, evuParticipation),
+      page(
+        d().evuParticipations.filter((x) => x.kurskode === k.kode && x.tidskode === k.tidskode),
+        args,
+        evuParticipation,
+      ),
   });
   const evuParticipation = (x: FsData['evuParticipations'][number]) => ({
     kurs: () => evuCourse(d().evuCourses.find((k) => k.kode === x.kurskode && k.tidskode === x.tidskode)!),
-    personProfil: profile(personOf(x.personlopenummer)), deltakernummer: x.deltakernummer,
-    jobbadresse: x.jobbadresse, hjemadresse: x.hjemadresse, status: { kode: x.status },
+    personProfil: profile(personOf(x.personlopenummer)),
+    deltakernummer: x.deltakernummer,
+    jobbadresse: x.jobbadresse,
+    hjemadresse: x.hjemadresse,
+    status: { kode: x.status },
   });
   const requireOwner = (eier: string) => {
-    if (!ownerOk(eier)) throw new GraphQLError(`Ingen tilgang til eierOrganisasjonskode ${eier}`, { extensions: { code: 'FORBIDDEN' } });
+    if (!ownerOk(eier))
+      throw new GraphQLError(`Ingen tilgang til eierOrganisasjonskode ${eier}`, { extensions: { code: 'FORBIDDEN' } });
   };
   const byNumber = (a: SimFsPerson, b: SimFsPerson) => Number(a.personlopenummer) - Number(b.personlopenummer);
-  const counted = <A>(field: string, fn: (args: A) => unknown) => (args: A) => {
-    onField(field);
-    return fn(args);
-  };
+  const counted =
+    <A>(field: string, fn: (args: A) => unknown) =>
+    (args: A) => {
+      onField(field);
+      return fn(args);
+    };
 
   type PageArgs = { first?: number | null; after?: string | null };
   type TerminArgs = PageArgs & { filter: { eierOrganisasjonskode: string; termin: SimTerm } };
 
   return {
-    personProfiler: counted('personProfiler', (a: PageArgs & { filter?: {
-      eierOrganisasjonskode?: string; personlopenumre?: string[]; fodselsnumre?: string[]; navn?: string;
-      organisasjonsenhet?: { institusjonsnr: number; faknr: number; instituttnr: number; gruppenr: number };
-    } }) => {
-      const f = a.filter ?? {};
-      if (!ownerOk(f.eierOrganisasjonskode)) return page([], a);
-      let persons = [...d().persons].sort(byNumber);
-      if (f.personlopenumre) { const s = new Set(f.personlopenumre); persons = persons.filter((p) => s.has(p.personlopenummer)); }
-      if (f.fodselsnumre) { const s = new Set(f.fodselsnumre); persons = persons.filter((p) => p.fodselsnummer && s.has(p.fodselsnummer)); }
-      if (f.navn) { const n = f.navn.toLowerCase(); persons = persons.filter((p) => `${p.fornavn} ${p.etternavn}`.toLowerCase().includes(n)); }
-      if (f.organisasjonsenhet) {
-        const e = f.organisasjonsenhet;
-        const sk = [e.faknr, e.instituttnr, e.gruppenr].map((n) => String(n).padStart(2, '0')).join('');
-        const progs = new Set(d().programmes.filter((p) => p.stedkode === sk).map((p) => p.kode));
-        const at = new Set([
-          ...d().studyRights.filter((r) => progs.has(r.studieprogramkode)).map((r) => r.personlopenummer),
-          ...d().teaching.filter((t) => t.stedkode === sk).map((t) => t.personlopenummer),
-          ...d().persons.filter((p) => p.fagperson?.ansattVed === sk).map((p) => p.personlopenummer),
-        ]);
-        persons = persons.filter((p) => at.has(p.personlopenummer) && e.institusjonsnr === d().institusjonsnr);
-      }
-      return page(persons, a, profile);
-    }),
+    personProfiler: counted(
+      'personProfiler',
+      (
+        a: PageArgs & {
+          filter?: {
+            eierOrganisasjonskode?: string;
+            personlopenumre?: string[];
+            fodselsnumre?: string[];
+            navn?: string;
+            organisasjonsenhet?: { institusjonsnr: number; faknr: number; instituttnr: number; gruppenr: number };
+          };
+        },
+      ) => {
+        const f = a.filter ?? {};
+        if (!ownerOk(f.eierOrganisasjonskode)) return page([], a);
+        let persons = [...d().persons].sort(byNumber);
+        if (f.personlopenumre) {
+          const s = new Set(f.personlopenumre);
+          persons = persons.filter((p) => s.has(p.personlopenummer));
+        }
+        if (f.fodselsnumre) {
+          const s = new Set(f.fodselsnumre);
+          persons = persons.filter((p) => p.fodselsnummer && s.has(p.fodselsnummer));
+        }
+        if (f.navn) {
+          const n = f.navn.toLowerCase();
+          persons = persons.filter((p) => `${p.fornavn} ${p.etternavn}`.toLowerCase().includes(n));
+        }
+        if (f.organisasjonsenhet) {
+          const e = f.organisasjonsenhet;
+          const sk = [e.faknr, e.instituttnr, e.gruppenr].map((n) => String(n).padStart(2, '0')).join('');
+          const progs = new Set(
+            d()
+              .programmes.filter((p) => p.stedkode === sk)
+              .map((p) => p.kode),
+          );
+          const at = new Set([
+            ...d()
+              .studyRights.filter((r) => progs.has(r.studieprogramkode))
+              .map((r) => r.personlopenummer),
+            ...d()
+              .teaching.filter((t) => t.stedkode === sk)
+              .map((t) => t.personlopenummer),
+            ...d()
+              .persons.filter((p) => p.fagperson?.ansattVed === sk)
+              .map((p) => p.personlopenummer),
+          ]);
+          persons = persons.filter((p) => at.has(p.personlopenummer) && e.institusjonsnr === d().institusjonsnr);
+        }
+        return page(persons, a, profile);
+      },
+    ),
 
-    studenterGittStudentnumre: counted('studenterGittStudentnumre', (a: { eierOrganisasjonskode: string; studentnumre: string[] }) => {
-      requireOwner(a.eierOrganisasjonskode);
-      return a.studentnumre.flatMap((nr) => {
-        const p = indexed(d().persons, 'studentnummer').get(nr);
-        if (!p) return [];
-        return [{
-          id: nodeId('Student', nr), studentnummer: nr, personProfil: profile(p), semesteradresse: p.semesteradresse,
-          semesterregistreringer: (args: PageArgs) =>
-            page(d().semesterRegistrations.filter((s) => s.personlopenummer === p.personlopenummer), args, semreg),
-        }];
-      });
-    }),
+    studenterGittStudentnumre: counted(
+      'studenterGittStudentnumre',
+      (a: { eierOrganisasjonskode: string; studentnumre: string[] }) => {
+        requireOwner(a.eierOrganisasjonskode);
+        return a.studentnumre.flatMap((nr) => {
+          const p = indexed(d().persons, 'studentnummer').get(nr);
+          if (!p) return [];
+          return [
+            {
+              id: nodeId('Student', nr),
+              studentnummer: nr,
+              personProfil: profile(p),
+              semesteradresse: p.semesteradresse,
+              semesterregistreringer: (args: PageArgs) =>
+                page(
+                  d().semesterRegistrations.filter((s) => s.personlopenummer === p.personlopenummer),
+                  args,
+                  semreg,
+                ),
+            },
+          ];
+        });
+      },
+    ),
 
-    programStudieretter: counted('programStudieretter', (a: PageArgs & { filter: {
-      eierOrganisasjonskode: string; aktivStatus?: 'AKTIV' | 'INAKTIV' | 'ALLE'; personlopenumre?: string[]; studieprogramkoder?: string[];
-    } }) => {
-      const f = a.filter;
-      requireOwner(f.eierOrganisasjonskode);
-      let rights = d().studyRights;
-      if (f.aktivStatus === 'AKTIV') rights = rights.filter(isActive);
-      if (f.aktivStatus === 'INAKTIV') rights = rights.filter((r) => !isActive(r));
-      if (f.personlopenumre) { const s = new Set(f.personlopenumre); rights = rights.filter((r) => s.has(r.personlopenummer)); }
-      if (f.studieprogramkoder) { const s = new Set(f.studieprogramkoder); rights = rights.filter((r) => s.has(r.studieprogramkode)); }
-      return page(rights, a, studyRight);
-    }),
+    programStudieretter: counted(
+      'programStudieretter',
+      (
+        a: PageArgs & {
+          filter: {
+            eierOrganisasjonskode: string;
+            aktivStatus?: 'AKTIV' | 'INAKTIV' | 'ALLE';
+            personlopenumre?: string[];
+            studieprogramkoder?: string[];
+          };
+        },
+      ) => {
+        const f = a.filter;
+        requireOwner(f.eierOrganisasjonskode);
+        let rights = d().studyRights;
+        if (f.aktivStatus === 'AKTIV') rights = rights.filter(isActive);
+        if (f.aktivStatus === 'INAKTIV') rights = rights.filter((r) => !isActive(r));
+        if (f.personlopenumre) {
+          const s = new Set(f.personlopenumre);
+          rights = rights.filter((r) => s.has(r.personlopenummer));
+        }
+        if (f.studieprogramkoder) {
+          const s = new Set(f.studieprogramkoder);
+          rights = rights.filter((r) => s.has(r.studieprogramkode));
+        }
+        return page(rights, a, studyRight);
+      },
+    ),
 
     studieprogrammer: counted('studieprogrammer', (a: PageArgs & { filter: { eierOrganisasjonskode: string } }) => {
       requireOwner(a.filter.eierOrganisasjonskode);
@@ -316,7 +463,11 @@ export function fsRootValue(getData: () => FsData, onField: (field: string) => v
     emner: counted('emner', (a: PageArgs & { filter: { eierOrganisasjonskode: string; koder?: string[] } }) => {
       requireOwner(a.filter.eierOrganisasjonskode);
       const koder = a.filter.koder ? new Set(a.filter.koder) : null;
-      return page(d().courses.filter((c) => !koder || koder.has(c.kode)), a, course);
+      return page(
+        d().courses.filter((c) => !koder || koder.has(c.kode)),
+        a,
+        course,
+      );
     }),
 
     terminer: counted('terminer', (a: PageArgs & { filter?: { eierOrganisasjonskode: string } }) => {
@@ -326,26 +477,44 @@ export function fsRootValue(getData: () => FsData, onField: (field: string) => v
 
     semesterregistreringer: counted('semesterregistreringer', (a: TerminArgs) => {
       requireOwner(a.filter.eierOrganisasjonskode);
-      return page(d().semesterRegistrations.filter((s) => sameTerm(s.termin, a.filter.termin)), a, semreg);
+      return page(
+        d().semesterRegistrations.filter((s) => sameTerm(s.termin, a.filter.termin)),
+        a,
+        semreg,
+      );
     }),
 
     vurderingsmeldinger: counted('vurderingsmeldinger', (a: TerminArgs) => {
       requireOwner(a.filter.eierOrganisasjonskode);
-      return page(d().examRegistrations.filter((x) => sameTerm(x.termin, a.filter.termin)), a, (x) => {
-        const p = personOf(x.personlopenummer);
-        return {
-          studentnummer: p.studentnummer ?? '', personProfil: profile(p), emne: courseByCode(x.emnekode), termin: termin(x.termin),
-          studieprogram: x.studieprogramkode ? programmeByCode(x.studieprogramkode) : null,
-        };
-      });
+      return page(
+        d().examRegistrations.filter((x) => sameTerm(x.termin, a.filter.termin)),
+        a,
+        (x) => {
+          const p = personOf(x.personlopenummer);
+          return {
+            studentnummer: p.studentnummer ?? '',
+            personProfil: profile(p),
+            emne: courseByCode(x.emnekode),
+            termin: termin(x.termin),
+            studieprogram: x.studieprogramkode ? programmeByCode(x.studieprogramkode) : null,
+          };
+        },
+      );
     }),
 
     undervisningsfagpersoner: counted('undervisningsfagpersoner', (a: TerminArgs) => {
       requireOwner(a.filter.eierOrganisasjonskode);
-      return page(d().teaching.filter((t) => sameTerm(t.termin, a.filter.termin)), a, (t) => ({
-        personProfil: profile(personOf(t.personlopenummer)), termin: termin(t.termin),
-        emne: t.emnekode ? courseByCode(t.emnekode) : null, organisasjonsenhet: unit(t.stedkode), rolle: { kode: t.rolle },
-      }));
+      return page(
+        d().teaching.filter((t) => sameTerm(t.termin, a.filter.termin)),
+        a,
+        (t) => ({
+          personProfil: profile(personOf(t.personlopenummer)),
+          termin: termin(t.termin),
+          emne: t.emnekode ? courseByCode(t.emnekode) : null,
+          organisasjonsenhet: unit(t.stedkode),
+          rolle: { kode: t.rolle },
+        }),
+      );
     }),
 
     evuKurs: counted('evuKurs', (a: PageArgs & { filter: { eierOrganisasjonskode: string } }) => {
@@ -353,29 +522,56 @@ export function fsRootValue(getData: () => FsData, onField: (field: string) => v
       return page(d().evuCourses, a, evuCourse);
     }),
 
-    evuKursdeltakelser: counted('evuKursdeltakelser', (a: PageArgs & { filter: { eierOrganisasjonskode: string; kurs?: { kode: string; tidskode: string } } }) => {
-      requireOwner(a.filter.eierOrganisasjonskode);
-      const k = a.filter.kurs;
-      return page(d().evuParticipations.filter((x) => !k || (x.kurskode === k.kode && x.tidskode === k.tidskode)), a, evuParticipation);
-    }),
+    evuKursdeltakelser: counted(
+      'evuKursdeltakelser',
+      (a: PageArgs & { filter: { eierOrganisasjonskode: string; kurs?: { kode: string; tidskode: string } } }) => {
+        requireOwner(a.filter.eierOrganisasjonskode);
+        const k = a.filter.kurs;
+        return page(
+          d().evuParticipations.filter((x) => !k || (x.kurskode === k.kode && x.tidskode === k.tidskode)),
+          a,
+          evuParticipation,
+        );
+      },
+    ),
 
-    fakturaer: counted('fakturaer', (a: PageArgs & { filter: { eierOrganisasjonskode: string; termin?: SimTerm; fakturadetaljtyper?: string[] } }) => {
-      const f = a.filter;
-      requireOwner(f.eierOrganisasjonskode);
-      const types = f.fakturadetaljtyper ? new Set(f.fakturadetaljtyper) : null;
-      return page(d().invoices
-        .filter((i) => (!f.termin || sameTerm(i.termin, f.termin)) && (!types || i.detaljer.some((x) => types.has(x.type)))), a,
-      (i) => ({
-        fakturanummer: i.fakturanummer, personProfil: profile(personOf(i.personlopenummer)), termin: termin(i.termin),
-        statusBetalt: i.statusBetalt, fakturastatus: { kode: i.fakturastatus },
-        fakturadetaljer: i.detaljer.map((x) => ({ fakturadetaljtype: { kode: x.type }, belop: x.belop })),
-      }));
-    }),
+    fakturaer: counted(
+      'fakturaer',
+      (
+        a: PageArgs & { filter: { eierOrganisasjonskode: string; termin?: SimTerm; fakturadetaljtyper?: string[] } },
+      ) => {
+        const f = a.filter;
+        requireOwner(f.eierOrganisasjonskode);
+        const types = f.fakturadetaljtyper ? new Set(f.fakturadetaljtyper) : null;
+        return page(
+          d().invoices.filter(
+            (i) => (!f.termin || sameTerm(i.termin, f.termin)) && (!types || i.detaljer.some((x) => types.has(x.type))),
+          ),
+          a,
+          (i) => ({
+            fakturanummer: i.fakturanummer,
+            personProfil: profile(personOf(i.personlopenummer)),
+            termin: termin(i.termin),
+            statusBetalt: i.statusBetalt,
+            fakturastatus: { kode: i.fakturastatus },
+            fakturadetaljer: i.detaljer.map((x) => ({ fakturadetaljtype: { kode: x.type }, belop: x.belop })),
+          }),
+        );
+      },
+    ),
 
-    organisasjonsenheter: counted('organisasjonsenheter', (a: PageArgs & { filter: { eierOrganisasjonskode: string; stedkoder?: string[] } }) => {
-      requireOwner(a.filter.eierOrganisasjonskode);
-      const s = a.filter.stedkoder ? new Set(a.filter.stedkoder) : null;
-      return page(d().units.filter((u) => !s || s.has(u.stedkode)).map((u) => unit(u.stedkode)!), a);
-    }),
+    organisasjonsenheter: counted(
+      'organisasjonsenheter',
+      (a: PageArgs & { filter: { eierOrganisasjonskode: string; stedkoder?: string[] } }) => {
+        requireOwner(a.filter.eierOrganisasjonskode);
+        const s = a.filter.stedkoder ? new Set(a.filter.stedkoder) : null;
+        return page(
+          d()
+            .units.filter((u) => !s || s.has(u.stedkode))
+            .map((u) => unit(u.stedkode)!),
+          a,
+        );
+      },
+    ),
   };
 }

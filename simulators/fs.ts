@@ -35,7 +35,11 @@ export interface FsSimulatorOptions {
   data?: FsData;
 }
 
-export interface FsRequestRecord { operationName: string | null; fields: string[]; status: number }
+export interface FsRequestRecord {
+  operationName: string | null;
+  fields: string[];
+  status: number;
+}
 
 export interface FsSimulator {
   /** Base URL, e.g. 'http://127.0.0.1:43123'. */
@@ -67,15 +71,30 @@ export interface FsSimulator {
   stop(): Promise<void>;
 }
 
-interface Failure { match: RegExp; status: number | 'graphql' | 'reset' | 'hang'; remaining: number }
+interface Failure {
+  match: RegExp;
+  status: number | 'graphql' | 'reset' | 'hang';
+  remaining: number;
+}
 
 function osloToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Oslo',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) }).end(text);
+  res
+    .writeHead(status, {
+      ...headers,
+      'Content-Type': 'application/json',
+      'Content-Length': String(Buffer.byteLength(text)),
+    })
+    .end(text);
 }
 
 export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<FsSimulator> {
@@ -120,7 +139,10 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
       return stopping;
     },
   };
-  const rootValue = fsRootValue(() => sim.data, (field) => sim.stats.byField.set(field, (sim.stats.byField.get(field) ?? 0) + 1));
+  const rootValue = fsRootValue(
+    () => sim.data,
+    (field) => sim.stats.byField.set(field, (sim.stats.byField.get(field) ?? 0) + 1),
+  );
 
   const takeFailure = (key: string): Failure['status'] | null => {
     const f = failures.find((x) => x.remaining > 0 && x.match.test(key));
@@ -144,7 +166,8 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
     };
 
     if (path !== '/graphql' && path !== '/graphql/') return finish(404, { message: 'Not found' });
-    if (req.method !== 'POST') return finish(405, { message: 'Use POST with a JSON body {query, variables, operationName}' }, { Allow: 'POST' });
+    if (req.method !== 'POST')
+      return finish(405, { message: 'Use POST with a JSON body {query, variables, operationName}' }, { Allow: 'POST' });
 
     // Parse first, so the operation is counted and failures can be matched by it.
     let body: { query?: string; variables?: Record<string, unknown>; operationName?: string };
@@ -163,7 +186,9 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
     }
     const opName = operation?.name?.value ?? null;
     record.operationName = opName;
-    record.fields = operation ? operation.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : [])) : [];
+    record.fields = operation
+      ? operation.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : []))
+      : [];
     const opKey = opName ?? '(anonymous)';
     sim.stats.byOperation.set(opKey, (sim.stats.byOperation.get(opKey) ?? 0) + 1);
 
@@ -176,7 +201,11 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
       req.socket.destroy();
       return;
     }
-    if (failure === 'graphql') return finish(200, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null });
+    if (failure === 'graphql')
+      return finish(200, {
+        errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        data: null,
+      });
     if (typeof failure === 'number') return finish(failure, { message: http.STATUS_CODES[failure] ?? 'Error' });
 
     if (expectedAuth !== null && req.headers.authorization !== expectedAuth) {
@@ -184,8 +213,15 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
     }
     if (parseError || !document) return finish(400, { errors: [{ message: parseError ?? 'No query' }] });
     const invalid = validate(schema, document);
-    if (invalid.length) return finish(400, { errors: invalid.map((e) => ({ message: e.message, locations: e.locations })) });
-    const result = await execute({ schema, document, rootValue, variableValues: body.variables ?? {}, operationName: body.operationName });
+    if (invalid.length)
+      return finish(400, { errors: invalid.map((e) => ({ message: e.message, locations: e.locations })) });
+    const result = await execute({
+      schema,
+      document,
+      rootValue,
+      variableValues: body.variables ?? {},
+      operationName: body.operationName,
+    });
     finish(200, result);
   }
 

@@ -64,7 +64,10 @@ export async function startLosFtpSimulator(options: LosFtpSimulatorOptions): Pro
 
   // ftp-srv's disconnectClient arms a 1 s timer (never cleared) on every client disconnect, which keeps a
   // test process alive after stop(). Same behaviour without the timer.
-  const internals = server as unknown as { connections: Record<string, { close(code: number): unknown }>; disconnectClient(id: string): Promise<unknown> };
+  const internals = server as unknown as {
+    connections: Record<string, { close(code: number): unknown }>;
+    disconnectClient(id: string): Promise<unknown>;
+  };
   internals.disconnectClient = (id: string) => {
     const connection = internals.connections[id];
     if (connection) {
@@ -171,7 +174,12 @@ const MLST: FtpSrvCommand = {
     if (!this.fs) return this.reply(550, 'File system not instantiated');
     try {
       const stat = await this.fs.get(command.arg || '.');
-      return this.reply(250, { message: `Listing ${command.arg || '.'}` }, { raw: true, message: ` ${facts(stat)}` }, 'End');
+      return this.reply(
+        250,
+        { message: `Listing ${command.arg || '.'}` },
+        { raw: true, message: ` ${facts(stat)}` },
+        'End',
+      );
     } catch (err) {
       log.error(err);
       return this.reply(550, (err as Error).message);

@@ -11,23 +11,80 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 
-export interface Room { id: string; name: string; building: string; capacity: number; unitId: string }
-export interface Course { code: string; title: string; unitId: string; roomId: string; teacherIds: string[] }
-export interface RoomsData { rooms: Room[]; courses: Course[] }
+export interface Room {
+  id: string;
+  name: string;
+  building: string;
+  capacity: number;
+  unitId: string;
+}
+export interface Course {
+  code: string;
+  title: string;
+  unitId: string;
+  roomId: string;
+  teacherIds: string[];
+}
+export interface RoomsData {
+  rooms: Room[];
+  courses: Course[];
+}
 
 /** Courses and rooms at units of the Cerebrum sample university (simulators/data/cerebrum-sample.ts). */
 export function sampleRooms(): RoomsData {
   return {
     rooms: [
-      { id: 'room:oj-store-aud', name: 'Store auditorium', building: 'Ole-Johan Dahls hus', capacity: 300, unitId: 'cerebrum:ou:1620' },
-      { id: 'room:oj-lille-aud', name: 'Lille auditorium', building: 'Ole-Johan Dahls hus', capacity: 120, unitId: 'cerebrum:ou:1620' },
-      { id: 'room:nt-seminar-7', name: 'Seminarrom 7', building: 'Niels Treschows hus', capacity: 30, unitId: 'cerebrum:ou:1520' },
-      { id: 'room:usit-kjeller', name: 'Kjelleren', building: 'Vilhelm Bjerknes hus', capacity: 12, unitId: 'cerebrum:ou:2926742' },
+      {
+        id: 'room:oj-store-aud',
+        name: 'Store auditorium',
+        building: 'Ole-Johan Dahls hus',
+        capacity: 300,
+        unitId: 'cerebrum:ou:1620',
+      },
+      {
+        id: 'room:oj-lille-aud',
+        name: 'Lille auditorium',
+        building: 'Ole-Johan Dahls hus',
+        capacity: 120,
+        unitId: 'cerebrum:ou:1620',
+      },
+      {
+        id: 'room:nt-seminar-7',
+        name: 'Seminarrom 7',
+        building: 'Niels Treschows hus',
+        capacity: 30,
+        unitId: 'cerebrum:ou:1520',
+      },
+      {
+        id: 'room:usit-kjeller',
+        name: 'Kjelleren',
+        building: 'Vilhelm Bjerknes hus',
+        capacity: 12,
+        unitId: 'cerebrum:ou:2926742',
+      },
     ],
     courses: [
-      { code: 'IN1000', title: 'Introduksjon til objektorientert programmering', unitId: 'cerebrum:ou:1620', roomId: 'room:oj-store-aud', teacherIds: ['cerebrum:101011'] },
-      { code: 'IN2010', title: 'Algoritmer og datastrukturer', unitId: 'cerebrum:ou:1620', roomId: 'room:oj-lille-aud', teacherIds: ['cerebrum:101011', 'cerebrum:85073'] },
-      { code: 'NOR1101', title: 'Norsk språkhistorie', unitId: 'cerebrum:ou:1520', roomId: 'room:nt-seminar-7', teacherIds: ['cerebrum:101002'] },
+      {
+        code: 'IN1000',
+        title: 'Introduksjon til objektorientert programmering',
+        unitId: 'cerebrum:ou:1620',
+        roomId: 'room:oj-store-aud',
+        teacherIds: ['cerebrum:101011'],
+      },
+      {
+        code: 'IN2010',
+        title: 'Algoritmer og datastrukturer',
+        unitId: 'cerebrum:ou:1620',
+        roomId: 'room:oj-lille-aud',
+        teacherIds: ['cerebrum:101011', 'cerebrum:85073'],
+      },
+      {
+        code: 'NOR1101',
+        title: 'Norsk språkhistorie',
+        unitId: 'cerebrum:ou:1520',
+        roomId: 'room:nt-seminar-7',
+        teacherIds: ['cerebrum:101002'],
+      },
     ],
   };
 }
@@ -81,7 +138,9 @@ export interface RoomsSubgraph {
   stop(): Promise<void>;
 }
 
-export async function startRoomsSubgraph(opts: { port?: number; host?: string; data?: RoomsData } = {}): Promise<RoomsSubgraph> {
+export async function startRoomsSubgraph(
+  opts: { port?: number; host?: string; data?: RoomsData } = {},
+): Promise<RoomsSubgraph> {
   const data = opts.data ?? sampleRooms();
   const ref = (id: string) => ({ id });
   const resolvers = {
@@ -103,7 +162,14 @@ export async function startRoomsSubgraph(opts: { port?: number; host?: string; d
     Person: { courses: ({ id }: { id: string }) => data.courses.filter((c) => c.teacherIds.includes(id)) },
     OrganisationUnit: { rooms: ({ id }: { id: string }) => data.rooms.filter((r) => r.unitId === id) },
   };
-  const stats = { entityCalls: 0, representations: 0, reset() { stats.entityCalls = 0; stats.representations = 0; } };
+  const stats = {
+    entityCalls: 0,
+    representations: 0,
+    reset() {
+      stats.entityCalls = 0;
+      stats.representations = 0;
+    },
+  };
   const server = new ApolloServer({
     schema: buildSubgraphSchema({ typeDefs: parse(ROOMS_SDL), resolvers: resolvers as never }),
     plugins: [
@@ -113,14 +179,19 @@ export async function startRoomsSubgraph(opts: { port?: number; host?: string; d
           return {
             async didResolveOperation({ request }) {
               const reps = request.variables?.representations;
-              if (Array.isArray(reps)) { stats.entityCalls++; stats.representations += reps.length; }
+              if (Array.isArray(reps)) {
+                stats.entityCalls++;
+                stats.representations += reps.length;
+              }
             },
           };
         },
       },
     ],
   });
-  const { url } = await startStandaloneServer(server, { listen: { port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' } });
+  const { url } = await startStandaloneServer(server, {
+    listen: { port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' },
+  });
   const base = url.replace(/\/$/, '');
   return {
     url: base,

@@ -93,8 +93,10 @@ export interface UniLoginSimulatorOptions {
 }
 
 type Obj = Record<string, any>;
-const list = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-const textOf = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'object' ? String((v as Obj).$value ?? '') : String(v));
+const list = <T>(v: T | T[] | undefined | null): T[] =>
+  v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+const textOf = (v: unknown): string =>
+  v === undefined || v === null ? '' : typeof v === 'object' ? String((v as Obj).$value ?? '') : String(v);
 const control1 = (v: unknown) => textOf(v).replace(/\s+/g, ' ').trim();
 
 /** The document inside the request's <xml> element, as sent (its line 1 is the root element's line). */
@@ -106,8 +108,17 @@ function documentOf(envelope: string): string {
 }
 
 const upload = (o: Partial<Obj>) => ({
-  summary: '', details: '', ValidationErrors: '', ValidationWarnings: '', statuskode: 0, instnr: '',
-  newobjects: 0, updatedobjects: 0, deletedobjects: 0, deniedobjects: 0, ...o,
+  summary: '',
+  details: '',
+  ValidationErrors: '',
+  ValidationWarnings: '',
+  statuskode: 0,
+  instnr: '',
+  newobjects: 0,
+  updatedobjects: 0,
+  deletedobjects: 0,
+  deniedobjects: 0,
+  ...o,
 });
 
 export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}): Promise<UniLoginSimulator> {
@@ -135,7 +146,13 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
   /** The raw body of the request a service method is answering (node-soap passes only its parse). */
   const envelopeOf = (req: Obj) => raw.get(String(req.headers?.['x-unilogin-sim-request'])) ?? '';
 
-  async function handleUpload(method: string, mode: 'FULL' | 'INCREMENTAL' | 'DELETE', args: Obj, req: Obj, v12: boolean) {
+  async function handleUpload(
+    method: string,
+    mode: 'FULL' | 'INCREMENTAL' | 'DELETE',
+    args: Obj,
+    req: Obj,
+    v12: boolean,
+  ) {
     const envelope = envelopeOf(req);
     const user = auth(args, v12);
     const document = documentOf(envelope);
@@ -150,22 +167,35 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
     const check = await validateDocument({ xml: document }, schema, xsdOf(schema));
     if (!check.valid) {
       return answer({
-        statuskode: 8, summary: 'XML Fejl',
-        ValidationErrors: { ValidationMessage: check.errors.map((e) => ({ Message: `Linje: ${e.line ?? 0} udløser fejlen: [${e.message}]` })) },
+        statuskode: 8,
+        summary: 'XML Fejl',
+        ValidationErrors: {
+          ValidationMessage: check.errors.map((e) => ({
+            Message: `Linje: ${e.line ?? 0} udløser fejlen: [${e.message}]`,
+          })),
+        },
       });
     }
     const source = textOf(root.attributes?.source);
     const exportDateTime = textOf(root.attributes?.exportdatetime);
-    if (!sources.has(source)) return answer({ statuskode: 1, summary: `Fejl 1: Ukendt importkilde ${source} (${user.user})` });
+    if (!sources.has(source))
+      return answer({ statuskode: 1, summary: `Fejl 1: Ukendt importkilde ${source} (${user.user})` });
     if (!institutions.has(inst) || (user.institutions && !user.institutions.includes(inst))) {
-      return answer({ statuskode: 2, summary: `Fejl 2: Ukendt institutionsnummer ${inst} eller ingen adgang (${user.user})` });
+      return answer({
+        statuskode: 2,
+        summary: `Fejl 2: Ukendt institutionsnummer ${inst} eller ingen adgang (${user.user})`,
+      });
     }
     const key = `${inst}|${source}`;
     const held = state.get(key);
     if (held && exportDateTime <= held.lastExportDateTime) {
-      return answer({ statuskode: 3, summary: `Fejl 3: Der findes en import med samme kilde og institution med senere dato (${held.lastExportDateTime})` });
+      return answer({
+        statuskode: 3,
+        summary: `Fejl 3: Der findes en import med samme kilde og institution med senere dato (${held.lastExportDateTime})`,
+      });
     }
-    if (mode === 'INCREMENTAL' && !held) return answer({ statuskode: 4, summary: 'Fejl 4: Der findes ingen tidligere import at inkrementere' });
+    if (mode === 'INCREMENTAL' && !held)
+      return answer({ statuskode: 4, summary: 'Fejl 4: Der findes ingen tidligere import at inkrementere' });
 
     const now: SimImport = held ?? { lastExportDateTime: exportDateTime, persons: new Map(), groups: new Map() };
     now.lastExportDateTime = exportDateTime;
@@ -206,9 +236,10 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
     }
     state.set(key, now);
     const kind = mode === 'FULL' ? 'Total' : 'Inkrementel';
-    const details = mode === 'DELETE'
-      ? `${kind} indlæsning afsluttet\nAntal nyindlæste: 0\nAntal genindlæste: 0\nAntal slettede: ${counts.deletedobjects}\nAntal ukendte: ${counts.deniedobjects}`
-      : `${kind} indlæsning afsluttet\nAntal nyindlæste: ${counts.newobjects}\nAntal genindlæste: ${counts.updatedobjects}\nAntal udgåede: ${counts.deletedobjects}\nAntal afviste: ${counts.deniedobjects}`;
+    const details =
+      mode === 'DELETE'
+        ? `${kind} indlæsning afsluttet\nAntal nyindlæste: 0\nAntal genindlæste: 0\nAntal slettede: ${counts.deletedobjects}\nAntal ukendte: ${counts.deniedobjects}`
+        : `${kind} indlæsning afsluttet\nAntal nyindlæste: ${counts.newobjects}\nAntal genindlæste: ${counts.updatedobjects}\nAntal udgåede: ${counts.deletedobjects}\nAntal afviste: ${counts.deniedobjects}`;
     return answer({ statuskode: 0, summary: 'Indlæsning afsluttet', details, ...counts });
   }
 
@@ -220,7 +251,9 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
     const localPersonId = control1(p.LocalPersonId);
     if (!firstName || !familyName || !localPersonId) return null;
     return {
-      localPersonId, firstName, familyName,
+      localPersonId,
+      firstName,
+      familyName,
       cpr: control1(person.CivilRegistrationNumber) || null,
       email: control1(person.EmailAddress) || null,
       employeeType: p.Employee ? textOf(p.Employee.attributes?.type) : null,
@@ -232,19 +265,30 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
   }
 
   /** A service method that counts its calls; gets the parsed arguments and the (serverless) request. */
-  const counted = (name: string, fn: (args: Obj, req: Obj) => unknown) => (args: Obj, _cb: unknown, _headers: unknown, req: Obj) => {
-    calls[name] = (calls[name] ?? 0) + 1;
-    return fn(args ?? {}, req);
-  };
-  const schemaOf = (name: unknown): 'uploadfull' | 'uploaddelete' => (textOf(name) === 'uploaddelete.xsd' ? 'uploaddelete' : 'uploadfull');
+  const counted =
+    (name: string, fn: (args: Obj, req: Obj) => unknown) => (args: Obj, _cb: unknown, _headers: unknown, req: Obj) => {
+      calls[name] = (calls[name] ?? 0) + 1;
+      return fn(args ?? {}, req);
+    };
+  const schemaOf = (name: unknown): 'uploadfull' | 'uploaddelete' =>
+    textOf(name) === 'uploaddelete.xsd' ? 'uploaddelete' : 'uploadfull';
   const xsdOf = (schema: 'uploadfull' | 'uploaddelete') => opts.schemas?.[schema] ?? schemaText(schema);
   const validateAnswer = async (req: Obj, schema: 'uploadfull' | 'uploaddelete') => {
     const check = await validateDocument({ xml: documentOf(envelopeOf(req)) }, schema, xsdOf(schema));
     return check.valid
-      ? { Message: 'XML blev modtaget og validerer korrekt mod schema definitionen.', ErrorCount: 0, ValidationErrors: '' }
+      ? {
+          Message: 'XML blev modtaget og validerer korrekt mod schema definitionen.',
+          ErrorCount: 0,
+          ValidationErrors: '',
+        }
       : {
-          Message: 'XML validerer ikke mod schema definitionen.', ErrorCount: check.errors.length,
-          ValidationErrors: { ValidationMessage: check.errors.map((e) => ({ Message: `Linje: ${e.line ?? 0} udløser fejlen: [${e.message}]` })) },
+          Message: 'XML validerer ikke mod schema definitionen.',
+          ErrorCount: check.errors.length,
+          ValidationErrors: {
+            ValidationMessage: check.errors.map((e) => ({
+              Message: `Linje: ${e.line ?? 0} udløser fejlen: [${e.message}]`,
+            })),
+          },
         };
   };
   const port = (v12: boolean) => ({
@@ -253,7 +297,9 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
       auth(args, v12);
       return { HelloWorldWithCredentialsResult: 'Hello World' };
     }),
-    GetXmlSchemaNames: counted('GetXmlSchemaNames', () => ({ GetXmlSchemaNamesResult: { string: ['uploaddelete.xsd', 'uploadfull.xsd'] } })),
+    GetXmlSchemaNames: counted('GetXmlSchemaNames', () => ({
+      GetXmlSchemaNamesResult: { string: ['uploaddelete.xsd', 'uploadfull.xsd'] },
+    })),
     GetXmlSchema: counted('GetXmlSchema', (args) => ({
       GetXmlSchemaResult: { $xml: xsdOf(schemaOf(args.schemaname)).replace(/^\s*<\?xml[^?]*\?>\s*/, '') },
     })),
@@ -264,19 +310,26 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
       ValidateXmlAgainstNamedSchemaResult: await validateAnswer(req, schemaOf(args.schemaname)),
     })),
     UploadXmlData: counted('UploadXmlData', (args, req) => handleUpload('UploadXmlData', 'FULL', args, req, v12)),
-    UploadIncrementalXmlData: counted('UploadIncrementalXmlData', (args, req) => handleUpload('UploadIncrementalXmlData', 'INCREMENTAL', args, req, v12)),
-    UploadDeleteXmlData: counted('UploadDeleteXmlData', (args, req) => handleUpload('UploadDeleteXmlData', 'DELETE', args, req, v12)),
+    UploadIncrementalXmlData: counted('UploadIncrementalXmlData', (args, req) =>
+      handleUpload('UploadIncrementalXmlData', 'INCREMENTAL', args, req, v12),
+    ),
+    UploadDeleteXmlData: counted('UploadDeleteXmlData', (args, req) =>
+      handleUpload('UploadDeleteXmlData', 'DELETE', args, req, v12),
+    ),
   });
 
   const wsdlText = readFileSync(join(schemaDir(), 'ws10.wsdl'), 'utf8');
   // One soap server per SOAP version: each answers in the envelope its requests use.
-  const soapServer = (v12: boolean) => new Promise<soap.Server>((resolve, reject) => {
-    const s = soap.listen(null as unknown as http.Server, {
-      path: '/', xml: wsdlText, forceSoap12Headers: v12,
-      services: { UniLoginImport: { UniLoginImportSoap12: port(v12) } },
-      callback: (err: unknown) => (err ? reject(err) : resolve(s)),
+  const soapServer = (v12: boolean) =>
+    new Promise<soap.Server>((resolve, reject) => {
+      const s = soap.listen(null as unknown as http.Server, {
+        path: '/',
+        xml: wsdlText,
+        forceSoap12Headers: v12,
+        services: { UniLoginImport: { UniLoginImportSoap12: port(v12) } },
+        callback: (err: unknown) => (err ? reject(err) : resolve(s)),
+      });
     });
-  });
   const [soap11, soap12] = await Promise.all([soapServer(false), soapServer(true)]);
 
   const server = http.createServer(async (req, res) => {
@@ -286,17 +339,28 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
       const body = Buffer.concat(chunks).toString('utf8');
       if (failures.n > 0) {
         failures.n--;
-        res.writeHead(failures.status, { 'content-type': 'text/html' }).end(`<html><body><h1>${failures.status} Service Unavailable</h1></body></html>`);
+        res
+          .writeHead(failures.status, { 'content-type': 'text/html' })
+          .end(`<html><body><h1>${failures.status} Service Unavailable</h1></body></html>`);
         return;
       }
       if (req.method === 'GET') {
         if (/^\?wsdl$/i.test(new URL(req.url ?? '/', 'http://x').search)) {
-          res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(wsdlText.replace(/location="[^"]*"/, `location="${url}"`));
-        } else res.writeHead(200, { 'content-type': 'text/plain' }).end('UNI-Login WS10 simulator: POST SOAP here, GET ?wsdl for the WSDL.');
+          res
+            .writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
+            .end(wsdlText.replace(/location="[^"]*"/, `location="${url}"`));
+        } else
+          res
+            .writeHead(200, { 'content-type': 'text/plain' })
+            .end('UNI-Login WS10 simulator: POST SOAP here, GET ?wsdl for the WSDL.');
         return;
       }
       const v12 = body.includes('http://www.w3.org/2003/05/soap-envelope');
-      if (req.method !== 'POST' || !/<([\w.-]+:)?Envelope[\s>]/.test(body) || (!v12 && !body.includes('http://schemas.xmlsoap.org/soap/envelope/'))) {
+      if (
+        req.method !== 'POST' ||
+        !/<([\w.-]+:)?Envelope[\s>]/.test(body) ||
+        (!v12 && !body.includes('http://schemas.xmlsoap.org/soap/envelope/'))
+      ) {
         res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad Request');
         return;
       }
@@ -305,9 +369,15 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
       requests.push(body);
       try {
         const out = await (v12 ? soap12 : soap11).processRequest(body, {
-          headers: { ...req.headers, 'x-unilogin-sim-request': id }, url: req.url ?? '/', method: 'POST',
+          headers: { ...req.headers, 'x-unilogin-sim-request': id },
+          url: req.url ?? '/',
+          method: 'POST',
         });
-        res.writeHead(out.statusCode, { 'content-type': v12 ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8' }).end(out.body);
+        res
+          .writeHead(out.statusCode, {
+            'content-type': v12 ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8',
+          })
+          .end(out.body);
       } finally {
         raw.delete(id);
       }
@@ -326,8 +396,10 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
     uploads,
     requests,
     lastUpload: () => uploads[uploads.length - 1],
-    persons: (institution, source) => [...(state.get(`${institution}|${source}`)?.persons.values() ?? [])]
-      .sort((a, b) => (a.localPersonId < b.localPersonId ? -1 : 1)),
+    persons: (institution, source) =>
+      [...(state.get(`${institution}|${source}`)?.persons.values() ?? [])].sort((a, b) =>
+        a.localPersonId < b.localPersonId ? -1 : 1,
+      ),
     failNext(n = 1, status = 503) {
       failures = { n, status };
     },
@@ -341,7 +413,12 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
 }
 
 /** The demo's WS10 account (npm start): what the simulator knows and what the export is configured with. */
-export const DEMO_UNILOGIN = { user: 'demo-unilogin', password: 'demo-unilogin-password', institution: 'A10035', source: 'idbro-demo' } as const;
+export const DEMO_UNILOGIN = {
+  user: 'demo-unilogin',
+  password: 'demo-unilogin-password',
+  institution: 'A10035',
+  source: 'idbro-demo',
+} as const;
 
 /**
  * The UNILOGIN_* settings of the demo for a simulator at `url`. The whole LOS organisation is exported (`los:*`):
@@ -356,7 +433,8 @@ export function uniloginDemoSettings(url: string, env: Record<string, string | u
     UNILOGIN_INSTITUTION: DEMO_UNILOGIN.institution,
     UNILOGIN_SOURCE: DEMO_UNILOGIN.source,
     UNILOGIN_ROOT_OU: env.UNILOGIN_ROOT_OU ?? 'los:*',
-    UNILOGIN_EMPLOYEE_TYPES: env.UNILOGIN_EMPLOYEE_TYPES ?? 'Lærer=lærer;Skoleleder=lærer;Pædagog=pæd;Pædagogmedhjælper=pæd',
+    UNILOGIN_EMPLOYEE_TYPES:
+      env.UNILOGIN_EMPLOYEE_TYPES ?? 'Lærer=lærer;Skoleleder=lærer;Pædagog=pæd;Pædagogmedhjælper=pæd',
   };
 }
 

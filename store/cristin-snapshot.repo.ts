@@ -53,7 +53,10 @@ export class CristinSnapshotRepo {
     );
     const out: PendingChanges = { persons: new Set(), ous: new Set(), accounts: new Set(), scheduled: 0 };
     for (const r of rows) {
-      if (!r.due) { out.scheduled++; continue; }
+      if (!r.due) {
+        out.scheduled++;
+        continue;
+      }
       // `entities` names an entity of any type by id: it may be a person or an OU.
       if (r.resource_type === 'persons' || r.resource_type === 'entities') out.persons.add(r.ref);
       if (r.resource_type === 'ous' || r.resource_type === 'entities') out.ous.add(r.ref);
@@ -70,7 +73,9 @@ export class CristinSnapshotRepo {
   /** The stored snapshot, or null when no export has stored one yet. */
   async load(): Promise<CristinSnapshot | null> {
     const units = new Map<string, CristinUnit>();
-    const { rows: u } = await this.db.query<{ stedkode: string; record: CristinUnit }>('SELECT stedkode, record FROM cristin_snapshot_units');
+    const { rows: u } = await this.db.query<{ stedkode: string; record: CristinUnit }>(
+      'SELECT stedkode, record FROM cristin_snapshot_units',
+    );
     for (const r of u) units.set(r.stedkode, r.record);
     const persons = new Map<string, SnapshotPerson>();
     const { rows: p } = await this.db.query<{ person_id: string; record: CristinPerson | null; ou_ids: string[] }>(
@@ -86,7 +91,15 @@ export class CristinSnapshotRepo {
    * has (not in `keep`), replaces the units, and removes the pending rows last seen before `coveredUntil` (the
    * run's start: what arrived during the run may not be in what it read).
    */
-  async save(tx: Queryable, o: { changed: Map<string, SnapshotPerson>; keep: ReadonlySet<string>; units: readonly CristinUnit[]; coveredUntil: Date }): Promise<void> {
+  async save(
+    tx: Queryable,
+    o: {
+      changed: Map<string, SnapshotPerson>;
+      keep: ReadonlySet<string>;
+      units: readonly CristinUnit[];
+      coveredUntil: Date;
+    },
+  ): Promise<void> {
     const rows = [...o.changed].map(([id, p]) => ({ person_id: id, record: p.record, ou_ids: p.ouIds }));
     for (let i = 0; i < rows.length; i += CHUNK) {
       // Text cast to jsonb: one parameter for a thousand rows.
@@ -103,7 +116,9 @@ export class CristinSnapshotRepo {
       'INSERT INTO cristin_snapshot_units (stedkode, record) SELECT x.stedkode, x.record FROM jsonb_to_recordset($1::text::jsonb) AS x(stedkode text, record jsonb)',
       [JSON.stringify(o.units.map((u) => ({ stedkode: u.stedkode, record: u })))],
     );
-    await tx.query('DELETE FROM cristin_pending WHERE last_seen <= $1 AND (not_before IS NULL OR not_before <= $1)', [o.coveredUntil]);
+    await tx.query('DELETE FROM cristin_pending WHERE last_seen <= $1 AND (not_before IS NULL OR not_before <= $1)', [
+      o.coveredUntil,
+    ]);
   }
 }
 

@@ -21,7 +21,10 @@ export interface DeploymentIdentity {
   idKeyFromSetting: boolean;
 }
 
-export async function loadDeploymentIdentity(db: Queryable, opts: { idKey?: string } = {}): Promise<DeploymentIdentity> {
+export async function loadDeploymentIdentity(
+  db: Queryable,
+  opts: { idKey?: string } = {},
+): Promise<DeploymentIdentity> {
   await db.query(
     'INSERT INTO deployment (singleton, id, id_key) VALUES (true, $1, $2) ON CONFLICT (singleton) DO NOTHING',
     [randomUUID(), randomBytes(32)],

@@ -3,7 +3,16 @@
  * over its Unix socket.
  */
 import { DatabaseError } from 'pg';
-import { activeTx, checkBatchSize, cursorQuery, nextCursorName, StoreError, type Db, type QueryResult, type Tx } from './db';
+import {
+  activeTx,
+  checkBatchSize,
+  cursorQuery,
+  nextCursorName,
+  StoreError,
+  type Db,
+  type QueryResult,
+  type Tx,
+} from './db';
 import type { Migration } from './migrate';
 import type { PostgresStore } from './pg';
 

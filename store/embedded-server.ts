@@ -83,7 +83,7 @@ class ReadyTracker {
   readyStatus: string | undefined;
 
   push(data: Uint8Array): void {
-    for (let i = 0; i < data.length; ) {
+    for (let i = 0; i < data.length;) {
       if (this.headerLength < 5) {
         this.header[this.headerLength++] = data[i++];
         if (this.headerLength === 5) {
@@ -124,7 +124,10 @@ class SessionQueue {
   /** Messages of one connection run in arrival order (the handler may deliver two socket reads at once). */
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
     const run = (this.chains.get(handlerId) ?? Promise.resolve()).then(() => this.exec(handlerId, message, onData));
-    this.chains.set(handlerId, run.catch(() => undefined));
+    this.chains.set(
+      handlerId,
+      run.catch(() => undefined),
+    );
     return run;
   }
 
@@ -168,7 +171,9 @@ class SessionQueue {
    */
   private async startup(message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
     const chunks: Buffer[] = [];
-    await this.db.runExclusive(() => this.db.execProtocolRawStream(message, { onRawData: (d) => void chunks.push(Buffer.from(d)) }));
+    await this.db.runExclusive(() =>
+      this.db.execProtocolRawStream(message, { onRawData: (d) => void chunks.push(Buffer.from(d)) }),
+    );
     const answer = Buffer.concat(chunks);
     const tracker = new ReadyTracker();
     tracker.push(answer);

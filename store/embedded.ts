@@ -83,7 +83,9 @@ export class EmbeddedStore implements Db {
   lost(from: Backend): void {
     if (from !== this.backend || this.closing) return;
     this.stale = true;
-    void this.current().catch((err: Error) => this.ctx.opts.logger?.warn(`store: the embedded store is unreachable: ${err.message}`));
+    void this.current().catch((err: Error) =>
+      this.ctx.opts.logger?.warn(`store: the embedded store is unreachable: ${err.message}`),
+    );
   }
 
   private current(): Promise<Backend> {
@@ -125,18 +127,28 @@ export class EmbeddedStore implements Db {
       return await call(backend.db);
     } catch (err) {
       // Started just before a switch to another owner: the old connections were closed before it got one.
-      if (err instanceof StoreError && err.code === 'STORE_CLOSED' && backend !== this.backend && !this.closing && retriable()) {
+      if (
+        err instanceof StoreError &&
+        err.code === 'STORE_CLOSED' &&
+        backend !== this.backend &&
+        !this.closing &&
+        retriable()
+      ) {
         return call((await this.current()).db);
       }
       if (backend.role !== 'client' || !ownerGone(err)) throw err;
       this.stale ||= backend === this.backend;
-      if (!(err instanceof StoreError && err.code === 'STORE_UNAVAILABLE') || !retriable()) throw interrupted(backend, err);
+      if (!(err instanceof StoreError && err.code === 'STORE_UNAVAILABLE') || !retriable())
+        throw interrupted(backend, err);
       return call((await this.current()).db);
     }
   }
 
   query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
-    return this.run((db) => db.query<R>(sql, params), () => true);
+    return this.run(
+      (db) => db.query<R>(sql, params),
+      () => true,
+    );
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -70,7 +70,8 @@ export function fsDecisionCursor(key: string): string {
 
 function cursorKey(cursor: string): string {
   const s = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!s.startsWith('fsd:') || s.length === 4) throw new InvalidFsDecisionCursorError(`"${cursor.slice(0, 40)}" is not an FS decision cursor.`);
+  if (!s.startsWith('fsd:') || s.length === 4)
+    throw new InvalidFsDecisionCursorError(`"${cursor.slice(0, 40)}" is not an FS decision cursor.`);
   return s.slice(4);
 }
 
@@ -91,9 +92,18 @@ export class FsDecisionsRepo {
         // The national id lives in its own column only (matching); the JSON copy leaves it out.
         const { nationalId, ...rest } = d;
         return {
-          person_key: d.key, personlopenummer: d.personNumber, national_id: nationalId, imported: d.imported, student: d.student,
-          student_rule: d.studentRule, block_action: d.block.action, blocked_since: d.block.since, deletion_date: d.deletion?.date ?? null,
-          deletion_due: d.deletion?.due ?? false, account_name: d.account.name, decision: { ...rest, nationalId: null },
+          person_key: d.key,
+          personlopenummer: d.personNumber,
+          national_id: nationalId,
+          imported: d.imported,
+          student: d.student,
+          student_rule: d.studentRule,
+          block_action: d.block.action,
+          blocked_since: d.block.since,
+          deletion_date: d.deletion?.date ?? null,
+          deletion_due: d.deletion?.due ?? false,
+          account_name: d.account.name,
+          decision: { ...rest, nationalId: null },
         };
       });
       await tx.query(
@@ -122,7 +132,16 @@ export class FsDecisionsRepo {
       [dryRun],
     );
     const r = rows[0];
-    return r ? { jobId: r.job_id, dryRun: r.dry_run, decidedOn: r.decided_on, persons: r.persons, students: r.students, summary: r.summary } : null;
+    return r
+      ? {
+          jobId: r.job_id,
+          dryRun: r.dry_run,
+          decidedOn: r.decided_on,
+          persons: r.persons,
+          students: r.students,
+          summary: r.summary,
+        }
+      : null;
   }
 
   /** The last applied run's decisions, by key: what the next run carries over (accounts, blocked-since). */
@@ -135,8 +154,14 @@ export class FsDecisionsRepo {
     );
     for (const r of rows) {
       out.set(r.person_key, {
-        key: r.person_key, personNumber: r.personlopenummer, nationalId: r.national_id, name: r.name, accountName: r.account_name,
-        studentAccount: r.student_account === true, student: r.student, blockedSince: r.blocked_since,
+        key: r.person_key,
+        personNumber: r.personlopenummer,
+        nationalId: r.national_id,
+        name: r.name,
+        accountName: r.account_name,
+        studentAccount: r.student_account === true,
+        student: r.student,
+        blockedSince: r.blocked_since,
       });
     }
     return out;
@@ -156,7 +181,10 @@ export class FsDecisionsRepo {
     if (filter.deletionDue != null) add('deletion_due = ?', filter.deletionDue);
     if (filter.studentRule != null) add('student_rule = ?', filter.studentRule);
     if (filter.personNumber != null) add('personlopenummer = ?', filter.personNumber);
-    const total = await this.db.query(`SELECT count(*)::int AS n FROM fs_import_decisions WHERE ${where.join(' AND ')}`, params);
+    const total = await this.db.query(
+      `SELECT count(*)::int AS n FROM fs_import_decisions WHERE ${where.join(' AND ')}`,
+      params,
+    );
     if (after != null) add('person_key > ?', cursorKey(after));
     params.push(first + 1);
     const { rows } = await this.db.query(

@@ -31,7 +31,15 @@ export interface RekeyReport {
   issues: number;
 }
 
-const NOTHING: RekeyReport = { rewritten: false, from: 'current', persons: 0, managers: 0, fsDecisionKeys: 0, uniloginKept: 0, issues: 0 };
+const NOTHING: RekeyReport = {
+  rewritten: false,
+  from: 'current',
+  persons: 0,
+  managers: 0,
+  fsDecisionKeys: 0,
+  uniloginKept: 0,
+  issues: 0,
+};
 
 /** Rows per statement when filling the old → new maps. */
 const BATCH = 5000;
@@ -45,14 +53,20 @@ export interface KeyedIdsLogger {
  * The deployment's KeyedIds (ID_KEY when set, else the stored random key), with the stored ids brought in line
  * with it first. Run at every start (API, worker, demo) and at the start of each import that derives ids.
  */
-export async function prepareKeyedIds(db: Db, opts: { idKey?: string; logger?: KeyedIdsLogger } = {}): Promise<KeyedIds> {
+export async function prepareKeyedIds(
+  db: Db,
+  opts: { idKey?: string; logger?: KeyedIdsLogger } = {},
+): Promise<KeyedIds> {
   const identity = await loadDeploymentIdentity(db, { idKey: opts.idKey });
   const ids = new KeyedIds(identity.idKey);
   const report = await rekeyStore(db, ids);
   if (report.rewritten && opts.logger) {
     const { rewritten: _r, ...counts } = report;
     if (report.from === 'other-key') {
-      opts.logger.warn(counts, 'the stored person ids were derived with another key than ID_KEY gives now: all of them were re-derived (every process of a deployment needs the same ID_KEY)');
+      opts.logger.warn(
+        counts,
+        'the stored person ids were derived with another key than ID_KEY gives now: all of them were re-derived (every process of a deployment needs the same ID_KEY)',
+      );
     } else if (report.persons + report.managers + report.fsDecisionKeys > 0) {
       opts.logger.info(counts, 'stored person ids re-derived as keyed ids (HMAC-SHA-256 under the deployment key)');
     }
@@ -67,7 +81,9 @@ export async function prepareKeyedIds(db: Db, opts: { idKey?: string; logger?: K
 export async function assertKeyedIds(tx: Tx, ids: KeyedIds): Promise<void> {
   const { rows } = await tx.query<{ key_check: string }>('SELECT key_check FROM keyed_ids FOR SHARE');
   if (rows[0]?.key_check !== ids.keyCheck()) {
-    throw new Error('The stored person ids were re-derived under another key while this run started (two processes with different ID_KEY settings?); run it again.');
+    throw new Error(
+      'The stored person ids were re-derived under another key while this run started (two processes with different ID_KEY settings?); run it again.',
+    );
   }
 }
 
@@ -99,14 +115,20 @@ async function recordedCheck(q: Queryable): Promise<string | undefined> {
 }
 
 /** Fills a temporary old → new map (dropped at commit) from batches of [old, new] pairs that differ. */
-async function fillMap(tx: Tx, table: string, type: 'uuid' | 'text', pairs: AsyncIterable<[string, string][]>): Promise<number> {
+async function fillMap(
+  tx: Tx,
+  table: string,
+  type: 'uuid' | 'text',
+  pairs: AsyncIterable<[string, string][]>,
+): Promise<number> {
   await tx.query(`CREATE TEMP TABLE ${table} (old ${type} PRIMARY KEY, new ${type} NOT NULL) ON COMMIT DROP`);
   let n = 0;
   for await (const batch of pairs) {
     const changed = batch.filter(([o, nw]) => o !== nw);
     if (changed.length === 0) continue;
     await tx.query(`INSERT INTO ${table} (old, new) SELECT * FROM unnest($1::${type}[], $2::${type}[])`, [
-      changed.map((p) => p[0]), changed.map((p) => p[1]),
+      changed.map((p) => p[0]),
+      changed.map((p) => p[1]),
     ]);
     n += changed.length;
   }
@@ -118,10 +140,15 @@ async function* mapped<R>(rows: AsyncIterable<R[]>, f: (r: R) => [string, string
 }
 
 async function rekeyPersons(tx: Tx, ids: KeyedIds, report: RekeyReport): Promise<void> {
-  report.persons = await fillMap(tx, 'rekey_persons', 'uuid', mapped(
-    tx.iterate<{ uuid: string; cpr: string }>('SELECT uuid::text AS uuid, cpr FROM los_persons', [], BATCH),
-    (r) => [r.uuid, ids.person(r.cpr)],
-  ));
+  report.persons = await fillMap(
+    tx,
+    'rekey_persons',
+    'uuid',
+    mapped(
+      tx.iterate<{ uuid: string; cpr: string }>('SELECT uuid::text AS uuid, cpr FROM los_persons', [], BATCH),
+      (r) => [r.uuid, ids.person(r.cpr)],
+    ),
+  );
   if (report.persons === 0) return;
   // Continuity first, while the map's old ids still name the rows: whoever UNI-Login holds under the old id keeps it.
   const kept = await tx.query(
@@ -144,25 +171,38 @@ async function rekeyPersons(tx: Tx, ids: KeyedIds, report: RekeyReport): Promise
 }
 
 async function rekeyManagers(tx: Tx, ids: KeyedIds, report: RekeyReport): Promise<void> {
-  report.managers = await fillMap(tx, 'rekey_managers', 'uuid', mapped(
-    tx.iterate<{ uuid: string; org_uuid: string; cpr: string }>(
-      `SELECT DISTINCT m.uuid::text AS uuid, m.org_uuid::text AS org_uuid, p.cpr
+  report.managers = await fillMap(
+    tx,
+    'rekey_managers',
+    'uuid',
+    mapped(
+      tx.iterate<{ uuid: string; org_uuid: string; cpr: string }>(
+        `SELECT DISTINCT m.uuid::text AS uuid, m.org_uuid::text AS org_uuid, p.cpr
          FROM los_managers m JOIN los_persons p ON p.uuid = m.person_uuid`,
-      [], BATCH,
+        [],
+        BATCH,
+      ),
+      (r) => [r.uuid, ids.manager(r.org_uuid, r.cpr)],
     ),
-    (r) => [r.uuid, ids.manager(r.org_uuid, r.cpr)],
-  ));
-  if (report.managers > 0) await tx.query('UPDATE los_managers m SET uuid = r.new FROM rekey_managers r WHERE m.uuid = r.old');
+  );
+  if (report.managers > 0)
+    await tx.query('UPDATE los_managers m SET uuid = r.new FROM rekey_managers r WHERE m.uuid = r.old');
 }
 
 async function rekeyFsDecisions(tx: Tx, ids: KeyedIds, report: RekeyReport): Promise<void> {
-  report.fsDecisionKeys = await fillMap(tx, 'rekey_fs_keys', 'text', mapped(
-    tx.iterate<{ person_key: string; national_id: string }>(
-      `SELECT DISTINCT person_key, national_id FROM fs_import_decisions WHERE person_key LIKE 'nid:%' AND national_id IS NOT NULL`,
-      [], BATCH,
+  report.fsDecisionKeys = await fillMap(
+    tx,
+    'rekey_fs_keys',
+    'text',
+    mapped(
+      tx.iterate<{ person_key: string; national_id: string }>(
+        `SELECT DISTINCT person_key, national_id FROM fs_import_decisions WHERE person_key LIKE 'nid:%' AND national_id IS NOT NULL`,
+        [],
+        BATCH,
+      ),
+      (r) => [r.person_key, ids.nationalIdKey(r.national_id)],
     ),
-    (r) => [r.person_key, ids.nationalIdKey(r.national_id)],
-  ));
+  );
   if (report.fsDecisionKeys === 0) return;
   await tx.query(
     `UPDATE fs_import_decisions d SET person_key = r.new, decision = jsonb_set(d.decision, '{key}', to_jsonb(r.new))

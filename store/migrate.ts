@@ -42,7 +42,7 @@ export function findMigrationsDir(from: string = __dirname): string {
   const beside = path.join(from, 'migrations');
   tried.push(beside);
   if (hasSqlFiles(beside)) return beside;
-  for (let dir = from; ; ) {
+  for (let dir = from; ;) {
     if (fs.existsSync(path.join(dir, 'package.json'))) {
       const candidate = path.join(dir, 'store', 'migrations');
       if (candidate !== beside) {

@@ -409,6 +409,10 @@ function advisoryKey(name: string): string {
   return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
 }
 
-export async function openPostgres(databaseUrl: string, opts: StoreOptions, internals?: PostgresInternals): Promise<PostgresStore> {
+export async function openPostgres(
+  databaseUrl: string,
+  opts: StoreOptions,
+  internals?: PostgresInternals,
+): Promise<PostgresStore> {
   return new PostgresStore(databaseUrl, opts, internals);
 }

@@ -77,7 +77,9 @@ export type WasmModule = object;
  * The WebAssembly of Node's main context, where PGlite runs (under jest PGlite is loaded outside the test's vm
  * context, store/pglite.ts, and takes only a Module of its own realm); in a plain process, the global one.
  */
-const wasm = () => (vm.runInThisContext('globalThis') as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } }).WebAssembly;
+const wasm = () =>
+  (vm.runInThisContext('globalThis') as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } })
+    .WebAssembly;
 
 let compiled: Promise<WasmModule> | undefined;
 

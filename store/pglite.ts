@@ -43,7 +43,8 @@ let pgliteModule: Promise<typeof import('@electric-sql/pglite')> | undefined;
 function loadPglite(): Promise<typeof import('@electric-sql/pglite')> {
   pgliteModule ??= (async () => {
     const sandboxed = vm.runInThisContext('globalThis') !== globalThis;
-    const mainContextLoader = (vm.constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol }).USE_MAIN_CONTEXT_DEFAULT_LOADER;
+    const mainContextLoader = (vm.constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol })
+      .USE_MAIN_CONTEXT_DEFAULT_LOADER;
     if (!sandboxed || !mainContextLoader) return require('@electric-sql/pglite');
     const nativeImport = new vm.Script('(specifier) => import(specifier)', {
       importModuleDynamically: mainContextLoader as any,
@@ -54,7 +55,8 @@ function loadPglite(): Promise<typeof import('@electric-sql/pglite')> {
   return pgliteModule;
 }
 
-const parseTimestamp = (v: string): Date | number => (v === 'infinity' ? Infinity : v === '-infinity' ? -Infinity : new Date(v));
+const parseTimestamp = (v: string): Date | number =>
+  v === 'infinity' ? Infinity : v === '-infinity' ? -Infinity : new Date(v);
 const PARSERS: Record<number, (value: string) => unknown> = {
   ...TEXT_PARSERS,
   114: (v) => JSON.parse(v), // json
@@ -122,7 +124,9 @@ export class PgliteStore implements Db {
     // PGlite's transaction() holds its mutex (other callers wait), issues BEGIN/COMMIT, rolls back on a throw,
     // and throws 25P02 when COMMIT finds the transaction aborted.
     return this.exclusive(() =>
-      this.pg.transaction((ptx) => runInScope(this, { query: async (s, p) => toResult(await ptx.query(s, toParams(p))) }, fn)),
+      this.pg.transaction((ptx) =>
+        runInScope(this, { query: async (s, p) => toResult(await ptx.query(s, toParams(p))) }, fn),
+      ),
     );
   }
 
@@ -132,7 +136,9 @@ export class PgliteStore implements Db {
     // WITH HOLD: the cursor outlives its (implicit) transaction, so the single connection is free for other
     // queries between batches; Postgres materialises the result inside the database (spilling to its files).
     const cursor = nextCursorName();
-    await this.exclusive(() => this.pg.query(`DECLARE ${cursor} NO SCROLL CURSOR WITH HOLD FOR ${cursorQuery(sql)}`, toParams(params)));
+    await this.exclusive(() =>
+      this.pg.query(`DECLARE ${cursor} NO SCROLL CURSOR WITH HOLD FOR ${cursorQuery(sql)}`, toParams(params)),
+    );
     try {
       for (;;) {
         const { rows } = await this.exclusive(() => this.pg.query<R>(`FETCH FORWARD ${batchSize} FROM ${cursor}`));
@@ -151,7 +157,10 @@ export class PgliteStore implements Db {
         query: async (s, p) => toResult(await this.pg.query(s, toParams(p))),
         transaction: (fn) =>
           this.pg.transaction((ptx) =>
-            fn({ query: async (s, p) => toResult(await ptx.query(s, toParams(p))), exec: async (script) => void (await ptx.exec(script)) }),
+            fn({
+              query: async (s, p) => toResult(await ptx.query(s, toParams(p))),
+              exec: async (script) => void (await ptx.exec(script)),
+            }),
           ),
       },
       migrations,
@@ -182,7 +191,12 @@ export async function openPglite(opts: StoreOptions): Promise<PgliteStore> {
  * Opens PGlite on the files in `dir` for the process that holds the lock (store/embedded.ts); `unlock` runs on
  * close, after PGlite has closed.
  */
-export async function openPgliteFiles(dir: string, unlock: () => void, gate: SessionGate, schema?: string): Promise<PgliteStore> {
+export async function openPgliteFiles(
+  dir: string,
+  unlock: () => void,
+  gate: SessionGate,
+  schema?: string,
+): Promise<PgliteStore> {
   const { PGlite } = await loadPglite();
   let pg: PGlite;
   try {

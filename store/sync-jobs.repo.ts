@@ -71,7 +71,8 @@ export interface SyncIssue {
   record: string | null;
 }
 
-export type NewSyncIssue = Pick<SyncIssue, 'severity' | 'message'> & Partial<Pick<SyncIssue, 'file' | 'line' | 'field' | 'record'>>;
+export type NewSyncIssue = Pick<SyncIssue, 'severity' | 'message'> &
+  Partial<Pick<SyncIssue, 'file' | 'line' | 'field' | 'record'>>;
 
 export interface SyncJobFilter {
   kind?: SyncJobKind | readonly SyncJobKind[];
@@ -252,7 +253,8 @@ export class SyncJobsRepo {
    * is missing or already final (a late report is ignored rather than rewrite a finished job).
    */
   async updateProgress(id: string, progress: number, message?: string | null): Promise<boolean> {
-    if (!Number.isFinite(progress)) throw new RangeError(`updateProgress(): progress must be a number in 0..1, got ${progress}`);
+    if (!Number.isFinite(progress))
+      throw new RangeError(`updateProgress(): progress must be a number in 0..1, got ${progress}`);
     const { rowCount } = await this.q.query(
       `UPDATE sync_jobs
           SET progress = $2, message = CASE WHEN $4::boolean THEN $3::text ELSE message END
@@ -273,7 +275,15 @@ export class SyncJobsRepo {
       const params: unknown[] = [id, batch.length];
       const values = batch.map((issue, i) => {
         const p = params.length;
-        params.push(i + 1, issue.severity, issue.message, issue.file ?? null, issue.line ?? null, issue.field ?? null, issue.record ?? null);
+        params.push(
+          i + 1,
+          issue.severity,
+          issue.message,
+          issue.file ?? null,
+          issue.line ?? null,
+          issue.field ?? null,
+          issue.record ?? null,
+        );
         return `($${p + 1}::int, $${p + 2}::text, $${p + 3}::text, $${p + 4}::text, $${p + 5}::int, $${p + 6}::text, $${p + 7}::text)`;
       });
       const { rowCount } = await this.q.query(
@@ -293,7 +303,12 @@ export class SyncJobsRepo {
    * Records the outcome: final state, result, message, finished_at (progress 1 on success). Returns the job, or
    * null, changing nothing, if it was already final (e.g. cancelled while the worker was finishing).
    */
-  async finish(id: string, state: FinalSyncJobState, result: SyncJobResult | null, message?: string | null): Promise<SyncJob | null> {
+  async finish(
+    id: string,
+    state: FinalSyncJobState,
+    result: SyncJobResult | null,
+    message?: string | null,
+  ): Promise<SyncJob | null> {
     const { rows } = await this.q.query<SyncJobRow>(
       `UPDATE sync_jobs
           SET state = $2::text, result = $3::text::jsonb, message = $4, finished_at = now(),
@@ -347,7 +362,9 @@ export class SyncJobsRepo {
       this.q.query<{ n: number }>(`SELECT count(*)::int AS n FROM sync_jobs ${filter}`, countParams),
     ]);
     if (afterId !== undefined && page.rows.length === 0 && !(await this.get(afterId))) {
-      throw new InvalidCursorError('The cursor refers to a sync job that no longer exists; start again from the first page.');
+      throw new InvalidCursorError(
+        'The cursor refers to a sync job that no longer exists; start again from the first page.',
+      );
     }
     const rows = page.rows.slice(0, opts.first).map(toJob);
     return {

@@ -17,7 +17,9 @@ import type { SyncJobKind } from './sync-jobs.repo';
 export class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
   constructor(readonly kind: SyncJobKind) {
-    super(`This run of ${kind} no longer holds the ${kind} lease (another run took over after it stopped renewing it); its writes are refused.`);
+    super(
+      `This run of ${kind} no longer holds the ${kind} lease (another run took over after it stopped renewing it); its writes are refused.`,
+    );
   }
 }
 
@@ -38,7 +40,13 @@ export class SyncLeasesRepo {
    * SKIP LOCKED: a run whose fenced write is committing holds the row (check() locks it), and is treated as
    * holding the lease rather than waited for.
    */
-  async acquire(kind: SyncJobKind, token: string, jobId: string, holder: string, ttlMs: number): Promise<AcquireResult> {
+  async acquire(
+    kind: SyncJobKind,
+    token: string,
+    jobId: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<AcquireResult> {
     const { rows } = await this.q.query<{ token: string }>(
       `UPDATE sync_leases
           SET token = $2, job_id = $3, holder = $4, acquired_at = now(),
@@ -58,7 +66,10 @@ export class SyncLeasesRepo {
       [kind],
     );
     const row = current.rows[0];
-    return { acquired: false, current: { jobId: row?.job_id ?? null, holder: row?.holder ?? null, remainingMs: Number(row?.remaining_ms ?? 0) } };
+    return {
+      acquired: false,
+      current: { jobId: row?.job_id ?? null, holder: row?.holder ?? null, remainingMs: Number(row?.remaining_ms ?? 0) },
+    };
   }
 
   /** Extends the lease while `token` still holds it (even past its expiry, if nobody took it). False: lost. */
@@ -86,7 +97,10 @@ export class SyncLeasesRepo {
    * this check and the commit.
    */
   async check(kind: SyncJobKind, token: string): Promise<void> {
-    const { rows } = await this.q.query(`SELECT 1 FROM sync_leases WHERE kind = $1 AND token = $2 FOR SHARE`, [kind, token]);
+    const { rows } = await this.q.query(`SELECT 1 FROM sync_leases WHERE kind = $1 AND token = $2 FOR SHARE`, [
+      kind,
+      token,
+    ]);
     if (rows.length === 0) throw new LeaseLostError(kind);
   }
 }

@@ -19,14 +19,18 @@ export class SyncStateRepo {
 
   /** The value with the time it was last set, or undefined if none. */
   async entry<T = unknown>(key: string, q: Queryable = this.db): Promise<{ value: T; updatedAt: Date } | undefined> {
-    const { rows } = await q.query<{ value: T; updated_at: Date }>('SELECT value, updated_at FROM sync_state WHERE key = $1', [key]);
+    const { rows } = await q.query<{ value: T; updated_at: Date }>(
+      'SELECT value, updated_at FROM sync_state WHERE key = $1',
+      [key],
+    );
     return rows[0] ? { value: rows[0].value, updatedAt: rows[0].updated_at } : undefined;
   }
 
   /** Inserts or replaces the value under key. */
   async set(key: string, value: unknown, q: Queryable = this.db): Promise<void> {
     const text = JSON.stringify(value);
-    if (text === undefined) throw new TypeError(`SyncStateRepo.set(${key}): the value must be JSON (got ${typeof value})`);
+    if (text === undefined)
+      throw new TypeError(`SyncStateRepo.set(${key}): the value must be JSON (got ${typeof value})`);
     // Text cast to jsonb: `pg` would send a JS array as a Postgres array literal.
     await q.query(
       `INSERT INTO sync_state (key, value, updated_at) VALUES ($1, $2::text::jsonb, now())

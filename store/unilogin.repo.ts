@@ -41,10 +41,15 @@ export class UniLoginExportRepo {
       [institution, source],
     );
     const r = rows[0];
-    return r && {
-      lastSentAt: r.last_sent_at, lastAcceptedAt: r.last_accepted_at, lastAcceptedMode: r.last_accepted_mode,
-      lastAcceptedJob: r.last_accepted_job, lastFullAt: r.last_full_at,
-    };
+    return (
+      r && {
+        lastSentAt: r.last_sent_at,
+        lastAcceptedAt: r.last_accepted_at,
+        lastAcceptedMode: r.last_accepted_mode,
+        lastAcceptedJob: r.last_accepted_job,
+        lastFullAt: r.last_full_at,
+      }
+    );
   }
 
   /**
@@ -61,7 +66,12 @@ export class UniLoginExportRepo {
   }
 
   /** key → fingerprint of every record of `kind` UNI-Login accepted from us. */
-  async snapshot(institution: string, source: string, kind: SnapshotKind, q: Queryable = this.db): Promise<Map<string, string>> {
+  async snapshot(
+    institution: string,
+    source: string,
+    kind: SnapshotKind,
+    q: Queryable = this.db,
+  ): Promise<Map<string, string>> {
     const { rows } = await q.query<{ key: string; fingerprint: string }>(
       'SELECT key, fingerprint FROM unilogin_snapshot WHERE institution = $1 AND source = $2 AND kind = $3',
       [institution, source, kind],
@@ -108,7 +118,11 @@ export class UniLoginExportRepo {
   }
 
   private async upsert(
-    q: Queryable, institution: string, source: string, kind: SnapshotKind, rows: ReadonlyArray<readonly [string, string]>,
+    q: Queryable,
+    institution: string,
+    source: string,
+    kind: SnapshotKind,
+    rows: ReadonlyArray<readonly [string, string]>,
   ): Promise<void> {
     for (let i = 0; i < rows.length; i += BATCH) {
       const part = rows.slice(i, i + BATCH);

@@ -14,7 +14,16 @@ import { startCerebrumSimulator } from '../simulators/cerebrum';
 import { startStack, type Stack } from './helpers/gateway';
 import { loadConfig } from '../core/config';
 import {
-  brokerCloses, changeSeen, deleteExchange, mutate, mutateAndApply, queueSeenFromOutside, scratchVhost, startEventStack, stateReached, uniqueExchange,
+  brokerCloses,
+  changeSeen,
+  deleteExchange,
+  mutate,
+  mutateAndApply,
+  queueSeenFromOutside,
+  scratchVhost,
+  startEventStack,
+  stateReached,
+  uniqueExchange,
 } from './helpers/events';
 
 const TOR = 'cerebrum:85073';
@@ -48,7 +57,12 @@ async function read(s: Stack, id = TOR) {
 
 /** Publishes a marker event and waits for it: everything published before it on the queue has been handled. */
 async function drained(s: Stack): Promise<void> {
-  const payload = scimPayload(s.sim.url, { resourceType: 'groups', ref: 'drain-marker', kind: 'modify', attributes: [] });
+  const payload = scimPayload(s.sim.url, {
+    resourceType: 'groups',
+    ref: 'drain-marker',
+    kind: 'modify',
+    attributes: [],
+  });
   const seen = changeSeen(s.gateway.cerebrumLive!.bus, payload.jti as string);
   await s.sim.events!.publishRaw(JSON.stringify(payload), 'no.uio.cerebrum.scim.groups.modify');
   await seen;
@@ -90,7 +104,9 @@ describe('Cerebrum change events keep the cache true', () => {
     const ouId = ou.id.split(':').pop();
     await mutateAndApply(stack, { op: 'ou.name', ou: Number(ouId), name: 'Renamed unit' });
     const after = await read(stack);
-    expect(after.affiliations.find((a: any) => a.organisationUnit.id === ou.id).organisationUnit.name).toBe('Renamed unit');
+    expect(after.affiliations.find((a: any) => a.organisationUnit.id === ou.id).organisationUnit.name).toBe(
+      'Renamed unit',
+    );
     expect(after.name).toBe('Tor Test');
   });
 
@@ -112,9 +128,24 @@ describe('Cerebrum change events keep the cache true', () => {
     await cachedRead(stack, other);
     await mutate(stack, { op: 'person.name', person: 85073, last: 'Three', publish: false });
     await mutate(stack, { op: 'person.name', person: 101004, last: 'Later', publish: false });
-    const late = scimPayload(stack.sim.url, { resourceType: 'persons', ref: '101004', kind: 'modify', attributes: ['name'] });
-    const early = scimPayload(stack.sim.url, { resourceType: 'persons', ref: '85073', kind: 'modify', attributes: ['name'] });
-    const ghost = scimPayload(stack.sim.url, { resourceType: 'persons', ref: '999999999', kind: 'delete', attributes: [] });
+    const late = scimPayload(stack.sim.url, {
+      resourceType: 'persons',
+      ref: '101004',
+      kind: 'modify',
+      attributes: ['name'],
+    });
+    const early = scimPayload(stack.sim.url, {
+      resourceType: 'persons',
+      ref: '85073',
+      kind: 'modify',
+      attributes: ['name'],
+    });
+    const ghost = scimPayload(stack.sim.url, {
+      resourceType: 'persons',
+      ref: '999999999',
+      kind: 'delete',
+      attributes: [],
+    });
     for (const p of [late, ghost, early]) await stack.sim.events!.publishRaw(JSON.stringify(p));
     await drained(stack);
     expect((await read(stack)).name).toBe('Tor Three');
@@ -136,12 +167,18 @@ describe('Cerebrum change events keep the cache true', () => {
     };
     stack = await startEventStack({ exchange: (exchange = uniqueExchange('metrics')) });
     await cachedRead(stack);
-    expect(await value('idbro_cache_misses_total', { source: 'CEREBRUM', cache: 'rest' })).toBeGreaterThan(before.misses);
+    expect(await value('idbro_cache_misses_total', { source: 'CEREBRUM', cache: 'rest' })).toBeGreaterThan(
+      before.misses,
+    );
     expect(await value('idbro_cache_hits_total', { source: 'CEREBRUM', cache: 'rest' })).toBeGreaterThan(before.hits);
     await stack.sim.events!.publishRaw('not json');
     await mutateAndApply(stack, { op: 'person.name', person: 85073, last: 'Counted' });
-    expect(await value('idbro_events_consumed_total', { source: 'CEREBRUM', outcome: 'ok' })).toBeGreaterThan(before.ok);
-    expect(await value('idbro_events_consumed_total', { source: 'CEREBRUM', outcome: 'refused' })).toBe(before.refused + 1);
+    expect(await value('idbro_events_consumed_total', { source: 'CEREBRUM', outcome: 'ok' })).toBeGreaterThan(
+      before.ok,
+    );
+    expect(await value('idbro_events_consumed_total', { source: 'CEREBRUM', outcome: 'refused' })).toBe(
+      before.refused + 1,
+    );
     const lag = await value('idbro_event_consumer_lag_seconds', { source: 'CEREBRUM' });
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThan(3600);
@@ -152,7 +189,12 @@ describe('Cerebrum change events keep the cache true', () => {
     const consumer = stack.gateway.cerebrumLive!.consumer!;
     await stack.sim.events!.publishRaw('not json 01017012345');
     await stack.sim.events!.publishRaw(JSON.stringify({ jti: 'x', fnr: '01017012345' }));
-    await stack.sim.events!.publishRaw(JSON.stringify({ ...scimPayload(stack.sim.url, { resourceType: 'persons', ref: '1', kind: 'modify', attributes: [] }), sub: 'https://x/01017012345' }));
+    await stack.sim.events!.publishRaw(
+      JSON.stringify({
+        ...scimPayload(stack.sim.url, { resourceType: 'persons', ref: '1', kind: 'modify', attributes: [] }),
+        sub: 'https://x/01017012345',
+      }),
+    );
     await stack.sim.events!.publishRaw('eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln');
     await drained(stack);
     expect(consumer.counters.refused).toBe(4);
@@ -166,7 +208,11 @@ describe('Cerebrum change events keep the cache true', () => {
 
   test('with an HS256 key only verifying JWTs are accepted', async () => {
     const secret = 'a-shared-secret-of-at-least-32-bytes!';
-    stack = await startEventStack({ exchange: (exchange = uniqueExchange('hs')), jwtSecret: secret, gatewayJwtKey: secret });
+    stack = await startEventStack({
+      exchange: (exchange = uniqueExchange('hs')),
+      jwtSecret: secret,
+      gatewayJwtKey: secret,
+    });
     const consumer = stack.gateway.cerebrumLive!.consumer!;
     await cachedRead(stack);
     // The simulator signs with the right secret: applied.
@@ -174,19 +220,33 @@ describe('Cerebrum change events keep the cache true', () => {
     expect((await cachedRead(stack)).name).toBe('Tor Signed');
     // Wrong secret, and a plain JSON body: both refused, nothing invalidated.
     await mutate(stack, { op: 'person.name', person: 85073, last: 'Forged', publish: false });
-    const forged = scimPayload(stack.sim.url, { resourceType: 'persons', ref: '85073', kind: 'modify', attributes: ['name'] });
-    await stack.sim.events!.publishRaw(await new SignJWT(forged).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('another-secret-another-secret-xx')));
+    const forged = scimPayload(stack.sim.url, {
+      resourceType: 'persons',
+      ref: '85073',
+      kind: 'modify',
+      attributes: ['name'],
+    });
+    await stack.sim.events!.publishRaw(
+      await new SignJWT(forged)
+        .setProtectedHeader({ alg: 'HS256' })
+        .sign(new TextEncoder().encode('another-secret-another-secret-xx')),
+    );
     await stack.sim.events!.publishRaw(JSON.stringify({ ...forged, jti: `${forged.jti}-plain` }));
     const marker = scimPayload(stack.sim.url, { resourceType: 'groups', ref: 'm', kind: 'modify', attributes: [] });
     const seen = changeSeen(stack.gateway.cerebrumLive!.bus, marker.jti as string);
-    await stack.sim.events!.publishRaw(await new SignJWT(marker).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret)));
+    await stack.sim.events!.publishRaw(
+      await new SignJWT(marker).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret)),
+    );
     await seen;
     expect(consumer.counters.refusedBy).toEqual({ unverified: 1, unsigned: 1 });
     expect((await read(stack)).name).toBe('Tor Signed');
   });
 
   test('without a key, a compact JWT body is read (not verified) like a JSON one', async () => {
-    stack = await startEventStack({ exchange: (exchange = uniqueExchange('jwt')), jwtSecret: 'signer-only-secret-signer-only-secret' });
+    stack = await startEventStack({
+      exchange: (exchange = uniqueExchange('jwt')),
+      jwtSecret: 'signer-only-secret-signer-only-secret',
+    });
     await cachedRead(stack);
     await mutateAndApply(stack, { op: 'person.name', person: 85073, last: 'Jwt' });
     expect((await read(stack)).name).toBe('Tor Jwt');
@@ -200,11 +260,25 @@ describe('Cerebrum change events keep the cache true', () => {
     const consumer = stack.gateway.cerebrumLive!.consumer!;
     await cachedRead(stack);
     await mutate(stack, { op: 'person.name', person: 85073, last: 'Rsa', publish: false });
-    const bad = scimPayload(stack.sim.url, { resourceType: 'persons', ref: '85073', kind: 'modify', attributes: ['name'] });
-    await stack.sim.events!.publishRaw(await new SignJWT(bad).setProtectedHeader({ alg: 'RS256' }).sign(stranger.privateKey));
-    const good = scimPayload(stack.sim.url, { resourceType: 'persons', ref: '85073', kind: 'modify', attributes: ['name'] });
+    const bad = scimPayload(stack.sim.url, {
+      resourceType: 'persons',
+      ref: '85073',
+      kind: 'modify',
+      attributes: ['name'],
+    });
+    await stack.sim.events!.publishRaw(
+      await new SignJWT(bad).setProtectedHeader({ alg: 'RS256' }).sign(stranger.privateKey),
+    );
+    const good = scimPayload(stack.sim.url, {
+      resourceType: 'persons',
+      ref: '85073',
+      kind: 'modify',
+      attributes: ['name'],
+    });
     const seen = changeSeen(stack.gateway.cerebrumLive!.bus, good.jti as string);
-    await stack.sim.events!.publishRaw(await new SignJWT(good).setProtectedHeader({ alg: 'RS256' }).sign(pair.privateKey));
+    await stack.sim.events!.publishRaw(
+      await new SignJWT(good).setProtectedHeader({ alg: 'RS256' }).sign(pair.privateKey),
+    );
     await seen;
     expect(consumer.counters.refusedBy).toEqual({ unverified: 1 });
     expect((await read(stack)).name).toBe('Tor Rsa');
@@ -230,7 +304,11 @@ describe('Cerebrum change events keep the cache true', () => {
     const vhost = await scratchVhost();
     try {
       // READINESS_CACHE_MS=0: /readyz probes on every call, so it shows the disconnect at once.
-      stack = await startEventStack({ exchange: (exchange = uniqueExchange('lost')), url: vhost.url, env: { READINESS_CACHE_MS: '0' } });
+      stack = await startEventStack({
+        exchange: (exchange = uniqueExchange('lost')),
+        url: vhost.url,
+        env: { READINESS_CACHE_MS: '0' },
+      });
       const consumer = stack.gateway.cerebrumLive!.consumer!;
       const firstQueue = consumer.queue!;
       expect((await fetch(`${stack.url}/readyz`)).status).toBe(200);
@@ -242,7 +320,10 @@ describe('Cerebrum change events keep the cache true', () => {
       const ready = await fetch(`${stack.url}/readyz`);
       expect(ready.status).toBe(503);
       const { checks } = (await ready.json()) as { checks: { name: string; ok: boolean; message?: string }[] };
-      expect(checks.find((c) => c.name === 'cerebrum-events')).toMatchObject({ ok: false, message: expect.stringContaining('CEREBRUM_EVENTS_URL') });
+      expect(checks.find((c) => c.name === 'cerebrum-events')).toMatchObject({
+        ok: false,
+        message: expect.stringContaining('CEREBRUM_EVENTS_URL'),
+      });
       // While disconnected every read goes upstream, and a change whose event is lost shows at once.
       await mutate(stack, { op: 'person.name', person: 85073, last: 'Unannounced', publish: false });
       for (let i = 0; i < 2; i++) {
@@ -267,7 +348,7 @@ describe('Cerebrum change events keep the cache true', () => {
     }
   }, 120_000);
 
-  test("each process binds its own exclusive queue, deleted when it stops", async () => {
+  test('each process binds its own exclusive queue, deleted when it stops', async () => {
     stack = await startEventStack({ exchange: (exchange = uniqueExchange('queue')) });
     const queue = stack.gateway.cerebrumLive!.consumer!.queue!;
     expect(queue).toMatch(/^idbro\.cache\./);
@@ -285,9 +366,16 @@ describe('Cerebrum cache and events settings', () => {
     expect(loadConfig(base).cerebrumCacheTtlS).toBeUndefined();
     const withEvents = loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'amqp://u:p@127.0.0.1:5672' });
     expect(withEvents.cerebrumCacheTtlS).toBe(900);
-    expect(withEvents.cerebrumEvents).toEqual({ url: 'amqp://u:p@127.0.0.1:5672', exchange: 'cerebrum', binding: '#', jwtKey: undefined });
+    expect(withEvents.cerebrumEvents).toEqual({
+      url: 'amqp://u:p@127.0.0.1:5672',
+      exchange: 'cerebrum',
+      binding: '#',
+      jwtKey: undefined,
+    });
     expect(loadConfig({ ...base, CEREBRUM_CACHE_TTL_S: '30' }).cerebrumCacheTtlS).toBe(30);
-    expect(loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'amqp://127.0.0.1', CEREBRUM_CACHE_TTL_S: '0' }).cerebrumCacheTtlS).toBeUndefined();
+    expect(
+      loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'amqp://127.0.0.1', CEREBRUM_CACHE_TTL_S: '0' }).cerebrumCacheTtlS,
+    ).toBeUndefined();
     expect(loadConfig(base).cerebrumCacheMaxEntries).toBe(50_000);
   });
 
@@ -295,7 +383,11 @@ describe('Cerebrum cache and events settings', () => {
     expect(() => loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'http://x' })).toThrow(/CEREBRUM_EVENTS_URL/);
     const badPem = '-----BEGIN PUBLIC KEY-----\nc2VjcmV0LXNlY3JldA==\n-----END PUBLIC KEY-----';
     let message = '';
-    try { loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'amqp://127.0.0.1', CEREBRUM_EVENTS_JWT_KEY: badPem }); } catch (e) { message = (e as Error).message; }
+    try {
+      loadConfig({ ...base, CEREBRUM_EVENTS_URL: 'amqp://127.0.0.1', CEREBRUM_EVENTS_JWT_KEY: badPem });
+    } catch (e) {
+      message = (e as Error).message;
+    }
     expect(message).toMatch(/^CEREBRUM_EVENTS_JWT_KEY/);
     expect(message).not.toContain('c2VjcmV0');
     expect(() => loadConfig({ ...base, CEREBRUM_CACHE_MAX_ENTRIES: '0' })).toThrow(/CEREBRUM_CACHE_MAX_ENTRIES/);
@@ -318,17 +410,26 @@ describe('Cerebrum simulator mutations', () => {
   test('POST /__mutate changes the data and answers the events (400 for an unknown op; nothing published without events)', async () => {
     const sim = await startCerebrumSimulator({ apiKey: 'k' });
     try {
-      const post = (body: unknown) => fetch(`${sim.url}/__mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const post = (body: unknown) =>
+        fetch(`${sim.url}/__mutate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       const bad = await post({ op: 'person.fly' });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as { message: string }).message).toMatch(/unknown "op"/);
       const ok = await post({ op: 'account.email', account: 'torte', email: 'x@example.org' });
       const body = (await ok.json()) as { published: boolean; events: Record<string, unknown>[] };
       expect(body.published).toBe(false);
-      expect(body.events).toEqual([expect.objectContaining({
-        eventUris: ['urn:ietf:params:event:SCIM:modify'], sub: `${sim.url}/v1/accounts/torte`, resourceType: 'accounts',
-        'urn:ietf:params:event:SCIM:modify': { attributes: ['email'] },
-      })]);
+      expect(body.events).toEqual([
+        expect.objectContaining({
+          eventUris: ['urn:ietf:params:event:SCIM:modify'],
+          sub: `${sim.url}/v1/accounts/torte`,
+          resourceType: 'accounts',
+          'urn:ietf:params:event:SCIM:modify': { attributes: ['email'] },
+        }),
+      ]);
       const account = await fetch(`${sim.url}/v1/accounts/torte`, { headers: { 'X-API-Key': 'k' } });
       expect(((await account.json()) as { primary_email: string }).primary_email).toBe('x@example.org');
     } finally {
@@ -345,18 +446,37 @@ describe('Cerebrum cache and answers in flight', () => {
     const arrived: Array<() => void> = [];
     const server = http.createServer((req, res) => {
       served++;
-      const body = JSON.stringify({ href: '', id: 1, birth_date: null, names: [{ variant: 'FIRST', name: `v${served}` }] });
+      const body = JSON.stringify({
+        href: '',
+        id: 1,
+        birth_date: null,
+        names: [{ variant: 'FIRST', name: `v${served}` }],
+      });
       const send = () => res.writeHead(200, { 'content-type': 'application/json' }).end(body);
-      if (served === 1) { release = send; arrived.splice(0).forEach((f) => f()); } else send();
+      if (served === 1) {
+        release = send;
+        arrived.splice(0).forEach((f) => f());
+      } else send();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const client = new CerebrumClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, retries: 0 });
+    const client = new CerebrumClient({
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      retries: 0,
+    });
     const cache = new CerebrumCache({ ttlMs: 60_000, maxEntries: 100, live: true });
     const reader = cache.wrap(client);
     try {
       const inFlight = reader.getOrNull<{ names: { name: string }[] }>('/persons/1');
       if (!release) await new Promise<void>((r) => arrived.push(r));
-      cache.apply({ jti: 'j1', kind: 'modify', resourceType: 'persons', ref: '1', attributes: ['name'], objects: [], issuedAt: new Date() });
+      cache.apply({
+        jti: 'j1',
+        kind: 'modify',
+        resourceType: 'persons',
+        ref: '1',
+        attributes: ['name'],
+        objects: [],
+        issuedAt: new Date(),
+      });
       release!();
       expect((await inFlight)!.names[0].name).toBe('v1');
       expect(cache.size).toBe(0);

@@ -16,28 +16,46 @@ const EVIL = ['..', '.', '', ' ', 'a/b', '../persons/85073', '%2e%2e', '%2E', 'a
 
 describe('Cerebrum path segments in reads', () => {
   let s: Stack;
-  beforeAll(async () => { s = await startStack(); });
-  afterAll(async () => { await s?.stop(); });
+  beforeAll(async () => {
+    s = await startStack();
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
   beforeEach(() => s.sim.stats.reset());
 
   it.each(EVIL)('account(name: %j) is BAD_USER_INPUT and Cerebrum sees no request', async (name) => {
     const { body } = await s.gql('query($n: String!) { account(name: $n) { name owner { id } } }', { n: name });
     expect(body.data.account).toBeNull();
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['account'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
-    expect(body.errors[0].message).toMatch(/^The account name .*: it cannot be a Cerebrum path segment, so nothing was asked of Cerebrum\.$/);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['account'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    ]);
+    expect(body.errors[0].message).toMatch(
+      /^The account name .*: it cannot be a Cerebrum path segment, so nothing was asked of Cerebrum\.$/,
+    );
     expect(s.sim.stats.total).toBe(0);
   });
 
   it('node(id: "cerebrum:account:..") is refused the same way; a plain name still reads', async () => {
-    const { body } = await s.gql('{ bad: node(id: "cerebrum:account:..") { id } good: account(name: "tortest") { name } }');
-    expect(body.errors).toEqual([expect.objectContaining({ path: ['bad'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    const { body } = await s.gql(
+      '{ bad: node(id: "cerebrum:account:..") { id } good: account(name: "tortest") { name } }',
+    );
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['bad'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    ]);
     expect([...s.sim.stats.byPath.keys()]).toEqual(['GET /v1/accounts/tortest']);
   });
 
   it('the client refuses a path that URL normalisation would change, whoever built it', async () => {
     const client = new CerebrumClient({ url: s.sim.url, apiKey: 'test-api-key', retries: 0 });
     try {
-      for (const path of ['/accounts/..', '/accounts/.', '/accounts/%2e%2E', '/groups/x/../../persons/1', '/accounts/a\\..']) {
+      for (const path of [
+        '/accounts/..',
+        '/accounts/.',
+        '/accounts/%2e%2E',
+        '/groups/x/../../persons/1',
+        '/accounts/a\\..',
+      ]) {
         await expect(client.get(path)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
       }
       expect(s.sim.stats.total).toBe(0);
@@ -57,7 +75,10 @@ describe('Cerebrum path segments in the FS import', () => {
     sim = await startCerebrumSimulator({
       apiKey: 'k',
       // An auto group whose name holds a slash, as another tool might have created it.
-      data: cerebrumData([{ name: 'olanor', personNumber: '100001' }], { 'stud-alle': ['olanor'], 'stud-x/../..': ['olanor'] }),
+      data: cerebrumData([{ name: 'olanor', personNumber: '100001' }], {
+        'stud-alle': ['olanor'],
+        'stud-x/../..': ['olanor'],
+      }),
     });
     client = new CerebrumClient({ url: sim.url, apiKey: 'k', retries: 0 });
   });
@@ -71,11 +92,19 @@ describe('Cerebrum path segments in the FS import', () => {
     const persons = [
       rule1Student(HOST(2024), { personNumber: '100001', account: { name: 'olanor', studentAccount: true } }),
       rule1Student(HOST(2024), { personNumber: '100002', account: { name: '..', studentAccount: null } }),
-      rule1Student(HOST(2024), { personNumber: '100003', account: { name: 'x/../../groups/stud-alle', studentAccount: true } }),
+      rule1Student(HOST(2024), {
+        personNumber: '100003',
+        account: { name: 'x/../../groups/stud-alle', studentAccount: true },
+      }),
       rule1Student(HOST(2024), { personNumber: '100004', account: { name: '%2e%2e', studentAccount: true } }),
     ];
     const run = fakeFsRun(store);
-    const out = await runFsImport(run.ctx, { source: memoryFsImportSource(persons), cerebrum: client, config: TEST_CONFIG, today: '2024-10-15' });
+    const out = await runFsImport(run.ctx, {
+      source: memoryFsImportSource(persons),
+      cerebrum: client,
+      config: TEST_CONFIG,
+      today: '2024-10-15',
+    });
     const paths = [...sim.stats.byPath.keys()];
     expect(paths.length).toBeGreaterThan(0);
     for (const p of paths) {
@@ -93,8 +122,19 @@ describe('Cerebrum path segments in the FS import', () => {
   });
 
   it('a quarantine type or profile group that is no path segment fails the configuration, naming the setting', () => {
-    const raw = JSON.parse(JSON.stringify({ ...TEST_CONFIG, profiles: TEST_CONFIG.profiles.map((p) => ({ ...p, homeArea: p.homeArea ?? undefined, emailDomain: p.emailDomain ?? undefined })) }));
-    expect(() => parseFsImportConfig({ ...raw, quarantine: { type: '..', comment: 'x' } })).toThrow(/quarantine\.type: "\.\." is ".."/);
+    const raw = JSON.parse(
+      JSON.stringify({
+        ...TEST_CONFIG,
+        profiles: TEST_CONFIG.profiles.map((p) => ({
+          ...p,
+          homeArea: p.homeArea ?? undefined,
+          emailDomain: p.emailDomain ?? undefined,
+        })),
+      }),
+    );
+    expect(() => parseFsImportConfig({ ...raw, quarantine: { type: '..', comment: 'x' } })).toThrow(
+      /quarantine\.type: "\.\." is ".."/,
+    );
     raw.profiles[0].groups = ['stud/alle'];
     expect(() => parseFsImportConfig(raw)).toThrow(/profiles\[0\]\.groups\[0\]: "stud\/alle" holds a slash/);
   });

@@ -5,7 +5,11 @@ import { OrganisationUnitCardDocument, PersonCardDocument } from './generated/gr
 import { buildGatewaySchema } from '../server/schema-build';
 
 /** The minimum upstream requests for `persons { accounts { details } affiliations { organisationUnit } }`. */
-function minimumRequests(data: CerebrumData, personIds: number[], today: string): { total: number; paths: Set<string> } {
+function minimumRequests(
+  data: CerebrumData,
+  personIds: number[],
+  today: string,
+): { total: number; paths: Set<string> } {
   const paths = new Set<string>();
   for (const id of personIds) {
     const p = data.persons.get(id)!;
@@ -38,9 +42,16 @@ const PERSON_FIELDS = `
 describe('Cerebrum through the gateway (sample university)', () => {
   let s: Stack;
   // Readiness answers uncached (READINESS_CACHE_MS=0): the /readyz test sees Cerebrum fail at once.
-  beforeAll(async () => { s = await startStack({ env: { READINESS_CACHE_MS: '0' } }); });
-  afterAll(async () => { await s.stop(); });
-  beforeEach(() => { s.sim.clearFailures(); s.sim.stats.reset(); });
+  beforeAll(async () => {
+    s = await startStack({ env: { READINESS_CACHE_MS: '0' } });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  beforeEach(() => {
+    s.sim.clearFailures();
+    s.sim.stats.reset();
+  });
 
   it('maps every person field from the person and its sub-resources', async () => {
     const { body } = await s.gql(`{ person(id: "cerebrum:${SAMPLE.torTest}") { ${PERSON_FIELDS} } }`);
@@ -48,7 +59,12 @@ describe('Cerebrum through the gateway (sample university)', () => {
     const p = body.data.person;
     const raw = sampleUniversity().persons.get(SAMPLE.torTest)!;
     expect(p).toMatchObject({
-      id: 'cerebrum:85073', source: 'CEREBRUM', name: 'Tor Test', firstName: 'Tor', lastName: 'Test', birthDate: '1970-01-01',
+      id: 'cerebrum:85073',
+      source: 'CEREBRUM',
+      name: 'Tor Test',
+      firstName: 'Tor',
+      lastName: 'Test',
+      birthDate: '1970-01-01',
     });
     expect(p.names).toHaveLength(raw.names.length);
     expect(p.names).toContainEqual({ variant: 'FULL', value: 'Tor Test', sourceSystem: 'Cached' });
@@ -61,13 +77,23 @@ describe('Cerebrum through the gateway (sample university)', () => {
     expect(p.externalIds).toContainEqual({ type: 'norwegianNationalId', value: fnr, sourceSystem: expect.any(String) });
     const torte = p.accounts.find((a: any) => a.name === 'torte');
     expect(torte).toEqual({
-      id: 'cerebrum:account:torte', name: 'torte', primary: true, primaryEmail: 'torte@usit.uio.no', active: true,
+      id: 'cerebrum:account:torte',
+      name: 'torte',
+      primary: true,
+      primaryEmail: 'torte@usit.uio.no',
+      active: true,
       createdAt: expect.stringMatching(/^1969-12-31T23:00:00.000Z$/), // naive 1970-01-01T00:00:00 read in Europe/Copenhagen
-      expireDate: null, contexts: ['AD_account'], owner: { id: 'cerebrum:85073' },
+      expireDate: null,
+      contexts: ['AD_account'],
+      owner: { id: 'cerebrum:85073' },
     });
     expect(p.primaryAccount).toEqual({ name: 'torte' });
     const aff = p.affiliations.find((a: any) => a.status === 'ANSATT/tekadm');
-    expect(aff).toMatchObject({ source: 'CEREBRUM', kind: 'ANSATT', organisationUnit: { id: `cerebrum:ou:${SAMPLE.torTestOuId}`, stedkode: '331000' } });
+    expect(aff).toMatchObject({
+      source: 'CEREBRUM',
+      kind: 'ANSATT',
+      organisationUnit: { id: `cerebrum:ou:${SAMPLE.torTestOuId}`, stedkode: '331000' },
+    });
     expect(aff.from).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(p.studyRights).toEqual([]);
     expect(p.sameAs).toEqual([]);
@@ -83,35 +109,54 @@ describe('Cerebrum through the gateway (sample university)', () => {
     }`);
     expect(body.errors).toBeUndefined();
     expect(body.data.usit).toMatchObject({
-      id: 'cerebrum:ou:567', source: 'CEREBRUM', name: 'Universitetets senter for informasjonsteknologi', acronym: 'USIT',
-      stedkode: '330000', userKey: '330000', parent: null, children: [],
+      id: 'cerebrum:ou:567',
+      source: 'CEREBRUM',
+      name: 'Universitetets senter for informasjonsteknologi',
+      acronym: 'USIT',
+      stedkode: '330000',
+      userKey: '330000',
+      parent: null,
+      children: [],
     });
     expect(body.data.usit.contacts[0].preference).toBeLessThanOrEqual(body.data.usit.contacts.at(-1).preference);
     const data = sampleUniversity();
-    const shortName = data.ous.get(SAMPLE.shortNameOnlyOuId)!.names.find((n) => n.variant === 'OU short' && n.language === 'nb');
+    const shortName = data.ous
+      .get(SAMPLE.shortNameOnlyOuId)!
+      .names.find((n) => n.variant === 'OU short' && n.language === 'nb');
     expect(body.data.short.name).toBe(shortName?.name);
-    const nn = data.ous.get(SAMPLE.nnEnOnlyOuId)!.names.find((n) => n.language === 'nn' && n.variant === 'OU name')
-      ?? data.ous.get(SAMPLE.nnEnOnlyOuId)!.names.find((n) => n.language === 'nn');
+    const nn =
+      data.ous.get(SAMPLE.nnEnOnlyOuId)!.names.find((n) => n.language === 'nn' && n.variant === 'OU name') ??
+      data.ous.get(SAMPLE.nnEnOnlyOuId)!.names.find((n) => n.language === 'nn');
     expect(body.data.nnEn.name).toBe(nn?.name);
     expect(body.data.plain).toEqual({ id: 'cerebrum:ou:567' });
     expect(body.data.missing).toBeNull();
   });
 
   it('reads the older seed-002 shapes: external ids {type, id} and accounts without name', async () => {
-    const { body } = await s.gql(`{ person(id: "cerebrum:${SAMPLE.legacyPerson}") { nationalId externalIds { type value } accounts { name primaryEmail } } }`);
+    const { body } = await s.gql(
+      `{ person(id: "cerebrum:${SAMPLE.legacyPerson}") { nationalId externalIds { type value } accounts { name primaryEmail } } }`,
+    );
     expect(body.errors).toBeUndefined();
     const raw = sampleUniversity().persons.get(SAMPLE.legacyPerson)!;
     const legacyFnr = raw.external_ids.find((x) => x.id_type === 'NO_BIRTHNO')!.external_id;
     expect(body.data.person.nationalId).toBe(legacyFnr);
-    expect(body.data.person.externalIds.map((x: any) => x.type)).toEqual(expect.arrayContaining(['norwegianNationalId', 'employeeNumber']));
+    expect(body.data.person.externalIds.map((x: any) => x.type)).toEqual(
+      expect.arrayContaining(['norwegianNationalId', 'employeeNumber']),
+    );
     expect(body.data.person.accounts.map((a: any) => a.name)).toContain(SAMPLE.legacyPersonAccount);
     expect(s.sim.stats.byPath.get(`GET /v1/accounts/${SAMPLE.legacyPersonAccount}`)).toBe(1);
   });
 
   it('lists expired accounts as inactive; primaryAccount is null when none is flagged', async () => {
-    const { body } = await s.gql(`{ person(id: "cerebrum:${SAMPLE.personWithoutPrimary}") { accounts { name active expireDate } primaryAccount { name } } }`);
+    const { body } = await s.gql(
+      `{ person(id: "cerebrum:${SAMPLE.personWithoutPrimary}") { accounts { name active expireDate } primaryAccount { name } } }`,
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data.person.accounts).toContainEqual({ name: SAMPLE.expiredAccount, active: false, expireDate: expect.any(String) });
+    expect(body.data.person.accounts).toContainEqual({
+      name: SAMPLE.expiredAccount,
+      active: false,
+      expireDate: expect.any(String),
+    });
     expect(body.data.person.primaryAccount).toBeNull();
   });
 
@@ -124,24 +169,36 @@ describe('Cerebrum through the gateway (sample university)', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.person.then).toContainEqual({ status: deleted.status, to: deleted.deleted_date!.slice(0, 10) });
     expect(body.data.person.now.length).toBeLessThan(body.data.person.then.length + raw.affiliations.length);
-    expect(s.sim.stats.byPath.get(`GET /v1/persons/${SAMPLE.personWithDeletedAffiliation}/affiliations?include_deleted=true`)).toBe(1);
+    expect(
+      s.sim.stats.byPath.get(
+        `GET /v1/persons/${SAMPLE.personWithDeletedAffiliation}/affiliations?include_deleted=true`,
+      ),
+    ).toBe(1);
   });
 
   it('an unknown person is null without an error (upstream 404)', async () => {
-    const { body } = await s.gql(`{ person(id: "cerebrum:424242") { name } junk: person(id: "cerebrum:abc") { name } }`);
+    const { body } = await s.gql(
+      `{ person(id: "cerebrum:424242") { name } junk: person(id: "cerebrum:abc") { name } }`,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({ person: null, junk: null });
   });
 
-  it("an affiliation whose OU answers 404 keeps the affiliation: organisationUnit is null with a coded error on that path", async () => {
-    const { body } = await s.gql(`{ person(id: "cerebrum:${SAMPLE.personWithMissingOu}") { name affiliations { status organisationUnit { name } } } }`);
+  it('an affiliation whose OU answers 404 keeps the affiliation: organisationUnit is null with a coded error on that path', async () => {
+    const { body } = await s.gql(
+      `{ person(id: "cerebrum:${SAMPLE.personWithMissingOu}") { name affiliations { status organisationUnit { name } } } }`,
+    );
     expect(body.data.person.name).toBeTruthy();
     const idx = body.data.person.affiliations.findIndex((a: any) => a.organisationUnit === null);
     expect(idx).toBeGreaterThanOrEqual(0);
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0]).toMatchObject({
       path: ['person', 'affiliations', idx, 'organisationUnit'],
-      extensions: { code: 'UPSTREAM_ERROR', source: 'CEREBRUM', upstream: { status: 404, method: 'GET', path: `/v1/ous/${SAMPLE.missingOuId}` } },
+      extensions: {
+        code: 'UPSTREAM_ERROR',
+        source: 'CEREBRUM',
+        upstream: { status: 404, method: 'GET', path: `/v1/ous/${SAMPLE.missingOuId}` },
+      },
     });
   });
 
@@ -149,7 +206,9 @@ describe('Cerebrum through the gateway (sample university)', () => {
     s.sim.failNext(new RegExp(`^GET /v1/persons/${SAMPLE.torTest}$`), 500, 1);
     s.sim.failNext(new RegExp(`^GET /v1/persons/${SAMPLE.torTest}/accounts$`), 'reset', 1);
     s.sim.failNext(new RegExp(`^GET /v1/accounts/torte$`), 429, 1);
-    const { body } = await s.gql(`{ person(id: "cerebrum:${SAMPLE.torTest}") { name accounts { name primaryEmail } } }`);
+    const { body } = await s.gql(
+      `{ person(id: "cerebrum:${SAMPLE.torTest}") { name accounts { name primaryEmail } } }`,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.person.name).toBe('Tor Test');
     expect(body.data.person.accounts).toContainEqual({ name: 'torte', primaryEmail: 'torte@usit.uio.no' });
@@ -159,12 +218,18 @@ describe('Cerebrum through the gateway (sample university)', () => {
 
   it('a 500 that persists after the retries nulls only that field, with UPSTREAM_ERROR and the upstream request', async () => {
     s.sim.failNext(new RegExp(`^GET /v1/ous/${SAMPLE.usitOuId}$`), 500, Infinity);
-    const { body } = await s.gql(`{ a: organisationUnit(id: "cerebrum:ou:${SAMPLE.usitOuId}") { name } b: person(id: "cerebrum:${SAMPLE.torTest}") { name } }`);
+    const { body } = await s.gql(
+      `{ a: organisationUnit(id: "cerebrum:ou:${SAMPLE.usitOuId}") { name } b: person(id: "cerebrum:${SAMPLE.torTest}") { name } }`,
+    );
     expect(body.data).toEqual({ a: null, b: { name: 'Tor Test' } });
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0]).toMatchObject({
       path: ['a'],
-      extensions: { code: 'UPSTREAM_ERROR', source: 'CEREBRUM', upstream: { status: 500, method: 'GET', path: `/v1/ous/${SAMPLE.usitOuId}` } },
+      extensions: {
+        code: 'UPSTREAM_ERROR',
+        source: 'CEREBRUM',
+        upstream: { status: 500, method: 'GET', path: `/v1/ous/${SAMPLE.usitOuId}` },
+      },
     });
     expect(body.errors[0].extensions.stacktrace).toBeUndefined();
     expect(s.sim.stats.byPath.get(`GET /v1/ous/${SAMPLE.usitOuId}`)).toBe(3); // 1 + CEREBRUM_RETRIES=2
@@ -174,7 +239,11 @@ describe('Cerebrum through the gateway (sample university)', () => {
     s.sim.failNext(/^GET \/v1\/persons\/85073$/, 503, Infinity);
     const { body } = await s.gql(`{ person(id: "cerebrum:85073") { name } }`);
     expect(body.data.person).toBeNull();
-    expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', source: 'CEREBRUM', upstream: { status: 503 } });
+    expect(body.errors[0].extensions).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      source: 'CEREBRUM',
+      upstream: { status: 503 },
+    });
   });
 
   it('without a token: HTTP 401 UNAUTHENTICATED and no upstream request', async () => {
@@ -191,11 +260,21 @@ describe('Cerebrum through the gateway (sample university)', () => {
     const noPii = await s.gql(q, undefined, TOKENS.read);
     expect(noPii.body.errors).toBeUndefined();
     expect(noPii.body.data.person).toEqual({ name: 'Tor Test', nationalId: null });
-    const fnr = sampleUniversity().persons.get(85073)!.external_ids.find((x) => x.id_type === 'NO_BIRTHNO')!.external_id;
-    const forbidden = await s.gql(`query($n: String!) { personByNationalId(nationalId: $n) { name } }`, { n: fnr }, TOKENS.read);
+    const fnr = sampleUniversity()
+      .persons.get(85073)!
+      .external_ids.find((x) => x.id_type === 'NO_BIRTHNO')!.external_id;
+    const forbidden = await s.gql(
+      `query($n: String!) { personByNationalId(nationalId: $n) { name } }`,
+      { n: fnr },
+      TOKENS.read,
+    );
     expect(forbidden.body.data.personByNationalId).toBeNull();
     expect(forbidden.body.errors[0].extensions.code).toBe('FORBIDDEN');
-    const ok = await s.gql(`query($n: String!) { personByNationalId(nationalId: $n) { id name nationalId } }`, { n: fnr }, TOKENS.pii);
+    const ok = await s.gql(
+      `query($n: String!) { personByNationalId(nationalId: $n) { id name nationalId } }`,
+      { n: fnr },
+      TOKENS.pii,
+    );
     expect(ok.body.errors).toBeUndefined();
     expect(ok.body.data.personByNationalId).toEqual({ id: 'cerebrum:85073', name: 'Tor Test', nationalId: fnr });
   });
@@ -207,7 +286,9 @@ describe('Cerebrum through the gateway (sample university)', () => {
   });
 
   it('no full national id, API key or bearer token in any log line, error or response', async () => {
-    const fnr = sampleUniversity().persons.get(85073)!.external_ids.find((x) => x.id_type === 'NO_BIRTHNO')!.external_id;
+    const fnr = sampleUniversity()
+      .persons.get(85073)!
+      .external_ids.find((x) => x.id_type === 'NO_BIRTHNO')!.external_id;
     s.sim.failNext(/^GET \/v1\/search\/persons\/external-ids/, 500, Infinity);
     const r = await s.gql(`query($n: String!) { personByNationalId(nationalId: $n) { name } }`, { n: fnr }, TOKENS.pii);
     expect(r.body.errors[0].extensions.code).toBe('UPSTREAM_ERROR');
@@ -221,10 +302,13 @@ describe('Cerebrum through the gateway (sample university)', () => {
   it('persons(filter: {source: CEREBRUM, organisationUnit}) lists each person at that unit once (via the affiliation search)', async () => {
     const data = sampleUniversity();
     const ouId = [...data.ous.values()].find((o) => o.stedkode === SAMPLE.duplicateAffiliationStedkode)!.id;
-    const expected = new Set([...data.persons.values()]
-      .filter((p) => p.affiliations.some((a) => a.ou_id === ouId && !a.deleted_date))
-      .map((p) => `cerebrum:${p.id}`));
-    const { body } = await s.gql(`{ persons(filter: {source: CEREBRUM, organisationUnit: "cerebrum:ou:${ouId}"}, first: 2) {
+    const expected = new Set(
+      [...data.persons.values()]
+        .filter((p) => p.affiliations.some((a) => a.ou_id === ouId && !a.deleted_date))
+        .map((p) => `cerebrum:${p.id}`),
+    );
+    const { body } =
+      await s.gql(`{ persons(filter: {source: CEREBRUM, organisationUnit: "cerebrum:ou:${ouId}"}, first: 2) {
       totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name } } } }`);
     expect(body.errors).toBeUndefined();
     expect(body.data.persons.totalCount).toBe(expected.size);
@@ -232,8 +316,11 @@ describe('Cerebrum through the gateway (sample university)', () => {
     let after = body.data.persons.pageInfo.endCursor;
     let more = body.data.persons.pageInfo.hasNextPage;
     while (more) {
-      const next = await s.gql(`query($a: String) { persons(filter: {source: CEREBRUM, organisationUnit: "cerebrum:ou:${ouId}"}, first: 2, after: $a) {
-        pageInfo { hasNextPage endCursor } edges { node { id } } } }`, { a: after });
+      const next = await s.gql(
+        `query($a: String) { persons(filter: {source: CEREBRUM, organisationUnit: "cerebrum:ou:${ouId}"}, first: 2, after: $a) {
+        pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+        { a: after },
+      );
       seen.push(...next.body.data.persons.edges.map((e: any) => e.node.id));
       ({ hasNextPage: more, endCursor: after } = next.body.data.persons.pageInfo);
     }
@@ -249,7 +336,13 @@ describe('Cerebrum through the gateway (sample university)', () => {
       p: node(id: "cerebrum:85073") { ... on Person { name } }
     }`);
     expect(body.errors).toBeUndefined();
-    expect(body.data.account).toEqual({ id: 'cerebrum:account:torte', name: 'torte', active: true, primaryEmail: 'torte@usit.uio.no', owner: { name: 'Tor Test' } });
+    expect(body.data.account).toEqual({
+      id: 'cerebrum:account:torte',
+      name: 'torte',
+      active: true,
+      primaryEmail: 'torte@usit.uio.no',
+      owner: { name: 'Tor Test' },
+    });
     expect(body.data.nobody).toBeNull();
     expect(body.data.node).toEqual({ id: 'cerebrum:account:torte', name: 'torte' });
     expect(body.data.p).toEqual({ name: 'Tor Test' });
@@ -268,7 +361,9 @@ describe('Cerebrum through the gateway (sample university)', () => {
     expect(r2.status).toBe(400);
     expect(r2.body.errors[0].message).toMatch(/cost/);
     expect(s.sim.stats.total).toBe(0);
-    const introspection = await s.gql(`{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name ofType { name } } } } } } } } }`);
+    const introspection = await s.gql(
+      `{ __schema { types { name fields { name type { name ofType { name ofType { name ofType { name ofType { name } } } } } } } } }`,
+    );
     expect(introspection.body.errors).toBeUndefined();
   });
 
@@ -300,7 +395,9 @@ describe('Cerebrum through the gateway (sample university)', () => {
     s.sim.failNext(/^GET \/v1\/contexts\/$/, 500, Infinity);
     const notReady = await fetch(`${s.url}/readyz`);
     expect(notReady.status).toBe(503);
-    expect(((await notReady.json()) as any).checks).toContainEqual(expect.objectContaining({ name: 'cerebrum', ok: false }));
+    expect(((await notReady.json()) as any).checks).toContainEqual(
+      expect.objectContaining({ name: 'cerebrum', ok: false }),
+    );
   });
 });
 
@@ -310,7 +407,11 @@ describe('upstream credentials and time-outs', () => {
     try {
       const { body } = await s.gql('{ person(id: "cerebrum:85073") { name } }');
       expect(body.data.person).toBeNull();
-      expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_ERROR', source: 'CEREBRUM', upstream: { status: 403 } });
+      expect(body.errors[0].extensions).toMatchObject({
+        code: 'UPSTREAM_ERROR',
+        source: 'CEREBRUM',
+        upstream: { status: 403 },
+      });
       expect(body.errors[0].message).toMatch(/CEREBRUM_API_KEY/);
       expect(JSON.stringify(body) + s.logs.join('')).not.toContain('wrong-key-123');
       expect(s.sim.stats.byPath.get('GET /v1/persons/85073')).toBe(1); // a 403 is not retried
@@ -323,9 +424,15 @@ describe('upstream credentials and time-outs', () => {
     const s = await startStack({ env: { CEREBRUM_TIMEOUT_MS: '150', CEREBRUM_RETRIES: '1' } });
     try {
       s.sim.failNext(/^GET \/v1\/persons\/85073$/, 'hang', Infinity);
-      const { body } = await s.gql('{ person(id: "cerebrum:85073") { name } other: organisationUnit(id: "cerebrum:ou:567") { acronym } }');
+      const { body } = await s.gql(
+        '{ person(id: "cerebrum:85073") { name } other: organisationUnit(id: "cerebrum:ou:567") { acronym } }',
+      );
       expect(body.data).toEqual({ person: null, other: { acronym: 'USIT' } });
-      expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', source: 'CEREBRUM', upstream: { status: null, path: '/v1/persons/85073' } });
+      expect(body.errors[0].extensions).toMatchObject({
+        code: 'UPSTREAM_TIMEOUT',
+        source: 'CEREBRUM',
+        upstream: { status: null, path: '/v1/persons/85073' },
+      });
       expect(s.sim.stats.byPath.get('GET /v1/persons/85073')).toBe(2);
     } finally {
       await s.stop();
@@ -348,8 +455,12 @@ describe('upstream credentials and time-outs', () => {
 describe('the DataLoader promise (generated data, 60 persons)', () => {
   let s: Stack;
   const data = generateCerebrumData({ persons: 60, seed: 7 });
-  beforeAll(async () => { s = await startStack({ sim: { data }, env: { CEREBRUM_CONCURRENCY: '8' } }); });
-  afterAll(async () => { await s.stop(); });
+  beforeAll(async () => {
+    s = await startStack({ sim: { data }, env: { CEREBRUM_CONCURRENCY: '8' } });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
 
   it('50 aliased persons with accounts, account details, affiliations and their OUs: exactly one request per distinct resource, in 2 rounds', async () => {
     const ids = [...data.persons.keys()].slice(0, 50);

@@ -18,16 +18,24 @@ import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/un
 const ROOT = join(__dirname, '..');
 const FOLLOW_OUTPUT = process.env.CLI_FOLLOW_OUTPUT ?? join(tmpdir(), 'idbro-cli-follow.txt');
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `idbro <args>` with only the given environment (plus PATH), stdout and stderr piped (not a TTY). */
 function idbro(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', join(ROOT, 'test', 'helpers', 'swc-register.js'), join(ROOT, 'bin', 'idbro.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', join(ROOT, 'test', 'helpers', 'swc-register.js'), join(ROOT, 'bin', 'idbro.ts'), ...args],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -59,7 +67,10 @@ describe('idbro against a running gateway', () => {
 
   it('sync LOS_IMPORT --dry-run --follow: progress lines, a summary with the issues, exit code 0', async () => {
     const r = await idbro(['sync', 'LOS_IMPORT', '--dry-run', '--follow', '--interval', '100'], env);
-    writeFileSync(FOLLOW_OUTPUT, `$ idbro sync LOS_IMPORT --dry-run --follow\n${r.stdout}${r.stderr}(exit code ${r.code})\n`);
+    writeFileSync(
+      FOLLOW_OUTPUT,
+      `$ idbro sync LOS_IMPORT --dry-run --follow\n${r.stdout}${r.stderr}(exit code ${r.code})\n`,
+    );
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     const m = /^Started LOS_IMPORT \(dry run\): (sync:[0-9a-f-]{36})$/m.exec(r.stdout);
     expect(m).not.toBeNull();
@@ -120,7 +131,9 @@ describe('idbro against a running gateway', () => {
     expect(noMode.stderr).toContain('UNILOGIN_EXPORT needs --mode FULL|INCREMENTAL|DELETE');
     const unknown = await idbro(['sync', 'NOPE'], env);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('Unknown sync kind "NOPE" (known: LOS_IMPORT, FS_IMPORT, UNILOGIN_EXPORT, CRISTIN_EXPORT)');
+    expect(unknown.stderr).toContain(
+      'Unknown sync kind "NOPE" (known: LOS_IMPORT, FS_IMPORT, UNILOGIN_EXPORT, CRISTIN_EXPORT)',
+    );
     const force = await idbro(['sync', 'LOS_IMPORT', '--force'], env);
     expect(force.code).toBe(2);
     expect(force.stderr).toContain('LOS_IMPORT takes no --force');
@@ -142,7 +155,9 @@ describe('idbro: clear errors', () => {
     const port = await closedPort();
     const r = await idbro(['jobs'], { IDBRO_URL: `http://127.0.0.1:${port}`, IDBRO_TOKEN: TOKENS.all });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe(`idbro: Cannot reach idbro at http://127.0.0.1:${port}/graphql (ECONNREFUSED). Is it running? Set IDBRO_URL to its address (default http://127.0.0.1:4000).\n`);
+    expect(r.stderr).toBe(
+      `idbro: Cannot reach idbro at http://127.0.0.1:${port}/graphql (ECONNREFUSED). Is it running? Set IDBRO_URL to its address (default http://127.0.0.1:4000).\n`,
+    );
   });
 
   it('401 says to set IDBRO_TOKEN, and never prints the token', async () => {
@@ -179,12 +194,22 @@ describe('idbro config check', () => {
 
   it('passes when the settings are valid and every configured source answers', async () => {
     const r = await idbro(['config', 'check'], {
-      API_TOKENS: 'ops-token-1=read+sync', REDIS_URL, DATA_DIR: dataDir,
-      CEREBRUM_URL: s.stack.sim.url, CEREBRUM_API_KEY: 'test-api-key',
-      LOS_FTP_URL: s.bed.ftp.url, DAR_URL: s.bed.dar.url,
-      FS_URL: fsSim.graphqlUrl, FS_USERNAME: fsSim.username!, FS_PASSWORD: fsSim.password,
-      UNILOGIN_URL: uniSim.url, UNILOGIN_USER: 'idbro', UNILOGIN_PASSWORD: 'Uni-Passw0rd', UNILOGIN_INSTITUTION: 'ABC123',
-      UNILOGIN_SOURCE: 'idbro', UNILOGIN_ROOT_OU: 'los:*',
+      API_TOKENS: 'ops-token-1=read+sync',
+      REDIS_URL,
+      DATA_DIR: dataDir,
+      CEREBRUM_URL: s.stack.sim.url,
+      CEREBRUM_API_KEY: 'test-api-key',
+      LOS_FTP_URL: s.bed.ftp.url,
+      DAR_URL: s.bed.dar.url,
+      FS_URL: fsSim.graphqlUrl,
+      FS_USERNAME: fsSim.username!,
+      FS_PASSWORD: fsSim.password,
+      UNILOGIN_URL: uniSim.url,
+      UNILOGIN_USER: 'idbro',
+      UNILOGIN_PASSWORD: 'Uni-Passw0rd',
+      UNILOGIN_INSTITUTION: 'ABC123',
+      UNILOGIN_SOURCE: 'idbro',
+      UNILOGIN_ROOT_OU: 'los:*',
     });
     const failures = r.stdout.split('\n').filter((l) => /^(FAIL|warn)/.test(l));
     expect({ code: r.code, stderr: r.stderr, failures }).toEqual({ code: 0, stderr: '', failures: [] });
@@ -193,7 +218,14 @@ describe('idbro config check', () => {
     }
     expect(r.stdout).toContain('Settings are valid and every configured source answers.');
     // Secrets: the API key, the token and the FTP password of the URL are never printed.
-    for (const secret of ['test-api-key', 'ops-token-1', new URL(s.bed.ftp.url).password, fsSim.password, 'Uni-Passw0rd']) expect(r.stdout).not.toContain(secret);
+    for (const secret of [
+      'test-api-key',
+      'ops-token-1',
+      new URL(s.bed.ftp.url).password,
+      fsSim.password,
+      'Uni-Passw0rd',
+    ])
+      expect(r.stdout).not.toContain(secret);
   }, 60_000);
 
   it('a bad setting is named with what to fix; a password in a URL is never printed', async () => {
@@ -205,7 +237,8 @@ describe('idbro config check', () => {
       DAR_URL: 'http://127.0.0.1:9',
       DATABASE_URL: `postgres://postgres:PgPassw0rd-7@127.0.0.1:${port}/idbro`,
       DATA_DIR: dataDir,
-      UNILOGIN_URL: `http://127.0.0.1:${port}/ws10`, UNILOGIN_PASSWORD: 'UniPassw0rd-3', // no user, institution, source, root
+      UNILOGIN_URL: `http://127.0.0.1:${port}/ws10`,
+      UNILOGIN_PASSWORD: 'UniPassw0rd-3', // no user, institution, source, root
     });
     expect(r.code).toBe(1);
     const out = r.stdout + r.stderr;
@@ -213,9 +246,12 @@ describe('idbro config check', () => {
     expect(out).toMatch(/^FAIL\s+REDIS_URL\s+unsupported scheme "http:".*\(fix REDIS_URL\)$/m);
     expect(out).toMatch(/^FAIL\s+Store\s+.*DATABASE_URL/m);
     expect(out).toMatch(/^FAIL\s+LOS FTP\s+.*LOS_FTP_URL/m);
-    expect(out).toMatch(/^FAIL\s+UNI-Login\s+the export refuses to run until UNILOGIN_USER, UNILOGIN_INSTITUTION, UNILOGIN_SOURCE, UNILOGIN_ROOT_OU are set$/m);
+    expect(out).toMatch(
+      /^FAIL\s+UNI-Login\s+the export refuses to run until UNILOGIN_USER, UNILOGIN_INSTITUTION, UNILOGIN_SOURCE, UNILOGIN_ROOT_OU are set$/m,
+    );
     expect(out).toMatch(/^FAIL\s+UNI-Login\s+cannot reach UNI-Login at UNILOGIN_URL/m);
     expect(out).toMatch(/problem\(s\): fix the variables named above/);
-    for (const secret of ['RedisPassw0rd', 'FtpPassw0rd-9', 'PgPassw0rd-7', 'ops-token-1', 'UniPassw0rd-3']) expect(out).not.toContain(secret);
+    for (const secret of ['RedisPassw0rd', 'FtpPassw0rd-9', 'PgPassw0rd-7', 'ops-token-1', 'UniPassw0rd-3'])
+      expect(out).not.toContain(secret);
   }, 60_000);
 });

@@ -4,7 +4,15 @@ import { Authenticator } from '../server/auth';
 describe('settings', () => {
   it('defaults match design/runtime.md', () => {
     const c = loadConfig({}, { mode: 'serve' });
-    expect(c).toMatchObject({ port: 4000, redisUrl: 'redis://127.0.0.1:6379', dataDir: './data', cerebrumConcurrency: 16, darUrl: 'https://api.dataforsyningen.dk', logLevel: 'info', tz: 'Europe/Copenhagen' });
+    expect(c).toMatchObject({
+      port: 4000,
+      redisUrl: 'redis://127.0.0.1:6379',
+      dataDir: './data',
+      cerebrumConcurrency: 16,
+      darUrl: 'https://api.dataforsyningen.dk',
+      logLevel: 'info',
+      tz: 'Europe/Copenhagen',
+    });
     expect(c.cerebrum).toBeUndefined();
     expect(c.databaseUrl).toBeUndefined();
   });
@@ -27,8 +35,16 @@ describe('settings', () => {
   it('never echoes a secret in a setting error', () => {
     const attempt = () => loadConfig({ API_TOKENS: 's3cr3t-token=read+superuser' });
     expect(attempt).toThrow(/API_TOKENS/);
-    try { attempt(); } catch (e) { expect(String(e)).not.toContain('s3cr3t-token'); }
-    try { loadConfig({ DATABASE_URL: 'mysql://u:hunter2@h/db' }); } catch (e) { expect(String(e)).not.toContain('hunter2'); }
+    try {
+      attempt();
+    } catch (e) {
+      expect(String(e)).not.toContain('s3cr3t-token');
+    }
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://u:hunter2@h/db' });
+    } catch (e) {
+      expect(String(e)).not.toContain('hunter2');
+    }
   });
 
   it('API_TOKENS unset: the demo lets anonymous callers read and sync (never pii); serve refuses them', () => {

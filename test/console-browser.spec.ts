@@ -20,9 +20,20 @@ const PER_PAGE = 5;
 const screenshot = process.env.CONSOLE_SCREENSHOT ?? path.join(os.tmpdir(), 'idbro-console.png');
 
 /** Minimal DOM shapes for callbacks that run in the page (tsconfig has no "dom" lib). */
-interface MiniEl { getAttribute(n: string): string | null; textContent: string | null; querySelectorAll(s: string): ArrayLike<MiniEl> }
-interface MiniDoc { querySelector(s: string): MiniEl | null; querySelectorAll(s: string): ArrayLike<MiniEl> }
-interface PageGlobals { document: MiniDoc; MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void }; seenBars?: Record<string, number[]> }
+interface MiniEl {
+  getAttribute(n: string): string | null;
+  textContent: string | null;
+  querySelectorAll(s: string): ArrayLike<MiniEl>;
+}
+interface MiniDoc {
+  querySelector(s: string): MiniEl | null;
+  querySelectorAll(s: string): ArrayLike<MiniEl>;
+}
+interface PageGlobals {
+  document: MiniDoc;
+  MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void };
+  seenBars?: Record<string, number[]>;
+}
 
 describe('sync console in headless Chromium', () => {
   let s: SyncStack;
@@ -37,7 +48,11 @@ describe('sync console in headless Chromium', () => {
     s = await startSyncStack('console-browser');
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-browser-'));
     context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 }, timeout: 30_000,
+      executablePath: chromiumPath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 1000 },
+      timeout: 30_000,
     });
     context.setDefaultTimeout(20_000);
     const host = new URL(s.stack.url).host;
@@ -49,7 +64,9 @@ describe('sync console in headless Chromium', () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -71,14 +88,19 @@ describe('sync console in headless Chromium', () => {
         if (seen[seen.length - 1] !== v) seen.push(v);
       }
     };
-    new g.MutationObserver(take).observe(g.document.querySelector('#jobs'), { childList: true, subtree: true, attributes: true });
+    new g.MutationObserver(take).observe(g.document.querySelector('#jobs'), {
+      childList: true,
+      subtree: true,
+      attributes: true,
+    });
     take();
   }
 
   it('starts a dry-run LOS import from the page, shows the bar reach 100 % and the issues, filtered and paged', async () => {
     if (!haveBrowser) {
       // CI (.ci/run) installs chromium and sets IDBRO_REQUIRE_BROWSER=1: there, a missing browser is a failure.
-      if (process.env.IDBRO_REQUIRE_BROWSER === '1') throw new Error(`${skipMessage(chromiumPath)} (IDBRO_REQUIRE_BROWSER=1)`);
+      if (process.env.IDBRO_REQUIRE_BROWSER === '1')
+        throw new Error(`${skipMessage(chromiumPath)} (IDBRO_REQUIRE_BROWSER=1)`);
       console.log(skipMessage(chromiumPath));
       return;
     }
@@ -90,7 +112,9 @@ describe('sync console in headless Chromium', () => {
     await page.click('#token-use');
     await page.locator('#whoami').filter({ hasText: 'scopes: read, pii, sync' }).waitFor();
     // The token stays in this tab's sessionStorage, not in localStorage.
-    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('idbro.console.token'))).toBe(TOKENS.all);
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('idbro.console.token'))).toBe(
+      TOKENS.all,
+    );
     expect(await page.evaluate(() => (globalThis as any).localStorage.length)).toBe(0);
 
     // The kinds, with the schedule the workers registered.
@@ -134,12 +158,17 @@ describe('sync console in headless Chromium', () => {
     // Filter by severity: only WARNING rows (the DAR address that could not be washed is one).
     await page.selectOption('#issues-severity', 'WARNING');
     const warnings = (await s.sync.issues(jobId!.replace(/^sync:/, ''))).filter((i) => i.severity === 'WARNING');
-    await page.locator('#issues-count').filter({ hasText: `(${warnings.length} of ${total})` }).waitFor();
-    expect(new Set(await page.locator('#issues tbody tr td:first-child').allInnerTexts())).toEqual(new Set(['WARNING']));
+    await page
+      .locator('#issues-count')
+      .filter({ hasText: `(${warnings.length} of ${total})` })
+      .waitFor();
+    expect(new Set(await page.locator('#issues tbody tr td:first-child').allInnerTexts())).toEqual(
+      new Set(['WARNING']),
+    );
     // Search by file name.
     await page.selectOption('#issues-severity', '');
     await page.fill('#issues-search', bad.file);
-    const inFile = (await page.locator('#issues tbody tr td:nth-child(2)').allInnerTexts());
+    const inFile = await page.locator('#issues tbody tr td:nth-child(2)').allInnerTexts();
     expect(inFile.length).toBeGreaterThan(0);
     expect(new Set(inFile)).toEqual(new Set([bad.file]));
     await page.fill('#issues-search', '');
@@ -166,7 +195,8 @@ describe('sync console in headless Chromium', () => {
 
   it('asks for a confirmation before a start with force, passes the mode, and cancels a queued job', async () => {
     if (!haveBrowser) {
-      if (process.env.IDBRO_REQUIRE_BROWSER === '1') throw new Error(`${skipMessage(chromiumPath)} (IDBRO_REQUIRE_BROWSER=1)`);
+      if (process.env.IDBRO_REQUIRE_BROWSER === '1')
+        throw new Error(`${skipMessage(chromiumPath)} (IDBRO_REQUIRE_BROWSER=1)`);
       return;
     }
     const jobs = page.locator('#jobs tbody tr');
@@ -188,7 +218,11 @@ describe('sync console in headless Chromium', () => {
     await row.locator('.badge.state-QUEUED').waitFor();
     expect(await jobs.count()).toBe(before + 1);
     const id = (await row.getAttribute('data-job-id'))!.replace(/^sync:/, '');
-    expect((await s.sync.get(id))).toMatchObject({ state: 'QUEUED', dryRun: true, params: { mode: 'INCREMENTAL', force: true } });
+    expect(await s.sync.get(id)).toMatchObject({
+      state: 'QUEUED',
+      dryRun: true,
+      params: { mode: 'INCREMENTAL', force: true },
+    });
 
     // No worker runs it: cancel it from the page.
     await row.locator('button.cancel').click();
@@ -199,12 +233,16 @@ describe('sync console in headless Chromium', () => {
 
   it('offers no start or cancel to a read-only token, and says when a token is refused', async () => {
     if (!haveBrowser) {
-      if (process.env.IDBRO_REQUIRE_BROWSER === '1') throw new Error(`${skipMessage(chromiumPath)} (IDBRO_REQUIRE_BROWSER=1)`);
+      if (process.env.IDBRO_REQUIRE_BROWSER === '1')
+        throw new Error(`${skipMessage(chromiumPath)} (IDBRO_REQUIRE_BROWSER=1)`);
       return;
     }
     await page.fill('#token', TOKENS.read);
     await page.click('#token-use');
-    await page.locator('#whoami').filter({ hasText: /^scopes: read$/ }).waitFor();
+    await page
+      .locator('#whoami')
+      .filter({ hasText: /^scopes: read$/ })
+      .waitFor();
     await page.locator('#kinds tr[data-kind="LOS_IMPORT"]').filter({ hasText: 'needs scope sync' }).waitFor();
     await page.locator('#jobs tbody tr').first().waitFor();
     expect(await page.locator('button.start').count()).toBe(0);

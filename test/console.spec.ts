@@ -30,7 +30,11 @@ describe('/console over HTTP', () => {
     expect(html).not.toMatch(/<script>(?!<\/script>)/); // no inline script: CSP allows none
 
     const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
-    expect(refs.map((u) => u.replace(/\?.*$/, '')).sort()).toEqual(['/console/assets/console.css', '/console/assets/console.js', '/console/assets/feed.js']);
+    expect(refs.map((u) => u.replace(/\?.*$/, '')).sort()).toEqual([
+      '/console/assets/console.css',
+      '/console/assets/console.js',
+      '/console/assets/feed.js',
+    ]);
     for (const ref of refs) {
       const asset = await fetch(`${s.stack.url}${ref}`);
       expect({ ref, status: asset.status }).toEqual({ ref, status: 200 });
@@ -42,7 +46,11 @@ describe('/console over HTTP', () => {
   });
 
   it('answers 404 for anything outside its asset list', async () => {
-    for (const p of ['/console/assets/nope.js', '/console/assets/..%2Fconsole.ts', '/console/assets/%2e%2e%2fhttp.ts']) {
+    for (const p of [
+      '/console/assets/nope.js',
+      '/console/assets/..%2Fconsole.ts',
+      '/console/assets/%2e%2e%2fhttp.ts',
+    ]) {
       expect((await fetch(`${s.stack.url}${p}`)).status).toBe(404);
     }
   });
@@ -50,7 +58,11 @@ describe('/console over HTTP', () => {
 
 describe('what the console and the CLI read', () => {
   it('viewer.scopes are the scopes of the token', async () => {
-    for (const [token, scopes] of [[TOKENS.read, ['read']], [TOKENS.pii, ['read', 'pii']], [TOKENS.all, ['read', 'pii', 'sync']]] as const) {
+    for (const [token, scopes] of [
+      [TOKENS.read, ['read']],
+      [TOKENS.pii, ['read', 'pii']],
+      [TOKENS.all, ['read', 'pii', 'sync']],
+    ] as const) {
       const { body } = await s.stack.gql('{ viewer { scopes } }', {}, token);
       expect(body).toEqual({ data: { viewer: { scopes } } });
     }
@@ -63,14 +75,27 @@ describe('what the console and the CLI read', () => {
   });
 
   it('syncKinds lists every kind with availability, modes, schedules from Redis and the newest job', async () => {
-    const q = '{ syncKinds { kind available modes takesForce schedules { cron timeZone mode nextRunAt } lastRun { id state } } }';
+    const q =
+      '{ syncKinds { kind available modes takesForce schedules { cron timeZone mode nextRunAt } lastRun { id state } } }';
     const before = (await s.stack.gql(q)).body.data.syncKinds;
     expect(before.map((k: any) => k.kind)).toEqual(['LOS_IMPORT', 'FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT']);
     const los = before.find((k: any) => k.kind === 'LOS_IMPORT');
-    expect(los).toMatchObject({ available: true, modes: [], takesForce: false, schedules: [{ cron: LOS_SCHEDULE, timeZone: 'Europe/Copenhagen', mode: null }] });
+    expect(los).toMatchObject({
+      available: true,
+      modes: [],
+      takesForce: false,
+      schedules: [{ cron: LOS_SCHEDULE, timeZone: 'Europe/Copenhagen', mode: null }],
+    });
     expect(new Date(los.schedules[0].nextRunAt).getTime()).toBeGreaterThan(Date.now());
-    expect(before.find((k: any) => k.kind === 'FS_IMPORT')).toMatchObject({ available: false, schedules: [], lastRun: null });
-    expect(before.find((k: any) => k.kind === 'UNILOGIN_EXPORT')).toMatchObject({ modes: ['FULL', 'INCREMENTAL', 'DELETE'], takesForce: true });
+    expect(before.find((k: any) => k.kind === 'FS_IMPORT')).toMatchObject({
+      available: false,
+      schedules: [],
+      lastRun: null,
+    });
+    expect(before.find((k: any) => k.kind === 'UNILOGIN_EXPORT')).toMatchObject({
+      modes: ['FULL', 'INCREMENTAL', 'DELETE'],
+      takesForce: true,
+    });
 
     const { body } = await s.stack.gql('mutation { startCristinExport(dryRun: true) { id } }');
     const id = body.data.startCristinExport.id;

@@ -13,7 +13,11 @@ import { openStore, type Db } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import { PermanentSyncError, SyncCancelledError, type SyncProcessor } from '../jobs/framework/types';
 import { DEFAULT_SCHEDULES, effectiveSchedules } from '../jobs/framework/schedules';
-import { CRISTIN_LAST_EXPORT_KEY, runCristinExport, type LastCristinExport } from '../jobs/cristin-export/cristin-export';
+import {
+  CRISTIN_LAST_EXPORT_KEY,
+  runCristinExport,
+  type LastCristinExport,
+} from '../jobs/cristin-export/cristin-export';
 import { createSyncService, type SyncService } from '../jobs/framework/sync-service';
 import { startWorkers, type SyncWorkers } from '../jobs/framework/worker';
 import { loadConfig } from '../core/config';
@@ -21,7 +25,17 @@ import type { SyncJobKind } from '../store/sync-jobs.repo';
 import { cristinWalkPaths } from '../bench/cristin-export';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { REDIS_URL, deleteRedisKeys, testLogger, uniquePrefix, waitFor } from './helpers/jobs';
-import { cristinRun, resetCristinBed, startCristinBed, keyText, kid, kids, parseXml, val, type XmlNode } from './helpers/cristin';
+import {
+  cristinRun,
+  resetCristinBed,
+  startCristinBed,
+  keyText,
+  kid,
+  kids,
+  parseXml,
+  val,
+  type XmlNode,
+} from './helpers/cristin';
 
 const API_KEY = 'cristin-test-key';
 
@@ -67,8 +81,15 @@ describe('Cristin export', () => {
 
   it('writes a well-formed ISO-8859-1 fridaImport: æøå as Latin-1 bytes, other characters as character references', async () => {
     const magnus = sim.data.persons.get(101020)!;
-    magnus.names = magnus.names.map((n) => (n.source_system !== 'Cached' ? n
-      : { ...n, name: n.variant === 'FIRST' ? 'Łukasz' : n.variant === 'LAST' ? 'Čáhppes & Søn 😀' : 'Łukasz Čáhppes & Søn 😀' }));
+    magnus.names = magnus.names.map((n) =>
+      n.source_system !== 'Cached'
+        ? n
+        : {
+            ...n,
+            name:
+              n.variant === 'FIRST' ? 'Łukasz' : n.variant === 'LAST' ? 'Čáhppes & Søn 😀' : 'Łukasz Čáhppes & Søn 😀',
+          },
+    );
 
     const { bytes, outcome, details } = await run();
     expect(details.file).toMatch(/^cristin-185-\d{8}T\d{6}Z\.xml$/);
@@ -95,7 +116,10 @@ describe('Cristin export', () => {
     expect(personNamed(doc, 'Łukasz', 'Čáhppes & Søn 😀')).toBeDefined();
     // Empty elements are left out: no element without text or children anywhere.
     const empty: string[] = [];
-    const walk = (n: XmlNode) => { if (n.children.length === 0 && n.text === '') empty.push(n.name); n.children.forEach(walk); };
+    const walk = (n: XmlNode) => {
+      if (n.children.length === 0 && n.text === '') empty.push(n.name);
+      n.children.forEach(walk);
+    };
     walk(doc);
     expect(empty).toEqual([]);
   });
@@ -105,8 +129,17 @@ describe('Cristin export', () => {
     const units = unitsOf(parse(bytes!));
     const byKey = new Map(units.map((u) => [keyText(u), u]));
     expect([...byKey.keys()].sort()).toEqual([
-      '185/15/0/0', '185/15/10/0', '185/15/20/0', '185/15/40/0', '185/16/0/0', '185/16/20/0', '185/16/40/0',
-      '185/17/0/0', '185/17/10/0', '185/33/0/0', '185/33/10/0',
+      '185/15/0/0',
+      '185/15/10/0',
+      '185/15/20/0',
+      '185/15/40/0',
+      '185/16/0/0',
+      '185/16/20/0',
+      '185/16/40/0',
+      '185/17/0/0',
+      '185/17/10/0',
+      '185/33/0/0',
+      '185/33/10/0',
     ]);
     expect(details.units).toBe(11);
     // FFII00 → FF0000 → 000000.
@@ -115,8 +148,21 @@ describe('Cristin export', () => {
     expect(keyText(byKey.get('185/16/40/0')!, 'Under')).toBe('185/16/0/0');
     // Names and contacts (seed 002's USIT example): nb name, acronym, first contact of each type.
     const usit = byKey.get('185/33/0/0')!;
-    expect({ navn: val(usit, 'navnBokmal'), akronym: val(usit, 'akronym'), tlf: val(usit, 'telefonnr'), fax: val(usit, 'telefaxnr'), epost: val(usit, 'epost'), url: val(usit, 'URLBokmal') })
-      .toEqual({ navn: 'Universitetets senter for informasjonsteknologi', akronym: 'USIT', tlf: '22852470', fax: '22852730', epost: 'postmottak@usit.uio.no', url: 'http://www.usit.uio.no/' });
+    expect({
+      navn: val(usit, 'navnBokmal'),
+      akronym: val(usit, 'akronym'),
+      tlf: val(usit, 'telefonnr'),
+      fax: val(usit, 'telefaxnr'),
+      epost: val(usit, 'epost'),
+      url: val(usit, 'URLBokmal'),
+    }).toEqual({
+      navn: 'Universitetets senter for informasjonsteknologi',
+      akronym: 'USIT',
+      tlf: '22852470',
+      fax: '22852730',
+      epost: 'postmottak@usit.uio.no',
+      url: 'http://www.usit.uio.no/',
+    });
     expect(val(byKey.get('185/16/40/0')!, 'navnBokmal')).toBe('Institutt for biovitskap'); // nn only
     expect(val(byKey.get('185/15/40/0')!, 'navnBokmal')).toBe('IMV'); // 'OU short' only
     // The institution root 000000 is no OU in Cerebrum: named by key only, and not worth an issue.
@@ -126,7 +172,17 @@ describe('Cristin export', () => {
 
   it('reaches a parent nobody is placed at through the location search, and names an unreachable one by key only', async () => {
     // 150000 (HF): its only person becomes a student, so no exported person is placed there any more.
-    sim.data.persons.get(101014)!.affiliations = [{ affiliation: 'STUDENT', status: 'STUDENT/aktiv', ou_id: 1500, create_date: '2020-08-01', last_date: null, deleted_date: null, source_system: 'FS' }];
+    sim.data.persons.get(101014)!.affiliations = [
+      {
+        affiliation: 'STUDENT',
+        status: 'STUDENT/aktiv',
+        ou_id: 1500,
+        create_date: '2020-08-01',
+        last_date: null,
+        deleted_date: null,
+        source_system: 'FS',
+      },
+    ];
     // 170000 (JUS): nobody at all (Håkon keeps 171000; Siri the student moves to 171000).
     const hakon = sim.data.persons.get(101006)!;
     hakon.affiliations = hakon.affiliations.filter((a) => a.ou_id !== 1700);
@@ -138,7 +194,14 @@ describe('Cristin export', () => {
     expect(units.has('185/17/0/0')).toBe(false);
     expect(keyText(units.get('185/17/10/0')!, 'Under')).toBe('185/17/0/0');
     expect(details.parents).toEqual({ reached: 1, notInCerebrum: ['000000'], unreachable: ['170000'] });
-    expect(issues).toContainEqual(expect.objectContaining({ severity: 'INFO', field: 'enhet', record: '170000', message: expect.stringMatching(/nobody has an affiliation there/) }));
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        severity: 'INFO',
+        field: 'enhet',
+        record: '170000',
+        message: expect.stringMatching(/nobody has an affiliation there/),
+      }),
+    );
     // Still one request per resource, and exactly the ones the data needs (the probe's person list, its OU).
     expect(sim.stats.byPath.get('GET /v1/search/persons/affiliations?location=150000')).toBe(1);
     expect(sim.stats.byPath.get('GET /v1/persons/101014/affiliations?include_deleted=true')).toBe(1);
@@ -150,8 +213,12 @@ describe('Cristin export', () => {
     const doc = parse((await run()).bytes!);
     const tor = personNamed(doc, 'Tor', 'Test')!;
     expect(tor.attrs).toEqual({ fnr: makeFnr('1970-01-01', 999), reservert: 'N' });
-    expect({ bruker: val(tor, 'brukernavn'), epost: val(tor, 'epost'), tlf: val(tor, 'telefonnr'), url: val(tor, 'URL') })
-      .toEqual({ bruker: 'torte', epost: 'torte@usit.uio.no', tlf: '+4722859999', url: 'http://example.com/tortest/' });
+    expect({
+      bruker: val(tor, 'brukernavn'),
+      epost: val(tor, 'epost'),
+      tlf: val(tor, 'telefonnr'),
+      url: val(tor, 'URL'),
+    }).toEqual({ bruker: 'torte', epost: 'torte@usit.uio.no', tlf: '+4722859999', url: 'http://example.com/tortest/' });
     const [torJob] = kids(kid(tor, 'ansettelser')!, 'ansettelse');
     expect(keyText(torJob)).toBe('185/33/10/0');
     expect(val(torJob, 'datoFra')).toBe('2016-01-01');
@@ -166,10 +233,17 @@ describe('Cristin export', () => {
     // An emerita: the guest role open-ended, and her deleted employment with its end (last_date).
     const ingrid = personNamed(doc, 'Ingrid', 'Sæther')!;
     const [guest] = kids(kid(ingrid, 'gjester')!, 'gjest');
-    expect({ key: keyText(guest), tittel: val(guest, 'gjestebetegnelse'), fra: val(guest, 'datoFra'), til: val(guest, 'datoTil') })
-      .toEqual({ key: '185/16/40/0', tittel: 'EMERITUS', fra: '2016-09-01', til: '9999-12-31' });
+    expect({
+      key: keyText(guest),
+      tittel: val(guest, 'gjestebetegnelse'),
+      fra: val(guest, 'datoFra'),
+      til: val(guest, 'datoTil'),
+    }).toEqual({ key: '185/16/40/0', tittel: 'EMERITUS', fra: '2016-09-01', til: '9999-12-31' });
     const [ended] = kids(kid(ingrid, 'ansettelser')!, 'ansettelse');
-    expect({ fra: val(ended, 'datoFra'), til: val(ended, 'datoTil') }).toEqual({ fra: '1980-01-01', til: '2016-08-31' });
+    expect({ fra: val(ended, 'datoFra'), til: val(ended, 'datoTil') }).toEqual({
+      fra: '1980-01-01',
+      til: '2016-08-31',
+    });
 
     const oystein = personNamed(doc, 'Øystein', 'Dæhlie')!;
     expect(kid(oystein, 'ansettelser')).toBeUndefined();
@@ -177,7 +251,9 @@ describe('Cristin export', () => {
 
     // Two rows for one job (SAP, then DFO_SAP) are one ansettelse from the first start.
     const bjorn = kids(kid(personNamed(doc, 'Bjørn', 'Æsøy')!, 'ansettelser')!, 'ansettelse');
-    expect(bjorn.map((a) => [keyText(a), val(a, 'datoFra'), val(a, 'datoTil')])).toEqual([['185/15/20/0', '2001-08-01', undefined]]);
+    expect(bjorn.map((a) => [keyText(a), val(a, 'datoFra'), val(a, 'datoTil')])).toEqual([
+      ['185/15/20/0', '2001-08-01', undefined],
+    ]);
 
     // The legacy person (seed 002's older shapes) and a person without accounts.
     expect(val(personNamed(doc, 'Gunnhild', 'Gammelsæter')!, 'brukernavn')).toBe('gunnhga');
@@ -196,10 +272,20 @@ describe('Cristin export', () => {
     const { bytes, issues, outcome, details } = await run();
     const doc = parse(bytes!);
     expect(personsOf(doc).some((p) => val(p, 'fornavn') === 'Chiara' || val(p, 'fornavn') === 'Astrid')).toBe(false);
-    expect(issues).toContainEqual(expect.objectContaining({ severity: 'WARNING', field: 'fnr', record: String(SAMPLE.personWithoutBirthDate) }));
-    expect(issues).toContainEqual(expect.objectContaining({ severity: 'WARNING', field: 'etternavn', record: '101013' }));
+    expect(issues).toContainEqual(
+      expect.objectContaining({ severity: 'WARNING', field: 'fnr', record: String(SAMPLE.personWithoutBirthDate) }),
+    );
+    expect(issues).toContainEqual(
+      expect.objectContaining({ severity: 'WARNING', field: 'etternavn', record: '101013' }),
+    );
     // Per Ås's guest role at a missing OU is left out (his employment stays).
-    expect(issues).toContainEqual(expect.objectContaining({ field: 'gjest', record: String(SAMPLE.personWithMissingOu), message: expect.stringContaining('9999999') }));
+    expect(issues).toContainEqual(
+      expect.objectContaining({
+        field: 'gjest',
+        record: String(SAMPLE.personWithMissingOu),
+        message: expect.stringContaining('9999999'),
+      }),
+    );
     expect(personNamed(doc, 'Per', 'Ås')).toBeDefined();
     expect(outcome.result).toMatchObject({ created: personsOf(doc).length, skipped: 2 });
     expect(details).toMatchObject({ skipped: 2, droppedRoles: 1, persons: personsOf(doc).length });
@@ -224,8 +310,11 @@ describe('Cristin export', () => {
     const { bytes } = await run({ env: { CRISTIN_ROOT_OU: '100' } });
     const doc = parse(bytes!);
     const inst = kid(doc, 'institusjon')!;
-    expect({ nr: val(inst, 'institusjonsnr'), navn: val(inst, 'navnBokmal'), akronym: val(inst, 'akronym') })
-      .toEqual({ nr: '185', navn: 'Universitetet i Oslo', akronym: 'UiO' });
+    expect({ nr: val(inst, 'institusjonsnr'), navn: val(inst, 'navnBokmal'), akronym: val(inst, 'akronym') }).toEqual({
+      nr: '185',
+      navn: 'Universitetet i Oslo',
+      akronym: 'UiO',
+    });
     expect(unitsOf(doc).map((u) => keyText(u))).toContain('185/90/0/0');
     expect(sim.stats.byPath.get('GET /v1/ous/100')).toBe(1);
     expect(new Set(sim.stats.byPath.keys())).toEqual(cristinWalkPaths(sim.data, { rootOuId: 100 }));
@@ -239,14 +328,20 @@ describe('Cristin export', () => {
     const fractions = progress.map((p) => p.fraction);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(fractions.at(-1)).toBe(1);
-    expect(progress).toContainEqual({ fraction: expect.any(Number), message: `${details.found} of ${details.found} persons read from Cerebrum` });
+    expect(progress).toContainEqual({
+      fraction: expect.any(Number),
+      message: `${details.found} of ${details.found} persons read from Cerebrum`,
+    });
     expect(progress).toContainEqual({ fraction: 0, message: `0 of ${details.found} persons read from Cerebrum` });
   });
 
   it('holds back an export more than 15% smaller than the last one unless forced; the held file is kept', async () => {
     const first = await run({ now: new Date('2025-01-06T03:00:00Z') });
     const state = new SyncStateRepo(store);
-    expect(await state.get<LastCristinExport>(CRISTIN_LAST_EXPORT_KEY)).toMatchObject({ file: first.details.file, bytes: first.bytes!.length });
+    expect(await state.get<LastCristinExport>(CRISTIN_LAST_EXPORT_KEY)).toMatchObject({
+      file: first.details.file,
+      bytes: first.bytes!.length,
+    });
 
     // Within 15%: one person fewer passes.
     sim.data.persons.delete(101020);
@@ -259,25 +354,34 @@ describe('Cristin export', () => {
     const held = cristinRun(store, env);
     const err = await runCristinExport(held.ctx, { now: () => new Date('2025-01-20T03:00:00Z') }).catch((e) => e);
     expect(err).toBeInstanceOf(PermanentSyncError);
-    expect(err.message).toMatch(new RegExp(
-      `^The new Cristin export is \\d+% smaller than the last export \\(file ${second.details.file}, \\d+ bytes; this one \\d+ bytes\\)`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^The new Cristin export is \\d+% smaller than the last export \\(file ${second.details.file}, \\d+ bytes; this one \\d+ bytes\\)`,
+      ),
+    );
     expect(err.message).toContain('kept as cristin-185-20250120T030000Z.held.xml');
     expect(err.message).toContain('run startCristinExport(force: true) to accept it');
-    expect(await listExports()).toEqual([first.details.file, second.details.file, 'cristin-185-20250120T030000Z.held.xml'].sort());
+    expect(await listExports()).toEqual(
+      [first.details.file, second.details.file, 'cristin-185-20250120T030000Z.held.xml'].sort(),
+    );
     expect((await state.get<LastCristinExport>(CRISTIN_LAST_EXPORT_KEY))!.file).toBe(second.details.file);
 
     // A dry run says what would happen and publishes nothing.
     const dry = await run({ dryRun: true, now: new Date('2025-01-20T04:00:00Z') });
     expect(dry.details).toMatchObject({ dryRun: true, wouldBeHeld: true });
     expect(dry.details.file).toBeUndefined();
-    expect(dry.outcome.message).toMatch(/^Dry run: would export \d+ persons and \d+ units .*smaller than the last export/);
+    expect(dry.outcome.message).toMatch(
+      /^Dry run: would export \d+ persons and \d+ units .*smaller than the last export/,
+    );
     expect(await listExports()).toHaveLength(3);
 
     // Forced: published and recorded as the last export.
     const forced = await run({ force: true, now: new Date('2025-01-20T05:00:00Z') });
     expect(forced.details).toMatchObject({ forced: true, file: 'cristin-185-20250120T050000Z.xml' });
     expect(forced.outcome.message).toMatch(/accepted with force although \d+% smaller than the last export/);
-    expect((await state.get<LastCristinExport>(CRISTIN_LAST_EXPORT_KEY))!.file).toBe('cristin-185-20250120T050000Z.xml');
+    expect((await state.get<LastCristinExport>(CRISTIN_LAST_EXPORT_KEY))!.file).toBe(
+      'cristin-185-20250120T050000Z.xml',
+    );
   });
 
   it('a dry run builds the document, reports counts and leaves neither a file nor a new last-export record', async () => {
@@ -299,7 +403,9 @@ describe('Cristin export', () => {
     expect(e2).toBeInstanceOf(PermanentSyncError);
     expect(e2.message).toMatch(/^CEREBRUM_URL is not set/);
     expect(sim.stats.total).toBe(0);
-    expect(() => loadConfig({ CRISTIN_INSTITUTION: 'UiO' })).toThrow(/^CRISTIN_INSTITUTION: must be the Cristin institusjonsnr/);
+    expect(() => loadConfig({ CRISTIN_INSTITUTION: 'UiO' })).toThrow(
+      /^CRISTIN_INSTITUTION: must be the Cristin institusjonsnr/,
+    );
   });
 
   it('stops when cancelled, leaving no file behind', async () => {
@@ -320,7 +426,11 @@ describe('Cristin export', () => {
   it('is scheduled weekly by default (Mondays 04:00), and SYNC_SCHEDULES overrides it', () => {
     expect(DEFAULT_SCHEDULES.get('CRISTIN_EXPORT')).toBe('0 4 * * 1');
     expect(effectiveSchedules(new Map()).get('CRISTIN_EXPORT')).toBe('0 4 * * 1');
-    expect(effectiveSchedules(loadConfig({ SYNC_SCHEDULES: 'CRISTIN_EXPORT=0 5 * * 0' }).syncSchedules).get('CRISTIN_EXPORT')).toBe('0 5 * * 0');
+    expect(
+      effectiveSchedules(loadConfig({ SYNC_SCHEDULES: 'CRISTIN_EXPORT=0 5 * * 0' }).syncSchedules).get(
+        'CRISTIN_EXPORT',
+      ),
+    ).toBe('0 5 * * 0');
     // The incremental run every 15 minutes (ending at once when nothing is pending).
     expect(effectiveSchedules(new Map()).get('CRISTIN_EXPORT:INCREMENTAL')).toBe('*/15 * * * *');
   });
@@ -342,14 +452,21 @@ describe('Cristin export', () => {
     });
 
     /** A GET with the path sent exactly as given (fetch would normalise dot segments). */
-    const rawGet = (path: string, token: string | null = TOKENS.all) => new Promise<{ status: number; type?: string; body: Buffer }>((resolve, reject) => {
-      const req = http.get(`${stack.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, type: res.headers['content-type'], body: Buffer.concat(chunks) }));
+    const rawGet = (path: string, token: string | null = TOKENS.all) =>
+      new Promise<{ status: number; type?: string; body: Buffer }>((resolve, reject) => {
+        const req = http.get(
+          `${stack.url}${path}`,
+          { headers: token ? { authorization: `Bearer ${token}` } : {} },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () =>
+              resolve({ status: res.statusCode!, type: res.headers['content-type'], body: Buffer.concat(chunks) }),
+            );
+          },
+        );
+        req.on('error', reject);
       });
-      req.on('error', reject);
-    });
 
     it('serves the file to scopes sync and pii, byte for byte, as ISO-8859-1 XML', async () => {
       const res = await rawGet(`/exports/${file}`);
@@ -357,7 +474,9 @@ describe('Cristin export', () => {
       expect(res.type).toBe('application/xml; charset=ISO-8859-1');
       expect(res.body.equals(await fs.readFile(join(exportsDir(), file)))).toBe(true);
       const list = await rawGet('/exports');
-      expect(JSON.parse(list.body.toString()).files).toEqual([expect.objectContaining({ name: file, url: `/exports/${file}` })]);
+      expect(JSON.parse(list.body.toString()).files).toEqual([
+        expect.objectContaining({ name: file, url: `/exports/${file}` }),
+      ]);
     });
 
     it('refuses callers without a token (401) and without scope sync (403)', async () => {
@@ -371,8 +490,14 @@ describe('Cristin export', () => {
 
     it('serves nothing outside DATA_DIR/exports, no temp files and no other names (404)', async () => {
       for (const path of [
-        '/exports/..%2Fsecret.xml', '/exports/..%2F..%2Fetc%2Fpasswd', '/exports/%2E%2E%2Fsecret.xml', '/exports/..',
-        '/exports/../secret.xml', '/exports/%2Fetc%2Fpasswd', '/exports/.cristin-185-x.xml.job.tmp', '/exports/nope.xml',
+        '/exports/..%2Fsecret.xml',
+        '/exports/..%2F..%2Fetc%2Fpasswd',
+        '/exports/%2E%2E%2Fsecret.xml',
+        '/exports/..',
+        '/exports/../secret.xml',
+        '/exports/%2Fetc%2Fpasswd',
+        '/exports/.cristin-185-x.xml.job.tmp',
+        '/exports/nope.xml',
         `/exports/${file}%00.txt`,
       ]) {
         const res = await rawGet(path);
@@ -392,21 +517,49 @@ describe('Cristin export', () => {
     let stack: Stack | undefined;
     try {
       sync = await createSyncService({ config: { redisUrl: REDIS_URL }, store: jobStore, logger, processors, prefix });
-      stack = await startStack({ sim: { apiKey: API_KEY }, env: { DATA_DIR: dataDir }, gateway: { store: jobStore, sync } });
+      stack = await startStack({
+        sim: { apiKey: API_KEY },
+        env: { DATA_DIR: dataDir },
+        gateway: { store: jobStore, sync },
+      });
       const workerConfig = loadConfig({ ...env, REDIS_URL, CEREBRUM_URL: stack.sim.url }, { mode: 'worker' });
-      workers = await startWorkers({ config: workerConfig, logger, store: jobStore, processors, kinds: ['CRISTIN_EXPORT'], prefix, progressIntervalMs: 20 });
+      workers = await startWorkers({
+        config: workerConfig,
+        logger,
+        store: jobStore,
+        processors,
+        kinds: ['CRISTIN_EXPORT'],
+        prefix,
+        progressIntervalMs: 20,
+      });
 
-      const started = await stack.gql('mutation { startCristinExport(force: false) { id kind state dryRun } }', {}, TOKENS.sync);
+      const started = await stack.gql(
+        'mutation { startCristinExport(force: false) { id kind state dryRun } }',
+        {},
+        TOKENS.sync,
+      );
       expect(started.body.errors).toBeUndefined();
       const { id } = started.body.data.startCristinExport;
-      const job = await waitFor('the Cristin export to finish', async () => {
-        const r = await stack!.gql('query($id: ID!) { syncJob(id: $id) { state progress message result { created skipped details } issues { severity field record } } }', { id }, TOKENS.read);
-        const j = r.body.data?.syncJob;
-        return j && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.state) ? j : undefined;
-      }, { timeoutMs: 20_000 });
+      const job = await waitFor(
+        'the Cristin export to finish',
+        async () => {
+          const r = await stack!.gql(
+            'query($id: ID!) { syncJob(id: $id) { state progress message result { created skipped details } issues { severity field record } } }',
+            { id },
+            TOKENS.read,
+          );
+          const j = r.body.data?.syncJob;
+          return j && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.state) ? j : undefined;
+        },
+        { timeoutMs: 20_000 },
+      );
       expect(job).toMatchObject({ state: 'SUCCEEDED', progress: 1, result: { skipped: 1 } });
       expect(job.message).toMatch(/^Exported \d+ persons and 11 units to cristin-185-\d{8}T\d{6}Z\.xml/);
-      expect(job.issues).toContainEqual({ severity: 'WARNING', field: 'fnr', record: String(SAMPLE.personWithoutBirthDate) });
+      expect(job.issues).toContainEqual({
+        severity: 'WARNING',
+        field: 'fnr',
+        record: String(SAMPLE.personWithoutBirthDate),
+      });
       const { url, file } = job.result.details;
       expect(url).toBe(`/exports/${file}`);
       const res = await fetch(`${stack.url}${url}`, { headers: { authorization: `Bearer ${TOKENS.all}` } });
@@ -417,12 +570,24 @@ describe('Cristin export', () => {
       // mode: INCREMENTAL reaches the run; with no change event pending it ends at once.
       const inc = await stack.gql('mutation { startCristinExport(mode: INCREMENTAL) { id } }', {}, TOKENS.sync);
       expect(inc.body.errors).toBeUndefined();
-      const incJob = await waitFor('the incremental Cristin export to finish', async () => {
-        const r = await stack!.gql('query($id: ID!) { syncJob(id: $id) { state message result { details } } }', { id: inc.body.data.startCristinExport.id }, TOKENS.read);
-        const j = r.body.data?.syncJob;
-        return j && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.state) ? j : undefined;
-      }, { timeoutMs: 20_000 });
-      expect(incJob).toMatchObject({ state: 'SUCCEEDED', message: 'No pending changes: nothing to export.', result: { details: { mode: 'INCREMENTAL', pending: 0 } } });
+      const incJob = await waitFor(
+        'the incremental Cristin export to finish',
+        async () => {
+          const r = await stack!.gql(
+            'query($id: ID!) { syncJob(id: $id) { state message result { details } } }',
+            { id: inc.body.data.startCristinExport.id },
+            TOKENS.read,
+          );
+          const j = r.body.data?.syncJob;
+          return j && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.state) ? j : undefined;
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(incJob).toMatchObject({
+        state: 'SUCCEEDED',
+        message: 'No pending changes: nothing to export.',
+        result: { details: { mode: 'INCREMENTAL', pending: 0 } },
+      });
     } finally {
       await stack?.stop();
       await workers?.close();

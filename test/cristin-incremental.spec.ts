@@ -13,7 +13,11 @@ import { startCerebrumSimulator, sampleUniversity, SAMPLE, type CerebrumSimulato
 import type { Db } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import { CristinSnapshotRepo } from '../store/cristin-snapshot.repo';
-import { CRISTIN_LAST_EXPORT_KEY, runCristinExport, type LastCristinExport } from '../jobs/cristin-export/cristin-export';
+import {
+  CRISTIN_LAST_EXPORT_KEY,
+  runCristinExport,
+  type LastCristinExport,
+} from '../jobs/cristin-export/cristin-export';
 import { cristinQueueName, startCristinEventQueue } from '../jobs/cristin-export/cristin-events';
 import { PermanentSyncError } from '../jobs/framework/types';
 import { CerebrumEventConsumer } from '../datasources/cerebrum/events/consumer';
@@ -37,7 +41,14 @@ describe.each(storeBackends())('incremental Cristin export on $name', (backend) 
     sim = await startCerebrumSimulator({ apiKey: API_KEY, events: { url: AMQP_URL, exchange } });
     store = await backend.open();
     dataDir = mkdtempSync(join(tmpdir(), 'idbro-cristin-inc-'));
-    env = { CEREBRUM_URL: sim.url, CEREBRUM_API_KEY: API_KEY, CRISTIN_INSTITUTION: '185', DATA_DIR: dataDir, TZ: 'Europe/Oslo', LOG_LEVEL: 'silent' };
+    env = {
+      CEREBRUM_URL: sim.url,
+      CEREBRUM_API_KEY: API_KEY,
+      CRISTIN_INSTITUTION: '185',
+      DATA_DIR: dataDir,
+      TZ: 'Europe/Oslo',
+      LOG_LEVEL: 'silent',
+    };
   });
 
   afterAll(async () => {
@@ -55,7 +66,8 @@ describe.each(storeBackends())('incremental Cristin export on $name', (backend) 
     await consumer?.stop();
     consumer = undefined;
     sim.data = sampleUniversity();
-    for (const t of ['sync_state', 'cristin_pending', 'cristin_snapshot_persons', 'cristin_snapshot_units']) await store.query(`DELETE FROM ${t}`);
+    for (const t of ['sync_state', 'cristin_pending', 'cristin_snapshot_persons', 'cristin_snapshot_units'])
+      await store.query(`DELETE FROM ${t}`);
     await fs.rm(join(dataDir, 'exports'), { recursive: true, force: true });
     deploymentId = `test-${randomUUID()}`;
   });
@@ -71,17 +83,28 @@ describe.each(storeBackends())('incremental Cristin export on $name', (backend) 
 
   /** The worker side: the durable queue's consumer; resolves once it consumes. */
   async function startWorkerQueue(): Promise<CerebrumEventConsumer> {
-    consumer = startCristinEventQueue({ events: { url: AMQP_URL, exchange, binding: '#' }, store, deploymentId, logger: testLogger(), backoffMs: 50 });
+    consumer = startCristinEventQueue({
+      events: { url: AMQP_URL, exchange, binding: '#' },
+      store,
+      deploymentId,
+      logger: testLogger(),
+      backoffMs: 50,
+    });
     await stateReached(consumer, 'connected');
     return consumer;
   }
 
   async function mutate(m: Record<string, unknown>): Promise<void> {
-    const res = await fetch(`${sim.url}/__mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) });
+    const res = await fetch(`${sim.url}/__mutate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(m),
+    });
     if (res.status !== 200) throw new Error(`mutate ${res.status}`);
   }
 
-  const pendingRows = async () => Number((await store.query<{ n: string }>('SELECT count(*) AS n FROM cristin_pending')).rows[0].n);
+  const pendingRows = async () =>
+    Number((await store.query<{ n: string }>('SELECT count(*) AS n FROM cristin_pending')).rows[0].n);
 
   async function run(mode: 'FULL' | 'INCREMENTAL', o: { force?: boolean } = {}) {
     sim.stats.reset();
@@ -123,7 +146,9 @@ describe.each(storeBackends())('incremental Cristin export on $name', (backend) 
   it('writes the file a FULL writes, re-reading only the changed persons (name, OU rename, account e-mail, national id)', async () => {
     await startWorkerQueue();
     const full0 = await run('FULL');
-    const oldFnr = /<person fnr="(\d+)"[^>]*>\s*<etternavn>Test<\/etternavn>/.exec(full0.bytes!.toString('latin1'))?.[1];
+    const oldFnr = /<person fnr="(\d+)"[^>]*>\s*<etternavn>Test<\/etternavn>/.exec(
+      full0.bytes!.toString('latin1'),
+    )?.[1];
     expect(oldFnr).toBeDefined();
 
     await mutate({ op: 'person.name', person: 101020, first: 'Magnus', last: 'Nyström' });
@@ -159,7 +184,9 @@ describe.each(storeBackends())('incremental Cristin export on $name', (backend) 
     const full = await run('FULL');
     expect(full.details.drift).toMatchObject({ persons: 1, units: 0, personIds: [String(SAMPLE.torTest)] });
     expect(full.outcome.message).toMatch(/1 person\(s\) and 0 unit\(s\) with changes no event announced/);
-    expect(full.issues).toContainEqual(expect.objectContaining({ record: String(SAMPLE.torTest), message: expect.stringMatching(/no change event/) }));
+    expect(full.issues).toContainEqual(
+      expect.objectContaining({ record: String(SAMPLE.torTest), message: expect.stringMatching(/no change event/) }),
+    );
     // The FULL refreshed the snapshot: the next FULL finds no drift.
     expect((await run('FULL')).details.drift).toMatchObject({ persons: 0, units: 0 });
   });
@@ -169,7 +196,11 @@ describe.each(storeBackends())('incremental Cristin export on $name', (backend) 
     let failures = 1;
     const repo = new CristinSnapshotRepo(store);
     consumer = new CerebrumEventConsumer({
-      url: AMQP_URL, exchange, binding: '#', logger: testLogger(), backoffMs: 20,
+      url: AMQP_URL,
+      exchange,
+      binding: '#',
+      logger: testLogger(),
+      backoffMs: 20,
       queue: { name: cristinQueueName(deploymentId), durable: true, exclusive: false },
       sink: async (c) => {
         seen.push(c.ref);

@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import type { CerebrumSimulator } from '../simulators/cerebrum';
 import type { Db } from '../store/db';
 import { runCristinExport } from '../jobs/cristin-export/cristin-export';
-import { cristinRun, resetCristinBed, startCristinBed, keyText, kid, kids, parseXml, val, type XmlNode } from './helpers/cristin';
+import {
+  cristinRun,
+  resetCristinBed,
+  startCristinBed,
+  keyText,
+  kid,
+  kids,
+  parseXml,
+  val,
+  type XmlNode,
+} from './helpers/cristin';
 
 const API_KEY = 'cristin-periods-key';
 
@@ -27,7 +37,11 @@ describe('Cristin export: role periods and parent units', () => {
     await resetCristinBed({ sim, store });
   });
 
-  async function exportDoc(): Promise<{ doc: XmlNode; details: Record<string, any>; issues: { record?: string | null; message: string }[] }> {
+  async function exportDoc(): Promise<{
+    doc: XmlNode;
+    details: Record<string, any>;
+    issues: { record?: string | null; message: string }[];
+  }> {
     const r = cristinRun(store, env, { force: true });
     const outcome = await runCristinExport(r.ctx);
     const details = outcome.result.details as Record<string, any>;
@@ -36,10 +50,20 @@ describe('Cristin export: role periods and parent units', () => {
   }
   const person = (doc: XmlNode, first: string, last: string) =>
     kids(kid(doc, 'personer')!, 'person').find((p) => val(p, 'fornavn') === first && val(p, 'etternavn') === last)!;
-  const jobs = (p: XmlNode) => kids(kid(p, 'ansettelser')!, 'ansettelse').map((a) => ({ key: keyText(a), fra: val(a, 'datoFra'), til: val(a, 'datoTil') }));
+  const jobs = (p: XmlNode) =>
+    kids(kid(p, 'ansettelser')!, 'ansettelse').map((a) => ({
+      key: keyText(a),
+      fra: val(a, 'datoFra'),
+      til: val(a, 'datoTil'),
+    }));
   const ansatt = (ouId: number, create: string, o: { last?: string; deleted?: string; source?: string } = {}) => ({
-    affiliation: 'ANSATT', status: 'ANSATT/vitenskapelig', ou_id: ouId, create_date: create,
-    last_date: o.last ?? null, deleted_date: o.deleted ?? null, source_system: o.source ?? 'DFO_SAP',
+    affiliation: 'ANSATT',
+    status: 'ANSATT/vitenskapelig',
+    ou_id: ouId,
+    create_date: create,
+    last_date: o.last ?? null,
+    deleted_date: o.deleted ?? null,
+    source_system: o.source ?? 'DFO_SAP',
   });
 
   it('two ANSATT rows at one unit with a gap stay two ansettelser; rows that overlap or touch become one', async () => {
@@ -71,7 +95,12 @@ describe('Cristin export: role periods and parent units', () => {
   it('a unit first read as a wrong guess for one parent is recognised as the parent it is one level up', async () => {
     // Faculty 18 (180000) with department 181100 and group 181110; only the group has an employee.
     const ou = (id: number, stedkode: string, name: string) => ({
-      id, stedkode, names: [{ variant: 'OU name', name, language: 'nb' }], contact: [], contexts: ['LDAP_OU'], parent_id: null,
+      id,
+      stedkode,
+      names: [{ variant: 'OU name', name, language: 'nb' }],
+      contact: [],
+      contexts: ['LDAP_OU'],
+      parent_id: null,
     });
     sim.data.ous.set(1800, ou(1800, '180000', 'Fakultet 18'));
     sim.data.ous.set(1811, ou(1811, '181100', 'Institutt 18-11'));
@@ -81,8 +110,24 @@ describe('Cristin export: role periods and parent units', () => {
     // for 181100 reads the faculty's OU first (a wrong guess) and then the department's; the search for 180000,
     // one level up, must then recognise the faculty it has already read.
     sim.data.persons.get(101012)!.affiliations = [
-      { affiliation: 'STUDENT', status: 'STUDENT/aktiv', ou_id: 1800, create_date: '2020-08-01', last_date: null, deleted_date: null, source_system: 'FS' },
-      { affiliation: 'STUDENT', status: 'STUDENT/aktiv', ou_id: 1811, create_date: '2020-08-01', last_date: null, deleted_date: null, source_system: 'FS' },
+      {
+        affiliation: 'STUDENT',
+        status: 'STUDENT/aktiv',
+        ou_id: 1800,
+        create_date: '2020-08-01',
+        last_date: null,
+        deleted_date: null,
+        source_system: 'FS',
+      },
+      {
+        affiliation: 'STUDENT',
+        status: 'STUDENT/aktiv',
+        ou_id: 1811,
+        create_date: '2020-08-01',
+        last_date: null,
+        deleted_date: null,
+        source_system: 'FS',
+      },
     ];
     const { doc, details, issues } = await exportDoc();
     const units = new Map(kids(kid(doc, 'organisasjon')!, 'enhet').map((u) => [keyText(u), u]));

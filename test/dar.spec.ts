@@ -26,10 +26,19 @@ describe('DAR address wash over HTTP', () => {
     return c;
   };
 
-  beforeAll(async () => { sim = await startDarSimulator(); });
-  afterAll(async () => { await sim.stop(); });
-  beforeEach(() => { sim.clearFailures(); sim.stats.reset(); });
-  afterEach(() => { for (const c of clients.splice(0)) c.close(); });
+  beforeAll(async () => {
+    sim = await startDarSimulator();
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+  beforeEach(() => {
+    sim.clearFailures();
+    sim.stats.reset();
+  });
+  afterEach(() => {
+    for (const c of clients.splice(0)) c.close();
+  });
 
   it('the default book has about 30 addresses with A, B and C texts and stable ids', () => {
     const entries = Object.values(DEFAULT_DAR_ADDRESSES);
@@ -48,18 +57,32 @@ describe('DAR address wash over HTTP', () => {
     expect(body.kategori).toBe('A');
     expect(body.resultater).toHaveLength(1);
     expect(body.resultater[0].adresse).toMatchObject({
-      id: darIdFor(A_FLOOR), vejnavn: 'Søndergade', husnr: '12', etage: '2', dør: 'th', postnr: '8000', postnrnavn: 'Aarhus C',
-      betegnelse: A_FLOOR, x: expect.any(Number), y: expect.any(Number),
+      id: darIdFor(A_FLOOR),
+      vejnavn: 'Søndergade',
+      husnr: '12',
+      etage: '2',
+      dør: 'th',
+      postnr: '8000',
+      postnrnavn: 'Aarhus C',
+      betegnelse: A_FLOOR,
+      x: expect.any(Number),
+      y: expect.any(Number),
     });
     expect(body.resultater[0].vaskeresultat).toMatchObject({ afstand: 0, ukendtetokens: [] });
-    const unknown = await (await fetch(`${sim.url}/datavask/adresser?betegnelse=${encodeURIComponent(UNKNOWN)}&struktur=mini`)).json();
+    const unknown = await (
+      await fetch(`${sim.url}/datavask/adresser?betegnelse=${encodeURIComponent(UNKNOWN)}&struktur=mini`)
+    ).json();
     expect(unknown).toEqual({ kategori: 'C', resultater: [] });
   });
 
   it('kategori A and B give the DAR id; C and unknown texts are not ok', async () => {
     const c = client();
     await expect(c.wash(A)).resolves.toEqual({ ok: true, id: darIdFor(A), betegnelse: A, kategori: 'A' });
-    await expect(c.wash('  rådhuspladsen   2 8000 AARHUS C ')).resolves.toMatchObject({ ok: true, id: darIdFor(A), kategori: 'A' });
+    await expect(c.wash('  rådhuspladsen   2 8000 AARHUS C ')).resolves.toMatchObject({
+      ok: true,
+      id: darIdFor(A),
+      kategori: 'A',
+    });
     await expect(c.wash(B)).resolves.toEqual({ ok: true, id: darIdFor(A), betegnelse: A, kategori: 'B' });
     await expect(c.wash(C)).resolves.toEqual({ ok: false, reason: 'kategori C: no safe match' });
     await expect(c.wash(UNKNOWN)).resolves.toEqual({ ok: false, reason: 'kategori C: no safe match' });
@@ -100,7 +123,11 @@ describe('DAR address wash over HTTP', () => {
     const slow = await startDarSimulator({ latencyMs: 40 });
     try {
       const c = client({ url: slow.url, concurrency: 3 });
-      const results = await Promise.all(Object.keys(DEFAULT_DAR_ADDRESSES).slice(0, 12).map((t) => c.wash(t)));
+      const results = await Promise.all(
+        Object.keys(DEFAULT_DAR_ADDRESSES)
+          .slice(0, 12)
+          .map((t) => c.wash(t)),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(12);
       expect(slow.stats.peakConcurrent).toBe(3);
       expect(c.stats.peakInFlight).toBe(3);
@@ -146,7 +173,10 @@ describe('DAR address wash over HTTP', () => {
     const c = client({ url: `http://127.0.0.1:${await closedPort()}`, retries: 2, backoffMs: 10 });
     const t0 = performance.now();
     const r = await c.wash(A);
-    expect(r).toEqual({ ok: false, reason: expect.stringMatching(/^DAR unavailable: cannot reach .*\(DAR_URL\): ECONNREFUSED after 3 attempts$/) });
+    expect(r).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^DAR unavailable: cannot reach .*\(DAR_URL\): ECONNREFUSED after 3 attempts$/),
+    });
     expect(performance.now() - t0).toBeLessThan(2000);
   });
 
@@ -154,7 +184,10 @@ describe('DAR address wash over HTTP', () => {
     const slow = await startDarSimulator({ latencyMs: 2000 });
     try {
       const c = client({ url: slow.url, timeoutMs: 50, retries: 1 });
-      await expect(c.wash(A)).resolves.toEqual({ ok: false, reason: expect.stringMatching(/no answer within 50 ms .*DAR_URL.* after 2 attempts/) });
+      await expect(c.wash(A)).resolves.toEqual({
+        ok: false,
+        reason: expect.stringMatching(/no answer within 50 ms .*DAR_URL.* after 2 attempts/),
+      });
     } finally {
       await slow.stop();
     }

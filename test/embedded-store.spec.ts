@@ -87,7 +87,8 @@ function lockOf(dataDir: string): { pid: number; socket?: string } {
 }
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of children.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
 afterAll(() => {
@@ -139,14 +140,23 @@ describe('one embedded store for the API and its workers', () => {
         worker.call('increments', { n: 30 }),
         ownIncrements,
       ]);
-      expect({ workerWrong, ownWrong, workerIncrements }).toEqual({ workerWrong: 0, ownWrong: 0, workerIncrements: 30 });
+      expect({ workerWrong, ownWrong, workerIncrements }).toEqual({
+        workerWrong: 0,
+        ownWrong: 0,
+        workerIncrements: 30,
+      });
       expect((await api.query(`SELECT n FROM shared_counter WHERE name = 'c'`)).rows).toEqual([{ n: 60 }]);
       expect(await worker.call('query', { sql: `SELECT n FROM shared_counter WHERE name = 'c'` })).toEqual([{ n: 60 }]);
 
       // The worker's transaction callbacks fail with their own errors, and db.query inside one is refused as on PGlite.
-      await expect(worker.call('tx-throws')).rejects.toMatchObject({ code: 'OWN_ERROR', message: 'the callback gave up' });
+      await expect(worker.call('tx-throws')).rejects.toMatchObject({
+        code: 'OWN_ERROR',
+        message: 'the callback gave up',
+      });
       await expect(worker.call('tx-throws', { misuse: true })).rejects.toMatchObject({ code: 'STORE_MISUSE' });
-      expect(await worker.call('query', { sql: `SELECT count(*)::int AS n FROM shared_counter WHERE name = 'thrown'` })).toEqual([{ n: 0 }]);
+      expect(
+        await worker.call('query', { sql: `SELECT count(*)::int AS n FROM shared_counter WHERE name = 'thrown'` }),
+      ).toEqual([{ n: 0 }]);
       expect(await worker.call('role')).toEqual({ role: 'client', ownerPid: process.pid });
 
       // A cursor of the API, with the worker's writes between its batches (the session is free between them).
@@ -186,7 +196,10 @@ describe('one embedded store for the API and its workers', () => {
 
       await waitFor('this process to take the store over', () => db.role === 'owner', { timeoutMs: 60_000 });
       expect(lockOf(dataDir)).toMatchObject({ pid: process.pid, socket: path.join(dataDir, '.s.PGSQL.5432') });
-      expect((await db.query('SELECT who FROM kept ORDER BY who')).rows).toEqual([{ who: 'client' }, { who: 'first owner' }]);
+      expect((await db.query('SELECT who FROM kept ORDER BY who')).rows).toEqual([
+        { who: 'client' },
+        { who: 'first owner' },
+      ]);
 
       const next = await startStoreProcess(dataDir);
       expect(next.ready).toMatchObject({ role: 'client', ownerPid: process.pid });
@@ -222,7 +235,11 @@ describe('one embedded store for the API and its workers', () => {
   it('a process idle inside a transaction is ended after DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS; the others go on', async () => {
     const dataDir = dataDirFor('idle');
     const warnings: string[] = [];
-    const db: Db = await openStore({ dataDir, idleInTransactionTimeoutMs: 300, logger: { warn: (m) => warnings.push(m) } });
+    const db: Db = await openStore({
+      dataDir,
+      idleInTransactionTimeoutMs: 300,
+      logger: { warn: (m) => warnings.push(m) },
+    });
     try {
       await db.query(`CREATE TABLE shared_counter (name text PRIMARY KEY, n int NOT NULL)`);
       const worker = await startStoreProcess(dataDir);
@@ -230,12 +247,19 @@ describe('one embedded store for the API and its workers', () => {
       expect(await held.first).toEqual({ inTx: true });
       // The worker's open transaction holds the one session: this waits until the owner ends it.
       expect((await db.query(`SELECT count(*)::int AS n FROM shared_counter`)).rows).toEqual([{ n: 0 }]);
-      expect(warnings.join('\n')).toMatch(/idle inside a transaction for more than DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS \(300 ms\)/);
+      expect(warnings.join('\n')).toMatch(
+        /idle inside a transaction for more than DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS \(300 ms\)/,
+      );
 
       await worker.call('continue');
-      const err = await held.second.then(() => undefined, (e) => e);
+      const err = await held.second.then(
+        () => undefined,
+        (e) => e,
+      );
       expect(err).toMatchObject({ code: 'IDLE_IN_TRANSACTION_TIMEOUT' });
-      expect(err.message).toMatch(/^The embedded store ended the connection: it stayed idle inside a transaction for longer than DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS \(300 ms\)/);
+      expect(err.message).toMatch(
+        /^The embedded store ended the connection: it stayed idle inside a transaction for longer than DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS \(300 ms\)/,
+      );
       // The worker's store still works afterwards, on a new connection.
       expect(await worker.call('query', { sql: `SELECT count(*)::int AS n FROM shared_counter` })).toEqual([{ n: 0 }]);
       await worker.call('close');
@@ -260,7 +284,7 @@ describe('one embedded store for the API and its workers', () => {
         await connected.promise;
         read = client.query('SELECT count(*)::int AS n FROM t');
       });
-      expect((await read as any).rows).toEqual([{ n: 1 }]);
+      expect(((await read) as any).rows).toEqual([{ n: 1 }]);
     } finally {
       await client.end().catch(() => undefined);
       await db.close();
@@ -271,7 +295,10 @@ describe('one embedded store for the API and its workers', () => {
     const dataDir = dataDirFor('unshared');
     // A live process that never serves the store (an older idbro: its lock has no `serves`).
     fs.writeFileSync(path.join(dataDir, 'pglite.lock'), JSON.stringify({ pid: process.ppid, hostname: os.hostname() }));
-    const err = await openStore({ dataDir }).then(() => undefined, (e) => e);
+    const err = await openStore({ dataDir }).then(
+      () => undefined,
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(StoreError);
     expect(err.code).toBe('STORE_LOCKED');
     expect(err.message).toContain(`in use by process ${process.ppid}, which does not share it`);

@@ -28,9 +28,18 @@ describe.each(['development', 'production', undefined])('errors before Apollo an
   const logs: string[] = [];
   const saved = process.env.NODE_ENV;
   beforeAll(async () => {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV; else process.env.NODE_ENV = nodeEnv;
-    const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
-    gateway = createGateway({ config: loadConfig({ API_TOKENS: `${TOKEN}=read` }), logger: createLogger('debug', sink) });
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logs.push(String(chunk));
+        cb();
+      },
+    });
+    gateway = createGateway({
+      config: loadConfig({ API_TOKENS: `${TOKEN}=read` }),
+      logger: createLogger('debug', sink),
+    });
     // A route that fails unexpectedly, with personal data and a secret in its error.
     gateway.app.get('/boom', () => {
       throw new Error('cannot open postgres://idbro:hunter2@db.internal/idbro for 01019012345');
@@ -69,7 +78,11 @@ describe.each(['development', 'production', undefined])('errors before Apollo an
 
   it('a bad method → 405 with Allow', async () => {
     for (const method of ['PUT', 'DELETE', 'PATCH']) {
-      const res = await fetch(`${url}/graphql`, { method, headers: { 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${url}/graphql`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expectCleanJson(res, await res.text(), 405);
       expect(res.headers.get('allow')).toBe('GET, POST');
     }

@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { sampleUniversity, startCerebrumSimulator, type CerebrumSimulator } from '../simulators/cerebrum';
 import { openStore, type Db } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
-import { CRISTIN_LAST_EXPORT_KEY, runCristinExport, type LastCristinExport } from '../jobs/cristin-export/cristin-export';
+import {
+  CRISTIN_LAST_EXPORT_KEY,
+  runCristinExport,
+  type LastCristinExport,
+} from '../jobs/cristin-export/cristin-export';
 import { DocumentWriter } from '../datasources/unilogin/document';
 import { privateTempDir } from '../core/private-files';
 import { loadConfig } from '../core/config';
@@ -33,7 +37,13 @@ describe('export files', () => {
     sim = await startCerebrumSimulator({ apiKey: API_KEY });
     store = await openStore({ memory: true });
     dataDir = mkdtempSync(join(tmpdir(), 'idbro-export-files-'));
-    env = { CEREBRUM_URL: sim.url, CEREBRUM_API_KEY: API_KEY, CRISTIN_INSTITUTION: '185', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+    env = {
+      CEREBRUM_URL: sim.url,
+      CEREBRUM_API_KEY: API_KEY,
+      CRISTIN_INSTITUTION: '185',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+    };
   });
   afterAll(async () => {
     await sim?.stop();
@@ -64,22 +74,32 @@ describe('export files', () => {
         },
       });
     });
-    afterAll(async () => { await stack?.stop(); });
-    beforeEach(async () => { file = (await run('2025-01-06T03:00:00Z')).file; });
-
-    const get = (path: string, token: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-      http.get(`${stack.url}${path}`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('latin1') }));
-      }).on('error', reject);
+    afterAll(async () => {
+      await stack?.stop();
     });
+    beforeEach(async () => {
+      file = (await run('2025-01-06T03:00:00Z')).file;
+    });
+
+    const get = (path: string, token: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        http
+          .get(`${stack.url}${path}`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('latin1') }));
+          })
+          .on('error', reject);
+      });
 
     it('a file needs scopes sync and pii: 403 for sync only and for pii only, 200 with both', async () => {
       for (const token of [tokens.sync, tokens.pii, tokens.readPii]) {
         const res = await get(`/exports/${file}`, token);
         expect([token, res.status]).toEqual([token, 403]);
-        expect(JSON.parse(res.body).error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/needs scope "sync" and "pii"/) });
+        expect(JSON.parse(res.body).error).toMatchObject({
+          code: 'FORBIDDEN',
+          message: expect.stringMatching(/needs scope "sync" and "pii"/),
+        });
         expect(res.body).not.toMatch(/\d{11}/);
       }
       for (const token of [tokens.both, tokens.all]) {
@@ -110,7 +130,8 @@ describe('export files', () => {
     expect(await modeOf(older)).toBe(0o600);
 
     // A held export is the temp file renamed: 0600 too.
-    for (const id of [101001, 101002, 101003, 101006, 101010, 101011, 101013, 101017, 101020]) sim.data.persons.delete(id);
+    for (const id of [101001, 101002, 101003, 101006, 101010, 101011, 101013, 101017, 101020])
+      sim.data.persons.delete(id);
     try {
       await expect(run('2025-01-08T03:00:00Z')).rejects.toThrow(/size guard/);
     } finally {
@@ -126,7 +147,11 @@ describe('export files', () => {
     try {
       expect(await modeOf(dir)).toBe(0o700);
       const path = join(dir, 'uploadfull.xml');
-      const w = await DocumentWriter.open(path, 'uploadfull', { exportDateTime: '2024-01-01T00:00:00', source: 's', institution: 'A10035' });
+      const w = await DocumentWriter.open(path, 'uploadfull', {
+        exportDateTime: '2024-01-01T00:00:00',
+        source: 's',
+        institution: 'A10035',
+      });
       w.endPersons();
       await w.close();
       expect(await modeOf(path)).toBe(0o600);
@@ -169,6 +194,8 @@ describe('export files', () => {
   it('EXPORT_RETENTION_DAYS defaults to 30 and must be a whole number of days', () => {
     expect(loadConfig({}).exportRetentionDays).toBe(30);
     expect(loadConfig({ EXPORT_RETENTION_DAYS: '7' }).exportRetentionDays).toBe(7);
-    expect(() => loadConfig({ EXPORT_RETENTION_DAYS: 'a month' })).toThrow(/^EXPORT_RETENTION_DAYS: expected a whole number/);
+    expect(() => loadConfig({ EXPORT_RETENTION_DAYS: 'a month' })).toThrow(
+      /^EXPORT_RETENTION_DAYS: expected a whole number/,
+    );
   });
 });

@@ -56,19 +56,29 @@ describe('one query cannot starve the others (Cerebrum simulator, generated data
       gateway: { onRequestStats: (stats, ctx) => done.get(ctx.requestId)?.(stats) },
     });
   });
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
   beforeEach(() => s.sim.stats.reset());
 
-  const post = (query: string, o: { signal?: AbortSignal; requestId?: string } = {}) => fetch(`${s.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.all}`, ...(o.requestId ? { 'x-request-id': o.requestId } : {}) },
-    body: JSON.stringify({ query }),
-    signal: o.signal,
-  });
+  const post = (query: string, o: { signal?: AbortSignal; requestId?: string } = {}) =>
+    fetch(`${s.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${TOKENS.all}`,
+        ...(o.requestId ? { 'x-request-id': o.requestId } : {}),
+      },
+      body: JSON.stringify({ query }),
+      signal: o.signal,
+    });
 
   it('single-person queries beside a 500-person query complete within a few upstream round trips', async () => {
     let bigFinished = false;
-    const big = post(BIG).then(async (r) => { bigFinished = true; return r.json() as Promise<any>; });
+    const big = post(BIG).then(async (r) => {
+      bigFinished = true;
+      return r.json() as Promise<any>;
+    });
     // The big query is under way: its persons are being read and their sub-resources queued behind them.
     await waitFor('the big query to be reading persons', () => s.sim.stats.total >= 50);
 
@@ -99,7 +109,10 @@ describe('one query cannot starve the others (Cerebrum simulator, generated data
     const requestId = 'disconnecting-client';
     const finished = new Promise<RequestStats>((resolve) => done.set(requestId, resolve));
     const client = new AbortController();
-    const big = post(BIG, { signal: client.signal, requestId }).then(() => 'answered', (e: Error) => e.name);
+    const big = post(BIG, { signal: client.signal, requestId }).then(
+      () => 'answered',
+      (e: Error) => e.name,
+    );
     await waitFor('the big query to be reading persons', () => s.sim.stats.total >= 50);
     client.abort();
     expect(await big).toBe('AbortError');
@@ -127,13 +140,19 @@ describe('one query cannot starve the others (Cerebrum simulator, generated data
 describe('REQUEST_TIMEOUT_MS', () => {
   let s: Stack;
   beforeAll(async () => {
-    s = await startStack({ env: { CEREBRUM_CONCURRENCY: '1', REQUEST_TIMEOUT_MS: '300', CEREBRUM_TIMEOUT_MS: '60000', LOG_LEVEL: 'silent' } });
+    s = await startStack({
+      env: { CEREBRUM_CONCURRENCY: '1', REQUEST_TIMEOUT_MS: '300', CEREBRUM_TIMEOUT_MS: '60000', LOG_LEVEL: 'silent' },
+    });
   });
-  afterAll(async () => { await s?.stop(); });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
   it('cuts the load in flight and never sends the queued one: both answer UPSTREAM_TIMEOUT naming the setting', async () => {
     s.sim.failNext(new RegExp(`^GET /v1/persons/${SAMPLE.torTest}$`), 'hang');
-    const { body } = await s.gql(`{ a: person(id: "cerebrum:${SAMPLE.torTest}") { name } b: organisationUnit(id: "cerebrum:ou:${SAMPLE.usitOuId}") { name } }`);
+    const { body } = await s.gql(
+      `{ a: person(id: "cerebrum:${SAMPLE.torTest}") { name } b: organisationUnit(id: "cerebrum:ou:${SAMPLE.usitOuId}") { name } }`,
+    );
     expect(body.data).toEqual({ a: null, b: null });
     expect(body.errors).toHaveLength(2);
     for (const e of body.errors) {
@@ -152,7 +171,9 @@ describe('REQUEST_TIMEOUT_MS', () => {
       fsStack.fsSim.failNext(/.*/, 'hang');
       const { body } = await fsStack.gql(`{ person(id: "fs:${FS_SAMPLE.addressAbroad.personNumber}") { name } }`);
       expect(body.data.person).toBeNull();
-      expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_TIMEOUT', source: 'FS' }) })]);
+      expect(body.errors).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_TIMEOUT', source: 'FS' }) }),
+      ]);
       expect(body.errors[0].message).toMatch(/REQUEST_TIMEOUT_MS/);
       expect(fsStack.fsSim.stats.requests).toBe(1);
     } finally {

@@ -23,7 +23,11 @@ function minimumPaths(data: CerebrumData, ids: number[], today: string): Set<str
     paths.add(`GET /v1/persons/${id}`).add(`GET /v1/persons/${id}/accounts`).add(`GET /v1/persons/${id}/affiliations`);
     for (const name of p.account_names) paths.add(`GET /v1/accounts/${name}`);
     for (const a of p.affiliations) {
-      if ((a.deleted_date && a.deleted_date.slice(0, 10) <= today) || (a.create_date && a.create_date.slice(0, 10) > today)) continue;
+      if (
+        (a.deleted_date && a.deleted_date.slice(0, 10) <= today) ||
+        (a.create_date && a.create_date.slice(0, 10) > today)
+      )
+        continue;
       paths.add(`GET /v1/ous/${a.ou_id}`);
     }
   }
@@ -33,9 +37,15 @@ function minimumPaths(data: CerebrumData, ids: number[], today: string): Set<str
 describe('_entities and _service (generated Cerebrum data, 60 persons)', () => {
   let s: Stack;
   const data = generateCerebrumData({ persons: 60, seed: 7 });
-  beforeAll(async () => { s = await startStack({ sim: { data }, env: { CEREBRUM_CONCURRENCY: '8' } }); });
-  afterAll(async () => { await s.stop(); });
-  beforeEach(() => { s.sim.stats.reset(); });
+  beforeAll(async () => {
+    s = await startStack({ sim: { data }, env: { CEREBRUM_CONCURRENCY: '8' } });
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  beforeEach(() => {
+    s.sim.stats.reset();
+  });
 
   it('_service { sdl } is the committed schema/subgraph.graphql SDL: @link to federation v2 and @key(fields: "id") on every entity', async () => {
     const { body } = await s.gql('{ _service { sdl } }', undefined, TOKENS.read);
@@ -50,7 +60,11 @@ describe('_entities and _service (generated Cerebrum data, 60 persons)', () => {
 
   it('_service and _entities need scope "read" and cost no upstream request without it', async () => {
     for (const token of [TOKENS.sync, null]) {
-      const r = await s.gql(entitiesQuery('... on Person { name }'), { r: [person(`cerebrum:${[...data.persons.keys()][0]}`)] }, token);
+      const r = await s.gql(
+        entitiesQuery('... on Person { name }'),
+        { r: [person(`cerebrum:${[...data.persons.keys()][0]}`)] },
+        token,
+      );
       expect(r.body.data ?? null).toBeNull();
       expect(r.body.errors[0].extensions.code).toBe(token ? 'FORBIDDEN' : 'UNAUTHENTICATED');
       const svc = await s.gql('{ _service { sdl } }', undefined, token);
@@ -62,7 +76,8 @@ describe('_entities and _service (generated Cerebrum data, 60 persons)', () => {
   it('50 Person representations (each sent twice) cost exactly one upstream request per distinct resource, answered in order', async () => {
     const ids = [...data.persons.keys()].slice(0, 50);
     const reps = [...ids, ...[...ids].reverse()].map((id) => person(`cerebrum:${id}`));
-    const selection = '... on Person { name accounts { name primaryEmail active } affiliations { status organisationUnit { id name stedkode } } }';
+    const selection =
+      '... on Person { name accounts { name primaryEmail active } affiliations { status organisationUnit { id name stedkode } } }';
     const { body } = await s.gql(entitiesQuery(selection), { r: reps }, TOKENS.read);
     expect(body.errors).toBeUndefined();
     const got: any[] = body.data._entities;
@@ -93,9 +108,17 @@ describe('_entities and _service (generated Cerebrum data, 60 persons)', () => {
       { __typename: 'OrganisationUnit', id: `cerebrum:ou:${data.persons.get(known)!.affiliations[0]?.ou_id ?? 1}` },
       person('sync:00000000-0000-0000-0000-000000000000'), // a global id of another type
     ];
-    const { body } = await s.gql(entitiesQuery('... on Person { name } ... on OrganisationUnit { name }'), { r: reps }, TOKENS.read);
+    const { body } = await s.gql(
+      entitiesQuery('... on Person { name } ... on OrganisationUnit { name }'),
+      { r: reps },
+      TOKENS.read,
+    );
     const got: any[] = body.data._entities;
-    expect(got[0]).toMatchObject({ __typename: 'Person', id: `cerebrum:${known}`, name: data.persons.get(known)!.names.length ? expect.any(String) : null });
+    expect(got[0]).toMatchObject({
+      __typename: 'Person',
+      id: `cerebrum:${known}`,
+      name: data.persons.get(known)!.names.length ? expect.any(String) : null,
+    });
     expect(got[1]).toBeNull();
     expect(got.slice(2, 6)).toEqual([null, null, null, null]);
     expect(got[6]).toMatchObject({ __typename: 'OrganisationUnit' });
@@ -116,12 +139,19 @@ describe('_entities and _service (generated Cerebrum data, 60 persons)', () => {
     expect(r.body.errors[0].message).toMatch(/MAX_ENTITY_REPRESENTATIONS/);
     // 900 representations, each with nested lists: 900 × 121 > 20,000 although the list is within the count.
     const costly = many.slice(0, 900);
-    const c = await s.gql(entitiesQuery('... on Person { accounts { owner { accounts { name } } } }'), { r: costly }, TOKENS.read);
+    const c = await s.gql(
+      entitiesQuery('... on Person { accounts { owner { accounts { name } } } }'),
+      { r: costly },
+      TOKENS.read,
+    );
     expect(c.status).toBe(400);
     expect(c.body.errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', limit: 20000, actual: 900 * 121 } });
     expect(c.body.errors[0].message).toMatch(/MAX_QUERY_COST/);
     // Inline representations count as well.
-    const inline = `{ _entities(representations: [${many.slice(0, 1001).map((p) => `{__typename: "Person", id: "${p.id}"}`).join(',')}]) { __typename } }`;
+    const inline = `{ _entities(representations: [${many
+      .slice(0, 1001)
+      .map((p) => `{__typename: "Person", id: "${p.id}"}`)
+      .join(',')}]) { __typename } }`;
     const i = await s.gql(inline, undefined, TOKENS.read);
     expect(i.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', actual: 1001 });
     expect(s.sim.stats.total).toBe(0);
@@ -155,17 +185,28 @@ describe('_entities across sources (Cerebrum, FS, LOS in one call)', () => {
       { __typename: 'ItSystem', id: `los:${IT_SYSTEMS.az.uuid}` },
       person(`los:${UNITS.schools}`), // a LOS unit asked for as a Person: no such Person
     ];
-    const selection = '... on Person { name source } ... on OrganisationUnit { name source } ... on Account { accountName: name primaryEmail } ... on Class { title } ... on ItSystem { systemName: name }';
+    const selection =
+      '... on Person { name source } ... on OrganisationUnit { name source } ... on Account { accountName: name primaryEmail } ... on Class { title } ... on ItSystem { systemName: name }';
     const { body } = await s.gql(entitiesQuery(selection), { r: reps }, TOKENS.read);
     expect(body.errors).toBeUndefined();
     expect(body.data._entities).toEqual([
       { __typename: 'Person', id: `cerebrum:${SAMPLE.torTest}`, name: 'Tor Test', source: 'CEREBRUM' },
       { __typename: 'Person', id: `fs:${ola.personNumber}`, name: 'Ola Nordmann', source: 'FS' },
       { __typename: 'Person', id: `los:${personId(PERSONS.anne)}`, name: PERSONS.anne.name, source: 'LOS' },
-      { __typename: 'OrganisationUnit', id: `cerebrum:ou:${SAMPLE.usitOuId}`, name: 'Universitetets senter for informasjonsteknologi', source: 'CEREBRUM' },
+      {
+        __typename: 'OrganisationUnit',
+        id: `cerebrum:ou:${SAMPLE.usitOuId}`,
+        name: 'Universitetets senter for informasjonsteknologi',
+        source: 'CEREBRUM',
+      },
       { __typename: 'OrganisationUnit', id: 'fs:ou:162000', name: 'Institutt for informatikk', source: 'FS' },
       { __typename: 'OrganisationUnit', id: `los:${UNITS.schools}`, name: 'Skoler', source: 'LOS' },
-      { __typename: 'Account', id: `cerebrum:account:${SAMPLE.torTestAccount}`, accountName: SAMPLE.torTestAccount, primaryEmail: 'torte@usit.uio.no' },
+      {
+        __typename: 'Account',
+        id: `cerebrum:account:${SAMPLE.torTestAccount}`,
+        accountName: SAMPLE.torTestAccount,
+        primaryEmail: 'torte@usit.uio.no',
+      },
       { __typename: 'Class', id: `los:${CLASSES.teacher.uuid}`, title: CLASSES.teacher.title },
       { __typename: 'ItSystem', id: `los:${IT_SYSTEMS.az.uuid}`, systemName: IT_SYSTEMS.az.name },
       null,

@@ -20,35 +20,65 @@ const PERSON_FIELDS = `
 
 describe('FS through the gateway', () => {
   let s: FsStack;
-  beforeAll(async () => { s = await startFsStack(); });
-  afterAll(async () => { await s.stop(); });
-  beforeEach(() => { s.fsSim.clearFailures(); s.fsSim.stats.reset(); s.sim.clearFailures(); s.sim.stats.reset(); });
+  beforeAll(async () => {
+    s = await startFsStack();
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
+  beforeEach(() => {
+    s.fsSim.clearFailures();
+    s.fsSim.stats.reset();
+    s.sim.clearFailures();
+    s.sim.stats.reset();
+  });
 
   it('maps an FS person: names, birth date, contacts, external ids, study rights with their FS unit', async () => {
     const { body } = await s.gql(`{ person(id: "${fsId(ola)}") { ${PERSON_FIELDS} } }`, undefined, TOKENS.pii);
     expect(body.errors).toBeUndefined();
     const p = body.data.person;
     expect(p).toMatchObject({
-      id: fsId(ola), source: 'FS', name: 'Ola Nordmann', firstName: 'Ola', lastName: 'Nordmann', birthDate: '1990-02-14',
-      nationalId: ola.nationalId, accounts: [], affiliations: [],
+      id: fsId(ola),
+      source: 'FS',
+      name: 'Ola Nordmann',
+      firstName: 'Ola',
+      lastName: 'Nordmann',
+      birthDate: '1990-02-14',
+      nationalId: ola.nationalId,
+      accounts: [],
+      affiliations: [],
     });
     expect(p.names).toEqual([
-      { variant: 'FIRST', value: 'Ola', sourceSystem: 'FS' }, { variant: 'LAST', value: 'Nordmann', sourceSystem: 'FS' },
+      { variant: 'FIRST', value: 'Ola', sourceSystem: 'FS' },
+      { variant: 'LAST', value: 'Nordmann', sourceSystem: 'FS' },
       { variant: 'FULL', value: 'Ola Nordmann', sourceSystem: 'FS' },
     ]);
     expect(p.contacts[0]).toEqual({ type: 'EMAIL', value: 'olanor@uio.no', preference: 1, sourceSystem: 'FS' });
-    expect(p.contacts).toContainEqual({ type: 'MOBILE', value: expect.stringMatching(/^\+47/), preference: 1, sourceSystem: 'FS' });
+    expect(p.contacts).toContainEqual({
+      type: 'MOBILE',
+      value: expect.stringMatching(/^\+47/),
+      preference: 1,
+      sourceSystem: 'FS',
+    });
     expect(p.externalIds).toEqual([
       { type: 'fsPersonSerialNumber', value: ola.personNumber, sourceSystem: 'FS' },
       { type: 'studentNumber', value: ola.studentNumber, sourceSystem: 'FS' },
       { type: 'feideId', value: 'olanor@uio.no', sourceSystem: 'FS' },
     ]);
-    expect(p.studyRights).toEqual([{
-      programmeCode: 'BA-INF', programmeName: 'Informatikk: programmering og systemarkitektur (bachelor)', status: 'AKTIV',
-      from: expect.stringMatching(/^\d{4}-0[18]-01$/), to: null, level: '280', active: true, cohort: expect.stringMatching(/^\d{4} (VÅR|HØST)$/),
-      studentNumber: ola.studentNumber,
-      organisationUnit: { id: 'fs:ou:162000', source: 'FS', name: 'Institutt for informatikk', stedkode: '162000' },
-    }]);
+    expect(p.studyRights).toEqual([
+      {
+        programmeCode: 'BA-INF',
+        programmeName: 'Informatikk: programmering og systemarkitektur (bachelor)',
+        status: 'AKTIV',
+        from: expect.stringMatching(/^\d{4}-0[18]-01$/),
+        to: null,
+        level: '280',
+        active: true,
+        cohort: expect.stringMatching(/^\d{4} (VÅR|HØST)$/),
+        studentNumber: ola.studentNumber,
+        organisationUnit: { id: 'fs:ou:162000', source: 'FS', name: 'Institutt for informatikk', stedkode: '162000' },
+      },
+    ]);
   });
 
   it('shows the national id only with scope pii', async () => {
@@ -61,19 +91,33 @@ describe('FS through the gateway', () => {
   });
 
   it('links FS and Cerebrum persons by national id in both directions', async () => {
-    const { body } = await s.gql(`{
+    const { body } = await s.gql(
+      `{
       cerebrum: person(id: "cerebrum:${ola.cerebrumId}") { id studyRights { programmeCode } sameAs { id source name studyRights { programmeCode } } }
       fs: person(id: "${fsId(ola)}") { sameAs { id source name accounts { name } } }
       fsOnly: person(id: "${fsId(FS_SAMPLE.englishLetter)}") { sameAs { id } }
       cerebrumOnly: person(id: "cerebrum:${FS_SAMPLE.cerebrumOnly}") { studyRights { programmeCode } sameAs { id } }
-    }`, undefined, TOKENS.read);
+    }`,
+      undefined,
+      TOKENS.read,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({
       cerebrum: {
-        id: `cerebrum:${ola.cerebrumId}`, studyRights: [{ programmeCode: 'BA-INF' }],
+        id: `cerebrum:${ola.cerebrumId}`,
+        studyRights: [{ programmeCode: 'BA-INF' }],
         sameAs: [{ id: fsId(ola), source: 'FS', name: 'Ola Nordmann', studyRights: [{ programmeCode: 'BA-INF' }] }],
       },
-      fs: { sameAs: [{ id: `cerebrum:${ola.cerebrumId}`, source: 'CEREBRUM', name: 'Ola Nordmann', accounts: [{ name: 'olanor' }] }] },
+      fs: {
+        sameAs: [
+          {
+            id: `cerebrum:${ola.cerebrumId}`,
+            source: 'CEREBRUM',
+            name: 'Ola Nordmann',
+            accounts: [{ name: 'olanor' }],
+          },
+        ],
+      },
       fsOnly: { sameAs: [] },
       cerebrumOnly: { studyRights: [], sameAs: [] },
     });
@@ -96,10 +140,17 @@ describe('FS through the gateway', () => {
     }`);
     expect(body.errors).toBeUndefined();
     expect(body.data.liv.studyRights.map((r: any) => r.level).sort()).toEqual(['350', '900']);
-    expect(body.data.marit.studyRights).toEqual([{ programmeCode: 'BA-INF', status: 'FULLFØRT', active: false, to: '2021-06-30' }]);
+    expect(body.data.marit.studyRights).toEqual([
+      { programmeCode: 'BA-INF', status: 'FULLFØRT', active: false, to: '2021-06-30' },
+    ]);
     expect(body.data.unit).toEqual({
-      id: 'fs:ou:151000', source: 'FS', stedkode: '151000', name: 'Institutt for filosofi, ide- og kunsthistorie og klassiske språk',
-      parent: null, children: [], affiliations: [],
+      id: 'fs:ou:151000',
+      source: 'FS',
+      stedkode: '151000',
+      name: 'Institutt for filosofi, ide- og kunsthistorie og klassiske språk',
+      parent: null,
+      children: [],
+      affiliations: [],
     });
     expect(body.data.node).toEqual({ id: 'fs:ou:162000' });
     expect(body.data.missing).toBeNull();
@@ -109,7 +160,11 @@ describe('FS through the gateway', () => {
   it('personByNationalId: the Cerebrum person when both have it (sameAs leads to FS), else the FS person', async () => {
     const q = (nid: string) => `{ personByNationalId(nationalId: "${nid}") { id source sameAs { id } } }`;
     const both = await s.gql(q(ola.nationalId), undefined, TOKENS.pii);
-    expect(both.body.data.personByNationalId).toEqual({ id: `cerebrum:${ola.cerebrumId}`, source: 'CEREBRUM', sameAs: [{ id: fsId(ola) }] });
+    expect(both.body.data.personByNationalId).toEqual({
+      id: `cerebrum:${ola.cerebrumId}`,
+      source: 'CEREBRUM',
+      sameAs: [{ id: fsId(ola) }],
+    });
     const lukas = FS_SAMPLE.englishLetter;
     const fsOnly = await s.gql(q(lukas.nationalId), undefined, TOKENS.pii);
     expect(fsOnly.body.data.personByNationalId).toEqual({ id: fsId(lukas), source: 'FS', sameAs: [] });
@@ -124,8 +179,11 @@ describe('FS through the gateway', () => {
     let after: string | null = null;
     let total = 0;
     for (let i = 0; i < 20; i++) {
-      const { body } = await s.gql(`query P($after: String) { persons(filter: {source: FS}, first: 8, after: $after) {
-        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id source } } } }`, { after });
+      const { body } = await s.gql(
+        `query P($after: String) { persons(filter: {source: FS}, first: 8, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id source } } } }`,
+        { after },
+      );
       expect(body.errors).toBeUndefined();
       const c = body.data.persons;
       total = c.totalCount;
@@ -151,12 +209,16 @@ describe('FS through the gateway', () => {
     expect(body.data.byFs.edges.map((e: any) => e.node.id)).toEqual(a);
     expect(body.data.byFs.edges.every((e: any) => e.node.source === 'FS')).toBe(true);
     // BA-INF/MA-INF students, IFI teaching staff (Per Ås, Liv Bråten).
-    expect(a).toEqual(expect.arrayContaining([fsId(ola), fsId(FS_SAMPLE.staffCurrentTerm2), fsId(FS_SAMPLE.highestLevelWins)]));
+    expect(a).toEqual(
+      expect.arrayContaining([fsId(ola), fsId(FS_SAMPLE.staffCurrentTerm2), fsId(FS_SAMPLE.highestLevelWins)]),
+    );
     expect(a).not.toContain(fsId(FS_SAMPLE.courseLevelTie));
     expect(body.data.byName.edges).toEqual([{ node: { id: fsId(ola), name: 'Ola Nordmann' } }]);
     const bad = await s.gql('{ persons(filter: {source: FS}, after: "bm90LWEtY3Vyc29y") { totalCount } }');
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const badUnit = await s.gql('{ persons(filter: {source: FS, organisationUnit: "los:0b6c6e4a-0000-4000-8000-000000000001"}) { totalCount } }');
+    const badUnit = await s.gql(
+      '{ persons(filter: {source: FS, organisationUnit: "los:0b6c6e4a-0000-4000-8000-000000000001"}) { totalCount } }',
+    );
     expect(badUnit.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
@@ -167,21 +229,32 @@ describe('FS through the gateway', () => {
     const { body } = await s.gql(query);
     expect(body.errors).toBeUndefined();
     expect(students.map((p, i) => body.data[`s${i}`].name)).toEqual(students.map((p) => `${p.fornavn} ${p.etternavn}`));
-    expect(s.fsSim.stats.byField).toEqual(new Map([['personProfiler', 1], ['programStudieretter', 1]]));
+    expect(s.fsSim.stats.byField).toEqual(
+      new Map([
+        ['personProfiler', 1],
+        ['programStudieretter', 1],
+      ]),
+    );
     expect(s.fsSim.stats.requests).toBe(2);
   });
 
   it('batches Cerebrum → FS: the sameAs of 8 Cerebrum persons is one FS call', async () => {
     const ids = FS_SAMPLE.inBoth.slice(0, 8).map((h) => h.cerebrumId);
-    const { body } = await s.gql(`{ ${ids.map((id, i) => `c${i}: person(id: "cerebrum:${id}") { sameAs { id } }`).join('\n')} }`);
+    const { body } = await s.gql(
+      `{ ${ids.map((id, i) => `c${i}: person(id: "cerebrum:${id}") { sameAs { id } }`).join('\n')} }`,
+    );
     expect(body.errors).toBeUndefined();
-    expect(ids.map((_, i) => body.data[`c${i}`].sameAs)).toEqual(FS_SAMPLE.inBoth.slice(0, 8).map((h) => [{ id: fsId(h) }]));
+    expect(ids.map((_, i) => body.data[`c${i}`].sameAs)).toEqual(
+      FS_SAMPLE.inBoth.slice(0, 8).map((h) => [{ id: fsId(h) }]),
+    );
     expect(s.fsSim.stats.byField).toEqual(new Map([['personProfiler', 1]]));
   });
 
   it('an FS 500 nulls the field with UPSTREAM_ERROR and source FS (after retries); Cerebrum data stays intact', async () => {
     s.fsSim.failNext(/FsPersonsByNumber/, 500, Infinity);
-    const { body } = await s.gql(`{ fs: person(id: "${fsId(ola)}") { name } cerebrum: person(id: "cerebrum:${SAMPLE.torTest}") { name } }`);
+    const { body } = await s.gql(
+      `{ fs: person(id: "${fsId(ola)}") { name } cerebrum: person(id: "cerebrum:${SAMPLE.torTest}") { name } }`,
+    );
     expect(body.data).toEqual({ fs: null, cerebrum: { name: 'Tor Test' } });
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0]).toMatchObject({
@@ -193,7 +266,9 @@ describe('FS through the gateway', () => {
 
   it('a failing FS gives a Cerebrum person [] study rights and a warning, not an error', async () => {
     s.fsSim.failNext(/FsPersonsByNationalId/, 503, Infinity);
-    const { body } = await s.gql(`{ person(id: "cerebrum:${ola.cerebrumId}") { name studyRights { programmeCode } sameAs { id } } }`);
+    const { body } = await s.gql(
+      `{ person(id: "cerebrum:${ola.cerebrumId}") { name studyRights { programmeCode } sameAs { id } } }`,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.person).toEqual({ name: 'Ola Nordmann', studyRights: [], sameAs: [] });
     expect(body.extensions.warnings).toEqual([expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', source: 'FS' })]);
@@ -214,7 +289,7 @@ describe('FS through the gateway', () => {
 
   it('reports FS in /readyz', async () => {
     const res = await fetch(`${s.url}/readyz`);
-    const body = await res.json() as any;
+    const body = (await res.json()) as any;
     expect(body.checks).toContainEqual({ name: 'fs', ok: true, status: 'OK' });
   });
 
@@ -234,8 +309,14 @@ describe('FS with bad credentials or disabled', () => {
     try {
       const { body } = await s.gql(`{ person(id: "${fsId(ola)}") { name } }`);
       expect(body.data.person).toBeNull();
-      expect(body.errors[0].message).toMatch(/FS refused the gateway's credentials \(401\).*FS_USERNAME and FS_PASSWORD/);
-      expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_ERROR', source: 'FS', upstream: { status: 401 } });
+      expect(body.errors[0].message).toMatch(
+        /FS refused the gateway's credentials \(401\).*FS_USERNAME and FS_PASSWORD/,
+      );
+      expect(body.errors[0].extensions).toMatchObject({
+        code: 'UPSTREAM_ERROR',
+        source: 'FS',
+        upstream: { status: 401 },
+      });
       const ready = await (await fetch(`${s.url}/readyz`)).text();
       const basic = Buffer.from(`${FS_USER}:${secret}`).toString('base64');
       for (const text of [JSON.stringify(body), ready, s.logs.join('\n')]) {
@@ -250,7 +331,10 @@ describe('FS with bad credentials or disabled', () => {
 
   it('credentials inside FS_URL are sent as Basic auth and shown nowhere', async () => {
     const fsSim = await startFsSimulator({ username: FS_USER, password: FS_PASSWORD });
-    const withCreds = fsSim.graphqlUrl.replace('http://', `http://${encodeURIComponent(FS_USER)}:${encodeURIComponent(FS_PASSWORD)}@`);
+    const withCreds = fsSim.graphqlUrl.replace(
+      'http://',
+      `http://${encodeURIComponent(FS_USER)}:${encodeURIComponent(FS_PASSWORD)}@`,
+    );
     const s = await startStack({ env: { FS_URL: withCreds } });
     try {
       const { body } = await s.gql(`{ person(id: "${fsId(ola)}") { name } }`);
@@ -276,9 +360,14 @@ describe('FS with bad credentials or disabled', () => {
       }`);
       expect(body.errors).toBeUndefined();
       expect(body.data).toEqual({
-        fs: null, unit: null, list: { totalCount: 0, edges: [] }, cerebrum: { name: 'Ola Nordmann', studyRights: [], sameAs: [] },
+        fs: null,
+        unit: null,
+        list: { totalCount: 0, edges: [] },
+        cerebrum: { name: 'Ola Nordmann', studyRights: [], sameAs: [] },
       });
-      expect(body.extensions.warnings).toEqual([expect.objectContaining({ code: 'SOURCE_DISABLED', source: 'FS', message: expect.stringMatching(/FS_URL/) })]);
+      expect(body.extensions.warnings).toEqual([
+        expect.objectContaining({ code: 'SOURCE_DISABLED', source: 'FS', message: expect.stringMatching(/FS_URL/) }),
+      ]);
       // With FS disabled, asking for studyRights costs Cerebrum nothing extra (no external-ids look-up).
       expect([...s.sim.stats.byPath.keys()].some((k) => k.includes('external-ids'))).toBe(false);
     } finally {
@@ -292,10 +381,22 @@ describe('FS datasource (client, loaders, bulk readers)', () => {
   let client: FsClient;
   beforeAll(async () => {
     sim = await startFsSimulator({ username: FS_USER, password: FS_PASSWORD });
-    client = new FsClient({ url: sim.graphqlUrl, username: FS_USER, password: FS_PASSWORD, timeoutMs: 300, backoffMs: 10 });
+    client = new FsClient({
+      url: sim.graphqlUrl,
+      username: FS_USER,
+      password: FS_PASSWORD,
+      timeoutMs: 300,
+      backoffMs: 10,
+    });
   });
-  afterAll(async () => { client.close(); await sim.stop(); });
-  beforeEach(() => { sim.stats.reset(); sim.clearFailures(); });
+  afterAll(async () => {
+    client.close();
+    await sim.stop();
+  });
+  beforeEach(() => {
+    sim.stats.reset();
+    sim.clearFailures();
+  });
 
   it('loads 20 students by student number in ONE studenterGittStudentnumre call', async () => {
     const fs = new FsSource(client);
@@ -313,38 +414,82 @@ describe('FS datasource (client, loaders, bulk readers)', () => {
   it('reads every page of the bulk readers (small pages) into the types of types.ts', async () => {
     const fs = new FsSource(client, { pageSize: 4 });
     const cur = termOf(sim.data.today);
-    const [rights, allRights, semregs, exams, staff, evu, participants, invoices, programmes, courses, terms] = await Promise.all([
-      collect(fs.studyRights()), collect(fs.studyRights({ active: false })), collect(fs.semesterRegistrations(cur)),
-      collect(fs.examRegistrations(cur)), collect(fs.teachingStaff(cur)), collect(fs.evuCourses()), collect(fs.evuParticipants()),
-      collect(fs.invoices(cur)), collect(fs.programmes()), collect(fs.courses()), fs.terms(),
-    ]);
+    const [rights, allRights, semregs, exams, staff, evu, participants, invoices, programmes, courses, terms] =
+      await Promise.all([
+        collect(fs.studyRights()),
+        collect(fs.studyRights({ active: false })),
+        collect(fs.semesterRegistrations(cur)),
+        collect(fs.examRegistrations(cur)),
+        collect(fs.teachingStaff(cur)),
+        collect(fs.evuCourses()),
+        collect(fs.evuParticipants()),
+        collect(fs.invoices(cur)),
+        collect(fs.programmes()),
+        collect(fs.courses()),
+        fs.terms(),
+      ]);
     expect(allRights).toHaveLength(sim.data.studyRights.length);
     expect(rights.length).toBeLessThan(allRights.length);
     expect(rights.every((r) => r.active)).toBe(true);
-    expect(semregs).toHaveLength(sim.data.semesterRegistrations.filter((r) => r.termin.arstall === cur.year && r.termin.betegnelse === cur.name).length);
-    expect(sim.stats.byOperation.get('FsStudyRights')).toBe(Math.ceil(rights.length / 4) + Math.ceil(allRights.length / 4));
+    expect(semregs).toHaveLength(
+      sim.data.semesterRegistrations.filter((r) => r.termin.arstall === cur.year && r.termin.betegnelse === cur.name)
+        .length,
+    );
+    expect(sim.stats.byOperation.get('FsStudyRights')).toBe(
+      Math.ceil(rights.length / 4) + Math.ceil(allRights.length / 4),
+    );
 
     const bio = programmes.find((p) => p.code === FS_SAMPLE.programmes.masterBiosciences)!;
-    expect(bio).toMatchObject({ level: '350', requiresEducationPlan: true, unit: { stedkode: '164000', name: { nb: null, nn: 'Institutt for biovitskap' } } });
+    expect(bio).toMatchObject({
+      level: '350',
+      requiresEducationPlan: true,
+      unit: { stedkode: '164000', name: { nb: null, nn: 'Institutt for biovitskap' } },
+    });
     const sondre = rights.find((r) => r.personNumber === FS_SAMPLE.courseLimitedWithExam.personNumber)!;
     expect(sondre.limitedToCourses).toEqual(['IN2010']);
-    expect(exams).toContainEqual(expect.objectContaining({ personNumber: sondre.personNumber, courseCode: 'IN2010', term: cur }));
+    expect(exams).toContainEqual(
+      expect.objectContaining({ personNumber: sondre.personNumber, courseCode: 'IN2010', term: cur }),
+    );
     const jorgen = rights.find((r) => r.personNumber === FS_SAMPLE.planOnlyStudent.personNumber)!;
     expect(jorgen.educationPlan!.confirmations).toContainEqual({ term: cur, confirmedDate: expect.any(String) });
     expect(semregs.some((r) => r.personNumber === jorgen.personNumber)).toBe(false);
 
-    const magnus = staff.filter((t) => t.personNumber === FS_SAMPLE.staffTwoUnits.personNumber).map((t) => t.unit.stedkode).sort();
+    const magnus = staff
+      .filter((t) => t.personNumber === FS_SAMPLE.staffTwoUnits.personNumber)
+      .map((t) => t.unit.stedkode)
+      .sort();
     expect(magnus).toEqual(['170000', '171000']);
-    expect(staff.find((t) => t.personNumber === FS_SAMPLE.staffWithoutWorkAddress.personNumber)!.profile.staff).toMatchObject({ active: true, workAddress: null });
+    expect(
+      staff.find((t) => t.personNumber === FS_SAMPLE.staffWithoutWorkAddress.personNumber)!.profile.staff,
+    ).toMatchObject({ active: true, workAddress: null });
     expect(staff.some((t) => t.personNumber === FS_SAMPLE.staffPastTerm.personNumber)).toBe(false);
-    expect((await collect(fs.teachingStaff(previousTerm(cur)))).map((t) => t.personNumber)).toContain(FS_SAMPLE.staffPastTerm.personNumber);
+    expect((await collect(fs.teachingStaff(previousTerm(cur)))).map((t) => t.personNumber)).toContain(
+      FS_SAMPLE.staffPastTerm.personNumber,
+    );
 
-    expect(evu.map((c) => [c.code, c.approvedForAccounts])).toEqual([['EVU-IKT', true], ['EVU-LED', true], ['EVU-JUS', false]]);
+    expect(evu.map((c) => [c.code, c.approvedForAccounts])).toEqual([
+      ['EVU-IKT', true],
+      ['EVU-LED', true],
+      ['EVU-JUS', false],
+    ]);
     const knut = participants.find((p) => p.personNumber === FS_SAMPLE.evuNotApproved.personNumber)!;
-    expect(knut).toMatchObject({ courseCode: 'EVU-JUS', jobAddress: null, homeAddress: { city: 'HØNEFOSS' }, profile: { homeAddress: null } });
-    expect(invoices.every((i) => i.lines.some((l) => ['PAPIRHEL', 'PAPIRDEL', 'PAPIRPPU'].includes(l.type)))).toBe(true);
-    expect(invoices.find((i) => i.personNumber === FS_SAMPLE.fullTie.personNumber)).toMatchObject({ paid: false, status: 'UTSTEDT' });
-    expect(courses.find((c) => c.code === 'IN2010')).toMatchObject({ level: '200', programmeCodes: ['BA-INF', 'ENKEMNE-MN'] });
+    expect(knut).toMatchObject({
+      courseCode: 'EVU-JUS',
+      jobAddress: null,
+      homeAddress: { city: 'HØNEFOSS' },
+      profile: { homeAddress: null },
+    });
+    expect(invoices.every((i) => i.lines.some((l) => ['PAPIRHEL', 'PAPIRDEL', 'PAPIRPPU'].includes(l.type)))).toBe(
+      true,
+    );
+    expect(invoices.find((i) => i.personNumber === FS_SAMPLE.fullTie.personNumber)).toMatchObject({
+      paid: false,
+      status: 'UTSTEDT',
+    });
+    expect(courses.find((c) => c.code === 'IN2010')).toMatchObject({
+      level: '200',
+      programmeCodes: ['BA-INF', 'ENKEMNE-MN'],
+    });
     expect(terms.find((t) => t.year === cur.year && t.name === cur.name)).toBeDefined();
 
     const siri = (await fs.person(FS_SAMPLE.addressAbroad.personNumber))!;
@@ -353,7 +498,9 @@ describe('FS datasource (client, loaders, bulk readers)', () => {
   });
 
   it('times an attempt out (UPSTREAM_TIMEOUT) and maps a network reset to UPSTREAM_UNAVAILABLE', async () => {
-    const fs = new FsSource(new FsClient({ url: sim.graphqlUrl, username: FS_USER, password: FS_PASSWORD, timeoutMs: 150, retries: 0 }));
+    const fs = new FsSource(
+      new FsClient({ url: sim.graphqlUrl, username: FS_USER, password: FS_PASSWORD, timeoutMs: 150, retries: 0 }),
+    );
     sim.failNext(/FsTerms/, 'hang');
     const e1 = await fs.terms().catch((e) => e);
     expect(e1).toBeInstanceOf(UpstreamError);

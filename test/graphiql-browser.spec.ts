@@ -81,7 +81,9 @@ it('GraphiQL renders from local assets, runs the query and shows the docs in hea
   expect(result.problems).toEqual([]);
   expect(result.ok).toBe(true);
   expect(result.resultText).toContain('"data"');
-  expect(JSON.parse(result.resultText ?? '{}')).toEqual({ data: { hello: 'world', person: { id: '42', name: 'Person 42' } } });
+  expect(JSON.parse(result.resultText ?? '{}')).toEqual({
+    data: { hello: 'world', person: { id: '42', name: 'Person 42' } },
+  });
   expect(result.externalRequests).toEqual([]);
   // The page and its four assets, plus at least the introspection and query POSTs, all local.
   expect(result.requests?.some((u) => u.includes('/graphiql/assets/graphiql.min.js'))).toBe(true);

@@ -17,8 +17,12 @@ import { SAMPLE, startCerebrumSimulator, type CerebrumSimulator } from '../simul
 import { CHROMIUM_ARGS, defaultChromiumPath, skipMessage } from '../scripts/check-graphiql';
 import { waitFor } from './helpers/jobs';
 
-interface CodeMirrorHost { CodeMirror?: { getValue(): string } }
-interface MiniDocument { querySelector(selector: string): CodeMirrorHost | null }
+interface CodeMirrorHost {
+  CodeMirror?: { getValue(): string };
+}
+interface MiniDocument {
+  querySelector(selector: string): CodeMirrorHost | null;
+}
 
 const QUERY = `subscription Watch { personChanged(id: "cerebrum:${SAMPLE.torTest}") { id kind person { name } } }`;
 
@@ -45,14 +49,20 @@ afterAll(async () => {
 it('runs a subscription from the GraphiQL page over graphql-ws and shows the payload', async () => {
   const executablePath = defaultChromiumPath();
   if (!fs.existsSync(executablePath)) {
-    if (process.env.IDBRO_REQUIRE_BROWSER === '1') throw new Error(`${skipMessage(executablePath)} (IDBRO_REQUIRE_BROWSER=1)`);
+    if (process.env.IDBRO_REQUIRE_BROWSER === '1')
+      throw new Error(`${skipMessage(executablePath)} (IDBRO_REQUIRE_BROWSER=1)`);
     console.log(skipMessage(executablePath));
     return;
   }
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphiql-subs-'));
   let context: BrowserContext | undefined;
   try {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 30_000,
+    });
     context.setDefaultTimeout(20_000);
     const page = context.pages()[0] ?? (await context.newPage());
     const problems: string[] = [];
@@ -68,13 +78,41 @@ it('runs a subscription from the GraphiQL page over graphql-ws and shows the pay
     await page.click('button.graphiql-execute-button');
     // The page's subscription is open on the server: publish a change.
     await waitFor('the page to subscribe', () => gateway.activeSubscriptions() >= 1).catch(async (e) => {
-      const pane = await page.evaluate(() => (globalThis as unknown as { document: MiniDocument }).document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue());
-      throw new Error(`${(e as Error).message}; sockets ${JSON.stringify(sockets)}; page problems ${JSON.stringify(problems)}; result pane ${pane}`);
+      const pane = await page.evaluate(() =>
+        (globalThis as unknown as { document: MiniDocument }).document
+          .querySelector('.graphiql-response .CodeMirror')
+          ?.CodeMirror?.getValue(),
+      );
+      throw new Error(
+        `${(e as Error).message}; sockets ${JSON.stringify(sockets)}; page problems ${JSON.stringify(problems)}; result pane ${pane}`,
+      );
     });
-    bus.publish({ jti: randomUUID(), kind: 'modify', resourceType: 'persons', ref: String(SAMPLE.torTest), attributes: [], objects: [], issuedAt: new Date() });
-    await page.waitForFunction(() => ((globalThis as unknown as { document: MiniDocument }).document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror?.getValue() ?? '').includes('"personChanged"'));
-    const text = await page.evaluate(() => (globalThis as unknown as { document: MiniDocument }).document.querySelector('.graphiql-response .CodeMirror')!.CodeMirror!.getValue());
-    expect(JSON.parse(text)).toEqual({ data: { personChanged: { id: `cerebrum:${SAMPLE.torTest}`, kind: 'MODIFY', person: { name: expect.any(String) } } } });
+    bus.publish({
+      jti: randomUUID(),
+      kind: 'modify',
+      resourceType: 'persons',
+      ref: String(SAMPLE.torTest),
+      attributes: [],
+      objects: [],
+      issuedAt: new Date(),
+    });
+    await page.waitForFunction(() =>
+      (
+        (globalThis as unknown as { document: MiniDocument }).document
+          .querySelector('.graphiql-response .CodeMirror')
+          ?.CodeMirror?.getValue() ?? ''
+      ).includes('"personChanged"'),
+    );
+    const text = await page.evaluate(() =>
+      (globalThis as unknown as { document: MiniDocument }).document
+        .querySelector('.graphiql-response .CodeMirror')!
+        .CodeMirror!.getValue(),
+    );
+    expect(JSON.parse(text)).toEqual({
+      data: {
+        personChanged: { id: `cerebrum:${SAMPLE.torTest}`, kind: 'MODIFY', person: { name: expect.any(String) } },
+      },
+    });
     expect(sockets).toEqual([url.replace(/^http/, 'ws')]);
     expect(problems).toEqual([]);
   } finally {

@@ -98,7 +98,12 @@ describe('GraphiQL page', () => {
     const assets = refs.filter((r) => !r.startsWith('data:'));
     expect(assets.length).toBe(4);
     for (const ref of assets) expect(ref).toMatch(/^\/graphiql\/assets\/[a-z.-]+\?v=[\w.-]+$/);
-    for (const name of ['graphiql.min.js', 'graphiql.min.css', 'react.production.min.js', 'react-dom.production.min.js']) {
+    for (const name of [
+      'graphiql.min.js',
+      'graphiql.min.css',
+      'react.production.min.js',
+      'react-dom.production.min.js',
+    ]) {
       expect(html).toContain(`/graphiql/assets/${name}`);
     }
   });
@@ -176,17 +181,20 @@ describe('GraphiQL assets', () => {
     ['react-dom.production.min.js', /^text\/javascript; charset=utf-8$/],
   ];
 
-  it.each(cases)('%s answers 200 with the right content-type, a long cache and a non-empty body', async (name, type) => {
-    const res = await fetch(`${base}/graphiql/assets/${name}`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(type);
-    expect(res.headers.get('cache-control')).toMatch(/max-age=31536000/);
-    expect(res.headers.get('cache-control')).toMatch(/immutable/);
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    const body = await res.text();
-    expect(body.length).toBeGreaterThan(1000);
-    expect(body).not.toMatch(/^<!doctype html/i);
-  });
+  it.each(cases)(
+    '%s answers 200 with the right content-type, a long cache and a non-empty body',
+    async (name, type) => {
+      const res = await fetch(`${base}/graphiql/assets/${name}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(type);
+      expect(res.headers.get('cache-control')).toMatch(/max-age=31536000/);
+      expect(res.headers.get('cache-control')).toMatch(/immutable/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      const body = await res.text();
+      expect(body.length).toBeGreaterThan(1000);
+      expect(body).not.toMatch(/^<!doctype html/i);
+    },
+  );
 
   it('the GraphiQL bundle is the UMD build exposing window.GraphiQL', async () => {
     const body = await (await fetch(`${base}/graphiql/assets/graphiql.min.js`)).text();

@@ -35,26 +35,41 @@ async function deployment(name: string, prefix: string): Promise<Deployment> {
   const store = await openStore({ memory: true });
   const ran: Deployment['ran'] = [];
   const processors = new Map<SyncJobKind, SyncProcessor>(
-    SYNC_JOB_KINDS.map((kind) => [kind, async (ctx) => {
-      ran.push({ kind, jobId: ctx.jobId });
-      return { result: { ...ZERO, details: { ranBy: name } }, message: `ran on ${name}` };
-    }]),
+    SYNC_JOB_KINDS.map((kind) => [
+      kind,
+      async (ctx) => {
+        ran.push({ kind, jobId: ctx.jobId });
+        return { result: { ...ZERO, details: { ranBy: name } }, message: `ran on ${name}` };
+      },
+    ]),
   );
   const sync = await createSyncService({ config, store, logger, processors, prefix, attempts: 1 });
   return { name, store, sync, ran, processors };
 }
 
 const work = (d: Deployment, prefix: string) =>
-  startWorkers({ config, logger, store: d.store, processors: d.processors, prefix, lockDurationMs: 5000, stalledIntervalMs: 5000 });
+  startWorkers({
+    config,
+    logger,
+    store: d.store,
+    processors: d.processors,
+    prefix,
+    lockDurationMs: 5000,
+    stalledIntervalMs: 5000,
+  });
 
 async function finalState(d: Deployment, id: string, state = 'SUCCEEDED') {
   const repo = new SyncJobsRepo(d.store);
   let last: unknown;
-  return waitFor(`job ${id} on ${d.name} to be ${state}`, async () => {
-    const job = await repo.get(id);
-    last = job;
-    return job?.state === state && job;
-  }, { last: () => last });
+  return waitFor(
+    `job ${id} on ${d.name} to be ${state}`,
+    async () => {
+      const job = await repo.get(id);
+      last = job;
+      return job?.state === state && job;
+    },
+    { last: () => last },
+  );
 }
 
 describe('two deployments on one Redis', () => {
@@ -87,7 +102,7 @@ describe('two deployments on one Redis', () => {
     expect(a.sync.deploymentId).not.toBe(b.sync.deploymentId);
   });
 
-  it('a job started on A is never taken by B\'s workers: it waits for A\'s, and runs there', async () => {
+  it("a job started on A is never taken by B's workers: it waits for A's, and runs there", async () => {
     // Only B has workers: before the deployment scoping, B took A's job, recorded it in B's store and ran B's sync.
     b.workers = await work(b, prefix);
     const jobA = await a.sync.start('LOS_IMPORT');
@@ -106,9 +121,13 @@ describe('two deployments on one Redis', () => {
     const started = await Promise.all(
       SYNC_JOB_KINDS.flatMap((kind) => [a, b].map(async (d) => ({ d, job: await d.sync.start(kind) }))),
     );
-    for (const { d, job } of started) expect(await finalState(d, job.id)).toMatchObject({ message: `ran on ${d.name}` });
+    for (const { d, job } of started)
+      expect(await finalState(d, job.id)).toMatchObject({ message: `ran on ${d.name}` });
     for (const d of [a, b]) {
-      const mine = started.filter((s) => s.d === d).map((s) => s.job.id).sort();
+      const mine = started
+        .filter((s) => s.d === d)
+        .map((s) => s.job.id)
+        .sort();
       expect(d.ran.map((r) => r.jobId).sort()).toEqual(mine);
     }
   });
@@ -117,7 +136,15 @@ describe('two deployments on one Redis', () => {
     a.ran.length = 0;
     b.ran.length = 0;
     const scheduleOn = (d: Deployment, schedules: Map<string, string>) =>
-      applySchedules({ redisUrl: REDIS_URL, prefix, deploymentId: d.sync.deploymentId, schedules, tz: 'UTC', logger, queues: d.sync.queues });
+      applySchedules({
+        redisUrl: REDIS_URL,
+        prefix,
+        deploymentId: d.sync.deploymentId,
+        schedules,
+        tz: 'UTC',
+        logger,
+        queues: d.sync.queues,
+      });
     // Every second, on A only.
     await scheduleOn(a, new Map([['CRISTIN_EXPORT', '* * * * * *']]));
     try {
@@ -128,7 +155,9 @@ describe('two deployments on one Redis', () => {
       await scheduleOn(a, new Map([['CRISTIN_EXPORT', '0 4 * * 1']]));
     }
     expect(b.ran).toEqual([]);
-    expect((await b.sync.list({ kind: 'CRISTIN_EXPORT', first: 100 })).rows.every((j) => j.message !== 'ran on A')).toBe(true);
+    expect(
+      (await b.sync.list({ kind: 'CRISTIN_EXPORT', first: 100 })).rows.every((j) => j.message !== 'ran on A'),
+    ).toBe(true);
   });
 
   it('a job taken by a worker whose store did not create it is refused, and its owner fails it with a message that says so', async () => {
@@ -140,7 +169,7 @@ describe('two deployments on one Redis', () => {
 
     const taken = await a.sync.start('FS_IMPORT');
     const queue = a.sync.queues.get('FS_IMPORT')!;
-    await waitFor('C\'s worker to refuse the job', async () => (await queue.getJobState(taken.id)) === 'failed');
+    await waitFor("C's worker to refuse the job", async () => (await queue.getJobState(taken.id)) === 'failed');
     expect((await queue.getJob(taken.id))!.failedReason).toMatch(/its store has no record of job/);
     expect(c.ran).toEqual([]);
     expect(await c.sync.get(taken.id)).toBeNull();
@@ -154,7 +183,9 @@ describe('two deployments on one Redis', () => {
     expect(next.id).not.toBe(taken.id);
     expect(await a.sync.get(taken.id)).toMatchObject({
       state: 'FAILED',
-      message: expect.stringMatching(/^Taken from the job queue without being run for this deployment: .*its store has no record of job/),
+      message: expect.stringMatching(
+        /^Taken from the job queue without being run for this deployment: .*its store has no record of job/,
+      ),
     });
     await finalState(a, next.id);
   }, 60_000);
@@ -179,12 +210,28 @@ describe('a job whose final write fails', () => {
         END IF;
         RETURN NEW;
       END $$`);
-    await store.query(`CREATE TRIGGER test_outage BEFORE UPDATE ON sync_jobs FOR EACH ROW EXECUTE FUNCTION test_outage_check()`);
-    const sink = new Writable({ write(chunk, _enc, done) { warnings.push(String(chunk)); done(); } });
-    const processors = new Map<SyncJobKind, SyncProcessor>([['UNILOGIN_EXPORT', async () => ({ result: { ...ZERO }, message: 'uploaded' })]]);
+    await store.query(
+      `CREATE TRIGGER test_outage BEFORE UPDATE ON sync_jobs FOR EACH ROW EXECUTE FUNCTION test_outage_check()`,
+    );
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        warnings.push(String(chunk));
+        done();
+      },
+    });
+    const processors = new Map<SyncJobKind, SyncProcessor>([
+      ['UNILOGIN_EXPORT', async () => ({ result: { ...ZERO }, message: 'uploaded' })],
+    ]);
     sync = await createSyncService({ config, store, logger, processors, prefix, attempts: 1 });
     // The periodic sweep is far away: the test runs it (sweep()) when it wants it.
-    workers = await startWorkers({ config, logger: createLogger('warn', sink), store, processors, prefix, sweepIntervalMs: 3_600_000 });
+    workers = await startWorkers({
+      config,
+      logger: createLogger('warn', sink),
+      store,
+      processors,
+      prefix,
+      sweepIntervalMs: 3_600_000,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -198,19 +245,26 @@ describe('a job whose final write fails', () => {
   async function stuckJob() {
     await store.query('UPDATE test_outage SET down = true');
     const job = await sync.start('UNILOGIN_EXPORT', { params: { mode: 'FULL' } });
-    await waitFor('BullMQ to fail the job', async () => (await sync.queues.get('UNILOGIN_EXPORT')!.getJobState(job.id)) === 'failed');
-    await waitFor('the worker\'s fallback write to fail too', () => warnings.some((w) => w.includes(job.id) && w.includes('could not record a failed job')));
+    await waitFor(
+      'BullMQ to fail the job',
+      async () => (await sync.queues.get('UNILOGIN_EXPORT')!.getJobState(job.id)) === 'failed',
+    );
+    await waitFor("the worker's fallback write to fail too", () =>
+      warnings.some((w) => w.includes(job.id) && w.includes('could not record a failed job')),
+    );
     await store.query('UPDATE test_outage SET down = false');
     expect((await sync.get(job.id))!.state).toBe('RUNNING');
     return job;
   }
 
-  it('is failed with the reason by the worker\'s periodic sweep', async () => {
+  it("is failed with the reason by the worker's periodic sweep", async () => {
     const job = await stuckJob();
     await workers.sweep();
     expect(await sync.get(job.id)).toMatchObject({
       state: 'FAILED',
-      message: expect.stringMatching(/^Its run ended in the job queue \(failed: simulated store outage\) but the outcome was never recorded in the store/),
+      message: expect.stringMatching(
+        /^Its run ended in the job queue \(failed: simulated store outage\) but the outcome was never recorded in the store/,
+      ),
     });
   });
 
@@ -218,7 +272,10 @@ describe('a job whose final write fails', () => {
     const job = await stuckJob();
     const next = await sync.start('UNILOGIN_EXPORT', { params: { mode: 'FULL' } });
     expect(next.id).not.toBe(job.id);
-    expect(await sync.get(job.id)).toMatchObject({ state: 'FAILED', message: expect.stringMatching(/simulated store outage/) });
+    expect(await sync.get(job.id)).toMatchObject({
+      state: 'FAILED',
+      message: expect.stringMatching(/simulated store outage/),
+    });
     await waitFor('the new job to succeed', async () => (await sync.get(next.id))?.state === 'SUCCEEDED');
   });
 });

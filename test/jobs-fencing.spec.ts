@@ -25,7 +25,8 @@ import { REDIS_URL, aborted, deferred, deleteRedisKeys, testLogger, uniquePrefix
 const logger = testLogger();
 const config = loadConfig({ REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' });
 const ZERO = { created: 0, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0 };
-const WRITES = 'CREATE TABLE test_writes (seq bigserial PRIMARY KEY, worker text NOT NULL, attempt int NOT NULL, step int NOT NULL)';
+const WRITES =
+  'CREATE TABLE test_writes (seq bigserial PRIMARY KEY, worker text NOT NULL, attempt int NOT NULL, step int NOT NULL)';
 
 /** Writes of any run that were committed after another run's first write: must be none. */
 async function overlappingWrites(store: Db): Promise<number> {
@@ -46,7 +47,13 @@ describe('lease and lock on one kind', () => {
   beforeAll(async () => {
     store = await openStore({ memory: true });
     await store.query(WRITES);
-    sync = await createSyncService({ config, store, logger, processors: new Map([['LOS_IMPORT', async () => ({ result: ZERO })]]), prefix });
+    sync = await createSyncService({
+      config,
+      store,
+      logger,
+      processors: new Map([['LOS_IMPORT', async () => ({ result: ZERO })]]),
+      prefix,
+    });
   });
 
   afterAll(async () => {
@@ -63,13 +70,18 @@ describe('lease and lock on one kind', () => {
     expect(await repo.markRunning('fence-mark', 1, 'token-a')).toBeNull(); // no lease
     expect(await leases.acquire('FS_IMPORT', 'token-a', 'fence-mark', 'test', 60_000)).toEqual({ acquired: true });
     expect(await repo.markRunning('fence-mark', 1, 'token-a')).toMatchObject({ state: 'RUNNING', attempts: 1 });
-    expect(await leases.acquire('FS_IMPORT', 'token-b', 'fence-mark', 'test', 60_000)).toMatchObject({ acquired: false, current: { jobId: 'fence-mark', holder: 'test' } });
+    expect(await leases.acquire('FS_IMPORT', 'token-b', 'fence-mark', 'test', 60_000)).toMatchObject({
+      acquired: false,
+      current: { jobId: 'fence-mark', holder: 'test' },
+    });
     expect(await repo.markRunning('fence-mark', 2, 'token-b')).toBeNull();
     expect(await repo.markRunning('fence-mark', 2)).toBeNull(); // RUNNING under attempt 1, whose lease is held
     await leases.release('FS_IMPORT', 'token-a');
     expect(await leases.acquire('FS_IMPORT', 'token-b', 'fence-mark', 'test', 60_000)).toEqual({ acquired: true });
     expect(await repo.markRunning('fence-mark', 2, 'token-b')).toMatchObject({ state: 'RUNNING', attempts: 2 });
-    await expect(store.transaction((tx) => new SyncLeasesRepo(tx).check('FS_IMPORT', 'token-a'))).rejects.toThrow(/no longer holds the FS_IMPORT lease/);
+    await expect(store.transaction((tx) => new SyncLeasesRepo(tx).check('FS_IMPORT', 'token-a'))).rejects.toThrow(
+      /no longer holds the FS_IMPORT lease/,
+    );
     await repo.finish('fence-mark', 'CANCELLED', null);
     await leases.release('FS_IMPORT', 'token-b');
   });
@@ -80,26 +92,39 @@ describe('lease and lock on one kind', () => {
     let finished = 0;
     const firstRunning = deferred();
     const stopReasons: unknown[] = [];
-    const processor = (worker: string): SyncProcessor => async (ctx) => {
-      maxActive = Math.max(maxActive, ++active);
-      try {
-        const write = (step: number) => ctx.store.query('INSERT INTO test_writes (worker, attempt, step) VALUES ($1, $2, $3)', [worker, ctx.attempt, step]);
-        await write(1);
-        if (ctx.attempt === 1) {
-          firstRunning.resolve();
-          stopReasons.push(await aborted(ctx.signal));
-          throw new SyncCancelledError('stopped');
+    const processor =
+      (worker: string): SyncProcessor =>
+      async (ctx) => {
+        maxActive = Math.max(maxActive, ++active);
+        try {
+          const write = (step: number) =>
+            ctx.store.query('INSERT INTO test_writes (worker, attempt, step) VALUES ($1, $2, $3)', [
+              worker,
+              ctx.attempt,
+              step,
+            ]);
+          await write(1);
+          if (ctx.attempt === 1) {
+            firstRunning.resolve();
+            stopReasons.push(await aborted(ctx.signal));
+            throw new SyncCancelledError('stopped');
+          }
+          for (let step = 2; step <= 4; step++) await write(step);
+          finished++;
+          return { result: { ...ZERO, details: { attempt: ctx.attempt, worker } }, message: `finished by ${worker}` };
+        } finally {
+          active--;
         }
-        for (let step = 2; step <= 4; step++) await write(step);
-        finished++;
-        return { result: { ...ZERO, details: { attempt: ctx.attempt, worker } }, message: `finished by ${worker}` };
-      } finally {
-        active--;
-      }
-    };
+      };
     const work = async (worker: string) => {
       const w = await startWorkers({
-        config, logger, store, prefix, processors: new Map([['LOS_IMPORT', processor(worker)]]), lockDurationMs: 600, stalledIntervalMs: 200,
+        config,
+        logger,
+        store,
+        prefix,
+        processors: new Map([['LOS_IMPORT', processor(worker)]]),
+        lockDurationMs: 600,
+        stalledIntervalMs: 200,
       });
       started.push(w);
       return w;
@@ -112,7 +137,11 @@ describe('lease and lock on one kind', () => {
     const conn = new RedisConnection({ url: REDIS_URL });
     try {
       const client = await conn.client;
-      expect(await client.del(`${deploymentPrefix({ prefix, deploymentId: sync.deploymentId })}:${queueName('LOS_IMPORT')}:${job.id}:lock`)).toBe(1);
+      expect(
+        await client.del(
+          `${deploymentPrefix({ prefix, deploymentId: sync.deploymentId })}:${queueName('LOS_IMPORT')}:${job.id}:lock`,
+        ),
+      ).toBe(1);
     } finally {
       await conn.close();
     }
@@ -143,7 +172,13 @@ const pgUrl = postgresTestUrl();
   beforeAll(async () => {
     store = await openStore({ databaseUrl: pgUrl, schema, connectTimeoutMs: 3000 });
     await store.query(WRITES);
-    sync = await createSyncService({ config, store, logger, processors: new Map([['LOS_IMPORT', async () => ({ result: ZERO })]]), prefix });
+    sync = await createSyncService({
+      config,
+      store,
+      logger,
+      processors: new Map([['LOS_IMPORT', async () => ({ result: ZERO })]]),
+      prefix,
+    });
   });
 
   afterAll(async () => {
@@ -159,8 +194,13 @@ const pgUrl = postgresTestUrl();
     const child = fork(join(__dirname, 'helpers', 'child-worker.ts'), [], {
       execArgv: ['--require', join(__dirname, 'helpers', 'swc-register.js')],
       env: {
-        ...process.env, CHILD_REDIS_URL: REDIS_URL, CHILD_PREFIX: prefix, CHILD_MODE: 'fence',
-        CHILD_DATABASE_URL: pgUrl!, CHILD_SCHEMA: schema, CHILD_FLAG_FILE: flag,
+        ...process.env,
+        CHILD_REDIS_URL: REDIS_URL,
+        CHILD_PREFIX: prefix,
+        CHILD_MODE: 'fence',
+        CHILD_DATABASE_URL: pgUrl!,
+        CHILD_SCHEMA: schema,
+        CHILD_FLAG_FILE: flag,
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -169,7 +209,12 @@ const pgUrl = postgresTestUrl();
     child.stderr!.on('data', (d) => (output += d));
     const messages: any[] = [];
     child.on('message', (m) => messages.push(m));
-    const next = (type: string) => waitFor(`the child worker's "${type}" (output: ${output.slice(-500)})`, () => messages.find((m) => m.type === type), { timeoutMs: 20_000 });
+    const next = (type: string) =>
+      waitFor(
+        `the child worker's "${type}" (output: ${output.slice(-500)})`,
+        () => messages.find((m) => m.type === type),
+        { timeoutMs: 20_000 },
+      );
     try {
       await next('ready');
       const job = await sync.start('LOS_IMPORT');
@@ -178,31 +223,59 @@ const pgUrl = postgresTestUrl();
       // The child is frozen now. This worker takes the job over once its lock and lease have expired.
       let takeover: { attempt: number } | undefined;
       workers = await startWorkers({
-        config, logger, store, prefix, lockDurationMs: 1000, stalledIntervalMs: 300,
-        processors: new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', async (ctx) => {
-          takeover = { attempt: ctx.attempt };
-          const write = (step: number) => ctx.store.query('INSERT INTO test_writes (worker, attempt, step) VALUES ($1, $2, $3)', ['parent', ctx.attempt, step]);
-          await write(1);
-          writeFileSync(flag, 'taken over'); // unfreezes the child
-          await next('after-block'); // its late write has been tried
-          await write(2);
-          return { result: { ...ZERO, details: { by: 'parent' } }, message: 'finished by the worker that took over' };
-        }]]),
+        config,
+        logger,
+        store,
+        prefix,
+        lockDurationMs: 1000,
+        stalledIntervalMs: 300,
+        processors: new Map<SyncJobKind, SyncProcessor>([
+          [
+            'LOS_IMPORT',
+            async (ctx) => {
+              takeover = { attempt: ctx.attempt };
+              const write = (step: number) =>
+                ctx.store.query('INSERT INTO test_writes (worker, attempt, step) VALUES ($1, $2, $3)', [
+                  'parent',
+                  ctx.attempt,
+                  step,
+                ]);
+              await write(1);
+              writeFileSync(flag, 'taken over'); // unfreezes the child
+              await next('after-block'); // its late write has been tried
+              await write(2);
+              return {
+                result: { ...ZERO, details: { by: 'parent' } },
+                message: 'finished by the worker that took over',
+              };
+            },
+          ],
+        ]),
       });
       const repo = new SyncJobsRepo(store);
-      const done = await waitFor('the job to succeed', async () => {
-        const j = await repo.get(job.id);
-        return j?.state === 'SUCCEEDED' && j;
-      }, { timeoutMs: 20_000 });
-      expect(done).toMatchObject({ message: 'finished by the worker that took over', result: { details: { by: 'parent' } } });
+      const done = await waitFor(
+        'the job to succeed',
+        async () => {
+          const j = await repo.get(job.id);
+          return j?.state === 'SUCCEEDED' && j;
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(done).toMatchObject({
+        message: 'finished by the worker that took over',
+        result: { details: { by: 'parent' } },
+      });
       expect(takeover!.attempt).toBeGreaterThanOrEqual(2);
       expect(await next('after-block')).toEqual({ type: 'after-block', written: false, error: 'LeaseLostError' });
       expect(await next('aborted')).toEqual({ type: 'aborted', reason: 'lock-lost' });
       expect(await overlappingWrites(store)).toBe(0);
       const { rows } = await store.query('SELECT worker, step FROM test_writes ORDER BY seq');
       expect(rows).toEqual([
-        { worker: 'child', step: 1 }, { worker: 'child', step: 2 }, { worker: 'child', step: 3 },
-        { worker: 'parent', step: 1 }, { worker: 'parent', step: 2 },
+        { worker: 'child', step: 1 },
+        { worker: 'child', step: 2 },
+        { worker: 'child', step: 3 },
+        { worker: 'parent', step: 1 },
+        { worker: 'parent', step: 2 },
       ]);
       // The job is not recorded again by the child (its outcome write is fenced too).
       expect((await repo.get(job.id))!.state).toBe('SUCCEEDED');
@@ -238,8 +311,10 @@ const pgUrl = postgresTestUrl();
     });
     await isLocked;
     try {
-      expect(await leases.acquire('CRISTIN_EXPORT', 'token-b', 'job-b', 'test', 60_000))
-        .toEqual({ acquired: false, current: { jobId: null, holder: null, remainingMs: 0 } });
+      expect(await leases.acquire('CRISTIN_EXPORT', 'token-b', 'job-b', 'test', 60_000)).toEqual({
+        acquired: false,
+        current: { jobId: null, holder: null, remainingMs: 0 },
+      });
     } finally {
       release();
       await tx;

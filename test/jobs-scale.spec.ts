@@ -43,7 +43,14 @@ const pgUrl = postgresTestUrl();
   function spawn(name: string, env: Record<string, string>): Child {
     const proc = fork(join(__dirname, 'helpers', 'scale-child.ts'), [], {
       execArgv: ['--require', join(__dirname, 'helpers', 'swc-register.js')],
-      env: { ...process.env, CHILD_REDIS_URL: REDIS_URL, CHILD_PREFIX: prefix, CHILD_DATABASE_URL: pgUrl!, CHILD_SCHEMA: schema, ...env },
+      env: {
+        ...process.env,
+        CHILD_REDIS_URL: REDIS_URL,
+        CHILD_PREFIX: prefix,
+        CHILD_DATABASE_URL: pgUrl!,
+        CHILD_SCHEMA: schema,
+        ...env,
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const child: Child = { name, proc, messages: [] };
@@ -56,24 +63,34 @@ const pgUrl = postgresTestUrl();
   }
 
   const ready = (c: Child) =>
-    waitFor(`${c.name} to be ready`, () => {
-      const failed = c.messages.find((m) => m.type === 'error');
-      if (failed) throw new Error(`${c.name} failed: ${failed.message}`);
-      return c.pid !== undefined;
-    }, { timeoutMs: 30_000 });
+    waitFor(
+      `${c.name} to be ready`,
+      () => {
+        const failed = c.messages.find((m) => m.type === 'error');
+        if (failed) throw new Error(`${c.name} failed: ${failed.message}`);
+        return c.pid !== undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
 
   /** Starts `kind` through an API process; the job it answered with. */
   async function start(api: Child, kind: SyncJobKind): Promise<{ id: string; state: string }> {
     const mine = ++ref;
     api.proc.send({ type: 'start', kind, ref: mine });
-    const answer = await waitFor(`${api.name} to start ${kind}`, () => api.messages.find((m) => m.type === 'started' && m.ref === mine));
+    const answer = await waitFor(`${api.name} to start ${kind}`, () =>
+      api.messages.find((m) => m.type === 'started' && m.ref === mine),
+    );
     if (answer.error) throw new Error(answer.error);
     return answer;
   }
 
   /** Every kind through both APIs, `times` times each, all at once. */
   const burst = (apis: Child[], times: number) =>
-    Promise.all(SYNC_JOB_KINDS.flatMap((kind) => apis.flatMap((api) => Array.from({ length: times }, async () => ({ kind, ...(await start(api, kind)) })))));
+    Promise.all(
+      SYNC_JOB_KINDS.flatMap((kind) =>
+        apis.flatMap((api) => Array.from({ length: times }, async () => ({ kind, ...(await start(api, kind)) }))),
+      ),
+    );
 
   const runs = (type: 'run-start' | 'run-end') => children.flatMap((c) => c.messages.filter((m) => m.type === type));
 
@@ -104,8 +121,11 @@ const pgUrl = postgresTestUrl();
     w1.proc.kill('SIGKILL');
     const killedJobs = running.filter((r) => r.pid === w1.pid).map((r) => r.jobId);
     expect(killedJobs).toHaveLength(2);
-    await waitFor('worker-3 to finish the killed worker\'s jobs', () =>
-      killedJobs.every((id) => w3.messages.some((m) => m.type === 'run-end' && m.jobId === id)), { timeoutMs: 20_000 });
+    await waitFor(
+      "worker-3 to finish the killed worker's jobs",
+      () => killedJobs.every((id) => w3.messages.some((m) => m.type === 'run-end' && m.jobId === id)),
+      { timeoutMs: 20_000 },
+    );
     w2.proc.send({ type: 'release' });
 
     // Round 2, with every worker free: all four kinds through both APIs again, twice.
@@ -114,22 +134,39 @@ const pgUrl = postgresTestUrl();
     expect(accepted.length).toBeGreaterThanOrEqual(8);
 
     // The store: one SUCCEEDED record per accepted start, and nothing else.
-    const { rows } = await waitFor('every accepted job to succeed', async () => {
-      const result = await store.query<{ id: string; state: string }>('SELECT id, state FROM sync_jobs');
-      return result.rows.length === accepted.length && result.rows.every((r) => r.state === 'SUCCEEDED') && result;
-    }, { timeoutMs: 20_000 });
+    const { rows } = await waitFor(
+      'every accepted job to succeed',
+      async () => {
+        const result = await store.query<{ id: string; state: string }>('SELECT id, state FROM sync_jobs');
+        return result.rows.length === accepted.length && result.rows.every((r) => r.state === 'SUCCEEDED') && result;
+      },
+      { timeoutMs: 20_000 },
+    );
     expect(rows.map((r) => r.id).sort()).toEqual([...accepted].sort());
     // The syncs' own count: each accepted job ran to its end exactly once.
-    const ended = await waitFor('every run-end message', () => runs('run-end').length >= accepted.length && runs('run-end'));
+    const ended = await waitFor(
+      'every run-end message',
+      () => runs('run-end').length >= accepted.length && runs('run-end'),
+    );
     for (const id of accepted) expect(ended.filter((r) => r.jobId === id)).toHaveLength(1);
     expect(ended).toHaveLength(accepted.length);
     // The killed worker's jobs started twice (killed, then taken over) and ended once, on worker-3.
     for (const id of killedJobs) {
-      expect(runs('run-start').filter((r) => r.jobId === id).map((r) => r.pid)).toEqual([w1.pid, w3.pid]);
+      expect(
+        runs('run-start')
+          .filter((r) => r.jobId === id)
+          .map((r) => r.pid),
+      ).toEqual([w1.pid, w3.pid]);
       expect(ended.find((r) => r.jobId === id)!.pid).toBe(w3.pid);
     }
 
     for (const c of children.filter((c) => c !== w1)) c.proc.send({ type: 'stop' });
-    await Promise.all(children.filter((c) => c !== w1).map((c) => new Promise((resolve) => (c.proc.exitCode !== null ? resolve(null) : c.proc.once('exit', resolve)))));
+    await Promise.all(
+      children
+        .filter((c) => c !== w1)
+        .map(
+          (c) => new Promise((resolve) => (c.proc.exitCode !== null ? resolve(null) : c.proc.once('exit', resolve))),
+        ),
+    );
   }, 90_000);
 });

@@ -19,7 +19,16 @@ import { RedisUnavailableError } from '../jobs/framework/redis';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncProcessor } from '../jobs/framework/types';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { dropSchema, postgresTestUrl } from './helpers/stores';
-import { REDIS_URL, aborted, countRedisKeys, deferred, deleteRedisKeys, testLogger, uniquePrefix, waitFor } from './helpers/jobs';
+import {
+  REDIS_URL,
+  aborted,
+  countRedisKeys,
+  deferred,
+  deleteRedisKeys,
+  testLogger,
+  uniquePrefix,
+  waitFor,
+} from './helpers/jobs';
 
 const logger = testLogger();
 const config = loadConfig({ REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' });
@@ -34,11 +43,13 @@ describe('sync jobs', () => {
   const prefix = uniquePrefix('jobs');
   /** What each kind's sync does in the current test. */
   const behaviour: Partial<Record<SyncJobKind, SyncProcessor>> = {};
-  const delegate = (kind: SyncJobKind): SyncProcessor => (ctx) => {
-    const run = behaviour[kind];
-    if (!run) throw new Error(`test: no behaviour set for ${kind}`);
-    return run(ctx);
-  };
+  const delegate =
+    (kind: SyncJobKind): SyncProcessor =>
+    (ctx) => {
+      const run = behaviour[kind];
+      if (!run) throw new Error(`test: no behaviour set for ${kind}`);
+      return run(ctx);
+    };
   // FS_IMPORT has no processor (SOURCE_DISABLED). CRISTIN_EXPORT is known to the API but no worker here runs
   // it, so its jobs stay QUEUED (for cancelling a queued job).
   const processors = new Map<SyncJobKind, SyncProcessor>([
@@ -96,11 +107,15 @@ describe('sync jobs', () => {
 
   async function until(id: string, test: (job: any) => boolean, what: string): Promise<any> {
     let last: unknown;
-    return waitFor(what, async () => {
-      const job = await jobById(id);
-      last = job;
-      return test(job) && job;
-    }, { last: () => last });
+    return waitFor(
+      what,
+      async () => {
+        const job = await jobById(id);
+        last = job;
+        return test(job) && job;
+      },
+      { last: () => last },
+    );
   }
 
   const final = (id: string, state: string) => until(id, (j) => j?.state === state, `job ${id} to be ${state}`);
@@ -108,17 +123,40 @@ describe('sync jobs', () => {
   it('start returns at once (QUEUED) and the job runs to SUCCEEDED; counts and issues through GraphQL', async () => {
     const gate = deferred();
     behaviour.LOS_IMPORT = async (ctx) => {
-      ctx.issue({ severity: 'ERROR', message: 'unknown parent unit', file: 'Org_delta.csv', line: 7, field: 'ParentUUID', record: 'a;b;c' });
+      ctx.issue({
+        severity: 'ERROR',
+        message: 'unknown parent unit',
+        file: 'Org_delta.csv',
+        line: 7,
+        field: 'ParentUUID',
+        record: 'a;b;c',
+      });
       ctx.issue({ severity: 'WARNING', message: 'address not found in DAR', file: 'Employee_delta.csv', line: 3 });
       await gate.promise;
       return {
-        result: { created: 3, updated: 2, unchanged: 10, terminated: 1, skipped: 0, failed: 1, details: { files: ['Org_delta.csv'] } },
+        result: {
+          created: 3,
+          updated: 2,
+          unchanged: 10,
+          terminated: 1,
+          skipped: 0,
+          failed: 1,
+          details: { files: ['Org_delta.csv'] },
+        },
         message: 'imported 2 files',
       };
     };
     // The sync is held at the gate: the mutation can only answer because it does not wait for the job.
     const job = await mutate('startLosImport', '(dryRun: true)');
-    expect(job).toMatchObject({ kind: 'LOS_IMPORT', state: 'QUEUED', dryRun: true, progress: 0, attempts: 0, result: null, issues: [] });
+    expect(job).toMatchObject({
+      kind: 'LOS_IMPORT',
+      state: 'QUEUED',
+      dryRun: true,
+      progress: 0,
+      attempts: 0,
+      result: null,
+      issues: [],
+    });
     expect(job.id).toMatch(/^sync:/);
     gate.resolve();
 
@@ -127,10 +165,32 @@ describe('sync jobs', () => {
       attempts: 1,
       progress: 1,
       message: 'imported 2 files',
-      result: { created: 3, updated: 2, unchanged: 10, terminated: 1, skipped: 0, failed: 1, details: { files: ['Org_delta.csv'] } },
+      result: {
+        created: 3,
+        updated: 2,
+        unchanged: 10,
+        terminated: 1,
+        skipped: 0,
+        failed: 1,
+        details: { files: ['Org_delta.csv'] },
+      },
       issues: [
-        { severity: 'ERROR', message: 'unknown parent unit', file: 'Org_delta.csv', line: 7, field: 'ParentUUID', record: 'a;b;c' },
-        { severity: 'WARNING', message: 'address not found in DAR', file: 'Employee_delta.csv', line: 3, field: null, record: null },
+        {
+          severity: 'ERROR',
+          message: 'unknown parent unit',
+          file: 'Org_delta.csv',
+          line: 7,
+          field: 'ParentUUID',
+          record: 'a;b;c',
+        },
+        {
+          severity: 'WARNING',
+          message: 'address not found in DAR',
+          file: 'Employee_delta.csv',
+          line: 3,
+          field: null,
+          record: null,
+        },
       ],
     });
     expect(new Date(done.startedAt).getTime()).toBeLessThanOrEqual(new Date(done.finishedAt).getTime());
@@ -189,7 +249,11 @@ describe('sync jobs', () => {
     await running.promise;
     const body = await gql(`mutation ($id: ID!) { cancelSyncJob(id: $id) { id state message } }`, { id: job.id });
     expect(body.errors).toBeUndefined();
-    expect(body.data.cancelSyncJob).toMatchObject({ id: job.id, state: 'RUNNING', message: expect.stringMatching(/^Cancellation requested/) });
+    expect(body.data.cancelSyncJob).toMatchObject({
+      id: job.id,
+      state: 'RUNNING',
+      message: expect.stringMatching(/^Cancellation requested/),
+    });
     const reason = await stopped.promise;
     gate.resolve();
     const done = await final(job.id, 'CANCELLED');
@@ -203,7 +267,9 @@ describe('sync jobs', () => {
   it('cancelling a queued job removes it from its queue and records CANCELLED at once', async () => {
     const job = await mutate('startCristinExport', '(force: true)');
     expect(job.state).toBe('QUEUED');
-    const body = await gql(`mutation ($id: ID!) { cancelSyncJob(id: $id) { state message finishedAt } }`, { id: job.id });
+    const body = await gql(`mutation ($id: ID!) { cancelSyncJob(id: $id) { state message finishedAt } }`, {
+      id: job.id,
+    });
     expect(body.data.cancelSyncJob).toMatchObject({ state: 'CANCELLED', message: 'Cancelled before it started.' });
     const bareId = job.id.replace(/^sync:/, '');
     expect(await sync.queues.get('CRISTIN_EXPORT')!.getJobState(bareId)).toBe('unknown');
@@ -236,7 +302,9 @@ describe('sync jobs', () => {
     const job = await mutate('startLosImport');
     const done = await final(job.id, 'FAILED');
     expect(done.attempts).toBe(3);
-    expect(done.message).toBe('Failed after 3 attempts; the last one: cannot log in to ftp://los:***@127.0.0.1:2121/out');
+    expect(done.message).toBe(
+      'Failed after 3 attempts; the last one: cannot log in to ftp://los:***@127.0.0.1:2121/out',
+    );
     expect(JSON.stringify(done)).not.toContain('s3cret-pw');
   });
 
@@ -249,34 +317,57 @@ describe('sync jobs', () => {
     };
     const job = await mutate('startUniLoginExport', '(mode: FULL, dryRun: false)');
     const done = await final(job.id, 'FAILED');
-    expect(done).toMatchObject({ attempts: 1, message: 'UNI-Login refused the credentials (UNILOGIN_USER/UNILOGIN_PASSWORD)' });
+    expect(done).toMatchObject({
+      attempts: 1,
+      message: 'UNI-Login refused the credentials (UNILOGIN_USER/UNILOGIN_PASSWORD)',
+    });
     expect(done.issues).toEqual([expect.objectContaining({ message: 'WS10 refused the credentials' })]);
-    await waitFor('BullMQ to fail the job', async () => (await sync.queues.get('UNILOGIN_EXPORT')!.getJobState(job.id.slice(5))) === 'failed');
+    await waitFor(
+      'BullMQ to fail the job',
+      async () => (await sync.queues.get('UNILOGIN_EXPORT')!.getJobState(job.id.slice(5))) === 'failed',
+    );
     expect(seen).toEqual([1]);
   });
 
   it('keeps at most maxIssues issues and says how many more there were', async () => {
     behaviour.LOS_IMPORT = async (ctx) => {
-      for (let line = 1; line <= 8; line++) ctx.issue({ severity: 'WARNING', message: `bad row`, file: 'Org_delta.csv', line });
+      for (let line = 1; line <= 8; line++)
+        ctx.issue({ severity: 'WARNING', message: `bad row`, file: 'Org_delta.csv', line });
       return ok();
     };
     const job = await mutate('startLosImport');
     const done = await final(job.id, 'SUCCEEDED');
     expect(done.issues.map((i: any) => i.line)).toEqual([1, 2, 3, 4, 5, null]);
-    expect(done.issues[5]).toMatchObject({ severity: 'WARNING', message: '3 more issues were found but not kept (at most 5 are kept per job).' });
+    expect(done.issues[5]).toMatchObject({
+      severity: 'WARNING',
+      message: '3 more issues were found but not kept (at most 5 are kept per job).',
+    });
   });
 
   it('a scheduled run gets its own record; one that finds its kind active is skipped', async () => {
     behaviour.LOS_IMPORT = async () => ok('nightly import');
     const queue = sync.queues.get('LOS_IMPORT')!;
-    await queue.add('LOS_IMPORT', { kind: 'LOS_IMPORT', dryRun: false, params: {}, scheduled: true, deploymentId: sync.deploymentId }, { jobId: 'scheduled-run-1' });
+    await queue.add(
+      'LOS_IMPORT',
+      { kind: 'LOS_IMPORT', dryRun: false, params: {}, scheduled: true, deploymentId: sync.deploymentId },
+      { jobId: 'scheduled-run-1' },
+    );
     const done = await final('scheduled-run-1', 'SUCCEEDED');
-    expect(done).toMatchObject({ id: 'sync:scheduled-run-1', kind: 'LOS_IMPORT', message: 'nightly import', attempts: 1 });
+    expect(done).toMatchObject({
+      id: 'sync:scheduled-run-1',
+      kind: 'LOS_IMPORT',
+      message: 'nightly import',
+      attempts: 1,
+    });
 
     // A job of the kind is active (queued by an API, say): the scheduled run does not start a second one.
     const repo = new SyncJobsRepo(store);
     await repo.create({ id: 'active-by-hand', kind: 'LOS_IMPORT' });
-    await queue.add('LOS_IMPORT', { kind: 'LOS_IMPORT', dryRun: false, params: {}, scheduled: true, deploymentId: sync.deploymentId }, { jobId: 'scheduled-run-2' });
+    await queue.add(
+      'LOS_IMPORT',
+      { kind: 'LOS_IMPORT', dryRun: false, params: {}, scheduled: true, deploymentId: sync.deploymentId },
+      { jobId: 'scheduled-run-2' },
+    );
     await waitFor('the scheduled run to end', async () => (await queue.getJobState('scheduled-run-2')) === 'completed');
     expect((await queue.getJob('scheduled-run-2'))!.returnvalue).toMatchObject({ state: 'SKIPPED' });
     expect(await sync.get('scheduled-run-2')).toBeNull();
@@ -289,7 +380,10 @@ describe('sync jobs', () => {
     behaviour.UNILOGIN_EXPORT = async () => ok();
     const job = await mutate('startUniLoginExport', '(mode: DELETE)');
     expect(job.id).not.toBe('sync:lost-in-redis');
-    expect(await repo.get('lost-in-redis')).toMatchObject({ state: 'FAILED', message: expect.stringMatching(/^Lost from the job queue/) });
+    expect(await repo.get('lost-in-redis')).toMatchObject({
+      state: 'FAILED',
+      message: expect.stringMatching(/^Lost from the job queue/),
+    });
     await final(job.id, 'SUCCEEDED');
   });
 
@@ -299,7 +393,9 @@ describe('sync jobs', () => {
     expect(all.data.syncJobs.totalCount).toBe(ids.length);
     expect(ids.length).toBeGreaterThan(5);
 
-    const first = await gql(`{ syncJobs(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }`);
+    const first = await gql(
+      `{ syncJobs(first: 2) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } } } }`,
+    );
     expect(first.data.syncJobs.edges.map((e: any) => e.node.id)).toEqual(ids.slice(0, 2));
     expect(first.data.syncJobs.pageInfo.hasNextPage).toBe(true);
     const next = await gql(`query ($after: String) { syncJobs(first: 2, after: $after) { edges { node { id } } } }`, {
@@ -307,7 +403,9 @@ describe('sync jobs', () => {
     });
     expect(next.data.syncJobs.edges.map((e: any) => e.node.id)).toEqual(ids.slice(2, 4));
 
-    const filtered = await gql(`{ syncJobs(kind: LOS_IMPORT, state: FAILED) { totalCount edges { node { kind state } } } }`);
+    const filtered = await gql(
+      `{ syncJobs(kind: LOS_IMPORT, state: FAILED) { totalCount edges { node { kind state } } } }`,
+    );
     expect(filtered.data.syncJobs.totalCount).toBeGreaterThanOrEqual(1);
     for (const e of filtered.data.syncJobs.edges) expect(e.node).toEqual({ kind: 'LOS_IMPORT', state: 'FAILED' });
 
@@ -316,7 +414,13 @@ describe('sync jobs', () => {
   });
 
   it('mutations need scope sync; queries need scope read', async () => {
-    for (const m of ['startLosImport', 'startFsImport', 'startUniLoginExport(mode: FULL)', 'startCristinExport', 'cancelSyncJob(id: "sync:x")']) {
+    for (const m of [
+      'startLosImport',
+      'startFsImport',
+      'startUniLoginExport(mode: FULL)',
+      'startCristinExport',
+      'cancelSyncJob(id: "sync:x")',
+    ]) {
       const body = await gql(`mutation { ${m} { id } }`, undefined, TOKENS.read);
       expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     }
@@ -334,15 +438,38 @@ describe('sync jobs', () => {
   });
 
   it('schedules from SYNC_SCHEDULES become job schedulers in Redis; a kind taken out loses its scheduler', async () => {
-    const both = loadConfig({ REDIS_URL, SYNC_SCHEDULES: 'LOS_IMPORT=0 2 * * *;UNILOGIN_EXPORT=30 3 * * 1-5', TZ: 'Europe/Oslo' }, { mode: 'worker' });
+    const both = loadConfig(
+      { REDIS_URL, SYNC_SCHEDULES: 'LOS_IMPORT=0 2 * * *;UNILOGIN_EXPORT=30 3 * * 1-5', TZ: 'Europe/Oslo' },
+      { mode: 'worker' },
+    );
     const apply = (c: typeof both) =>
-      applySchedules({ redisUrl: REDIS_URL, prefix, deploymentId: sync.deploymentId, schedules: c.syncSchedules, tz: c.tz, available: new Set(processors.keys()), logger, queues: sync.queues });
+      applySchedules({
+        redisUrl: REDIS_URL,
+        prefix,
+        deploymentId: sync.deploymentId,
+        schedules: c.syncSchedules,
+        tz: c.tz,
+        available: new Set(processors.keys()),
+        logger,
+        queues: sync.queues,
+      });
 
     // Cristin's weekly default (DEFAULT_SCHEDULES) is applied too.
-    expect(await apply(both)).toEqual(new Map([['CRISTIN_EXPORT', '0 4 * * 1'], ['CRISTIN_EXPORT:INCREMENTAL', '*/15 * * * *'], ['LOS_IMPORT', '0 2 * * *'], ['UNILOGIN_EXPORT', '30 3 * * 1-5']]));
+    expect(await apply(both)).toEqual(
+      new Map([
+        ['CRISTIN_EXPORT', '0 4 * * 1'],
+        ['CRISTIN_EXPORT:INCREMENTAL', '*/15 * * * *'],
+        ['LOS_IMPORT', '0 2 * * *'],
+        ['UNILOGIN_EXPORT', '30 3 * * 1-5'],
+      ]),
+    );
     const los = await sync.queues.get('LOS_IMPORT')!.getJobSchedulers();
-    expect(los).toEqual([expect.objectContaining({ key: schedulerId('LOS_IMPORT'), pattern: '0 2 * * *', tz: 'Europe/Oslo' })]);
-    expect(await sync.queues.get('UNILOGIN_EXPORT')!.getJobSchedulers()).toEqual([expect.objectContaining({ pattern: '30 3 * * 1-5' })]);
+    expect(los).toEqual([
+      expect.objectContaining({ key: schedulerId('LOS_IMPORT'), pattern: '0 2 * * *', tz: 'Europe/Oslo' }),
+    ]);
+    expect(await sync.queues.get('UNILOGIN_EXPORT')!.getJobSchedulers()).toEqual([
+      expect.objectContaining({ pattern: '30 3 * * 1-5' }),
+    ]);
     // Applying again changes nothing.
     await apply(both);
     expect(await sync.queues.get('LOS_IMPORT')!.getJobSchedulersCount()).toBe(1);
@@ -353,7 +480,12 @@ describe('sync jobs', () => {
 
     // A schedule for a sync this build lacks is not applied.
     const fs = loadConfig({ REDIS_URL, SYNC_SCHEDULES: 'FS_IMPORT=0 1 * * *' }, { mode: 'worker' });
-    expect(await apply(fs)).toEqual(new Map([['CRISTIN_EXPORT', '0 4 * * 1'], ['CRISTIN_EXPORT:INCREMENTAL', '*/15 * * * *']]));
+    expect(await apply(fs)).toEqual(
+      new Map([
+        ['CRISTIN_EXPORT', '0 4 * * 1'],
+        ['CRISTIN_EXPORT:INCREMENTAL', '*/15 * * * *'],
+      ]),
+    );
     expect(await sync.queues.get('FS_IMPORT')!.getJobSchedulersCount()).toBe(0);
     expect(await sync.queues.get('UNILOGIN_EXPORT')!.getJobSchedulersCount()).toBe(0);
   });
@@ -361,7 +493,12 @@ describe('sync jobs', () => {
   it('readiness reports Redis and the store', async () => {
     const res = await fetch(`${stack.url}/readyz`);
     const body = (await res.json()) as { checks: unknown[] };
-    expect(body.checks).toEqual(expect.arrayContaining([{ name: 'redis', ok: true, status: 'OK' }, { name: 'store', ok: true, status: 'OK' }]));
+    expect(body.checks).toEqual(
+      expect.arrayContaining([
+        { name: 'redis', ok: true, status: 'OK' },
+        { name: 'store', ok: true, status: 'OK' },
+      ]),
+    );
   });
 
   it('serve and worker start-up fail within seconds with a message that names REDIS_URL (never its password)', async () => {
@@ -383,20 +520,35 @@ describe('sync jobs', () => {
     const running = deferred();
     let reason: unknown;
     const first = await startWorkers({
-      config, logger, store, prefix, kinds: ['CRISTIN_EXPORT'],
-      processors: new Map<SyncJobKind, SyncProcessor>([['CRISTIN_EXPORT', async (ctx) => {
-        running.resolve();
-        reason = await aborted(ctx.signal);
-        throw new SyncCancelledError('stopping for shutdown');
-      }]]),
+      config,
+      logger,
+      store,
+      prefix,
+      kinds: ['CRISTIN_EXPORT'],
+      processors: new Map<SyncJobKind, SyncProcessor>([
+        [
+          'CRISTIN_EXPORT',
+          async (ctx) => {
+            running.resolve();
+            reason = await aborted(ctx.signal);
+            throw new SyncCancelledError('stopping for shutdown');
+          },
+        ],
+      ]),
     });
     let second: SyncWorkers | undefined;
     try {
       const job = await mutate('startCristinExport');
       await running.promise;
       second = await startWorkers({
-        config, logger, store, prefix, kinds: ['CRISTIN_EXPORT'],
-        processors: new Map<SyncJobKind, SyncProcessor>([['CRISTIN_EXPORT', async (ctx) => ok(`finished on attempt ${ctx.attempt}`)]]),
+        config,
+        logger,
+        store,
+        prefix,
+        kinds: ['CRISTIN_EXPORT'],
+        processors: new Map<SyncJobKind, SyncProcessor>([
+          ['CRISTIN_EXPORT', async (ctx) => ok(`finished on attempt ${ctx.attempt}`)],
+        ]),
       });
       await first.close();
       expect(reason).toBe('shutdown');
@@ -477,19 +629,38 @@ describe('sync jobs across worker processes', () => {
     db = await openStore({ dataDir });
     const seen: number[] = [];
     const takeover = new Map<SyncJobKind, SyncProcessor>([
-      ['LOS_IMPORT', async (ctx) => {
-        seen.push(ctx.attempt);
-        return { result: { ...ZERO, created: 4, details: { attempt: ctx.attempt } }, message: 'taken over' };
-      }],
+      [
+        'LOS_IMPORT',
+        async (ctx) => {
+          seen.push(ctx.attempt);
+          return { result: { ...ZERO, created: 4, details: { attempt: ctx.attempt } }, message: 'taken over' };
+        },
+      ],
     ]);
-    const workers = await startWorkers({ config, logger, store: db, processors: takeover, prefix, lockDurationMs: 1000, stalledIntervalMs: 300 });
+    const workers = await startWorkers({
+      config,
+      logger,
+      store: db,
+      processors: takeover,
+      prefix,
+      lockDurationMs: 1000,
+      stalledIntervalMs: 300,
+    });
     try {
       const repo = new SyncJobsRepo(db);
-      const done = await waitFor('the job to be taken over and finished', async () => {
-        const j = await repo.get(job.id);
-        return j?.state === 'SUCCEEDED' && j;
-      }, { timeoutMs: 20_000 });
-      expect(done).toMatchObject({ attempts: 2, message: 'taken over', result: { created: 4, details: { attempt: 2 } } });
+      const done = await waitFor(
+        'the job to be taken over and finished',
+        async () => {
+          const j = await repo.get(job.id);
+          return j?.state === 'SUCCEEDED' && j;
+        },
+        { timeoutMs: 20_000 },
+      );
+      expect(done).toMatchObject({
+        attempts: 2,
+        message: 'taken over',
+        result: { created: 4, details: { attempt: 2 } },
+      });
       expect(seen).toEqual([2]);
       // The killed attempt's issue is gone: the run that finished recorded none.
       expect(await repo.issues(job.id)).toEqual([]);
@@ -501,30 +672,46 @@ describe('sync jobs across worker processes', () => {
 
   // Two processes need a store both can open: PostgreSQL (see test/helpers/stores.ts), skipped without one.
   const pgUrl = postgresTestUrl();
-  (pgUrl ? it : it.skip)('cancelSyncJob in one process aborts the sync running in a worker process', async () => {
-    const schema = `test_jobs_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const db = await openStore({ databaseUrl: pgUrl, schema, connectTimeoutMs: 3000 });
-    const api = await createSyncService({ config, store: db, logger, processors: new Map([['LOS_IMPORT', async () => ok()]]), prefix });
-    const { child, exited, next } = forkWorker({ CHILD_MODE: 'cancel', CHILD_DATABASE_URL: pgUrl!, CHILD_SCHEMA: schema });
-    try {
-      await next('ready');
-      const job = await api.start('LOS_IMPORT');
-      await next('running');
-      const aborted = next('aborted');
-      expect(await api.cancel(job.id)).toMatchObject({ state: 'RUNNING', message: expect.stringMatching(/^Cancellation requested/) });
-      expect(await aborted).toEqual({ type: 'aborted', reason: 'cancel' });
-      const done = await waitFor('the worker process to record CANCELLED', async () => {
-        const j = await api.get(job.id);
-        return j?.state === 'CANCELLED' && j;
+  (pgUrl ? it : it.skip)(
+    'cancelSyncJob in one process aborts the sync running in a worker process',
+    async () => {
+      const schema = `test_jobs_${process.pid}_${randomBytes(3).toString('hex')}`;
+      const db = await openStore({ databaseUrl: pgUrl, schema, connectTimeoutMs: 3000 });
+      const api = await createSyncService({
+        config,
+        store: db,
+        logger,
+        processors: new Map([['LOS_IMPORT', async () => ok()]]),
+        prefix,
       });
-      expect(done.message).toMatch(/^Cancelled on request/);
-      child.send({ type: 'stop' });
-      await exited;
-    } finally {
-      await api.close();
-      await db.close();
-      await dropSchema(pgUrl!, schema);
-    }
-  }, 40_000);
+      const { child, exited, next } = forkWorker({
+        CHILD_MODE: 'cancel',
+        CHILD_DATABASE_URL: pgUrl!,
+        CHILD_SCHEMA: schema,
+      });
+      try {
+        await next('ready');
+        const job = await api.start('LOS_IMPORT');
+        await next('running');
+        const aborted = next('aborted');
+        expect(await api.cancel(job.id)).toMatchObject({
+          state: 'RUNNING',
+          message: expect.stringMatching(/^Cancellation requested/),
+        });
+        expect(await aborted).toEqual({ type: 'aborted', reason: 'cancel' });
+        const done = await waitFor('the worker process to record CANCELLED', async () => {
+          const j = await api.get(job.id);
+          return j?.state === 'CANCELLED' && j;
+        });
+        expect(done.message).toMatch(/^Cancelled on request/);
+        child.send({ type: 'stop' });
+        await exited;
+      } finally {
+        await api.close();
+        await db.close();
+        await dropSchema(pgUrl!, schema);
+      }
+    },
+    40_000,
+  );
 });
-

@@ -37,7 +37,10 @@ describe('query limits', () => {
     const repo = new SyncJobsRepo(store);
     jobId = randomUUID();
     await repo.create({ id: jobId, kind: 'LOS_IMPORT' });
-    await repo.addIssues(jobId, Array.from({ length: 120 }, (_, i) => ({ severity: 'WARNING' as const, message: `issue ${i + 1}`, line: i + 1 })));
+    await repo.addIssues(
+      jobId,
+      Array.from({ length: 120 }, (_, i) => ({ severity: 'WARNING' as const, message: `issue ${i + 1}`, line: i + 1 })),
+    );
     s = await startStack({ gateway: { store } });
   });
   afterAll(async () => {
@@ -51,7 +54,8 @@ describe('query limits', () => {
     expect(many.length).toBeGreaterThan(256 * 1024);
     expectRefused(await s.gql(many), 'MAX_TOKENS');
 
-    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `p${i}: person(id: "cerebrum:85073") { name }`).join(' ')} }`;
+    const aliases = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `p${i}: person(id: "cerebrum:85073") { name }`).join(' ')} }`;
     const r = await s.gql(aliases(101));
     expectRefused(r, 'MAX_ALIASES');
     expect(r.body.errors[0].extensions).toMatchObject({ limit: 100, actual: 101 });
@@ -63,7 +67,7 @@ describe('query limits', () => {
     expect(ok.body.data.p99.name).toBe('Tor Test');
   });
 
-  it('counts a variable\'s declared default as `first` (query($n: Int = 500) …)', async () => {
+  it("counts a variable's declared default as `first` (query($n: Int = 500) …)", async () => {
     const query = `query People($n: Int = 500) { persons(first: $n) { edges { node { accounts { owner { affiliations { organisationUnit { name } } } } } } } }`;
     const r = await s.gql(query);
     expectRefused(r, 'MAX_QUERY_COST');
@@ -88,14 +92,24 @@ describe('query limits', () => {
   });
 
   it('each limit is a setting', async () => {
-    const s3 = await startStack({ env: { MAX_ALIASES: '2', MAX_DIRECTIVES: '1', MAX_TOKENS: '200', MAX_QUERY_DEPTH: '3' } });
+    const s3 = await startStack({
+      env: { MAX_ALIASES: '2', MAX_DIRECTIVES: '1', MAX_TOKENS: '200', MAX_QUERY_DEPTH: '3' },
+    });
     try {
-      const r = await s3.gql('{ a: person(id: "cerebrum:85073") { name } b: person(id: "cerebrum:85073") { name } c: person(id: "cerebrum:85073") { name } }');
+      const r = await s3.gql(
+        '{ a: person(id: "cerebrum:85073") { name } b: person(id: "cerebrum:85073") { name } c: person(id: "cerebrum:85073") { name } }',
+      );
       expectRefused(r, 'MAX_ALIASES');
       expect(r.body.errors[0].extensions).toMatchObject({ limit: 2, actual: 3 });
-      expectRefused(await s3.gql('{ person(id: "cerebrum:85073") { name @include(if: true) id @skip(if: false) } }'), 'MAX_DIRECTIVES');
+      expectRefused(
+        await s3.gql('{ person(id: "cerebrum:85073") { name @include(if: true) id @skip(if: false) } }'),
+        'MAX_DIRECTIVES',
+      );
       expectRefused(await s3.gql(`{ person(id: "cerebrum:85073") { ${'name '.repeat(200)} } }`), 'MAX_TOKENS');
-      expectRefused(await s3.gql('{ person(id: "cerebrum:85073") { accounts { owner { name } } } }'), 'MAX_QUERY_DEPTH');
+      expectRefused(
+        await s3.gql('{ person(id: "cerebrum:85073") { accounts { owner { name } } } }'),
+        'MAX_QUERY_DEPTH',
+      );
       expect(s3.sim.stats.total).toBe(0);
       expect((await s3.gql('{ a: person(id: "cerebrum:85073") { name } }')).body.data.a.name).toBe('Tor Test');
     } finally {
@@ -118,16 +132,21 @@ describe('query limits', () => {
     const issues = first.body.data.syncJob.issues;
     expect(issues).toHaveLength(50);
     expect(issues[49].line).toBe(50);
-    const next = await s.gql(`query($id: ID!, $after: String) { syncJob(id: $id) { issues(first: 100, after: $after) { line } } }`,
-      { id: jobId, after: issues[49].cursor });
+    const next = await s.gql(
+      `query($id: ID!, $after: String) { syncJob(id: $id) { issues(first: 100, after: $after) { line } } }`,
+      { id: jobId, after: issues[49].cursor },
+    );
     expect(next.body.data.syncJob.issues.map((i: any) => i.line)).toEqual(Array.from({ length: 70 }, (_, i) => 51 + i));
     const bad = await s.gql(`query($id: ID!) { syncJob(id: $id) { issues(after: "nope") { line } } }`, { id: jobId });
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
 
-    expectRefused(await s.gql('{ syncJobs(first: 500) { edges { node { issues(first: 500) { message } } } } }'), 'MAX_QUERY_COST');
+    expectRefused(
+      await s.gql('{ syncJobs(first: 500) { edges { node { issues(first: 500) { message } } } } }'),
+      'MAX_QUERY_COST',
+    );
   });
 
-  it('caps the depth of introspection too, and GraphiQL\'s own introspection query passes', async () => {
+  it("caps the depth of introspection too, and GraphiQL's own introspection query passes", async () => {
     const ofTypes = (n: number): string => (n === 0 ? 'name' : `ofType { ${ofTypes(n - 1)} }`);
     const deep = `{ __schema { types { fields { type { ${ofTypes(20)} } } } } }`;
     expectRefused(await s.gql(deep), 'MAX_INTROSPECTION_DEPTH');

@@ -32,9 +32,15 @@ describe('LOS file selection through FTP, with modification times in the past', 
     const past = new Date('2001-02-03T04:05:06Z');
     for (const name of bed.manifest.days[day].files) await fs.utimes(join(bed.root, name), past, past);
   };
-  const recorded = async () => (await db.query('SELECT name, size, outcome, reason FROM los_files ORDER BY name')).rows as
-    { name: string; size: string | number | null; outcome: string; reason: string | null }[];
-  const appliedNames = (out: { result: { details?: Record<string, unknown> } }) => ((out.result.details as { files: { name: string }[] }).files).map((f) => f.name);
+  const recorded = async () =>
+    (await db.query('SELECT name, size, outcome, reason FROM los_files ORDER BY name')).rows as {
+      name: string;
+      size: string | number | null;
+      outcome: string;
+      reason: string | null;
+    }[];
+  const appliedNames = (out: { result: { details?: Record<string, unknown> } }) =>
+    (out.result.details as { files: { name: string }[] }).files.map((f) => f.name);
 
   it('applies a day whose files carry times before the last run, and records each file with its size', async () => {
     await bed.deliver(0);
@@ -45,7 +51,12 @@ describe('LOS file selection through FTP, with modification times in the past', 
     const rows = await recorded();
     for (const name of bed.manifest.days[1].files) {
       const size = (await fs.stat(join(bed.root, name))).size;
-      expect(rows.find((r) => r.name === name)).toEqual({ name, size: expect.anything(), outcome: 'applied', reason: null });
+      expect(rows.find((r) => r.name === name)).toEqual({
+        name,
+        size: expect.anything(),
+        outcome: 'applied',
+        reason: null,
+      });
       expect(Number(rows.find((r) => r.name === name)!.size)).toBe(size);
     }
     // Met once: the next run reads nothing.
@@ -67,10 +78,17 @@ describe('LOS file selection through FTP, with modification times in the past', 
     const errors = late.issues.filter((i) => i.severity === 'ERROR');
     expect(errors.map((i) => i.file).sort()).toEqual(day2);
     for (const e of errors) {
-      expect(e.message).toMatch(/^File not applied: it is dated \d{4}-\d{2}-\d{2} \(stamp \d{14}\) and comes before \S+\.csv, which is already applied; .*Have its changes delivered again in a new file dated after \d{4}-\d{2}-\d{2}\.$/);
+      expect(e.message).toMatch(
+        /^File not applied: it is dated \d{4}-\d{2}-\d{2} \(stamp \d{14}\) and comes before \S+\.csv, which is already applied; .*Have its changes delivered again in a new file dated after \d{4}-\d{2}-\d{2}\.$/,
+      );
     }
     expect(await losSnapshot(db)).toBe(before);
-    expect((await recorded()).filter((r) => r.outcome === 'refused').map((r) => r.name).sort()).toEqual(day2);
+    expect(
+      (await recorded())
+        .filter((r) => r.outcome === 'refused')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(day2);
 
     // Reported once: the next run has nothing to say about them.
     const next = await run();

@@ -19,7 +19,15 @@ import {
   validatePersRow,
   validateStamClassRow,
 } from '../datasources/los/records';
-import { parseCpr, parseJaNej, parseLosBoolean, parseLosDate, parseLosEndDate, parseUuid, redactCprsInText } from '../datasources/los/values';
+import {
+  parseCpr,
+  parseJaNej,
+  parseLosBoolean,
+  parseLosDate,
+  parseLosEndDate,
+  parseUuid,
+  redactCprsInText,
+} from '../datasources/los/values';
 import { writeLosDelivery } from '../simulators/data/los-sample';
 
 /** A stream of `bytes`, cut into `chunk`-byte pieces (1 = worst case for multi-byte characters and CRLF). */
@@ -39,14 +47,26 @@ async function readAll(bytes: Buffer | string, fileName: string, chunk = 0) {
 }
 
 const U = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const ORG_HEADER = 'OrgUUID;BrugervendtNøgle;OrgEnhedsNavn;OrgEnhedsTypeUUID;ParentUUID;Med-i-LinjeOrg;PostAdresse;StartDato;SlutDato';
+const ORG_HEADER =
+  'OrgUUID;BrugervendtNøgle;OrgEnhedsNavn;OrgEnhedsTypeUUID;ParentUUID;Med-i-LinjeOrg;PostAdresse;StartDato;SlutDato';
 
 describe('file names and selection', () => {
   it('reads stamps, STAM names, bad stamps and unknown names', () => {
-    expect(parseLosFileName('Org_nye_20210128_123742.csv')).toEqual({ type: 'delta', kind: 'Org_nye', stamp: '20210128123742', effectiveDate: '2021-01-28' });
+    expect(parseLosFileName('Org_nye_20210128_123742.csv')).toEqual({
+      type: 'delta',
+      kind: 'Org_nye',
+      stamp: '20210128123742',
+      effectiveDate: '2021-01-28',
+    });
     expect(parseLosFileName('Org_inital_20210101_000000.csv')).toMatchObject({ type: 'delta', kind: 'Org_inital' });
-    expect(parseLosFileName('STAM_UUID_Lederniveau.csv')).toMatchObject({ type: 'stam', spec: { facet: 'manager_level' } });
-    expect(parseLosFileName('STAM_UUID_ITSystem.csv')).toMatchObject({ type: 'stam', spec: { facet: null, userKeyColumn: 'Userkey' } });
+    expect(parseLosFileName('STAM_UUID_Lederniveau.csv')).toMatchObject({
+      type: 'stam',
+      spec: { facet: 'manager_level' },
+    });
+    expect(parseLosFileName('STAM_UUID_ITSystem.csv')).toMatchObject({
+      type: 'stam',
+      spec: { facet: null, userKeyColumn: 'Userkey' },
+    });
     expect(parseLosFileName('Pers_luk_20210230_120000.csv')).toMatchObject({ type: 'bad-stamp', kind: 'Pers_luk' });
     expect(parseLosFileName('Pers_luk_20210228_246000.csv')).toMatchObject({ type: 'bad-stamp' });
     expect(parseLosFileName('Leder_nye.csv')).toMatchObject({ type: 'bad-stamp', kind: 'Leder_nye' });
@@ -94,11 +114,20 @@ describe('file names and selection', () => {
 
     // After runs that met every file up to 2021-01-02 (applied, or refused for a bad name): only the files not met
     // are selected; the old bad names are not repeated (issue 10 item 4: the files met, not a mark, decide).
-    const recorded = listing.filter((f) => f.modifiedAt <= at('2021-01-02T00:05:00Z')).map((f) => ({
-      name: f.name, size: null, modifiedAt: f.modifiedAt, outcome: parseLosFileName(f.name).type === 'bad-stamp' ? 'refused' as const : 'applied' as const,
-    }));
+    const recorded = listing
+      .filter((f) => f.modifiedAt <= at('2021-01-02T00:05:00Z'))
+      .map((f) => ({
+        name: f.name,
+        size: null,
+        modifiedAt: f.modifiedAt,
+        outcome: parseLosFileName(f.name).type === 'bad-stamp' ? ('refused' as const) : ('applied' as const),
+      }));
     const later = selectFiles(listing, recorded);
-    expect(later.ordered.map((f) => f.name)).toEqual(['Org_nye_20210103_010000.csv', 'Pers_nye_20210103_010000.csv', 'Leder_nye_20210103_010000.csv']);
+    expect(later.ordered.map((f) => f.name)).toEqual([
+      'Org_nye_20210103_010000.csv',
+      'Pers_nye_20210103_010000.csv',
+      'Leder_nye_20210103_010000.csv',
+    ]);
     expect(later.stam.map((f) => f.name)).toEqual(['STAM_UUID_Ledertype.csv']);
     expect(later.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(later.refused).toEqual([]);
@@ -117,7 +146,12 @@ describe('file names and selection', () => {
 
   it('refuses a delta file dated before one already applied, once, and applies a later one', () => {
     const at = new Date('2020-01-01T00:00:00Z'); // times play no part
-    const applied = ['Org_inital_20210101_010000.csv', 'Pers_nye_20210103_010000.csv'].map((name) => ({ name, size: 1, modifiedAt: at, outcome: 'applied' as const }));
+    const applied = ['Org_inital_20210101_010000.csv', 'Pers_nye_20210103_010000.csv'].map((name) => ({
+      name,
+      size: 1,
+      modifiedAt: at,
+      outcome: 'applied' as const,
+    }));
     const listing = [
       ...applied.map((a) => ({ name: a.name, size: 1, modifiedAt: at })),
       { name: 'Pers_ret_20210102_010000.csv', size: 1, modifiedAt: at }, // an earlier day
@@ -128,20 +162,39 @@ describe('file names and selection', () => {
     ];
     const sel = selectFiles(listing, applied);
     expect(sel.ordered.map((f) => f.name)).toEqual(['Pers_luk_20210103_010000.csv', 'Leder_nye_20210104_010000.csv']);
-    expect(sel.refused.map((f) => f.name).sort()).toEqual(['Org_inital_20220101_010000.csv', 'Org_nye_20210103_010000.csv', 'Pers_ret_20210102_010000.csv']);
+    expect(sel.refused.map((f) => f.name).sort()).toEqual([
+      'Org_inital_20220101_010000.csv',
+      'Org_nye_20210103_010000.csv',
+      'Pers_ret_20210102_010000.csv',
+    ]);
     expect(sel.issues.find((i) => i.file === 'Pers_ret_20210102_010000.csv')).toEqual({
-      severity: 'error', file: 'Pers_ret_20210102_010000.csv',
-      message: 'File not applied: it is dated 2021-01-02 (stamp 20210102010000) and comes before Pers_nye_20210103_010000.csv, which is already applied; ' +
+      severity: 'error',
+      file: 'Pers_ret_20210102_010000.csv',
+      message:
+        'File not applied: it is dated 2021-01-02 (stamp 20210102010000) and comes before Pers_nye_20210103_010000.csv, which is already applied; ' +
         'applying it now would put its older state back over the later changes. Have its changes delivered again in a new file dated after 2021-01-03.',
     });
     // Recorded as refused, they are not reported again.
-    const again = selectFiles(listing, [...applied, ...sel.refused.map((f) => ({ name: f.name, size: 1, modifiedAt: at, outcome: 'refused' as const }))]);
+    const again = selectFiles(listing, [
+      ...applied,
+      ...sel.refused.map((f) => ({ name: f.name, size: 1, modifiedAt: at, outcome: 'refused' as const })),
+    ]);
     expect(again.refused).toEqual([]);
     expect(again.issues.filter((i) => i.severity === 'error')).toEqual([]);
   });
 
   it('knows every delta kind in the spec order', () => {
-    expect(DELTA_KINDS).toEqual(['Org_inital', 'Org_nye', 'Org_ret', 'Pers_nye', 'Pers_ret', 'Pers_luk', 'Leder_nye', 'Leder_ret', 'Leder_luk']);
+    expect(DELTA_KINDS).toEqual([
+      'Org_inital',
+      'Org_nye',
+      'Org_ret',
+      'Pers_nye',
+      'Pers_ret',
+      'Pers_luk',
+      'Leder_nye',
+      'Leder_ret',
+      'Leder_luk',
+    ]);
   });
 });
 
@@ -170,18 +223,24 @@ describe('values', () => {
   });
 
   it('reads booleans, Ja/Nej strictly, UUIDs and CPR numbers', () => {
-    for (const t of ['True', 'true', '1', 'yes', 'YES', 'Ja', 'ja']) expect(parseLosBoolean(t)).toEqual({ ok: true, value: true });
-    for (const f of ['False', 'FALSE', '0', 'no', 'Nej', 'nej']) expect(parseLosBoolean(f)).toEqual({ ok: true, value: false });
+    for (const t of ['True', 'true', '1', 'yes', 'YES', 'Ja', 'ja'])
+      expect(parseLosBoolean(t)).toEqual({ ok: true, value: true });
+    for (const f of ['False', 'FALSE', '0', 'no', 'Nej', 'nej'])
+      expect(parseLosBoolean(f)).toEqual({ ok: true, value: false });
     expect(parseLosBoolean('måske').ok).toBe(false);
     expect(parseJaNej('Ja')).toEqual({ ok: true, value: true });
     expect(parseJaNej('Nej')).toEqual({ ok: true, value: false });
     for (const bad of ['ja', 'JA', 'True', '1', 'Måske']) expect(parseJaNej(bad).ok).toBe(false);
-    expect(parseUuid('A2BAB76B-2519-4E38-8C28-752076A46FBC')).toEqual({ ok: true, value: 'a2bab76b-2519-4e38-8c28-752076a46fbc' });
+    expect(parseUuid('A2BAB76B-2519-4E38-8C28-752076A46FBC')).toEqual({
+      ok: true,
+      value: 'a2bab76b-2519-4e38-8c28-752076a46fbc',
+    });
     expect(parseUuid('a2bab76b25194e388c28752076a46fbc').ok).toBe(false);
     expect(parseCpr('0101901234')).toEqual({ ok: true, value: '0101901234' });
     expect(parseCpr('2902004321').ok).toBe(true); // 7th digit 4, yy 00 → 2000, a leap year
     expect(parseCpr('2902001234').ok).toBe(false); // 7th digit 1 → 1900, not a leap year
-    for (const bad of ['3201901234', '0113901234', '010190123', '010190-1234', '01019O1234']) expect(parseCpr(bad).ok).toBe(false);
+    for (const bad of ['3201901234', '0113901234', '010190123', '010190-1234', '01019O1234'])
+      expect(parseCpr(bad).ok).toBe(false);
   });
 
   it('never shows more than the first 6 digits of a CPR number', () => {
@@ -209,17 +268,20 @@ describe('readCsv', () => {
     ['CRLF, whole', '\r\n', 0],
     ['CRLF, byte by byte', '\r\n', 1],
     ['LF, 5-byte chunks', '\n', 5],
-  ])('reads BOM, quotes, doubled quotes and multi-line fields with physical line numbers (%s)', async (_label, eol, chunk) => {
-    const { rows, issues, rejected } = await readAll(tricky.join(eol as string) + eol, 'x.csv', chunk as number);
-    expect(issues).toEqual([]);
-    expect(rejected).toBe(false);
-    expect(rows).toEqual([
-      { line: 2, record: { UUID: U(1), Navn: 'Skåde Skole; SFO', Note: 'plain' } },
-      { line: 3, record: { UUID: U(2), Navn: 'Børnehuset "Solstrålen"' } }, // empty field = absent
-      { line: 4, record: { UUID: U(3), Navn: 'Line one\nline two\nline three', Note: 'after' } },
-      { line: 8, record: { UUID: U(4), Navn: 'Ærø', Note: 'last' } },
-    ]);
-  });
+  ])(
+    'reads BOM, quotes, doubled quotes and multi-line fields with physical line numbers (%s)',
+    async (_label, eol, chunk) => {
+      const { rows, issues, rejected } = await readAll(tricky.join(eol as string) + eol, 'x.csv', chunk as number);
+      expect(issues).toEqual([]);
+      expect(rejected).toBe(false);
+      expect(rows).toEqual([
+        { line: 2, record: { UUID: U(1), Navn: 'Skåde Skole; SFO', Note: 'plain' } },
+        { line: 3, record: { UUID: U(2), Navn: 'Børnehuset "Solstrålen"' } }, // empty field = absent
+        { line: 4, record: { UUID: U(3), Navn: 'Line one\nline two\nline three', Note: 'after' } },
+        { line: 8, record: { UUID: U(4), Navn: 'Ærø', Note: 'last' } },
+      ]);
+    },
+  );
 
   it('reads the last line without a final newline', async () => {
     const { rows } = await readAll(`a;b\r\n1;2\r\n3;4`, 'x.csv');
@@ -244,7 +306,13 @@ describe('readCsv', () => {
     expect(rejected).toBe(true);
     expect(rows).toEqual([]);
     expect(issues).toEqual([
-      expect.objectContaining({ severity: 'error', file: 'Org_nye_20210101_000000.csv', line: 1, field: 'SlutDato', message: expect.stringContaining('SlutDato') }),
+      expect.objectContaining({
+        severity: 'error',
+        file: 'Org_nye_20210101_000000.csv',
+        line: 1,
+        field: 'SlutDato',
+        message: expect.stringContaining('SlutDato'),
+      }),
     ]);
   });
 
@@ -261,7 +329,11 @@ describe('readCsv', () => {
   });
 
   it('rejects invalid UTF-8 after valid UTF-8, and bytes Windows-1252 does not define', async () => {
-    const mixed = Buffer.concat([Buffer.from(`UUID;Navn\n${U(1)};Århus\n${U(2)};`, 'utf8'), Buffer.from([0xc5]), Buffer.from('rhus\n')]);
+    const mixed = Buffer.concat([
+      Buffer.from(`UUID;Navn\n${U(1)};Århus\n${U(2)};`, 'utf8'),
+      Buffer.from([0xc5]),
+      Buffer.from('rhus\n'),
+    ]);
     const a = await readAll(mixed, 'mixed.csv');
     expect(a.rejected).toBe(true);
     expect(a.issues).toEqual([expect.objectContaining({ severity: 'error', file: 'mixed.csv', line: 3 })]);
@@ -292,21 +364,53 @@ describe('readCsv', () => {
 describe('row validation', () => {
   const orgRecord = (over: Record<string, string> = {}): CsvRow => ({
     line: 7,
-    record: { OrgUUID: U(1), BrugervendtNøgle: 'K1', OrgEnhedsNavn: 'Skåde Skole', ParentUUID: U(9), StartDato: '01-01-2020', SlutDato: '31-12-9999', ...over },
+    record: {
+      OrgUUID: U(1),
+      BrugervendtNøgle: 'K1',
+      OrgEnhedsNavn: 'Skåde Skole',
+      ParentUUID: U(9),
+      StartDato: '01-01-2020',
+      SlutDato: '31-12-9999',
+      ...over,
+    },
   });
 
   it('types an Org row; ParentUUID = OrgUUID is a root', () => {
-    const r = validateOrgRow(orgRecord({ 'Med-i-LinjeOrg': 'False', PostAdresse: 'Rådhuspladsen 2, 8000 Aarhus C' }), 'f.csv');
+    const r = validateOrgRow(
+      orgRecord({ 'Med-i-LinjeOrg': 'False', PostAdresse: 'Rådhuspladsen 2, 8000 Aarhus C' }),
+      'f.csv',
+    );
     expect(r).toEqual({
       ok: true,
-      row: expect.objectContaining({ line: 7, uuid: U(1), parentUuid: U(9), from: '2020-01-01', to: null, lineOrganisation: false, name: 'Skåde Skole' }),
+      row: expect.objectContaining({
+        line: 7,
+        uuid: U(1),
+        parentUuid: U(9),
+        from: '2020-01-01',
+        to: null,
+        lineOrganisation: false,
+        name: 'Skåde Skole',
+      }),
     });
-    const root = validateOrgRow(orgRecord({ ParentUUID: U(1).toUpperCase(), StartDato: '2020-01-01 00:00:00.000', SlutDato: '2020-12-31 00:00:00.000' }), 'f.csv');
-    expect(root).toEqual({ ok: true, row: expect.objectContaining({ parentUuid: null, from: '2020-01-01', to: '2020-12-31' }) });
+    const root = validateOrgRow(
+      orgRecord({
+        ParentUUID: U(1).toUpperCase(),
+        StartDato: '2020-01-01 00:00:00.000',
+        SlutDato: '2020-12-31 00:00:00.000',
+      }),
+      'f.csv',
+    );
+    expect(root).toEqual({
+      ok: true,
+      row: expect.objectContaining({ parentUuid: null, from: '2020-01-01', to: '2020-12-31' }),
+    });
   });
 
   it('makes the row bad on a malformed optional value, an end before the start, or a missing value', () => {
-    const r = validateOrgRow(orgRecord({ OrgEnhedsTypeUUID: 'xyz', SlutDato: '31-12-2019', BrugervendtNøgle: '' }), 'f.csv');
+    const r = validateOrgRow(
+      orgRecord({ OrgEnhedsTypeUUID: 'xyz', SlutDato: '31-12-2019', BrugervendtNøgle: '' }),
+      'f.csv',
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.issues.map((i) => i.field).sort()).toEqual(['BrugervendtNøgle', 'OrgEnhedsTypeUUID', 'SlutDato']);
@@ -315,19 +419,55 @@ describe('row validation', () => {
 
   it('checks Pers rows strictly and never puts a full CPR in an issue', () => {
     const record = {
-      UUID: U(5), BrugervendtNøgle: '1234-1', CPR: '0101901234', CPRNavn: 'Søren Ødegaard', StartTid: '2020-01-01 00:00:00.000',
-      SlutTid: '9999-12-31 00:00:00.000', PrimærAnsættelse: 'Ja', OrgenhedUUID: U(1), EngagementTypeUUID: U(2), StillingsBetegnelseUUID: U(3),
+      UUID: U(5),
+      BrugervendtNøgle: '1234-1',
+      CPR: '0101901234',
+      CPRNavn: 'Søren Ødegaard',
+      StartTid: '2020-01-01 00:00:00.000',
+      SlutTid: '9999-12-31 00:00:00.000',
+      PrimærAnsættelse: 'Ja',
+      OrgenhedUUID: U(1),
+      EngagementTypeUUID: U(2),
+      StillingsBetegnelseUUID: U(3),
     };
     expect(validatePersRow({ line: 2, record }, 'p.csv')).toEqual({
       ok: true,
-      row: expect.objectContaining({ cpr: '0101901234', primary: true, from: '2020-01-01', to: null, email: null, azId: null }),
+      row: expect.objectContaining({
+        cpr: '0101901234',
+        primary: true,
+        from: '2020-01-01',
+        to: null,
+        email: null,
+        azId: null,
+      }),
     });
-    const bad = validatePersRow({ line: 3, record: { ...record, PrimærAnsættelse: 'ja', CPRNavn: 'Fejl 0101901234' } }, 'p.csv');
+    const bad = validatePersRow(
+      { line: 3, record: { ...record, PrimærAnsættelse: 'ja', CPRNavn: 'Fejl 0101901234' } },
+      'p.csv',
+    );
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
-    expect(bad.issues).toEqual([expect.objectContaining({ field: 'PrimærAnsættelse', line: 3, record: expect.stringContaining('CPR=010190****') })]);
+    expect(bad.issues).toEqual([
+      expect.objectContaining({
+        field: 'PrimærAnsættelse',
+        line: 3,
+        record: expect.stringContaining('CPR=010190****'),
+      }),
+    ]);
     expect(JSON.stringify(bad.issues)).not.toContain('0101901234');
-    const badCpr = validateLederRow({ line: 4, record: { OrgUUID: U(1), CPR: '3101901234x', LedertypeUUID: U(2), LederniveauUUID: U(3), LederansvarUUID: U(4) } }, 'l.csv');
+    const badCpr = validateLederRow(
+      {
+        line: 4,
+        record: {
+          OrgUUID: U(1),
+          CPR: '3101901234x',
+          LedertypeUUID: U(2),
+          LederniveauUUID: U(3),
+          LederansvarUUID: U(4),
+        },
+      },
+      'l.csv',
+    );
     expect(badCpr.ok).toBe(false);
     expect(JSON.stringify(badCpr)).not.toContain('3101901234');
   });
@@ -336,11 +476,23 @@ describe('row validation', () => {
     const lederniveau = STAM_FILES.find((s) => s.facet === 'manager_level');
     const it = STAM_FILES.find((s) => s.facet === null);
     if (!lederniveau || !it) throw new Error('STAM_FILES changed');
-    expect(validateStamClassRow({ line: 2, record: { LederniveauUUID: U(1), Lederniveau: 'Niveau 1', Loadtime: 'whatever' } }, 'x', lederniveau)).toEqual({
+    expect(
+      validateStamClassRow(
+        { line: 2, record: { LederniveauUUID: U(1), Lederniveau: 'Niveau 1', Loadtime: 'whatever' } },
+        'x',
+        lederniveau,
+      ),
+    ).toEqual({
       ok: true,
       row: { line: 2, uuid: U(1), title: 'Niveau 1' },
     });
-    expect(validateItSystemRow({ line: 2, record: { ITSystemUUID: U(1), Name: 'Active Directory', Userkey: 'AD' } }, 'x', it)).toEqual({
+    expect(
+      validateItSystemRow(
+        { line: 2, record: { ITSystemUUID: U(1), Name: 'Active Directory', Userkey: 'AD' } },
+        'x',
+        it,
+      ),
+    ).toEqual({
       ok: true,
       row: { line: 2, uuid: U(1), name: 'Active Directory', userKey: 'AD' },
     });
@@ -349,11 +501,29 @@ describe('row validation', () => {
 
 describe('Org_inital merge', () => {
   const row = (line: number, from: string, to: string | null, over: Partial<OrgRow> = {}): OrgRow => ({
-    line, uuid: U(1), userKey: 'K1', name: 'Skåde Skole', unitTypeUuid: null, parentUuid: U(9), lineOrganisation: true,
-    addresses: { losId: null, cvr: null, ean: null, pNumber: null, seNumber: null, intDebitorNumber: null, magId: null, postAddress: null },
-    from, to, ...over,
+    line,
+    uuid: U(1),
+    userKey: 'K1',
+    name: 'Skåde Skole',
+    unitTypeUuid: null,
+    parentUuid: U(9),
+    lineOrganisation: true,
+    addresses: {
+      losId: null,
+      cvr: null,
+      ean: null,
+      pNumber: null,
+      seNumber: null,
+      intDebitorNumber: null,
+      magId: null,
+      postAddress: null,
+    },
+    from,
+    to,
+    ...over,
   });
-  const intervals = (rows: OrgRow[]) => mergeOrgInitial(rows, 'Org_inital.csv').units[0].versions.map((v) => [v.from, v.to, v.state.name]);
+  const intervals = (rows: OrgRow[]) =>
+    mergeOrgInitial(rows, 'Org_inital.csv').units[0].versions.map((v) => [v.from, v.to, v.state.name]);
 
   it('merges identical neighbours that touch, in any input order', () => {
     const rows = [row(2, '2015-01-01', '2016-12-31'), row(3, '2017-01-01', '2019-12-31'), row(4, '2020-01-01', null)];
@@ -363,7 +533,9 @@ describe('Org_inital merge', () => {
   });
 
   it('keeps a change as successive versions and a gap as a gap', () => {
-    expect(intervals([row(2, '2015-01-01', '2016-12-31'), row(3, '2017-01-01', null, { name: 'Skåde Skole og SFO' })])).toEqual([
+    expect(
+      intervals([row(2, '2015-01-01', '2016-12-31'), row(3, '2017-01-01', null, { name: 'Skåde Skole og SFO' })]),
+    ).toEqual([
       ['2015-01-01', '2016-12-31', 'Skåde Skole'],
       ['2017-01-01', null, 'Skåde Skole og SFO'],
     ]);
@@ -372,12 +544,19 @@ describe('Org_inital merge', () => {
       ['2017-01-02', null, 'Skåde Skole'],
     ]);
     // Anything but validity counts as a change, e.g. the parent.
-    expect(intervals([row(2, '2015-01-01', '2016-12-31'), row(3, '2017-01-01', null, { parentUuid: null })])).toHaveLength(2);
+    expect(
+      intervals([row(2, '2015-01-01', '2016-12-31'), row(3, '2017-01-01', null, { parentUuid: null })]),
+    ).toHaveLength(2);
   });
 
   it('folds a repeated row and warns about differing rows that overlap', () => {
-    expect(intervals([row(2, '2015-01-01', null), row(3, '2015-01-01', null)])).toEqual([['2015-01-01', null, 'Skåde Skole']]);
-    const result = mergeOrgInitial([row(2, '2015-01-01', null), row(3, '2017-01-01', '2017-12-31', { name: 'Midlertidig' })], 'f.csv');
+    expect(intervals([row(2, '2015-01-01', null), row(3, '2015-01-01', null)])).toEqual([
+      ['2015-01-01', null, 'Skåde Skole'],
+    ]);
+    const result = mergeOrgInitial(
+      [row(2, '2015-01-01', null), row(3, '2017-01-01', '2017-12-31', { name: 'Midlertidig' })],
+      'f.csv',
+    );
     expect(result.units[0].versions.map((v) => [v.from, v.to, v.state.name])).toEqual([
       ['2015-01-01', '2016-12-31', 'Skåde Skole'],
       ['2017-01-01', '2017-12-31', 'Midlertidig'],
@@ -402,12 +581,16 @@ describe('a generated delivery with bad rows', () => {
       null,
     );
     expect(selection.stam).toHaveLength(STAM_FILES.length);
-    expect(selection.issues).toEqual([expect.objectContaining({ severity: 'error', file: manifest.badRows.find((b) => b.what === 'bad-stamp')?.file })]);
+    expect(selection.issues).toEqual([
+      expect.objectContaining({ severity: 'error', file: manifest.badRows.find((b) => b.what === 'bad-stamp')?.file }),
+    ]);
 
     const issues: LosIssue[] = [];
     const good = new Map<string, unknown[]>();
     for (const file of selection.ordered) {
-      const reader = readCsv(createReadStream(nodePath.join(dir, file.name)), file.name, { onIssue: (i) => issues.push(i) });
+      const reader = readCsv(createReadStream(nodePath.join(dir, file.name)), file.name, {
+        onIssue: (i) => issues.push(i),
+      });
       const rows: unknown[] = [];
       for await (const raw of reader) {
         const result = DELTA_VALIDATORS[file.kind](raw, file.name);
@@ -420,7 +603,9 @@ describe('a generated delivery with bad rows', () => {
     for (const file of selection.stam) {
       const reader = readCsv(createReadStream(nodePath.join(dir, file.name)), file.name);
       for await (const raw of reader) {
-        const r = file.spec.facet ? validateStamClassRow(raw, file.name, file.spec) : validateItSystemRow(raw, file.name, file.spec);
+        const r = file.spec.facet
+          ? validateStamClassRow(raw, file.name, file.spec)
+          : validateItSystemRow(raw, file.name, file.spec);
         expect(r.ok).toBe(true);
       }
       expect(reader.issues).toEqual([]);
@@ -449,7 +634,9 @@ describe('a generated delivery with bad rows', () => {
     const day0 = manifest.units.filter((u) => u.createdOnDay === 0);
     expect(merged.units).toHaveLength(day0.length);
     for (const u of day0) {
-      expect(byUuid.get(u.uuid)?.versions.map((v) => ({ from: v.from, to: v.to, name: v.state.name }))).toEqual(u.versions);
+      expect(byUuid.get(u.uuid)?.versions.map((v) => ({ from: v.from, to: v.to, name: v.state.name }))).toEqual(
+        u.versions,
+      );
     }
     for (const root of manifest.roots) expect(byUuid.get(root)?.versions[0].state.parentUuid).toBeNull();
     expect(new Set(day0.map((u) => u.history))).toEqual(new Set(['plain', 'split', 'renamed', 'gap', 'closed']));

@@ -36,19 +36,35 @@ describe('LOS over plain FTP', () => {
 
   it('the worker process (server/entry/worker.ts) stops at start-up with exit code 2 and a message naming LOS_FTP_REQUIRE_TLS', async () => {
     const root = join(__dirname, '..');
-    const child = spawn(process.execPath, ['-r', join(root, 'test/helpers/swc-register.js'), join(root, 'server/entry/worker.ts')], {
-      cwd: root,
-      env: { PATH: process.env.PATH, LOS_FTP_URL: PLAIN, LOS_FTP_REQUIRE_TLS: 'true', REDIS_URL, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', join(root, 'test/helpers/swc-register.js'), join(root, 'server/entry/worker.ts')],
+      {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH,
+          LOS_FTP_URL: PLAIN,
+          LOS_FTP_REQUIRE_TLS: 'true',
+          REDIS_URL,
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
-    child.stdout.on('data', (c) => { out += String(c); });
-    child.stderr.on('data', (c) => { out += String(c); });
+    child.stdout.on('data', (c) => {
+      out += String(c);
+    });
+    child.stderr.on('data', (c) => {
+      out += String(c);
+    });
     // Bounded: a worker that accepted the setting would run until killed.
     let timer: NodeJS.Timeout | undefined;
     const code = await Promise.race([
       new Promise<number | null>((resolve) => child.on('exit', resolve)),
-      new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still running after 20 s'), 20_000); }),
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('still running after 20 s'), 20_000);
+      }),
     ]).finally(() => {
       clearTimeout(timer);
       if (child.exitCode === null && child.signalCode === null) child.kill();
@@ -61,7 +77,9 @@ describe('LOS over plain FTP', () => {
   describe('the worker', () => {
     const prefix = uniquePrefix('los-ftp-tls');
     let store: Db;
-    beforeAll(async () => { store = await openStore({ memory: true }); });
+    beforeAll(async () => {
+      store = await openStore({ memory: true });
+    });
     afterAll(async () => {
       await deleteRedisKeys(prefix);
       await store.close();
@@ -69,11 +87,24 @@ describe('LOS over plain FTP', () => {
 
     async function startUpLog(losFtpUrl: string): Promise<string> {
       const logs: string[] = [];
-      const logger = createLogger('info', new Writable({ write(c, _e, cb) { logs.push(String(c)); cb(); } }));
-      const idle: SyncProcessor = async () => ({ result: { created: 0, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0 } });
+      const logger = createLogger(
+        'info',
+        new Writable({
+          write(c, _e, cb) {
+            logs.push(String(c));
+            cb();
+          },
+        }),
+      );
+      const idle: SyncProcessor = async () => ({
+        result: { created: 0, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0 },
+      });
       const workers = await startWorkers({
         config: loadConfig({ REDIS_URL, LOS_FTP_URL: losFtpUrl }, { mode: 'worker' }),
-        logger, store, prefix, processors: new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', idle]]),
+        logger,
+        store,
+        prefix,
+        processors: new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', idle]]),
       });
       await workers.close();
       return logs.join('\n');
@@ -83,7 +114,10 @@ describe('LOS over plain FTP', () => {
       const plain = await startUpLog(PLAIN);
       const warning = plain.split('\n').find((l) => l.includes('clear text'));
       expect(warning).toBeDefined();
-      expect(JSON.parse(warning!)).toMatchObject({ level: 40, msg: expect.stringMatching(/LOS_FTP_URL is plain ftp:\/\/.*CPR.*password.*LOS_FTP_REQUIRE_TLS/) });
+      expect(JSON.parse(warning!)).toMatchObject({
+        level: 40,
+        msg: expect.stringMatching(/LOS_FTP_URL is plain ftp:\/\/.*CPR.*password.*LOS_FTP_REQUIRE_TLS/),
+      });
       expect(plain).not.toContain(PASSWORD);
       expect(plain).not.toContain(encodeURIComponent(PASSWORD));
       expect(await startUpLog(TLS)).not.toContain('clear text');

@@ -61,9 +61,13 @@ describe('LOS FTP simulator and client', () => {
 
     // Selection by the files met (name, size, time from the listing): after days 0 and 1, days 2 and 3 only.
     const met = new Set([...manifest.days[0].files, ...manifest.days[1].files]);
-    const recorded = listing.filter((f) => met.has(f.name)).map((f) => ({ name: f.name, size: f.size, modifiedAt: f.modifiedAt, outcome: 'applied' as const }));
+    const recorded = listing
+      .filter((f) => met.has(f.name))
+      .map((f) => ({ name: f.name, size: f.size, modifiedAt: f.modifiedAt, outcome: 'applied' as const }));
     const selection = selectFiles(listing, recorded);
-    expect(selection.ordered.map((f) => f.name).sort()).toEqual([...manifest.days[2].files, ...manifest.days[3].files].sort());
+    expect(selection.ordered.map((f) => f.name).sort()).toEqual(
+      [...manifest.days[2].files, ...manifest.days[3].files].sort(),
+    );
     expect(selection.stam).toEqual([]);
 
     // The times came from MLSD facts (basic-ftp only sets modifiedAt from MLSD), not from MDTM.
@@ -129,7 +133,10 @@ describe('LOS FTP simulator and client', () => {
   });
 
   it('drains a file rejected for its header, so the next download on the connection works', async () => {
-    writeFileSync(nodePath.join(manifest.dir, 'Leder_ret_20990101_000000.csv'), 'OrgUUID;Noget\n' + 'x;y\n'.repeat(20000));
+    writeFileSync(
+      nodePath.join(manifest.dir, 'Leder_ret_20990101_000000.csv'),
+      'OrgUUID;Noget\n' + 'x;y\n'.repeat(20000),
+    );
     try {
       const c = client();
       await c.connect(sim.url);
@@ -166,7 +173,9 @@ describe('LOS FTP simulator and client', () => {
     const c = client({ connectAttempts: 3, retryDelayMs: 10 });
     await expect(c.connect(`ftp://los:topsecret@127.0.0.1:${port}/`)).rejects.toMatchObject({
       code: 'UPSTREAM_UNAVAILABLE',
-      message: expect.stringMatching(new RegExp(`LOS_FTP_URL ftp://127\\.0\\.0\\.1:${port}: cannot connect after 3 attempt`)),
+      message: expect.stringMatching(
+        new RegExp(`LOS_FTP_URL ftp://127\\.0\\.0\\.1:${port}: cannot connect after 3 attempt`),
+      ),
     });
     await expect(c.connect('not a url with pw=topsecret')).rejects.toThrow(/^LOS_FTP_URL is not a valid URL/);
   });
@@ -176,10 +185,27 @@ describe('LOS FTP simulator and client', () => {
     let cert: string;
     try {
       const tlsDir = mkdtempSync(nodePath.join(tmpdir(), 'los-tls-'));
-      execFileSync('openssl', [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-        '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', nodePath.join(tlsDir, 'key.pem'), '-out', nodePath.join(tlsDir, 'cert.pem'),
-      ], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          nodePath.join(tlsDir, 'key.pem'),
+          '-out',
+          nodePath.join(tlsDir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       key = readFileSync(nodePath.join(tlsDir, 'key.pem'), 'utf8');
       cert = readFileSync(nodePath.join(tlsDir, 'cert.pem'), 'utf8');
       rmSync(tlsDir, { recursive: true, force: true });
@@ -191,7 +217,9 @@ describe('LOS FTP simulator and client', () => {
     try {
       expect(secure.url).toMatch(/^ftps:\/\//);
       // Without our CA the certificate is refused (and not retried).
-      await expect(client({ connectAttempts: 2 }).connect(secure.url)).rejects.toThrow(/LOS_FTP_URL ftps:\/\/127\.0\.0\.1/);
+      await expect(client({ connectAttempts: 2 }).connect(secure.url)).rejects.toThrow(
+        /LOS_FTP_URL ftps:\/\/127\.0\.0\.1/,
+      );
       const c = client({ tls: { ca: cert } });
       await c.connect(secure.url);
       const listing = await c.list();

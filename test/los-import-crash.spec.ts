@@ -34,7 +34,13 @@ describe('LOS import: a worker killed mid-import', () => {
 
   it('is taken over by another worker and ends in the same state as a clean run', async () => {
     // The same ID_KEY for the clean store and the taken-over one: else each keeps its own random key (other ids).
-    const env = { LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url, REDIS_URL, LOG_LEVEL: 'silent', ID_KEY: 'the same key for both stores, 32+ characters' };
+    const env = {
+      LOS_FTP_URL: bed.ftp.url,
+      DAR_URL: bed.dar.url,
+      REDIS_URL,
+      LOG_LEVEL: 'silent',
+      ID_KEY: 'the same key for both stores, 32+ characters',
+    };
     const clean = await memoryStore();
     await runLosImport(fakeRun(clean, env).ctx);
     const expected = await losSnapshot(clean);
@@ -52,8 +58,14 @@ describe('LOS import: a worker killed mid-import', () => {
     const child = fork(join(__dirname, 'helpers', 'child-worker.ts'), [], {
       execArgv: ['--require', join(__dirname, 'helpers', 'swc-register.js')],
       env: {
-        ...process.env, CHILD_REDIS_URL: REDIS_URL, CHILD_PREFIX: prefix, CHILD_MODE: 'los-crash', CHILD_DATA_DIR: dataDir,
-        CHILD_LOS_FTP_URL: bed.ftp.url, CHILD_DAR_URL: bed.dar.url, CHILD_CRASH_AFTER: '40',
+        ...process.env,
+        CHILD_REDIS_URL: REDIS_URL,
+        CHILD_PREFIX: prefix,
+        CHILD_MODE: 'los-crash',
+        CHILD_DATA_DIR: dataDir,
+        CHILD_LOS_FTP_URL: bed.ftp.url,
+        CHILD_DAR_URL: bed.dar.url,
+        CHILD_CRASH_AFTER: '40',
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -75,13 +87,25 @@ describe('LOS import: a worker killed mid-import', () => {
     db = await openStore({ dataDir });
     // Nothing of the killed attempt survived: its seed data and classes were inside the open transaction.
     expect((await db.query('SELECT count(*)::int AS n FROM los_facets')).rows[0].n).toBe(0);
-    const workers = await startWorkers({ config, logger: testLogger(), store: db, processors: los, prefix, lockDurationMs: 1000, stalledIntervalMs: 300 });
+    const workers = await startWorkers({
+      config,
+      logger: testLogger(),
+      store: db,
+      processors: los,
+      prefix,
+      lockDurationMs: 1000,
+      stalledIntervalMs: 300,
+    });
     try {
       const repo = new SyncJobsRepo(db);
-      const done = await waitFor('the stalled LOS import to be taken over and finish', async () => {
-        const j = await repo.get(job.id);
-        return (j?.state === 'SUCCEEDED' || j?.state === 'FAILED') && j;
-      }, { timeoutMs: 40_000 });
+      const done = await waitFor(
+        'the stalled LOS import to be taken over and finish',
+        async () => {
+          const j = await repo.get(job.id);
+          return (j?.state === 'SUCCEEDED' || j?.state === 'FAILED') && j;
+        },
+        { timeoutMs: 40_000 },
+      );
       expect(done).toMatchObject({ state: 'SUCCEEDED', attempts: 2 });
       expect(await losSnapshot(db)).toBe(expected);
     } finally {

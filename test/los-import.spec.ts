@@ -35,13 +35,22 @@ describe.each(storeBackends())('LOS import on $name: a small municipality delive
     expect(await count(db, 'SELECT count(*) AS n FROM los_organisation')).toBe(1);
     // Classes: every STAM class, published (and the seed's placeholders beside them: issue 10 item 5).
     for (const [facet, classes] of Object.entries(m.classes)) {
-      expect(await count(db, 'SELECT count(*) AS n FROM los_classes WHERE facet = $1 AND published AND NOT uuid = ANY($2::uuid[])', [facet, [...SEED_CLASS_UUIDS]])).toBe(classes.length);
+      expect(
+        await count(
+          db,
+          'SELECT count(*) AS n FROM los_classes WHERE facet = $1 AND published AND NOT uuid = ANY($2::uuid[])',
+          [facet, [...SEED_CLASS_UUIDS]],
+        ),
+      ).toBe(classes.length);
     }
     // Units: one history per unit, versions as the merge rule says (split rows merged, gap kept, renames).
     const day0Units = m.units.filter((u) => u.createdOnDay === 0);
     expect(await count(db, 'SELECT count(DISTINCT uuid) AS n FROM los_org_units')).toBe(day0Units.length);
     for (const u of day0Units) {
-      const { rows } = await db.query('SELECT valid_from::text AS f, valid_to::text AS t, name, parent_uuid::text AS p FROM los_org_units WHERE uuid = $1 ORDER BY valid_from', [u.uuid]);
+      const { rows } = await db.query(
+        'SELECT valid_from::text AS f, valid_to::text AS t, name, parent_uuid::text AS p FROM los_org_units WHERE uuid = $1 ORDER BY valid_from',
+        [u.uuid],
+      );
       expect(rows.map((r) => ({ from: r.f, to: r.t, name: r.name }))).toEqual(u.versions);
       expect(rows[0].p).toBe(u.parentUuid); // roots (ParentUUID = OrgUUID) have no parent
     }
@@ -50,17 +59,32 @@ describe.each(storeBackends())('LOS import on $name: a small municipality delive
     expect(await count(db, 'SELECT count(DISTINCT uuid) AS n FROM los_engagements')).toBe(m.engagements.length);
     expect(await count(db, 'SELECT count(*) AS n FROM los_persons')).toBe(m.persons.length);
     const e = m.engagements[0];
-    const { rows: [eng] } = await db.query('SELECT person_uuid::text AS p, org_uuid::text AS o, is_primary FROM los_engagements WHERE uuid = $1', [e.uuid]);
+    const {
+      rows: [eng],
+    } = await db.query(
+      'SELECT person_uuid::text AS p, org_uuid::text AS o, is_primary FROM los_engagements WHERE uuid = $1',
+      [e.uuid],
+    );
     const ids = new KeyedIds((await loadDeploymentIdentity(db)).idKey);
     expect(eng).toEqual({ p: ids.person(e.cpr), o: e.unitUuid, is_primary: e.primary });
     expect(await count(db, 'SELECT count(DISTINCT uuid) AS n FROM los_managers')).toBe(m.managers.length);
     // DAR: each distinct text asked once; the unknown one is reported and that unit has no postal address.
     expect([...bed.dar.stats.byText.values()].every((n) => n === 1)).toBe(true);
     const darIssue = run.issues.find((i) => i.field === 'PostAdresse');
-    expect(darIssue).toMatchObject({ severity: 'WARNING', file: expect.stringMatching(/^Org_/), line: expect.any(Number) });
+    expect(darIssue).toMatchObject({
+      severity: 'WARNING',
+      file: expect.stringMatching(/^Org_/),
+      line: expect.any(Number),
+    });
     expect(darIssue!.message).toContain(bed.unknownAddresses[0]);
-    expect(await count(db, `SELECT count(*) AS n FROM los_org_units WHERE addresses ? 'AddressMailUnit'`)).toBeGreaterThan(0);
-    expect(await count(db, `SELECT count(*) AS n FROM los_org_units WHERE addresses->'AddressMailUnit'->>'text' = $1`, [bed.unknownAddresses[0]])).toBe(0);
+    expect(
+      await count(db, `SELECT count(*) AS n FROM los_org_units WHERE addresses ? 'AddressMailUnit'`),
+    ).toBeGreaterThan(0);
+    expect(
+      await count(db, `SELECT count(*) AS n FROM los_org_units WHERE addresses->'AddressMailUnit'->>'text' = $1`, [
+        bed.unknownAddresses[0],
+      ]),
+    ).toBe(0);
     expect(run.progress.at(-1)).toBe(1);
     expect(await new SyncStateRepo(db).get(LOS_MARK_KEY)).toEqual(expect.any(String));
   });
@@ -93,17 +117,24 @@ describe.each(storeBackends())('LOS import on $name: a small municipality delive
     const run = fakeRun(db, envFor(bed));
     const out = await runLosImport(run.ctx);
     expect((out.result.details as any).files.map((f: any) => f.name).sort()).toEqual([...day.files].sort());
-    for (const u of day.createdUnits) expect(await count(db, 'SELECT count(*) AS n FROM los_org_units WHERE uuid = $1', [u])).toBe(1);
+    for (const u of day.createdUnits)
+      expect(await count(db, 'SELECT count(*) AS n FROM los_org_units WHERE uuid = $1', [u])).toBe(1);
     for (const id of day.endedEngagements) {
       const { rows } = await db.query('SELECT max(valid_to)::text AS t FROM los_engagements WHERE uuid = $1', [id]);
       expect(rows[0].t).toBe(day.date);
     }
     for (const u of day.renamedUnits) {
-      const { rows } = await db.query('SELECT name FROM los_org_units WHERE uuid = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to >= $2)', [u, day.date]);
+      const { rows } = await db.query(
+        'SELECT name FROM los_org_units WHERE uuid = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to >= $2)',
+        [u, day.date],
+      );
       expect(rows).toHaveLength(1);
     }
     for (const mg of day.endedManagers) {
-      const { rows } = await db.query('SELECT max(valid_to)::text AS t FROM los_managers m JOIN los_persons p ON p.uuid = m.person_uuid WHERE m.org_uuid = $1 AND p.cpr = $2', [mg.unitUuid, mg.cpr]);
+      const { rows } = await db.query(
+        'SELECT max(valid_to)::text AS t FROM los_managers m JOIN los_persons p ON p.uuid = m.person_uuid WHERE m.org_uuid = $1 AND p.cpr = $2',
+        [mg.unitUuid, mg.cpr],
+      );
       expect(rows[0].t).toBe(day.date);
     }
     expect(out.result.failed).toBe(0);
@@ -144,7 +175,9 @@ describe('LOS import: bad input is reported with file and line, and the rest goe
     }
     expect(run.issues.some((i) => /CPR \d{6}\*{4}/.test(i.message))).toBe(true);
     expect(out.result.failed).toBeGreaterThanOrEqual(bed.manifest.badRows.filter((b) => b.what !== 'bad-stamp').length);
-    expect(await count(db, 'SELECT count(DISTINCT uuid) AS n FROM los_engagements')).toBeGreaterThanOrEqual(bed.manifest.engagements.length);
+    expect(await count(db, 'SELECT count(DISTINCT uuid) AS n FROM los_engagements')).toBeGreaterThanOrEqual(
+      bed.manifest.engagements.length,
+    );
     const text = JSON.stringify(run.issues) + run.logs.join('');
     for (const cpr of bed.manifest.cprs) expect(text).not.toContain(cpr);
   });

@@ -7,7 +7,18 @@ import type { Db } from '../store/db';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { storeBackends } from './helpers/stores';
 import {
-  CLASSES, DAR_ID, ENGAGEMENTS, IT_SYSTEMS, PERSONS, RENAMED_ON, ROOT_ADDRESSES, UNITS, bulkUnitName, insertBulkUnits, insertLosFixtures, personId,
+  CLASSES,
+  DAR_ID,
+  ENGAGEMENTS,
+  IT_SYSTEMS,
+  PERSONS,
+  RENAMED_ON,
+  ROOT_ADDRESSES,
+  UNITS,
+  bulkUnitName,
+  insertBulkUnits,
+  insertLosFixtures,
+  personId,
 } from './helpers/los-fixtures';
 
 const BULK = 60;
@@ -66,17 +77,33 @@ describe.each(backends)('LOS reads on $name', (backend) => {
       parent { id }
     } }`);
     expect(u).toMatchObject({
-      id: los(UNITS.aarhus), source: 'LOS', userKey: 'AK', name: 'Aarhus Kommune', validFrom: '2000-01-01', validTo: null,
-      acronym: null, stedkode: null, contacts: [], parent: null,
+      id: los(UNITS.aarhus),
+      source: 'LOS',
+      userKey: 'AK',
+      name: 'Aarhus Kommune',
+      validFrom: '2000-01-01',
+      validTo: null,
+      acronym: null,
+      stedkode: null,
+      contacts: [],
+      parent: null,
       unitType: { id: los(CLASSES.magistrat.uuid), title: 'Magistratsafdeling', facet: { userKey: 'org_unit_type' } },
       hierarchies: [{ userKey: 'linjeorg', title: 'Linjeorganisation' }],
     });
     const byType = Object.fromEntries(u.addresses.map((a: any) => [a.addressType.userKey, a]));
     expect(Object.keys(byType).sort()).toEqual(Object.keys(ROOT_ADDRESSES).sort());
-    expect(byType.LOSID).toEqual({ addressType: { userKey: 'LOSID', title: 'LOS ID', scope: 'TEXT' }, value: '1001', darId: null, from: '2000-01-01', to: null });
+    expect(byType.LOSID).toEqual({
+      addressType: { userKey: 'LOSID', title: 'LOS ID', scope: 'TEXT' },
+      value: '1001',
+      darId: null,
+      from: '2000-01-01',
+      to: null,
+    });
     expect(byType.AddressMailUnit).toMatchObject({ value: 'Rådhuspladsen 2, 8000 Aarhus C', darId: DAR_ID });
     expect(byType.EANUnit.value).toBe(ROOT_ADDRESSES.EANUnit);
-    const { organisationUnit: daycare } = await ok(`{ organisationUnit(id: "${los(UNITS.daycare)}") { hierarchies { userKey } addresses { value } } }`);
+    const { organisationUnit: daycare } = await ok(
+      `{ organisationUnit(id: "${los(UNITS.daycare)}") { hierarchies { userKey } addresses { value } } }`,
+    );
     expect(daycare).toEqual({ hierarchies: [], addresses: [] });
   });
 
@@ -86,8 +113,13 @@ describe.each(backends)('LOS reads on $name', (backend) => {
     } }`);
     // Ny Afdeling starts in 2999: not a child today.
     expect(root.children.map((c: any) => c.name)).toEqual(['Børn og Unge', 'Kultur']);
-    expect(root.children[0].children).toEqual([{ name: 'Dagtilbud', children: [] }, { name: 'Skoler', children: [] }]);
-    const { organisationUnit: leaf } = await ok(`{ organisationUnit(id: "${los(UNITS.schools)}") { parent { name parent { name parent { id } } } } }`);
+    expect(root.children[0].children).toEqual([
+      { name: 'Dagtilbud', children: [] },
+      { name: 'Skoler', children: [] },
+    ]);
+    const { organisationUnit: leaf } = await ok(
+      `{ organisationUnit(id: "${los(UNITS.schools)}") { parent { name parent { name parent { id } } } } }`,
+    );
     expect(leaf.parent).toEqual({ name: 'Børn og Unge', parent: { name: 'Aarhus Kommune', parent: null } });
   });
 
@@ -96,20 +128,40 @@ describe.each(backends)('LOS reads on $name', (backend) => {
       name validFrom validTo parent { name } addresses { addressType { userKey } value darId from to }
     } }`;
     const now = (await ok(q)).organisationUnit;
-    expect(now).toMatchObject({ name: 'Kultur', validFrom: RENAMED_ON, validTo: null, parent: { name: 'Aarhus Kommune' } });
-    expect(now.addresses).toEqual([{ addressType: { userKey: 'LOSID' }, value: '222', darId: null, from: RENAMED_ON, to: null }]);
+    expect(now).toMatchObject({
+      name: 'Kultur',
+      validFrom: RENAMED_ON,
+      validTo: null,
+      parent: { name: 'Aarhus Kommune' },
+    });
+    expect(now.addresses).toEqual([
+      { addressType: { userKey: 'LOSID' }, value: '222', darId: null, from: RENAMED_ON, to: null },
+    ]);
     const old = (await ok(q, { at: '2019-03-01' })).organisationUnit;
-    expect(old).toMatchObject({ name: 'Kultur og Borgerservice', validFrom: '2000-01-01', validTo: '2020-05-31', parent: { name: 'Borgmesterens Afdeling' } });
+    expect(old).toMatchObject({
+      name: 'Kultur og Borgerservice',
+      validFrom: '2000-01-01',
+      validTo: '2020-05-31',
+      parent: { name: 'Borgmesterens Afdeling' },
+    });
     expect(old.addresses).toEqual([
       { addressType: { userKey: 'LOSID' }, value: '111', darId: null, from: '2000-01-01', to: '2020-05-31' },
-      { addressType: { userKey: 'AddressMailUnit' }, value: 'Gammel Vej 1, 8000 Aarhus C', darId: null, from: '2000-01-01', to: '2020-05-31' },
+      {
+        addressType: { userKey: 'AddressMailUnit' },
+        value: 'Gammel Vej 1, 8000 Aarhus C',
+        darId: null,
+        from: '2000-01-01',
+        to: '2020-05-31',
+      },
     ]); // by address type title: "LOS ID" before "Postadresse"
     expect((await ok(q, { at: RENAMED_ON })).organisationUnit.name).toBe('Kultur');
     expect((await ok(q, { at: '2020-05-31' })).organisationUnit.name).toBe('Kultur og Borgerservice');
     expect((await ok(q, { at: '1999-12-31' })).organisationUnit).toBeNull();
 
     // addresses(at) on today's version reads the old version's addresses.
-    const { organisationUnit: u } = await ok(`{ organisationUnit(id: "${los(UNITS.culture)}") { old: addresses(at: "2019-03-01") { value } gone: addresses(at: "1990-01-01") { value } } }`);
+    const { organisationUnit: u } = await ok(
+      `{ organisationUnit(id: "${los(UNITS.culture)}") { old: addresses(at: "2019-03-01") { value } gone: addresses(at: "1990-01-01") { value } } }`,
+    );
     expect(u.old.map((a: any) => a.value).sort()).toEqual(['111', 'Gammel Vej 1, 8000 Aarhus C']);
     expect(u.gone).toEqual([]);
 
@@ -135,7 +187,12 @@ describe.each(backends)('LOS reads on $name', (backend) => {
       notAUuid: organisationUnit(id: "los:nope") { name }
     }`);
     expect(d).toEqual({
-      ended: { name: 'Gammel Afdeling', validFrom: '2000-01-01', validTo: '2021-12-31', parent: { name: 'Borgmesterens Afdeling' } },
+      ended: {
+        name: 'Gammel Afdeling',
+        validFrom: '2000-01-01',
+        validTo: '2021-12-31',
+        parent: { name: 'Borgmesterens Afdeling' },
+      },
       endedToday: null,
       future: { name: 'Ny Afdeling', validFrom: '2999-01-01' },
       missing: null,
@@ -157,16 +214,37 @@ describe.each(backends)('LOS reads on $name', (backend) => {
     const schools = (await ok(q, { id: los(UNITS.schools) })).organisationUnit;
     expect(schools.affiliations).toEqual([
       {
-        id: `los:engagement:${ENGAGEMENTS.anneSchools}`, source: 'LOS', kind: 'ENGAGEMENT', status: null, userKey: 'E-1001', primary: true,
-        sourceSystem: 'LOS', from: '2020-01-01', to: null, jobFunction: { title: 'Pædagog', published: true }, engagementType: { title: 'Månedslønnet' },
-        person: { id: los(personId(PERSONS.anne)), name: 'Anne Marie Hansen' }, organisationUnit: { id: los(UNITS.schools), name: 'Skoler' },
+        id: `los:engagement:${ENGAGEMENTS.anneSchools}`,
+        source: 'LOS',
+        kind: 'ENGAGEMENT',
+        status: null,
+        userKey: 'E-1001',
+        primary: true,
+        sourceSystem: 'LOS',
+        from: '2020-01-01',
+        to: null,
+        jobFunction: { title: 'Pædagog', published: true },
+        engagementType: { title: 'Månedslønnet' },
+        person: { id: los(personId(PERSONS.anne)), name: 'Anne Marie Hansen' },
+        organisationUnit: { id: los(UNITS.schools), name: 'Skoler' },
       },
-      expect.objectContaining({ userKey: 'E-1002', jobFunction: { title: 'Lærer', published: true }, person: { id: los(personId(PERSONS.bo)), name: 'Bo Jensen' } }),
+      expect.objectContaining({
+        userKey: 'E-1002',
+        jobFunction: { title: 'Lærer', published: true },
+        person: { id: los(personId(PERSONS.bo)), name: 'Bo Jensen' },
+      }),
     ]);
-    expect(schools.managers).toEqual([{
-      person: { name: 'Bo Jensen' }, organisationUnit: { id: los(UNITS.schools) }, managerType: { title: 'Direktør' }, level: { title: 'Niveau 1' },
-      responsibilities: [{ title: 'Personale' }], from: '2018-01-01', to: null,
-    }]);
+    expect(schools.managers).toEqual([
+      {
+        person: { name: 'Bo Jensen' },
+        organisationUnit: { id: los(UNITS.schools) },
+        managerType: { title: 'Direktør' },
+        level: { title: 'Niveau 1' },
+        responsibilities: [{ title: 'Personale' }],
+        from: '2018-01-01',
+        to: null,
+      },
+    ]);
     // Bo became manager in 2018: not yet in 2017.
     expect((await ok(q, { id: los(UNITS.schools), at: '2017-06-01' })).organisationUnit.managers).toEqual([]);
 
@@ -174,26 +252,39 @@ describe.each(backends)('LOS reads on $name', (backend) => {
     const now = (await ok(q, { id: los(UNITS.children) })).organisationUnit;
     expect(now).toEqual({ affiliations: [], managers: [] });
     const then = (await ok(q, { id: los(UNITS.children), at: '2019-12-31' })).organisationUnit;
-    expect(then.affiliations).toEqual([expect.objectContaining({
-      userKey: 'E-0900', primary: false, from: '2010-01-01', to: '2019-12-31', jobFunction: { title: 'Kontorelev (udgået)', published: false },
-    })]);
-    expect(then.managers).toEqual([expect.objectContaining({ person: { name: 'Anne Marie Hansen' }, from: '2010-01-01', to: '2019-12-31' })]);
+    expect(then.affiliations).toEqual([
+      expect.objectContaining({
+        userKey: 'E-0900',
+        primary: false,
+        from: '2010-01-01',
+        to: '2019-12-31',
+        jobFunction: { title: 'Kontorelev (udgået)', published: false },
+      }),
+    ]);
+    expect(then.managers).toEqual([
+      expect.objectContaining({ person: { name: 'Anne Marie Hansen' }, from: '2010-01-01', to: '2019-12-31' }),
+    ]);
 
     // An engagement at the renamed unit, read in the past, shows the unit as it was then.
-    const { person } = await ok(`{ person(id: "${los(personId(PERSONS.cecilie))}") { affiliations(at: "2019-03-01") { organisationUnit { name } } } }`);
+    const { person } = await ok(
+      `{ person(id: "${los(personId(PERSONS.cecilie))}") { affiliations(at: "2019-03-01") { organisationUnit { name } } } }`,
+    );
     expect(person.affiliations).toEqual([{ organisationUnit: { name: 'Kultur og Borgerservice' } }]);
   });
 
   it('lists roots, filters by name and parent, and refuses a Cerebrum listing', async () => {
     const names = async (filter: string) =>
-      (await ok(`{ organisationUnits(filter: ${filter}, first: 500) { totalCount edges { node { name } } } }`)).organisationUnits;
+      (await ok(`{ organisationUnits(filter: ${filter}, first: 500) { totalCount edges { node { name } } } }`))
+        .organisationUnits;
     const roots = await names('{roots: true}');
     expect(roots.edges.map((e: any) => e.node.name)).toEqual(['Aarhus Kommune', 'Borgmesterens Afdeling', 'Masse']);
     expect(roots.totalCount).toBe(3);
     expect((await names('{source: LOS, roots: true, at: "2019-03-01"}')).totalCount).toBe(3);
     const kult = await names('{name: "KULT"}');
     expect(kult.edges.map((e: any) => e.node.name)).toEqual(['Kultur']);
-    expect((await names('{name: "kult", at: "2019-03-01"}')).edges.map((e: any) => e.node.name)).toEqual(['Kultur og Borgerservice']);
+    expect((await names('{name: "kult", at: "2019-03-01"}')).edges.map((e: any) => e.node.name)).toEqual([
+      'Kultur og Borgerservice',
+    ]);
     expect((await names('{name: "østergaard"}')).totalCount).toBe(0);
     expect((await names('{name: "BØRN"}')).edges.map((e: any) => e.node.name)).toEqual(['Børn og Unge']);
     expect((await names('{name: "%"}')).totalCount).toBe(0); // no LIKE wildcard
@@ -235,7 +326,9 @@ describe.each(backends)('LOS reads on $name', (backend) => {
     expect(seen).not.toContain(los(UNITS.ended));
     expect(pages).toBe(Math.ceil(seen.length / 7));
     // Sorted by name, case-insensitively.
-    const all = (await ok('{ organisationUnits(first: 500) { edges { node { name } } } }')).organisationUnits.edges.map((e: any) => e.node.name.toLowerCase());
+    const all = (await ok('{ organisationUnits(first: 500) { edges { node { name } } } }')).organisationUnits.edges.map(
+      (e: any) => e.node.name.toLowerCase(),
+    );
     expect(all).toEqual([...all].sort((a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 
@@ -247,18 +340,33 @@ describe.each(backends)('LOS reads on $name', (backend) => {
     expect(schools.totalCount).toBe(2);
     // Børn og Unge itself: Anne's engagement there ended; the engagements in Skoler (a sub-unit) do not count.
     expect((await list(`{source: LOS, organisationUnit: "${los(UNITS.children)}"}`)).totalCount).toBe(0);
-    expect((await list(`{source: LOS, organisationUnit: "${los(UNITS.children)}", at: "2019-06-01"}`)).edges.map((e: any) => e.node.name)).toEqual(['Anne Marie Hansen']);
+    expect(
+      (await list(`{source: LOS, organisationUnit: "${los(UNITS.children)}", at: "2019-06-01"}`)).edges.map(
+        (e: any) => e.node.name,
+      ),
+    ).toEqual(['Anne Marie Hansen']);
     // Without a source, a LOS unit id chooses LOS.
-    expect((await list(`{organisationUnit: "${los(UNITS.schools)}", name: "BO"}`)).edges.map((e: any) => e.node.name)).toEqual(['Bo Jensen']);
-    expect((await list('{source: LOS, name: "hansen"}')).edges.map((e: any) => e.node.name)).toEqual(['Anne Marie Hansen']);
-    expect((await list('{source: LOS, name: "ØSTER"}')).edges.map((e: any) => e.node.name)).toEqual(['Cecilie Østergaard']);
+    expect(
+      (await list(`{organisationUnit: "${los(UNITS.schools)}", name: "BO"}`)).edges.map((e: any) => e.node.name),
+    ).toEqual(['Bo Jensen']);
+    expect((await list('{source: LOS, name: "hansen"}')).edges.map((e: any) => e.node.name)).toEqual([
+      'Anne Marie Hansen',
+    ]);
+    expect((await list('{source: LOS, name: "ØSTER"}')).edges.map((e: any) => e.node.name)).toEqual([
+      'Cecilie Østergaard',
+    ]);
     expect((await list('{source: LOS}')).totalCount).toBe(4 + BULK);
 
     // Paging persons: every one once.
     const ids: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 50; i++) {
-      const page: any = (await ok('query($a: String) { persons(filter: {source: LOS}, first: 9, after: $a) { pageInfo { hasNextPage endCursor } edges { node { id } } } }', { a: after })).persons;
+      const page: any = (
+        await ok(
+          'query($a: String) { persons(filter: {source: LOS}, first: 9, after: $a) { pageInfo { hasNextPage endCursor } edges { node { id } } } }',
+          { a: after },
+        )
+      ).persons;
       ids.push(...page.edges.map((e: any) => e.node.id));
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
@@ -278,11 +386,20 @@ describe.each(backends)('LOS reads on $name', (backend) => {
     const anneId = los(personId(PERSONS.anne));
     const withPii = (await ok(q(anneId), undefined, TOKENS.pii)).person;
     expect(withPii).toEqual({
-      id: anneId, source: 'LOS', name: 'Anne Marie Hansen', firstName: 'Anne Marie', lastName: 'Hansen', birthDate: '1970-01-01',
-      nationalId: PERSONS.anne.cpr, names: [{ variant: 'FULL', value: 'Anne Marie Hansen', sourceSystem: 'LOS' }],
+      id: anneId,
+      source: 'LOS',
+      name: 'Anne Marie Hansen',
+      firstName: 'Anne Marie',
+      lastName: 'Hansen',
+      birthDate: '1970-01-01',
+      nationalId: PERSONS.anne.cpr,
+      names: [{ variant: 'FULL', value: 'Anne Marie Hansen', sourceSystem: 'LOS' }],
       contacts: [{ type: 'EMAIL', value: 'amh@aarhus.dk', sourceSystem: 'LOS' }],
       externalIds: [{ type: 'AZ', value: 'az12345', sourceSystem: 'LOS' }],
-      accounts: [], primaryAccount: null, studyRights: [], sameAs: [],
+      accounts: [],
+      primaryAccount: null,
+      studyRights: [],
+      sameAs: [],
       affiliations: [{ userKey: 'E-1001', primary: true, organisationUnit: { name: 'Skoler' } }],
       past: [{ userKey: 'E-0900', organisationUnit: { name: 'Børn og Unge' } }],
     });
@@ -300,13 +417,20 @@ describe.each(backends)('LOS reads on $name', (backend) => {
       bo: { firstName: 'Bo', lastName: 'Jensen', birthDate: PERSONS.bo.birthDate, contacts: [], externalIds: [] },
       cecilie: { birthDate: PERSONS.cecilie.birthDate },
       ulrik: {
-        firstName: null, lastName: 'Ulrik', birthDate: PERSONS.ulrik.birthDate, affiliations: [],
+        firstName: null,
+        lastName: 'Ulrik',
+        birthDate: PERSONS.ulrik.birthDate,
+        affiliations: [],
         old: [{ userKey: 'E-0500', organisationUnit: { name: 'Gammel Afdeling', validTo: '2021-12-31' } }],
       },
       unit: null,
     });
 
-    const byCpr = await s.gql(`query($n: String!) { personByNationalId(nationalId: $n) { id name } }`, { n: PERSONS.bo.cpr }, TOKENS.pii);
+    const byCpr = await s.gql(
+      `query($n: String!) { personByNationalId(nationalId: $n) { id name } }`,
+      { n: PERSONS.bo.cpr },
+      TOKENS.pii,
+    );
     expect(byCpr.body.data.personByNationalId).toEqual({ id: los(personId(PERSONS.bo)), name: 'Bo Jensen' });
   });
 
@@ -318,13 +442,33 @@ describe.each(backends)('LOS reads on $name', (backend) => {
       ... on Class { title published facet { userKey } }
       ... on ItSystem { itName: name userKey }
     } }`;
-    expect((await ok(q(los(UNITS.culture)))).node).toEqual({ __typename: 'OrganisationUnit', id: los(UNITS.culture), name: 'Kultur' });
-    expect((await ok(q(los(UNITS.ended)))).node).toMatchObject({ __typename: 'OrganisationUnit', name: 'Gammel Afdeling' });
-    expect((await ok(q(los(personId(PERSONS.bo))))).node).toEqual({ __typename: 'Person', id: los(personId(PERSONS.bo)), name: 'Bo Jensen' });
-    expect((await ok(q(los(CLASSES.clerkTrainee.uuid)))).node).toEqual({
-      __typename: 'Class', id: los(CLASSES.clerkTrainee.uuid), title: 'Kontorelev (udgået)', published: false, facet: { userKey: 'engagement_job_function' },
+    expect((await ok(q(los(UNITS.culture)))).node).toEqual({
+      __typename: 'OrganisationUnit',
+      id: los(UNITS.culture),
+      name: 'Kultur',
     });
-    expect((await ok(q(los(IT_SYSTEMS.az.uuid)))).node).toEqual({ __typename: 'ItSystem', id: los(IT_SYSTEMS.az.uuid), itName: 'AZ', userKey: 'AZ' });
+    expect((await ok(q(los(UNITS.ended)))).node).toMatchObject({
+      __typename: 'OrganisationUnit',
+      name: 'Gammel Afdeling',
+    });
+    expect((await ok(q(los(personId(PERSONS.bo))))).node).toEqual({
+      __typename: 'Person',
+      id: los(personId(PERSONS.bo)),
+      name: 'Bo Jensen',
+    });
+    expect((await ok(q(los(CLASSES.clerkTrainee.uuid)))).node).toEqual({
+      __typename: 'Class',
+      id: los(CLASSES.clerkTrainee.uuid),
+      title: 'Kontorelev (udgået)',
+      published: false,
+      facet: { userKey: 'engagement_job_function' },
+    });
+    expect((await ok(q(los(IT_SYSTEMS.az.uuid)))).node).toEqual({
+      __typename: 'ItSystem',
+      id: los(IT_SYSTEMS.az.uuid),
+      itName: 'AZ',
+      userKey: 'AZ',
+    });
     // Unpublished IT systems are not listed by itSystems but stay readable by id.
     expect((await ok(q(los(IT_SYSTEMS.retired.uuid)))).node).toMatchObject({ __typename: 'ItSystem', itName: 'OPUS' });
     expect((await ok(q(`los:engagement:${ENGAGEMENTS.anneSchools}`))).node).toBeNull();
@@ -333,25 +477,42 @@ describe.each(backends)('LOS reads on $name', (backend) => {
 
   it('lists classes without the unpublished ones unless asked; facets with their classes; IT systems', async () => {
     const titles = async (args: string) =>
-      (await ok(`{ classes(${args}) { totalCount edges { node { title published } } } }`)).classes.edges.map((e: any) => e.node.title);
+      (await ok(`{ classes(${args}) { totalCount edges { node { title published } } } }`)).classes.edges.map(
+        (e: any) => e.node.title,
+      );
     expect(await titles('facet: "engagement_job_function"')).toEqual(['Lærer', 'Pædagog']);
-    expect(await titles('facet: "engagement_job_function", includeUnpublished: true')).toEqual(['Kontorelev (udgået)', 'Lærer', 'Pædagog']);
+    expect(await titles('facet: "engagement_job_function", includeUnpublished: true')).toEqual([
+      'Kontorelev (udgået)',
+      'Lærer',
+      'Pædagog',
+    ]);
     expect(await titles('facet: "no_such_facet"')).toEqual([]);
     const all = await titles('first: 500');
     expect(all).toHaveLength(Object.values(CLASSES).length - 1);
     expect(all).not.toContain('Kontorelev (udgået)');
-    const page = (await ok('{ classes(facet: "org_unit_address_type", first: 3) { totalCount pageInfo { hasNextPage } edges { node { userKey } } } }')).classes;
+    const page = (
+      await ok(
+        '{ classes(facet: "org_unit_address_type", first: 3) { totalCount pageInfo { hasNextPage } edges { node { userKey } } } }',
+      )
+    ).classes;
     expect(page.totalCount).toBe(8);
     expect(page.pageInfo.hasNextPage).toBe(true);
     expect(page.edges).toHaveLength(3);
 
-    const { facets } = await ok('{ facets { userKey classes { title } withUnpublished: classes(includeUnpublished: true) { title } } }');
+    const { facets } = await ok(
+      '{ facets { userKey classes { title } withUnpublished: classes(includeUnpublished: true) { title } } }',
+    );
     const jobs = facets.find((f: any) => f.userKey === 'engagement_job_function');
     expect(jobs.classes.map((c: any) => c.title)).toEqual(['Lærer', 'Pædagog']);
     expect(jobs.withUnpublished).toHaveLength(3);
-    expect(facets.find((f: any) => f.userKey === 'org_unit_hierarchy').classes.map((c: any) => c.title)).toEqual(['Linjeorganisation', 'Sikkerhedsorganisation']);
+    expect(facets.find((f: any) => f.userKey === 'org_unit_hierarchy').classes.map((c: any) => c.title)).toEqual([
+      'Linjeorganisation',
+      'Sikkerhedsorganisation',
+    ]);
 
-    expect((await ok('{ itSystems { id name userKey } }')).itSystems).toEqual([{ id: los(IT_SYSTEMS.az.uuid), name: 'AZ', userKey: 'AZ' }]);
+    expect((await ok('{ itSystems { id name userKey } }')).itSystems).toEqual([
+      { id: los(IT_SYSTEMS.az.uuid), name: 'AZ', userKey: 'AZ' },
+    ]);
   });
 
   it('costs one SQL statement per level however many units a page holds', async () => {
@@ -376,14 +537,30 @@ describe.each(backends)('LOS reads on $name', (backend) => {
       name: bulkUnitName(1),
       unitType: { title: 'Afdeling' },
       children: [{ name: `${bulkUnitName(1)} Indskoling`, children: [], affiliations: [] }],
-      affiliations: [{ userKey: 'BE-1', jobFunction: { title: 'Pædagog' }, engagementType: { title: 'Månedslønnet' }, person: { name: 'Elev 001 Bulk', affiliations: [{ userKey: 'BE-1' }] } }],
-      managers: [{ person: { name: 'Elev 001 Bulk' }, managerType: { title: 'Direktør' }, level: { title: 'Niveau 1' }, responsibilities: [{ title: 'Personale' }] }],
+      affiliations: [
+        {
+          userKey: 'BE-1',
+          jobFunction: { title: 'Pædagog' },
+          engagementType: { title: 'Månedslønnet' },
+          person: { name: 'Elev 001 Bulk', affiliations: [{ userKey: 'BE-1' }] },
+        },
+      ],
+      managers: [
+        {
+          person: { name: 'Elev 001 Bulk' },
+          managerType: { title: 'Direktør' },
+          level: { title: 'Niveau 1' },
+          responsibilities: [{ title: 'Personale' }],
+        },
+      ],
     });
     // The page; the units' children, engagements and managers; the grandchildren and the children's engagements;
     // the persons; the persons' engagements: 8, each with every key of its level in one statement. Classes come
     // in one to three batches, depending on which levels' answers arrive in the same tick (on Postgres, with a
     // pool, that varies). No count query: totalCount was not asked for. One statement per row would be > 250.
-    process.stderr.write(`LOS query count (${backend.name}): first 2 → ${small.queries} statements, first 50 → ${large.queries}\n`);
+    process.stderr.write(
+      `LOS query count (${backend.name}): first 2 → ${small.queries} statements, first 50 → ${large.queries}\n`,
+    );
     expect(small.queries).toBeLessThanOrEqual(11);
     expect(large.queries).toBeLessThanOrEqual(11);
   });
@@ -416,8 +593,12 @@ describe.each(backends)('LOS reads on $name', (backend) => {
 
 describe('LOS reads without a store', () => {
   let s: Stack;
-  beforeAll(async () => { s = await startStack(); });
-  afterAll(async () => { await s.stop(); });
+  beforeAll(async () => {
+    s = await startStack();
+  });
+  afterAll(async () => {
+    await s.stop();
+  });
 
   it('answers null/[] with a SOURCE_DISABLED warning, and Cerebrum still answers', async () => {
     const { body } = await s.gql(`{
@@ -432,8 +613,14 @@ describe('LOS reads without a store', () => {
     }`);
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({
-      organisationUnit: null, node: null, units: { totalCount: 0, edges: [] }, facets: [], classes: { totalCount: 0 }, itSystems: [],
-      losPersons: { totalCount: 0 }, person: { name: 'Tor Test' },
+      organisationUnit: null,
+      node: null,
+      units: { totalCount: 0, edges: [] },
+      facets: [],
+      classes: { totalCount: 0 },
+      itSystems: [],
+      losPersons: { totalCount: 0 },
+      person: { name: 'Tor Test' },
     });
     expect(body.extensions.warnings).toEqual([expect.objectContaining({ code: 'SOURCE_DISABLED', source: 'LOS' })]);
   });

@@ -23,7 +23,8 @@ describe('LOS STAM files and the seed placeholders', () => {
   });
 
   const published = async (table: 'los_classes' | 'los_it_systems', uuid: string) =>
-    (await db.query(`SELECT published FROM ${table} WHERE uuid = $1`, [uuid])).rows[0]?.published as boolean | undefined;
+    (await db.query(`SELECT published FROM ${table} WHERE uuid = $1`, [uuid])).rows[0]?.published as
+      boolean | undefined;
   const placeholder = seedUuid('class', 'association_type/Tilknytningsrolle');
 
   it('a STAM_UUID_Tilknytningsrolle.csv without the placeholder unpublishes the class it dropped, not the placeholder; AZ stays too', async () => {
@@ -51,7 +52,9 @@ describe('LOS STAM files and the seed placeholders', () => {
 
     const run = fakeRun(db, { LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url });
     const out = await runLosImport(run.ctx);
-    expect(out.result.details).toMatchObject({ files: expect.arrayContaining([expect.objectContaining({ name: 'STAM_UUID_Tilknytningsrolle.csv' })]) });
+    expect(out.result.details).toMatchObject({
+      files: expect.arrayContaining([expect.objectContaining({ name: 'STAM_UUID_Tilknytningsrolle.csv' })]),
+    });
     expect(await published('los_classes', droppedRole)).toBe(false);
     expect(await published('los_it_systems', droppedSystem)).toBe(false);
     expect(out.result.terminated).toBe(2);

@@ -13,7 +13,11 @@ import type { SyncProcessor } from '../jobs/framework/types';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { REDIS_URL, deferred, deleteRedisKeys, testLogger, uniquePrefix, waitFor } from './helpers/jobs';
 
-interface Sample { name: string; labels: Record<string, string>; value: number }
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 /** The Prometheus text format, one sample per line (`name{a="b",…} value`). */
 function parse(text: string): Sample[] {
@@ -50,8 +54,13 @@ describe('Prometheus metrics on METRICS_PORT', () => {
     return { result: { created: 3, updated: 2, unchanged: 7, terminated: 1, skipped: 0, failed: 1 }, message: 'done' };
   };
   // CRISTIN_EXPORT is known to the API but no worker here runs it: its job stays waiting in its queue.
-  const never: SyncProcessor = async () => { throw new Error('not run in this test'); };
-  const processors = new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', los], ['CRISTIN_EXPORT', never]]);
+  const never: SyncProcessor = async () => {
+    throw new Error('not run in this test');
+  };
+  const processors = new Map<SyncJobKind, SyncProcessor>([
+    ['LOS_IMPORT', los],
+    ['CRISTIN_EXPORT', never],
+  ]);
   let store: Db;
   let sync: SyncService;
   let workers: SyncWorkers;
@@ -60,7 +69,15 @@ describe('Prometheus metrics on METRICS_PORT', () => {
   beforeAll(async () => {
     store = await openStore({ memory: true });
     sync = await createSyncService({ config, store, logger, processors, prefix });
-    workers = await startWorkers({ config, logger, store, processors, kinds: ['LOS_IMPORT'], prefix, progressIntervalMs: 20 });
+    workers = await startWorkers({
+      config,
+      logger,
+      store,
+      processors,
+      kinds: ['LOS_IMPORT'],
+      prefix,
+      progressIntervalMs: 20,
+    });
     stack = await startStack({ env: { METRICS_PORT: '0' }, gateway: { store, sync } });
   }, 60_000);
 
@@ -96,11 +113,19 @@ describe('Prometheus metrics on METRICS_PORT', () => {
   it('GraphQL, upstream and DataLoader series move with traffic; no label holds an id', async () => {
     const before = (await scrape()).samples;
     // Ids in the requests: a person id in the path, a national id in a search, an account name.
-    const tor = await stack.gql('{ person(id: "cerebrum:85073") { nationalId accounts { name } affiliations { kind } } }', undefined, TOKENS.all);
+    const tor = await stack.gql(
+      '{ person(id: "cerebrum:85073") { nationalId accounts { name } affiliations { kind } } }',
+      undefined,
+      TOKENS.all,
+    );
     expect(tor.body.errors).toBeUndefined();
     const fnr: string = tor.body.data.person.nationalId;
     expect(fnr).toMatch(/^\d{11}$/);
-    const byFnr = await stack.gql('query ($n: String!) { personByNationalId(nationalId: $n) { id } }', { n: fnr }, TOKENS.all);
+    const byFnr = await stack.gql(
+      'query ($n: String!) { personByNationalId(nationalId: $n) { id } }',
+      { n: fnr },
+      TOKENS.all,
+    );
     expect(byFnr.body.errors).toBeUndefined();
     const missing = await stack.gql('{ person(id: "cerebrum:987654321") { name } }', undefined, TOKENS.all);
     expect(missing.body.data.person).toBeNull();
@@ -108,24 +133,35 @@ describe('Prometheus metrics on METRICS_PORT', () => {
     expect(bad.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
 
     const { text, samples } = await scrape();
-    const delta = (name: string, labels: Record<string, string>) => value(samples, name, labels) - value(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>) =>
+      value(samples, name, labels) - value(before, name, labels);
 
     expect(delta('idbro_graphql_request_duration_seconds_count', { operation_type: 'query', outcome: 'ok' })).toBe(3);
     expect(delta('idbro_graphql_request_duration_seconds_count', { outcome: 'BAD_USER_INPUT' })).toBe(1);
-    expect(delta('idbro_graphql_request_duration_seconds_sum', { operation_type: 'query', outcome: 'ok' })).toBeGreaterThan(0);
+    expect(
+      delta('idbro_graphql_request_duration_seconds_sum', { operation_type: 'query', outcome: 'ok' }),
+    ).toBeGreaterThan(0);
 
     const persons = { source: 'CEREBRUM', method: 'GET', route: '/v1/persons/{id}' };
     expect(delta('idbro_upstream_requests_total', { ...persons, status_class: '2xx' })).toBeGreaterThanOrEqual(1);
     expect(delta('idbro_upstream_requests_total', { ...persons, status_class: '4xx' })).toBeGreaterThanOrEqual(1); // the 404
-    expect(delta('idbro_upstream_requests_total', { route: '/v1/persons/{id}/accounts', status_class: '2xx' })).toBeGreaterThanOrEqual(1);
-    expect(delta('idbro_upstream_requests_total', { route: '/v1/search/persons/external-ids' })).toBeGreaterThanOrEqual(1);
+    expect(
+      delta('idbro_upstream_requests_total', { route: '/v1/persons/{id}/accounts', status_class: '2xx' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(delta('idbro_upstream_requests_total', { route: '/v1/search/persons/external-ids' })).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(delta('idbro_upstream_request_duration_seconds_count', persons)).toBeGreaterThanOrEqual(2);
     // A 404 is an answer, not an upstream failure.
     expect(delta('idbro_upstream_errors_total', { source: 'CEREBRUM' })).toBe(0);
     expect(samples.some((s) => s.name === 'idbro_upstream_in_flight' && s.labels.source === 'CEREBRUM')).toBe(true);
     expect(value(samples, 'idbro_upstream_in_flight', { source: 'CEREBRUM' })).toBe(0);
-    expect(delta('idbro_dataloader_batch_size_count', { source: 'CEREBRUM', loader: 'person' })).toBeGreaterThanOrEqual(1);
-    expect(delta('idbro_dataloader_batch_size_sum', { source: 'CEREBRUM', loader: 'accountRefs' })).toBeGreaterThanOrEqual(1);
+    expect(delta('idbro_dataloader_batch_size_count', { source: 'CEREBRUM', loader: 'person' })).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(
+      delta('idbro_dataloader_batch_size_sum', { source: 'CEREBRUM', loader: 'accountRefs' }),
+    ).toBeGreaterThanOrEqual(1);
 
     // No label value is an id: not the person id, the national id, an account name, nor any long number.
     const accounts: string[] = tor.body.data.person.accounts.map((a: { name: string }) => a.name);
@@ -164,12 +200,18 @@ describe('Prometheus metrics on METRICS_PORT', () => {
     // The run's metrics are counted when the BullMQ processor returns, just after the store says SUCCEEDED.
     const after = await waitFor('the run to be counted', async () => {
       const { samples } = await scrape();
-      return value(samples, 'idbro_sync_runs_total', { kind: 'LOS_IMPORT', outcome: 'SUCCEEDED' }) > value(before, 'idbro_sync_runs_total', { kind: 'LOS_IMPORT', outcome: 'SUCCEEDED' }) && samples;
+      return (
+        value(samples, 'idbro_sync_runs_total', { kind: 'LOS_IMPORT', outcome: 'SUCCEEDED' }) >
+          value(before, 'idbro_sync_runs_total', { kind: 'LOS_IMPORT', outcome: 'SUCCEEDED' }) && samples
+      );
     });
-    const delta = (name: string, labels: Record<string, string>) => value(after, name, labels) - value(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>) =>
+      value(after, name, labels) - value(before, name, labels);
     expect(delta('idbro_sync_runs_total', { kind: 'LOS_IMPORT', outcome: 'SUCCEEDED' })).toBe(1);
     expect(delta('idbro_sync_run_duration_seconds_count', { kind: 'LOS_IMPORT', outcome: 'SUCCEEDED' })).toBe(1);
-    expect(delta('idbro_sync_run_duration_seconds_sum', { kind: 'LOS_IMPORT', outcome: 'SUCCEEDED' })).toBeGreaterThan(0);
+    expect(delta('idbro_sync_run_duration_seconds_sum', { kind: 'LOS_IMPORT', outcome: 'SUCCEEDED' })).toBeGreaterThan(
+      0,
+    );
     expect(delta('idbro_sync_records_total', { kind: 'LOS_IMPORT', count: 'created' })).toBe(3);
     expect(delta('idbro_sync_records_total', { kind: 'LOS_IMPORT', count: 'unchanged' })).toBe(7);
     expect(delta('idbro_sync_records_total', { kind: 'LOS_IMPORT', count: 'failed' })).toBe(1);

@@ -29,15 +29,39 @@ describe('mutation answers and scopes (issue 9, item 4)', () => {
   beforeAll(async () => {
     store = await memoryStore();
     // No worker runs these kinds: a started job stays QUEUED, which is all these tests need.
-    const never: SyncProcessor = () => { throw new Error('not run in this test'); };
-    const processors = new Map([['LOS_IMPORT' as const, never], ['CRISTIN_EXPORT' as const, never]]);
-    sync = await createSyncService({ config: loadConfig({ REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' }), store, logger: testLogger(), processors, prefix });
+    const never: SyncProcessor = () => {
+      throw new Error('not run in this test');
+    };
+    const processors = new Map([
+      ['LOS_IMPORT' as const, never],
+      ['CRISTIN_EXPORT' as const, never],
+    ]);
+    sync = await createSyncService({
+      config: loadConfig({ REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' }),
+      store,
+      logger: testLogger(),
+      processors,
+      prefix,
+    });
     s = await startStack({ gateway: { store, sync }, env: { API_TOKENS } });
     const repo = new SyncJobsRepo(store);
     finishedId = randomUUID();
     await repo.create({ id: finishedId, kind: 'FS_IMPORT' });
     await repo.addIssues(finishedId, [{ severity: 'ERROR', message: `person ${FNR} refused`, record: `fnr=${FNR}` }]);
-    await repo.finish(finishedId, 'SUCCEEDED', { created: 0, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 1, details: { nationalId: FNR, note: 'kept' } }, 'done');
+    await repo.finish(
+      finishedId,
+      'SUCCEEDED',
+      {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        terminated: 0,
+        skipped: 0,
+        failed: 1,
+        details: { nationalId: FNR, note: 'kept' },
+      },
+      'done',
+    );
   });
 
   afterAll(async () => {
@@ -50,9 +74,17 @@ describe('mutation answers and scopes (issue 9, item 4)', () => {
   const jobCount = async () => (await store.query<{ n: string }>('SELECT count(*) AS n FROM sync_jobs')).rows[0].n;
 
   it('cancelSyncJob with only sync: the job handle, yes; its issues, result or message, no', async () => {
-    const handle = await s.gql(`mutation { cancelSyncJob(id: "${finishedId}") { id kind state progress dryRun attempts createdAt startedAt finishedAt __typename } }`, undefined, TOKENS.sync);
+    const handle = await s.gql(
+      `mutation { cancelSyncJob(id: "${finishedId}") { id kind state progress dryRun attempts createdAt startedAt finishedAt __typename } }`,
+      undefined,
+      TOKENS.sync,
+    );
     expect(handle.body.errors).toBeUndefined();
-    expect(handle.body.data.cancelSyncJob).toMatchObject({ id: `sync:${finishedId}`, kind: 'FS_IMPORT', state: 'SUCCEEDED' });
+    expect(handle.body.data.cancelSyncJob).toMatchObject({
+      id: `sync:${finishedId}`,
+      kind: 'FS_IMPORT',
+      state: 'SUCCEEDED',
+    });
 
     const refused = [
       `mutation { cancelSyncJob(id: "${finishedId}") { id issues { message record } } }`,
@@ -65,7 +97,12 @@ describe('mutation answers and scopes (issue 9, item 4)', () => {
     ];
     for (const q of refused) {
       const { status, body } = await s.gql(q, undefined, TOKENS.sync);
-      expect({ q, status, code: body.errors?.[0]?.extensions?.code, data: body.data ?? null }).toEqual({ q, status: 403, code: 'FORBIDDEN', data: null });
+      expect({ q, status, code: body.errors?.[0]?.extensions?.code, data: body.data ?? null }).toEqual({
+        q,
+        status: 403,
+        code: 'FORBIDDEN',
+        data: null,
+      });
       expect(JSON.stringify(body)).not.toContain(FNR);
       expect(body.errors[0].message).toMatch(/needs scope "read"/);
     }
@@ -73,10 +110,21 @@ describe('mutation answers and scopes (issue 9, item 4)', () => {
 
   it('every start mutation asking for more than the handle without read is refused before any job is queued', async () => {
     const before = await jobCount();
-    for (const m of ['startLosImport', 'startFsImport', 'startUniLoginExport(mode: FULL)', 'startCristinExport', 'startCristinExport(dryRun: true)']) {
+    for (const m of [
+      'startLosImport',
+      'startFsImport',
+      'startUniLoginExport(mode: FULL)',
+      'startCristinExport',
+      'startCristinExport(dryRun: true)',
+    ]) {
       for (const sel of ['{ id issues { message } }', '{ id result { details } }', '{ id message }']) {
         const { status, body } = await s.gql(`mutation { ${m} ${sel} }`, undefined, TOKENS.sync);
-        expect({ m, sel, status, code: body.errors?.[0]?.extensions?.code }).toEqual({ m, sel, status: 403, code: 'FORBIDDEN' });
+        expect({ m, sel, status, code: body.errors?.[0]?.extensions?.code }).toEqual({
+          m,
+          sel,
+          status: 403,
+          code: 'FORBIDDEN',
+        });
       }
     }
     expect(await jobCount()).toBe(before);
@@ -86,7 +134,7 @@ describe('mutation answers and scopes (issue 9, item 4)', () => {
     expect(Number(await jobCount())).toBe(Number(before) + 1);
   });
 
-  it('with read + sync the answer is the query\'s: issues and details with national ids masked (left out), full with pii', async () => {
+  it("with read + sync the answer is the query's: issues and details with national ids masked (left out), full with pii", async () => {
     const q = `mutation { cancelSyncJob(id: "${finishedId}") { issues { message record } result { details } } }`;
     const masked = await s.gql(q, undefined, READ_SYNC);
     expect(masked.body.errors).toBeUndefined();

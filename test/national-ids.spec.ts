@@ -50,10 +50,14 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
     expect(body.errors).toBeUndefined();
     const id = String(body.data.j.id).replace(/^sync:/, '');
     const repo = new SyncJobsRepo(store);
-    await waitFor(`${mutation} to finish`, async () => {
-      const job = await repo.get(id);
-      return job && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.state) ? job : undefined;
-    }, { timeoutMs: 60_000 });
+    await waitFor(
+      `${mutation} to finish`,
+      async () => {
+        const job = await repo.get(id);
+        return job && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.state) ? job : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
   }
 
   beforeAll(async () => {
@@ -63,19 +67,58 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
     store = await memoryStore();
     const processors = loadBuiltInSyncs();
     // The API side needs only Redis; the workers run the jobs with the simulators' URLs, known once they run.
-    sync = await createSyncService({ config: loadConfig({ REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' }), store, logger, processors, prefix, attempts: 1, backoffMs: 50 });
+    sync = await createSyncService({
+      config: loadConfig({ REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' }),
+      store,
+      logger,
+      processors,
+      prefix,
+      attempts: 1,
+      backoffMs: 50,
+    });
     const sources = {
-      LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url, DATA_DIR: dataDir, CRISTIN_INSTITUTION: '185', CRISTIN_ROOT_OU: '100',
+      LOS_FTP_URL: bed.ftp.url,
+      DAR_URL: bed.dar.url,
+      DATA_DIR: dataDir,
+      CRISTIN_INSTITUTION: '185',
+      CRISTIN_ROOT_OU: '100',
       ...uniloginDemoSettings(unilogin.url, {}),
     };
-    s = await startFsStack({ gateway: { store, sync }, env: { MAX_QUERY_COST: '100000000', MAX_QUERY_DEPTH: '100', MAX_ALIASES: '100000', MAX_TOKENS: '10000000', ...sources } });
-    const config = loadConfig({
-      REDIS_URL, LOG_LEVEL: 'silent', CEREBRUM_URL: s.sim.url, CEREBRUM_API_KEY: 'test-api-key',
-      FS_URL: s.fsSim.graphqlUrl, FS_USERNAME: s.fsSim.username!, FS_PASSWORD: s.fsSim.password, ...sources,
-    }, { mode: 'worker' });
+    s = await startFsStack({
+      gateway: { store, sync },
+      env: {
+        MAX_QUERY_COST: '100000000',
+        MAX_QUERY_DEPTH: '100',
+        MAX_ALIASES: '100000',
+        MAX_TOKENS: '10000000',
+        ...sources,
+      },
+    });
+    const config = loadConfig(
+      {
+        REDIS_URL,
+        LOG_LEVEL: 'silent',
+        CEREBRUM_URL: s.sim.url,
+        CEREBRUM_API_KEY: 'test-api-key',
+        FS_URL: s.fsSim.graphqlUrl,
+        FS_USERNAME: s.fsSim.username!,
+        FS_PASSWORD: s.fsSim.password,
+        ...sources,
+      },
+      { mode: 'worker' },
+    );
     workers = await startWorkers({ config, logger, store, processors, prefix, progressIntervalMs: 20 });
     // A schedule, so that the sync kinds' schedules (SyncSchedule) are walked too (its far-future cron never fires).
-    await applySchedules({ redisUrl: REDIS_URL, prefix, deploymentId: workers.deploymentId, logger, tz: config.tz, schedules: new Map([['LOS_IMPORT', '0 2 1 1 *']]), available: new Set(['LOS_IMPORT']), queues: sync.queues });
+    await applySchedules({
+      redisUrl: REDIS_URL,
+      prefix,
+      deploymentId: workers.deploymentId,
+      logger,
+      tz: config.tz,
+      schedules: new Map([['LOS_IMPORT', '0 2 1 1 *']]),
+      available: new Set(['LOS_IMPORT']),
+      queues: sync.queues,
+    });
 
     // Real jobs over the sample data: their issues, details and (FS) decisions are walked too.
     await runJob('startLosImport');
@@ -83,8 +126,10 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
     await runJob('startCristinExport');
     await runJob('startUniLoginExport(mode: FULL)');
 
-    const cerebrumIds = [...s.sim.data.persons.values()].flatMap((p) => p.external_ids)
-      .filter((e) => e.id_type === 'NO_BIRTHNO' || e.id_type === 'PASSNR').map((e) => e.external_id);
+    const cerebrumIds = [...s.sim.data.persons.values()]
+      .flatMap((p) => p.external_ids)
+      .filter((e) => e.id_type === 'NO_BIRTHNO' || e.id_type === 'PASSNR')
+      .map((e) => e.external_id);
     const fsIds = s.fsSim.data.persons.flatMap((p) => (p.fodselsnummer ? [p.fodselsnummer] : []));
     const losIds = (await store.query<{ cpr: string }>('SELECT cpr FROM los_persons')).rows.map((r) => r.cpr);
     expect(cerebrumIds.length * fsIds.length * losIds.length).toBeGreaterThan(0);
@@ -96,13 +141,30 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
     const [fnr, cpr, fsFnr] = [cerebrumIds[0], losIds[0], fsIds[0]];
     await repo.create({ id: legacyJobId, kind: 'FS_IMPORT' });
     await repo.addIssues(legacyJobId, [
-      { severity: 'ERROR', message: `person ${fnr} refused`, file: `Pers_${cpr}.csv`, line: 3, field: fsFnr, record: `CPR=${cpr}; name=X` },
+      {
+        severity: 'ERROR',
+        message: `person ${fnr} refused`,
+        file: `Pers_${cpr}.csv`,
+        line: 3,
+        field: fsFnr,
+        record: `CPR=${cpr}; name=X`,
+      },
       { severity: 'WARNING', message: `CPR ${cpr.slice(0, 6)}-${cpr.slice(6)} twice`, record: cpr },
     ]);
-    await repo.finish(legacyJobId, 'SUCCEEDED', {
-      created: 1, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 1,
-      details: { nationalId: fnr, cpr, people: [fnr, 'ok'], service: { details: `denied ${cpr}` }, [fsFnr]: 1 },
-    }, `done; ${fnr} skipped`);
+    await repo.finish(
+      legacyJobId,
+      'SUCCEEDED',
+      {
+        created: 1,
+        updated: 0,
+        unchanged: 0,
+        terminated: 0,
+        skipped: 0,
+        failed: 1,
+        details: { nationalId: fnr, cpr, people: [fnr, 'ok'], service: { details: `denied ${cpr}` }, [fsFnr]: 1 },
+      },
+      `done; ${fnr} skipped`,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -124,11 +186,18 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
       return body.data;
     };
     const ids = (conn: any): string[] => conn.edges.map((e: any) => e.node.id);
-    const persons: string[] = [`cerebrum:${SAMPLE.torTest}`, `cerebrum:${SAMPLE.legacyPerson}`, `cerebrum:${SAMPLE.personWithoutBirthDate}`, 'cerebrum:101004'];
+    const persons: string[] = [
+      `cerebrum:${SAMPLE.torTest}`,
+      `cerebrum:${SAMPLE.legacyPerson}`,
+      `cerebrum:${SAMPLE.personWithoutBirthDate}`,
+      'cerebrum:101004',
+    ];
     const units: string[] = [`cerebrum:ou:${SAMPLE.usitOuId}`, 'fs:ou:162000'];
     const accounts: string[] = [SAMPLE.torTestAccount];
     for (const source of ['CEREBRUM', 'FS', 'LOS']) {
-      const d = await q(`{ persons(filter: { source: ${source} }, first: 4) { edges { node { id accounts { name } affiliations { organisationUnit { id } } } } } }`);
+      const d = await q(
+        `{ persons(filter: { source: ${source} }, first: 4) { edges { node { id accounts { name } affiliations { organisationUnit { id } } } } } }`,
+      );
       persons.push(...ids(d.persons));
       for (const e of d.persons.edges) {
         accounts.push(...e.node.accounts.map((a: any) => a.name));
@@ -140,8 +209,17 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
     const classes = ids((await q('{ classes(first: 3) { edges { node { id } } } }')).classes);
     const uniq = (xs: string[]) => [...new Set(xs)];
     return {
-      persons: uniq(persons), units: uniq(units).slice(0, 10), accounts: uniq(accounts).slice(0, 4), jobs,
-      nodes: uniq([...persons.slice(0, 6), ...units.slice(0, 4), ...jobs, ...classes, `cerebrum:account:${SAMPLE.torTestAccount}`]),
+      persons: uniq(persons),
+      units: uniq(units).slice(0, 10),
+      accounts: uniq(accounts).slice(0, 4),
+      jobs,
+      nodes: uniq([
+        ...persons.slice(0, 6),
+        ...units.slice(0, 4),
+        ...jobs,
+        ...classes,
+        `cerebrum:account:${SAMPLE.torTestAccount}`,
+      ]),
     };
   }
 
@@ -202,7 +280,8 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
       const t = raw.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>');
       for (const m of t.matchAll(/(?<!\d)(\d{6})[- ]?(\d{4,5})(?!\d)/g)) {
         const digits = m[1] + m[2];
-        if ((digits.length === 11 && isValidFnr(digits)) || (digits.length === 10 && parseCpr(digits).ok)) shaped.push(raw);
+        if ((digits.length === 11 && isValidFnr(digits)) || (digits.length === 10 && parseCpr(digits).ok))
+          shaped.push(raw);
       }
     }
     return { knownFound, shaped };
@@ -227,15 +306,24 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
     // Subscription payloads are answered over WebSocket only: their national-id check is in test/subscriptions.spec.ts
     // (their one pii-bearing field is a Person, which this walk covers).
     const subscriptionOnly = ['PersonChange', 'OrganisationUnitChange'];
-    const objectTypes = [...types.values()].filter((t) => t.kind === 'OBJECT' && !t.name.startsWith('_') && !['Query', 'Mutation', 'Subscription', ...subscriptionOnly].includes(t.name));
+    const objectTypes = [...types.values()].filter(
+      (t) =>
+        t.kind === 'OBJECT' &&
+        !t.name.startsWith('_') &&
+        !['Query', 'Mutation', 'Subscription', ...subscriptionOnly].includes(t.name),
+    );
     expect(objectTypes.map((t) => t.name).filter((n) => !seen.has(n))).toEqual([]);
   }, 300_000);
 
   it('the same walk with a pii token finds them (so the walk can fail)', async () => {
     const { answers } = await walk(TOKENS.pii);
     const { knownFound } = nationalIdsIn(answers);
-    const cerebrumFnr = [...s.sim.data.persons.get(SAMPLE.torTest)!.external_ids].find((e) => e.id_type === 'NO_BIRTHNO')!.external_id;
-    const passport = s.sim.data.persons.get(SAMPLE.personWithoutBirthDate)!.external_ids.find((e) => e.id_type === 'PASSNR')!.external_id;
+    const cerebrumFnr = [...s.sim.data.persons.get(SAMPLE.torTest)!.external_ids].find(
+      (e) => e.id_type === 'NO_BIRTHNO',
+    )!.external_id;
+    const passport = s.sim.data.persons
+      .get(SAMPLE.personWithoutBirthDate)!
+      .external_ids.find((e) => e.id_type === 'PASSNR')!.external_id;
     const los = (await store.query<{ cpr: string }>('SELECT cpr FROM los_persons')).rows.map((r) => r.cpr);
     const fs = s.fsSim.data.persons.flatMap((p) => (p.fodselsnummer ? [p.fodselsnummer] : []));
     expect(knownFound).toEqual(expect.arrayContaining([cerebrumFnr, passport]));

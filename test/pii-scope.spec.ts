@@ -4,24 +4,53 @@
  * current and the seed-002 legacy shape), and no upstream request made only for a value that would be dropped.
  */
 import {
-  containsNationalId, isNationalIdEntry, isNationalIdType, isNationalIdValue, maskNationalId, redactNationalIds, scrubNationalIds,
+  containsNationalId,
+  isNationalIdEntry,
+  isNationalIdType,
+  isNationalIdValue,
+  maskNationalId,
+  redactNationalIds,
+  scrubNationalIds,
 } from '../core/national-ids';
 import { SAMPLE } from '../simulators/cerebrum';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 
 describe('core/national-ids.ts', () => {
   it('knows the national id types of every source, whatever the spelling', () => {
-    for (const t of ['norwegianNationalId', 'NO_BIRTHNO', 'passportNumber', 'PASSNR', 'socialSecurityNumber', 'SSN', 'fodselsnummer', 'CPR', 'cpr', 'CivilRegistrationNumber', 'nationalId']) {
+    for (const t of [
+      'norwegianNationalId',
+      'NO_BIRTHNO',
+      'passportNumber',
+      'PASSNR',
+      'socialSecurityNumber',
+      'SSN',
+      'fodselsnummer',
+      'CPR',
+      'cpr',
+      'CivilRegistrationNumber',
+      'nationalId',
+    ]) {
       expect([t, isNationalIdType(t)]).toEqual([t, true]);
     }
-    for (const t of ['employeeNumber', 'NO_SAPNO', 'studentNumber', 'fsPersonSerialNumber', 'dfoPersonId', 'feideId', 'AZ', null]) {
+    for (const t of [
+      'employeeNumber',
+      'NO_SAPNO',
+      'studentNumber',
+      'fsPersonSerialNumber',
+      'dfoPersonId',
+      'feideId',
+      'AZ',
+      null,
+    ]) {
       expect([t, isNationalIdType(t)]).toEqual([t, false]);
     }
   });
 
   it('tells a fødselsnummer, D-number or CPR number by its shape and date; counts, phone numbers and epoch seconds are none', () => {
-    for (const v of ['01017012345', '41017012345', '0101901234', '010190-1234', ' 01129520708 ']) expect([v, isNationalIdValue(v)]).toEqual([v, true]);
-    for (const v of ['1765100000', '4791234567', '12345', '123456789012', '99999999999', 'YA1234567', '']) expect([v, isNationalIdValue(v)]).toEqual([v, false]);
+    for (const v of ['01017012345', '41017012345', '0101901234', '010190-1234', ' 01129520708 '])
+      expect([v, isNationalIdValue(v)]).toEqual([v, true]);
+    for (const v of ['1765100000', '4791234567', '12345', '123456789012', '99999999999', 'YA1234567', ''])
+      expect([v, isNationalIdValue(v)]).toEqual([v, false]);
     expect(isNationalIdEntry({ type: 'passportNumber', value: 'YA1234567' })).toBe(true);
     expect(isNationalIdEntry({ type: 'unknownCode', value: '01017012345' })).toBe(true);
     expect(isNationalIdEntry({ type: 'employeeNumber', value: '100123' })).toBe(false);
@@ -30,20 +59,35 @@ describe('core/national-ids.ts', () => {
   it('masks free text to the first six digits, and scrubs JSON: keys, whole values and array entries left out', () => {
     expect(maskNationalId('01017012345')).toBe('010170*****');
     expect(maskNationalId('010190-1234')).toBe('010190****');
-    expect(redactNationalIds('CPR 0101901234 and fnr 01017012345; job 1765100000')).toBe('CPR 010190**** and fnr 010170*****; job 1765100000');
+    expect(redactNationalIds('CPR 0101901234 and fnr 01017012345; job 1765100000')).toBe(
+      'CPR 010190**** and fnr 010170*****; job 1765100000',
+    );
     expect(containsNationalId('at 1765100000')).toBe(false);
     expect(containsNationalId('x 01017012345 y')).toBe(true);
-    expect(scrubNationalIds({ fnr: '1', list: ['01017012345', 'a'], n: 3, text: 'p 0101901234', '01017012345': 1, deep: [{ cpr: 'x', ok: true }] }))
-      .toEqual({ list: ['a'], n: 3, text: 'p 010190****', deep: [{ ok: true }] });
+    expect(
+      scrubNationalIds({
+        fnr: '1',
+        list: ['01017012345', 'a'],
+        n: 3,
+        text: 'p 0101901234',
+        '01017012345': 1,
+        deep: [{ cpr: 'x', ok: true }],
+      }),
+    ).toEqual({ list: ['a'], n: 3, text: 'p 010190****', deep: [{ ok: true }] });
   });
 });
 
 describe('Person national ids with and without pii (Cerebrum simulator)', () => {
   let s: Stack;
-  beforeAll(async () => { s = await startStack(); });
-  afterAll(async () => { await s?.stop(); });
+  beforeAll(async () => {
+    s = await startStack();
+  });
+  afterAll(async () => {
+    await s?.stop();
+  });
 
-  const fnrOf = (id: number) => s.sim.data.persons.get(id)!.external_ids.find((e) => e.id_type === 'NO_BIRTHNO')!.external_id;
+  const fnrOf = (id: number) =>
+    s.sim.data.persons.get(id)!.external_ids.find((e) => e.id_type === 'NO_BIRTHNO')!.external_id;
   const externalIdRequests = () => [...s.sim.stats.byPath.keys()].filter((k) => k.includes('/external-ids'));
 
   it('externalIds leave out the fødselsnummer and the passport number without pii (one person, bulk, legacy shape)', async () => {
@@ -56,7 +100,12 @@ describe('Person national ids with and without pii (Cerebrum simulator)', () => 
     const d = read.body.data;
     expect(d.a.nationalId).toBeNull();
     expect(d.a.externalIds.map((x: any) => x.type)).toContain('employeeNumber');
-    const all = [...d.a.externalIds, ...d.b.externalIds, ...d.c.externalIds, ...d.persons.edges.flatMap((e: any) => e.node.externalIds)];
+    const all = [
+      ...d.a.externalIds,
+      ...d.b.externalIds,
+      ...d.c.externalIds,
+      ...d.persons.edges.flatMap((e: any) => e.node.externalIds),
+    ];
     expect(all.filter((x: any) => ['norwegianNationalId', 'passportNumber'].includes(x.type))).toEqual([]);
     expect(d.c.externalIds).toEqual([]);
     expect(JSON.stringify(d)).not.toContain(fnrOf(SAMPLE.torTest));

@@ -17,7 +17,10 @@ describe('/readyz', () => {
       const answers = await Promise.all(Array.from({ length: 25 }, () => fetch(`${s.url}/readyz`)));
       for (let i = 0; i < 10; i++) answers.push(await fetch(`${s.url}/readyz`));
       expect(answers.map((r) => r.status)).toEqual(Array(35).fill(200));
-      expect(await answers[34].json()).toEqual({ status: 'ready', checks: [{ name: 'cerebrum', ok: true, status: 'OK' }] });
+      expect(await answers[34].json()).toEqual({
+        status: 'ready',
+        checks: [{ name: 'cerebrum', ok: true, status: 'OK' }],
+      });
       expect(s.sim.stats.byPath.get('GET /v1/contexts/')).toBe(1);
       expect(s.sim.stats.total).toBe(1);
     } finally {
@@ -35,7 +38,9 @@ describe('/readyz', () => {
       const answers = await Promise.all(calls);
       expect(answers.every((r) => r.status === 503)).toBe(true);
       const body = (await answers[0].json()) as any;
-      expect(body.checks).toEqual([{ name: 'cerebrum', ok: false, status: 'UPSTREAM_TIMEOUT', message: expect.stringContaining('CEREBRUM_URL') }]);
+      expect(body.checks).toEqual([
+        { name: 'cerebrum', ok: false, status: 'UPSTREAM_TIMEOUT', message: expect.stringContaining('CEREBRUM_URL') },
+      ]);
       expect(s.sim.stats.log.length + s.sim.stats.inFlight).toBeLessThanOrEqual(1);
     } finally {
       await s.stop();
@@ -47,9 +52,13 @@ describe('/readyz', () => {
     const secretDb = 'idbro_readyz_secret_db';
     const secretHost = 'redis-secret-host.invalid';
     const store = {
-      name: 'store', setting: 'DATABASE_URL',
+      name: 'store',
+      setting: 'DATABASE_URL',
       async check() {
-        const c = new Client({ connectionString: `postgres://${secretUser}@127.0.0.1:5432/${secretDb}`, connectionTimeoutMillis: 2000 });
+        const c = new Client({
+          connectionString: `postgres://${secretUser}@127.0.0.1:5432/${secretDb}`,
+          connectionTimeoutMillis: 2000,
+        });
         try {
           await c.connect();
           await c.query('SELECT 1');
@@ -59,7 +68,8 @@ describe('/readyz', () => {
       },
     };
     const redis = {
-      name: 'redis', setting: 'REDIS_URL',
+      name: 'redis',
+      setting: 'REDIS_URL',
       check: () => assertRedisReachable(`redis://admin:hunter2@${secretHost}:6379`, { timeoutMs: 2000 }),
     };
     const s = await startStack({
@@ -72,7 +82,11 @@ describe('/readyz', () => {
       expect(res.status).toBe(503);
       const body = JSON.parse(text);
       expect(body.status).toBe('not ready');
-      expect(body.checks.map((c: any) => [c.name, c.ok])).toEqual([['store', false], ['redis', false], ['cerebrum', false]]);
+      expect(body.checks.map((c: any) => [c.name, c.ok])).toEqual([
+        ['store', false],
+        ['redis', false],
+        ['cerebrum', false],
+      ]);
       for (const c of body.checks) {
         expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_ERROR']).toContain(c.status);
         expect(Object.keys(c).sort()).toEqual(['message', 'name', 'ok', 'status']);
@@ -80,7 +94,17 @@ describe('/readyz', () => {
       expect(body.checks[0].message).toMatch(/DATABASE_URL/);
       expect(body.checks[1].message).toMatch(/REDIS_URL/);
       expect(body.checks[2].message).toMatch(/CEREBRUM_URL/);
-      for (const leak of [secretUser, secretDb, secretHost, 'cerebrum-secret-host', '127.0.0.1', 'hunter2', 'does not exist', 'ENOTFOUND', 'getaddrinfo']) {
+      for (const leak of [
+        secretUser,
+        secretDb,
+        secretHost,
+        'cerebrum-secret-host',
+        '127.0.0.1',
+        'hunter2',
+        'does not exist',
+        'ENOTFOUND',
+        'getaddrinfo',
+      ]) {
         expect(text).not.toContain(leak);
       }
       // The details are in the log, without the password.

@@ -24,11 +24,19 @@ const FNR = '01019012345';
 
 function capture(): { logs: string[]; sink: Writable } {
   const logs: string[] = [];
-  return { logs, sink: new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } }) };
+  return {
+    logs,
+    sink: new Writable({
+      write(chunk, _enc, cb) {
+        logs.push(String(chunk));
+        cb();
+      },
+    }),
+  };
 }
 
 describe('redaction', () => {
-  it('the request log keeps an unexpected error\'s stack, with national ids masked', async () => {
+  it("the request log keeps an unexpected error's stack, with national ids masked", async () => {
     // An account whose expiry date is a CPR number: the Date scalar refuses it with the value in its message.
     const data = sampleUniversity();
     data.accounts.get('torte')!.expire_date = CPR;
@@ -57,10 +65,15 @@ describe('redaction', () => {
     const url = `http://127.0.0.1:${(gatewayInFront.address() as AddressInfo).port}`;
     const s = await startStack({ env: { CEREBRUM_URL: url, CEREBRUM_API_KEY: apiKey } });
     try {
-      for (const q of [`{ personByNationalId(nationalId: "${FNR}") { name } }`, '{ account(name: "torte") { name } }']) {
+      for (const q of [
+        `{ personByNationalId(nationalId: "${FNR}") { name } }`,
+        '{ account(name: "torte") { name } }',
+      ]) {
         const { body } = await s.gql(q);
         expect(body.errors[0].extensions).toMatchObject({ code: 'UPSTREAM_ERROR', source: 'CEREBRUM' });
-        expect(body.errors[0].message).toMatch(/refused the gateway's credentials \((401|403): API key \*\*\* may not read/);
+        expect(body.errors[0].message).toMatch(
+          /refused the gateway's credentials \((401|403): API key \*\*\* may not read/,
+        );
         expect(body.errors[0].message).toMatch(/CEREBRUM_API_KEY/);
         for (const text of [JSON.stringify(body), s.logs.join('\n')]) {
           expect(text).not.toContain(apiKey);
@@ -79,7 +92,9 @@ describe('redaction', () => {
     const logger = createLogger('debug', sink);
     const config = loadConfig({ REDIS_URL }, { mode: 'worker' });
     const fail: SyncProcessor = async () => {
-      throw new Error(`LOS refused CPR ${CPR} at ftp://los:hunter2@ftp.example/out (password=hunter3, Authorization: Bearer tok-xyz-123)`);
+      throw new Error(
+        `LOS refused CPR ${CPR} at ftp://los:hunter2@ftp.example/out (password=hunter3, Authorization: Bearer tok-xyz-123)`,
+      );
     };
     const processors = new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', fail]]);
     let store: Db;

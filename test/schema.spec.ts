@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildSchema, isInputObjectType, isInterfaceType, isObjectType, isEnumType, type GraphQLNamedType, type GraphQLSchema,
+  buildSchema,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isEnumType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
 } from 'graphql';
 import { buildGatewaySchema, printGatewaySchema } from '../server/schema-build';
 import { buildIdbroSubgraphSchema, printIdbroSubgraphSchema } from '../server/subgraph';
@@ -27,16 +33,23 @@ describe('schema artifact', () => {
     const api = buildSchema(readFileSync(join(root, 'schema', 'schema.graphql'), 'utf8'));
     const served = buildIdbroSubgraphSchema();
     const names = (sc: GraphQLSchema) => Object.keys(sc.getTypeMap()).filter((n) => !n.startsWith('__'));
-    const added = names(served).filter((n) => !api.getType(n)).sort();
+    const added = names(served)
+      .filter((n) => !api.getType(n))
+      .sort();
     expect(added).toEqual(['_Any', '_Entity', '_Service', 'federation__FieldSet', 'link__Import', 'link__Purpose']);
-    const addedFields = Object.keys(served.getQueryType()!.getFields()).filter((f) => !api.getQueryType()!.getFields()[f]).sort();
+    const addedFields = Object.keys(served.getQueryType()!.getFields())
+      .filter((f) => !api.getQueryType()!.getFields()[f])
+      .sort();
     expect(addedFields).toEqual(['_entities', '_service']);
     for (const name of names(api)) {
       const a = api.getType(name)!;
       const m = served.getType(name)!;
       expect(`${name}: ${m.constructor.name}`).toBe(`${name}: ${a.constructor.name}`);
       if ((isObjectType(a) || isInterfaceType(a)) && (isObjectType(m) || isInterfaceType(m))) {
-        const fields = (t: typeof a) => Object.values(t.getFields()).map((f) => `${f.name}(${f.args.map((x) => `${x.name}: ${x.type}`).join(', ')}): ${f.type}`);
+        const fields = (t: typeof a) =>
+          Object.values(t.getFields()).map(
+            (f) => `${f.name}(${f.args.map((x) => `${x.name}: ${x.type}`).join(', ')}): ${f.type}`,
+          );
         expect(fields(m).filter((f) => !f.startsWith('_'))).toEqual(fields(a));
       }
     }
@@ -53,7 +66,15 @@ describe('public contract', () => {
   const served: GraphQLSchema = buildIdbroSubgraphSchema();
   const named = Object.values(contract.getTypeMap()).filter((t) => !t.name.startsWith('__'));
 
-  it.each(named.flatMap((t) => [['built', t.name, t], ['served', t.name, t]] as [string, string, GraphQLNamedType][]))('%s: type %s is kept', (which, name, type) => {
+  it.each(
+    named.flatMap(
+      (t) =>
+        [
+          ['built', t.name, t],
+          ['served', t.name, t],
+        ] as [string, string, GraphQLNamedType][],
+    ),
+  )('%s: type %s is kept', (which, name, type) => {
     const mine = (which === 'built' ? ours : served).getType(name);
     expect(mine?.constructor.name).toBe(type.constructor.name);
     if ((isObjectType(type) || isInterfaceType(type)) && (isObjectType(mine) || isInterfaceType(mine))) {
@@ -68,12 +89,16 @@ describe('public contract', () => {
         }
       }
       if (isObjectType(type) && isObjectType(mine)) {
-        expect(mine.getInterfaces().map((i) => i.name)).toEqual(expect.arrayContaining(type.getInterfaces().map((i) => i.name)));
+        expect(mine.getInterfaces().map((i) => i.name)).toEqual(
+          expect.arrayContaining(type.getInterfaces().map((i) => i.name)),
+        );
       }
     }
     if (isInputObjectType(type) && isInputObjectType(mine)) {
       for (const field of Object.values(type.getFields())) {
-        expect(`${name}.${field.name}: ${mine.getFields()[field.name]?.type}`).toBe(`${name}.${field.name}: ${field.type}`);
+        expect(`${name}.${field.name}: ${mine.getFields()[field.name]?.type}`).toBe(
+          `${name}.${field.name}: ${field.type}`,
+        );
       }
     }
     if (isEnumType(type) && isEnumType(mine)) {

@@ -32,10 +32,20 @@ describe('store time-out settings', () => {
       expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '2500' }, { mode }).databaseStatementTimeoutMs).toBe(2500);
       expect(loadConfig({}, { mode }).databaseIdleInTransactionTimeoutMs).toBe(60_000);
     }
-    const config = loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '0', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '5000' }, { mode: 'serve' });
-    expect(storeSettings(config)).toEqual({ databaseUrl: undefined, dataDir: './data', statementTimeoutMs: 0, idleInTransactionTimeoutMs: 5000 });
+    const config = loadConfig(
+      { DATABASE_STATEMENT_TIMEOUT_MS: '0', DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '5000' },
+      { mode: 'serve' },
+    );
+    expect(storeSettings(config)).toEqual({
+      databaseUrl: undefined,
+      dataDir: './data',
+      statementTimeoutMs: 0,
+      idleInTransactionTimeoutMs: 5000,
+    });
     expect(() => loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '10s' })).toThrow(ConfigError);
-    expect(() => loadConfig({ DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '-1' })).toThrow(/DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '-1' })).toThrow(
+      /DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS/,
+    );
   });
 });
 
@@ -44,7 +54,11 @@ const pgUrl = postgresTestUrl();
 (pgUrl ? describe : describe.skip)('on PostgreSQL', () => {
   const schemas: string[] = [];
   const open: Db[] = [];
-  async function store(opts: { statementTimeoutMs?: number; idleInTransactionTimeoutMs?: number; migrationsDir?: string }): Promise<Db> {
+  async function store(opts: {
+    statementTimeoutMs?: number;
+    idleInTransactionTimeoutMs?: number;
+    migrationsDir?: string;
+  }): Promise<Db> {
     const schema = `test_timeouts_${process.pid}_${randomBytes(3).toString('hex')}`;
     schemas.push(schema);
     const db = await openStore({ databaseUrl: pgUrl, schema, connectTimeoutMs: 3000, ...opts });
@@ -61,7 +75,9 @@ const pgUrl = postgresTestUrl();
     const err = await rejection(db.query('SELECT pg_sleep(5)'));
     expect(err).toBeInstanceOf(StoreError);
     expect(err.code).toBe('STATEMENT_TIMEOUT');
-    expect(err.message).toMatch(/^PostgreSQL cancelled a statement that ran longer than DATABASE_STATEMENT_TIMEOUT_MS \(200 ms\)/);
+    expect(err.message).toMatch(
+      /^PostgreSQL cancelled a statement that ran longer than DATABASE_STATEMENT_TIMEOUT_MS \(200 ms\)/,
+    );
     expect(err.cause).toMatchObject({ code: '57014' });
 
     // Inside a transaction too: the transaction fails with it, nothing is saved, and the store goes on.
@@ -88,7 +104,9 @@ const pgUrl = postgresTestUrl();
           const pid = (await tx.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
           // Idle inside the transaction until PostgreSQL has ended this session.
           await waitFor('PostgreSQL to end the idle transaction', async () => {
-            const { rows } = await watcher.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid]);
+            const { rows } = await watcher.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [
+              pid,
+            ]);
             return rows[0].n === 0;
           });
           await tx.query('SELECT 1');
@@ -108,8 +126,12 @@ const pgUrl = postgresTestUrl();
   it('migrations are not cut short by the statement time-out', async () => {
     const migrationsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'idbro-migrations-'));
     try {
-      for (const f of fs.readdirSync(findMigrationsDir())) fs.copyFileSync(path.join(findMigrationsDir(), f), path.join(migrationsDir, f));
-      fs.writeFileSync(path.join(migrationsDir, '999_slow.sql'), 'SELECT pg_sleep(0.5);\nCREATE TABLE slow_done (x int);\n');
+      for (const f of fs.readdirSync(findMigrationsDir()))
+        fs.copyFileSync(path.join(findMigrationsDir(), f), path.join(migrationsDir, f));
+      fs.writeFileSync(
+        path.join(migrationsDir, '999_slow.sql'),
+        'SELECT pg_sleep(0.5);\nCREATE TABLE slow_done (x int);\n',
+      );
       const db = await store({ statementTimeoutMs: 100, migrationsDir });
       expect(db.appliedMigrations).toContain('999_slow');
       // …while the statements after them are.

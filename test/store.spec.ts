@@ -71,12 +71,13 @@ describe.each(backends)('store on $name', (backend) => {
     });
 
     // In-memory PGlite cannot be reopened; the on-disk PGlite test below covers a reopen there.
-    if (backend.name === 'postgres') it('a reopen of the same schema applies nothing', async () => {
-      const again = await backend.open();
-      expect(again.appliedMigrations).toEqual([]);
-      await again.close();
-      await again.close(); // idempotent
-    });
+    if (backend.name === 'postgres')
+      it('a reopen of the same schema applies nothing', async () => {
+        const again = await backend.open();
+        expect(again.appliedMigrations).toEqual([]);
+        await again.close();
+        await again.close(); // idempotent
+      });
   });
 
   describe('transactions', () => {
@@ -203,7 +204,11 @@ describe.each(backends)('store on $name', (backend) => {
     it('iterate streams a result in batches through a cursor', async () => {
       const sizes: number[] = [];
       const seen: number[] = [];
-      for await (const batch of db.iterate<{ n: number }>('SELECT n FROM generate_series(1, $1::int) AS n ORDER BY n;', [1234], 500)) {
+      for await (const batch of db.iterate<{ n: number }>(
+        'SELECT n FROM generate_series(1, $1::int) AS n ORDER BY n;',
+        [1234],
+        500,
+      )) {
         sizes.push(batch.length);
         for (const r of batch) seen.push(r.n);
         // Other work can go on between batches (on PGlite: the same single connection).
@@ -231,7 +236,8 @@ describe.each(backends)('store on $name', (backend) => {
       const got = await db.transaction(async (tx) => {
         await tx.query(`INSERT INTO scratch SELECT g, 'n' || g FROM generate_series(1, 25) g`);
         const out: number[] = [];
-        for await (const batch of tx.iterate<{ id: number }>('SELECT id FROM scratch ORDER BY id', [], 10)) out.push(batch.length);
+        for await (const batch of tx.iterate<{ id: number }>('SELECT id FROM scratch ORDER BY id', [], 10))
+          out.push(batch.length);
         return out;
       });
       expect(got).toEqual([10, 10, 5]);
@@ -278,7 +284,15 @@ describe.each(backends)('store on $name', (backend) => {
       expect(await jobs.updateProgress(id, 7)).toBe(true); // clamped
       expect((await jobs.get(id))!.progress).toBe(1);
 
-      const result = { created: 3, updated: 2, unchanged: 10, terminated: 1, skipped: 0, failed: 1, details: { file: 'x.csv' } };
+      const result = {
+        created: 3,
+        updated: 2,
+        unchanged: 10,
+        terminated: 1,
+        skipped: 0,
+        failed: 1,
+        details: { file: 'x.csv' },
+      };
       const done = await jobs.finish(id, 'SUCCEEDED', result, 'ok');
       expect(done).toMatchObject({ state: 'SUCCEEDED', progress: 1, result, message: 'ok' });
       expect(done!.finishedAt).toBeInstanceOf(Date);
@@ -353,26 +367,54 @@ describe.each(backends)('store on $name', (backend) => {
 
       expect((await jobs.list({ first: 0 })).rows).toEqual([]);
       await expect(jobs.list({ first: 3, after: 'bm9wZQ' })).rejects.toBeInstanceOf(InvalidCursorError);
-      await expect(jobs.list({ first: 3, after: syncJobCursor({ id: 'gone' }) })).rejects.toBeInstanceOf(InvalidCursorError);
+      await expect(jobs.list({ first: 3, after: syncJobCursor({ id: 'gone' }) })).rejects.toBeInstanceOf(
+        InvalidCursorError,
+      );
     });
 
     it('records issues in order, in batches, and clears them when an attempt restarts', async () => {
       const id = randomUUID();
       await jobs.create({ id, kind: 'LOS_IMPORT' });
       await jobs.markRunning(id, 1);
-      const issue = (n: number): NewSyncIssue => ({ severity: 'ERROR', message: `bad row ${n}`, file: 'persons.csv', line: n, field: 'cpr', record: `row;${n}` });
+      const issue = (n: number): NewSyncIssue => ({
+        severity: 'ERROR',
+        message: `bad row ${n}`,
+        file: 'persons.csv',
+        line: n,
+        field: 'cpr',
+        record: `row;${n}`,
+      });
 
       await jobs.addIssues(id, [issue(1), { severity: 'WARNING', message: 'no line' }]);
       await jobs.addIssues(id, []);
       // Concurrent writers and a batch larger than one INSERT: seq stays dense and unique.
       await Promise.all([
-        jobs.addIssues(id, Array.from({ length: 1203 }, (_, i) => issue(100 + i))),
+        jobs.addIssues(
+          id,
+          Array.from({ length: 1203 }, (_, i) => issue(100 + i)),
+        ),
         jobs.addIssues(id, [issue(5000)]),
       ]);
       const all = await jobs.issues(id);
       expect(all.map((i) => i.seq)).toEqual(Array.from({ length: 1206 }, (_, i) => i + 1));
-      expect(all[0]).toEqual({ seq: 1, severity: 'ERROR', message: 'bad row 1', file: 'persons.csv', line: 1, field: 'cpr', record: 'row;1' });
-      expect(all[1]).toEqual({ seq: 2, severity: 'WARNING', message: 'no line', file: null, line: null, field: null, record: null });
+      expect(all[0]).toEqual({
+        seq: 1,
+        severity: 'ERROR',
+        message: 'bad row 1',
+        file: 'persons.csv',
+        line: 1,
+        field: 'cpr',
+        record: 'row;1',
+      });
+      expect(all[1]).toEqual({
+        seq: 2,
+        severity: 'WARNING',
+        message: 'no line',
+        file: null,
+        line: null,
+        field: null,
+        record: null,
+      });
       const big = all.filter((i) => i.line !== null && i.line >= 100 && i.line < 5000).map((i) => i.line);
       expect(big).toEqual(Array.from({ length: 1203 }, (_, i) => 100 + i)); // a batch keeps its order
       expect((await jobs.get(id))!.issueCount).toBe(1206);
@@ -411,7 +453,14 @@ describe.each(backends)('store on $name', (backend) => {
 
     it('stores JSON values under keys and upserts', async () => {
       expect(await state.get('missing')).toBeUndefined();
-      const values: unknown[] = ['2025-03-01T02:00:00.000Z', { since: 5, files: ['a', 'b'] }, [1, 2, 3], 42, null, true];
+      const values: unknown[] = [
+        '2025-03-01T02:00:00.000Z',
+        { since: 5, files: ['a', 'b'] },
+        [1, 2, 3],
+        42,
+        null,
+        true,
+      ];
       for (const [i, v] of values.entries()) {
         await state.set(`k${i}`, v);
         expect(await state.get(`k${i}`)).toEqual(v);
@@ -463,7 +512,9 @@ const pgUrl = postgresTestUrl();
 
 describe('connection errors', () => {
   it('say which setting is wrong and how to fix it, without the password', async () => {
-    const err = await rejection(openStore({ databaseUrl: 'postgres://u:secretpw@127.0.0.1:1/x', connectTimeoutMs: 2000 }));
+    const err = await rejection(
+      openStore({ databaseUrl: 'postgres://u:secretpw@127.0.0.1:1/x', connectTimeoutMs: 2000 }),
+    );
     expect(err).toBeInstanceOf(StoreError);
     expect(err.code).toBe('STORE_UNAVAILABLE');
     expect(err.message).toBe(
@@ -487,7 +538,9 @@ describe('connection errors', () => {
     noUser.username = 'no_such_role_x';
     noUser.password = 'secretpw';
     const e1 = await rejection(openStore({ databaseUrl: noUser.href }));
-    expect(e1.message).toMatch(/refused the login of user "no_such_role_x".*Check the user and password in DATABASE_URL/);
+    expect(e1.message).toMatch(
+      /refused the login of user "no_such_role_x".*Check the user and password in DATABASE_URL/,
+    );
     expect(e1.message).not.toContain('secretpw');
 
     const noDb = new URL(u.href);
@@ -556,16 +609,23 @@ describe('embedded store on disk (DATA_DIR)', () => {
   it('applies a new migration on the next start, refuses an edited one, and rolls back a failing one', async () => {
     const migrationsDir = tempDir('migrations');
     try {
-      for (const f of fs.readdirSync(findMigrationsDir())) fs.copyFileSync(path.join(findMigrationsDir(), f), path.join(migrationsDir, f));
+      for (const f of fs.readdirSync(findMigrationsDir()))
+        fs.copyFileSync(path.join(findMigrationsDir(), f), path.join(migrationsDir, f));
       await (await openStore({ dataDir, migrationsDir })).close();
 
-      fs.writeFileSync(path.join(migrationsDir, '999_extra.sql'), 'CREATE TABLE extra (x int);\nINSERT INTO extra VALUES (1);\n');
+      fs.writeFileSync(
+        path.join(migrationsDir, '999_extra.sql'),
+        'CREATE TABLE extra (x int);\nINSERT INTO extra VALUES (1);\n',
+      );
       const db = await openStore({ dataDir, migrationsDir });
       expect(db.appliedMigrations).toEqual(['999_extra']);
       expect((await db.query('SELECT x FROM extra')).rows).toEqual([{ x: 1 }]);
       await db.close();
 
-      fs.writeFileSync(path.join(migrationsDir, '9991_broken.sql'), 'CREATE TABLE half (x int);\nSELECT nonsense FROM nowhere;\n');
+      fs.writeFileSync(
+        path.join(migrationsDir, '9991_broken.sql'),
+        'CREATE TABLE half (x int);\nSELECT nonsense FROM nowhere;\n',
+      );
       const broken = await rejection(openStore({ dataDir, migrationsDir }));
       expect(broken.code).toBe('MIGRATION_FAILED');
       expect(broken.message).toMatch(/^Migration 9991_broken\.sql failed and was rolled back/);

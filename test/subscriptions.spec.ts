@@ -23,7 +23,10 @@ const logger = testLogger();
 const config = loadConfig({ REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' });
 const ZERO = { created: 0, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0 };
 
-interface Closed { code: number; reason: string }
+interface Closed {
+  code: number;
+  reason: string;
+}
 
 /** A subscription read one payload at a time; `closed` is how its socket closed (if it did). */
 interface Sub {
@@ -34,7 +37,12 @@ interface Sub {
   stop(): Promise<void>;
 }
 
-function change(resourceType: CerebrumResourceType, ref: string, kind: CerebrumChange['kind'] = 'modify', attributes: string[] = []): CerebrumChange {
+function change(
+  resourceType: CerebrumResourceType,
+  ref: string,
+  kind: CerebrumChange['kind'] = 'modify',
+  attributes: string[] = [],
+): CerebrumChange {
   return { jti: randomUUID(), kind, resourceType, ref, attributes, objects: [], issuedAt: new Date() };
 }
 
@@ -48,11 +56,14 @@ describe('subscriptions over graphql-ws', () => {
   const behaviour: Partial<Record<SyncJobKind, SyncProcessor>> = {};
   // The workers run LOS_IMPORT only: CRISTIN_EXPORT jobs stay QUEUED (to cancel one).
   const processors = new Map<SyncJobKind, SyncProcessor>([
-    ['LOS_IMPORT', (ctx) => {
-      const run = behaviour.LOS_IMPORT;
-      if (!run) throw new Error('test: no behaviour set for LOS_IMPORT');
-      return run(ctx);
-    }],
+    [
+      'LOS_IMPORT',
+      (ctx) => {
+        const run = behaviour.LOS_IMPORT;
+        if (!run) throw new Error('test: no behaviour set for LOS_IMPORT');
+        return run(ctx);
+      },
+    ],
     ['CRISTIN_EXPORT', async () => ({ result: { ...ZERO } })],
   ]);
   let store: Db;
@@ -65,7 +76,15 @@ describe('subscriptions over graphql-ws', () => {
   beforeAll(async () => {
     store = await openStore({ memory: true });
     sync = await createSyncService({ config, store, logger, processors, prefix, attempts: 1 });
-    workers = await startWorkers({ config, logger, store, processors, kinds: ['LOS_IMPORT'], prefix, progressIntervalMs: 20 });
+    workers = await startWorkers({
+      config,
+      logger,
+      store,
+      processors,
+      kinds: ['LOS_IMPORT'],
+      prefix,
+      progressIntervalMs: 20,
+    });
     stack = await startStack({ gateway: { store, sync, changes: bus } });
   });
 
@@ -123,10 +142,16 @@ describe('subscriptions over graphql-ws', () => {
   }
 
   /** Resolves once the server has `n` subscriptions with their event stream set up (listening to the bus). */
-  const subscribed = (n: number, on: Stack = stack) => waitFor(`${n} open subscriptions`, () => on.gateway.activeSubscriptions() >= n);
+  const subscribed = (n: number, on: Stack = stack) =>
+    waitFor(`${n} open subscriptions`, () => on.gateway.activeSubscriptions() >= n);
 
   const rejection = async (c: Client) => {
-    const err = await subscribe(c, '{ __typename }').next().then(() => undefined, (e: unknown) => e as Closed);
+    const err = await subscribe(c, '{ __typename }')
+      .next()
+      .then(
+        () => undefined,
+        (e: unknown) => e as Closed,
+      );
     return err;
   };
 
@@ -159,7 +184,12 @@ describe('subscriptions over graphql-ws', () => {
       rename('Tor Første');
       bus.publish(change('persons', String(SAMPLE.torTest), 'modify', ['name']));
       const first = (await read.next()).data!.personChanged;
-      expect(first).toMatchObject({ id: `cerebrum:${SAMPLE.torTest}`, kind: 'MODIFY', attributes: ['name'], person: { id: `cerebrum:${SAMPLE.torTest}`, name: 'Tor Første', nationalId: null } });
+      expect(first).toMatchObject({
+        id: `cerebrum:${SAMPLE.torTest}`,
+        kind: 'MODIFY',
+        attributes: ['name'],
+        person: { id: `cerebrum:${SAMPLE.torTest}`, name: 'Tor Første', nationalId: null },
+      });
       // The same payload with scope pii shows the national id: the read token's null is the scope filter.
       const firstPii = (await pii.next()).data!.personChanged;
       expect(firstPii.person.nationalId).toMatch(/^\d{11}$/);
@@ -173,7 +203,11 @@ describe('subscriptions over graphql-ws', () => {
       // Deleted: the payload says so (kind DELETE) and the person is null.
       stack.sim.data.persons.delete(SAMPLE.torTest);
       bus.publish(change('persons', String(SAMPLE.torTest), 'delete'));
-      expect((await read.next()).data!.personChanged).toMatchObject({ id: `cerebrum:${SAMPLE.torTest}`, kind: 'DELETE', person: null });
+      expect((await read.next()).data!.personChanged).toMatchObject({
+        id: `cerebrum:${SAMPLE.torTest}`,
+        kind: 'DELETE',
+        person: null,
+      });
     } finally {
       stack.sim.data.persons.set(SAMPLE.torTest, saved);
     }
@@ -193,9 +227,13 @@ describe('subscriptions over graphql-ws', () => {
     const usit = stack.sim.data.ous.get(SAMPLE.usitOuId)!;
     const saved = structuredClone(usit);
     try {
-      const sub = subscribe(client(TOKENS.read), `subscription ($id: ID) { organisationUnitChanged(id: $id) { id kind organisationUnit { id name stedkode } } }`, {
-        id: `cerebrum:ou:${SAMPLE.usitOuId}`,
-      });
+      const sub = subscribe(
+        client(TOKENS.read),
+        `subscription ($id: ID) { organisationUnitChanged(id: $id) { id kind organisationUnit { id name stedkode } } }`,
+        {
+          id: `cerebrum:ou:${SAMPLE.usitOuId}`,
+        },
+      );
       await subscribed(1);
       bus.publish(change('ous', String(SAMPLE.humanitiesOuId)));
       bus.publish(change('persons', String(SAMPLE.usitOuId)));
@@ -204,7 +242,11 @@ describe('subscriptions over graphql-ws', () => {
       expect((await sub.next()).data!.organisationUnitChanged).toEqual({
         id: `cerebrum:ou:${SAMPLE.usitOuId}`,
         kind: 'MODIFY',
-        organisationUnit: { id: `cerebrum:ou:${SAMPLE.usitOuId}`, name: 'Nytt navn for USIT', stedkode: SAMPLE.usitStedkode },
+        organisationUnit: {
+          id: `cerebrum:ou:${SAMPLE.usitOuId}`,
+          name: 'Nytt navn for USIT',
+          stedkode: SAMPLE.usitStedkode,
+        },
       });
     } finally {
       stack.sim.data.ous.set(SAMPLE.usitOuId, saved);
@@ -227,30 +269,44 @@ describe('subscriptions over graphql-ws', () => {
     // A failing expectation must not leave the sync held (the workers could not close).
     const release = () => gates.forEach((g) => g.resolve());
     try {
-    const sub = subscribe(client(TOKENS.read), `subscription ($id: ID) { syncJobUpdated(id: $id) { id kind state progress message result { created updated } } }`, {
-      id: `sync:${job.id}`,
-    });
-    // First the job as it is now, then RUNNING as soon as a worker has it (before any progress of the sync).
-    const now = await sub.until(() => true, 'the current state');
-    expect(now).toMatchObject({ id: `sync:${job.id}`, kind: 'LOS_IMPORT', progress: 0 });
-    expect(['QUEUED', 'RUNNING']).toContain(now.state);
-    if (now.state === 'QUEUED') await sub.until((j) => j.state === 'RUNNING', 'RUNNING');
-    gates[0].resolve();
-    await sub.until((j) => j.progress === 0.25, 'progress 0.25');
-    gates[1].resolve();
-    await sub.until((j) => j.progress === 0.5, 'progress 0.5');
-    gates[2].resolve();
-    await sub.until((j) => j.progress === 0.75 && j.message === 'three quarters', 'progress 0.75');
-    gates[3].resolve();
-    const done = await sub.until((j) => j.state === 'SUCCEEDED', 'SUCCEEDED');
-    expect(done).toEqual({ id: `sync:${job.id}`, kind: 'LOS_IMPORT', state: 'SUCCEEDED', progress: 1, message: 'imported 2 files', result: { created: 4, updated: 2 } });
-    // What it saw only ever grew; each payload differs from the one before.
-    const progress = sub.seen.map((j) => j.progress);
-    expect(progress).toEqual([...progress].sort((a, b) => a - b));
-    for (let i = 1; i < sub.seen.length; i++) expect(sub.seen[i]).not.toEqual(sub.seen[i - 1]);
-    // And it is what syncJob(id:) answers.
-    const { body } = await stack.gql(`query ($id: ID!) { syncJob(id: $id) { id kind state progress message result { created updated } } }`, { id: `sync:${job.id}` });
-    expect(body.data.syncJob).toEqual(done);
+      const sub = subscribe(
+        client(TOKENS.read),
+        `subscription ($id: ID) { syncJobUpdated(id: $id) { id kind state progress message result { created updated } } }`,
+        {
+          id: `sync:${job.id}`,
+        },
+      );
+      // First the job as it is now, then RUNNING as soon as a worker has it (before any progress of the sync).
+      const now = await sub.until(() => true, 'the current state');
+      expect(now).toMatchObject({ id: `sync:${job.id}`, kind: 'LOS_IMPORT', progress: 0 });
+      expect(['QUEUED', 'RUNNING']).toContain(now.state);
+      if (now.state === 'QUEUED') await sub.until((j) => j.state === 'RUNNING', 'RUNNING');
+      gates[0].resolve();
+      await sub.until((j) => j.progress === 0.25, 'progress 0.25');
+      gates[1].resolve();
+      await sub.until((j) => j.progress === 0.5, 'progress 0.5');
+      gates[2].resolve();
+      await sub.until((j) => j.progress === 0.75 && j.message === 'three quarters', 'progress 0.75');
+      gates[3].resolve();
+      const done = await sub.until((j) => j.state === 'SUCCEEDED', 'SUCCEEDED');
+      expect(done).toEqual({
+        id: `sync:${job.id}`,
+        kind: 'LOS_IMPORT',
+        state: 'SUCCEEDED',
+        progress: 1,
+        message: 'imported 2 files',
+        result: { created: 4, updated: 2 },
+      });
+      // What it saw only ever grew; each payload differs from the one before.
+      const progress = sub.seen.map((j) => j.progress);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+      for (let i = 1; i < sub.seen.length; i++) expect(sub.seen[i]).not.toEqual(sub.seen[i - 1]);
+      // And it is what syncJob(id:) answers.
+      const { body } = await stack.gql(
+        `query ($id: ID!) { syncJob(id: $id) { id kind state progress message result { created updated } } }`,
+        { id: `sync:${job.id}` },
+      );
+      expect(body.data.syncJob).toEqual(done);
     } finally {
       release();
     }
@@ -258,14 +314,22 @@ describe('subscriptions over graphql-ws', () => {
 
   it('syncJobUpdated: a queued job cancelled ends CANCELLED for the subscriber', async () => {
     const job = await sync.start('CRISTIN_EXPORT'); // no worker here runs this kind: it stays QUEUED
-    const sub = subscribe(client(TOKENS.read), `subscription ($id: ID) { syncJobUpdated(id: $id) { state message } }`, { id: job.id });
+    const sub = subscribe(client(TOKENS.read), `subscription ($id: ID) { syncJobUpdated(id: $id) { state message } }`, {
+      id: job.id,
+    });
     expect(await sub.until(() => true, 'the current state')).toEqual({ state: 'QUEUED', message: null });
     await sync.cancel(job.id);
-    expect(await sub.until((j) => j.state !== 'QUEUED', 'the cancel')).toEqual({ state: 'CANCELLED', message: 'Cancelled before it started.' });
+    expect(await sub.until((j) => j.state !== 'QUEUED', 'the cancel')).toEqual({
+      state: 'CANCELLED',
+      message: 'Cancelled before it started.',
+    });
   });
 
   it('syncJobUpdated for an unknown job is bad input', async () => {
-    const r = await subscribe(client(TOKENS.read), `subscription { syncJobUpdated(id: "sync:${randomUUID()}") { id } }`).next();
+    const r = await subscribe(
+      client(TOKENS.read),
+      `subscription { syncJobUpdated(id: "sync:${randomUUID()}") { id } }`,
+    ).next();
     expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(r.errors?.[0].message).toMatch(/no sync job/);
   });
@@ -274,13 +338,19 @@ describe('subscriptions over graphql-ws', () => {
     const limits = loadConfig({}, { mode: 'serve' });
     const c = client(TOKENS.read);
     const aliases = Array.from({ length: limits.maxAliases + 1 }, (_, i) => `a${i}: id`).join(' ');
-    const tooManyAliases = await subscribe(c, `subscription { personChanged { ${aliases} } }`).next().catch((e) => e);
+    const tooManyAliases = await subscribe(c, `subscription { personChanged { ${aliases} } }`)
+      .next()
+      .catch((e) => e);
     expect(JSON.stringify(tooManyAliases)).toContain('MAX_ALIASES');
     let deep = 'name';
     for (let i = 0; i < limits.maxDepth; i++) deep = `sameAs { ${deep} }`;
-    const tooDeep = await subscribe(c, `subscription { personChanged { person { ${deep} } } }`).next().catch((e) => e);
+    const tooDeep = await subscribe(c, `subscription { personChanged { person { ${deep} } } }`)
+      .next()
+      .catch((e) => e);
     expect(JSON.stringify(tooDeep)).toContain('MAX_QUERY_DEPTH');
-    const aQuery = await subscribe(c, '{ __typename }').next().catch((e) => e);
+    const aQuery = await subscribe(c, '{ __typename }')
+      .next()
+      .catch((e) => e);
     expect(JSON.stringify(aQuery)).toMatch(/Only subscriptions are served over WebSocket.*BAD_USER_INPUT/);
     // And a subscription sent over HTTP is bad input that says where to send it.
     const overHttp = await stack.gql('subscription { personChanged { id } }', {}, TOKENS.read);
@@ -295,7 +365,10 @@ describe('subscriptions over graphql-ws', () => {
       const c = client(TOKENS.read, other);
       const sub = subscribe(c, 'subscription { personChanged { id } }');
       await subscribed(1, other);
-      const ended = sub.next().then(() => 'payload', () => 'closed');
+      const ended = sub.next().then(
+        () => 'payload',
+        () => 'closed',
+      );
       await other.stop();
       expect(await ended).toBe('closed');
       expect(closes.get(c)).toEqual([{ code: 1001, reason: 'Going away' }]);

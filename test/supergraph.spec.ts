@@ -36,14 +36,19 @@ describe('supergraph: idbro + rooms subgraph through @apollo/gateway', () => {
     await rooms?.stop();
     await idbro?.stop();
   });
-  beforeEach(() => { idbro.sim.stats.reset(); rooms.stats.reset(); });
+  beforeEach(() => {
+    idbro.sim.stats.reset();
+    rooms.stats.reset();
+  });
 
-  it('composes: the supergraph has both subgraphs\' fields on Person and OrganisationUnit', () => {
+  it("composes: the supergraph has both subgraphs' fields on Person and OrganisationUnit", () => {
     const sdl = composeSupergraph([
       { name: 'idbro', url: 'http://idbro.invalid/graphql', sdl: printIdbroSubgraphSchema() },
       { name: 'rooms', url: 'http://rooms.invalid/', sdl: ROOMS_SDL },
     ]);
-    expect(sdl).toMatch(/type Person implements Node[\s\S]*?@join__type\(graph: IDBRO, key: "id"\)[\s\S]*?@join__type\(graph: ROOMS, key: "id"\)[\s\S]*?courses: \[Course!\]! @join__field\(graph: ROOMS\)/);
+    expect(sdl).toMatch(
+      /type Person implements Node[\s\S]*?@join__type\(graph: IDBRO, key: "id"\)[\s\S]*?@join__type\(graph: ROOMS, key: "id"\)[\s\S]*?courses: \[Course!\]! @join__field\(graph: ROOMS\)/,
+    );
     expect(sdl).toMatch(/rooms: \[Room!\]! @join__field\(graph: ROOMS\)/);
   });
 
@@ -57,15 +62,33 @@ describe('supergraph: idbro + rooms subgraph through @apollo/gateway', () => {
     }`);
     expect(body.errors).toBeUndefined();
     const course = body.data.course;
-    expect(course).toMatchObject({ code: 'IN2010', title: 'Algoritmer og datastrukturer', room: { name: 'Lille auditorium' } });
+    expect(course).toMatchObject({
+      code: 'IN2010',
+      title: 'Algoritmer og datastrukturer',
+      room: { name: 'Lille auditorium' },
+    });
     const [liv, tor] = course.teachers;
     expect(tor).toMatchObject({
-      id: `cerebrum:${SAMPLE.torTest}`, name: 'Tor Test', courses: [{ code: 'IN2010' }],
-      affiliations: [{ status: 'ANSATT/tekadm', organisationUnit: { id: `cerebrum:ou:${SAMPLE.torTestOuId}`, stedkode: '331000', rooms: [{ name: 'Kjelleren', capacity: 12 }] } }],
+      id: `cerebrum:${SAMPLE.torTest}`,
+      name: 'Tor Test',
+      courses: [{ code: 'IN2010' }],
+      affiliations: [
+        {
+          status: 'ANSATT/tekadm',
+          organisationUnit: {
+            id: `cerebrum:ou:${SAMPLE.torTestOuId}`,
+            stedkode: '331000',
+            rooms: [{ name: 'Kjelleren', capacity: 12 }],
+          },
+        },
+      ],
     });
     expect(liv.courses.map((c: any) => c.code)).toEqual(['IN1000', 'IN2010']);
     const livUnits = liv.affiliations.map((a: any) => a.organisationUnit);
-    expect(livUnits[0]).toMatchObject({ id: 'cerebrum:ou:1620', rooms: [{ name: 'Store auditorium' }, { name: 'Lille auditorium' }] });
+    expect(livUnits[0]).toMatchObject({
+      id: 'cerebrum:ou:1620',
+      rooms: [{ name: 'Store auditorium' }, { name: 'Lille auditorium' }],
+    });
 
     // Minimum: each teacher and their affiliations once, each distinct unit once; nothing twice.
     const data = sampleUniversity();
@@ -83,10 +106,15 @@ describe('supergraph: idbro + rooms subgraph through @apollo/gateway', () => {
     expect(rooms.stats.entityCalls).toBe(1);
   });
 
-  it('a query starting in idbro reaches the rooms subgraph; the caller\'s Authorization is forwarded (no token: no data)', async () => {
-    const body = await ask(`{ organisationUnit(id: "cerebrum:ou:${SAMPLE.torTestOuId}") { name rooms { name building } } }`);
+  it("a query starting in idbro reaches the rooms subgraph; the caller's Authorization is forwarded (no token: no data)", async () => {
+    const body = await ask(
+      `{ organisationUnit(id: "cerebrum:ou:${SAMPLE.torTestOuId}") { name rooms { name building } } }`,
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data.organisationUnit).toEqual({ name: expect.any(String), rooms: [{ name: 'Kjelleren', building: 'Vilhelm Bjerknes hus' }] });
+    expect(body.data.organisationUnit).toEqual({
+      name: expect.any(String),
+      rooms: [{ name: 'Kjelleren', building: 'Vilhelm Bjerknes hus' }],
+    });
     idbro.sim.stats.reset();
     const denied = await ask('{ course(code: "IN2010") { teachers { name } } }', null);
     expect(denied.errors[0].extensions.code).toBe('UNAUTHENTICATED');

@@ -13,20 +13,42 @@ import { join } from 'node:path';
 import { startCerebrumSimulator, type CerebrumSimulator } from '../simulators/cerebrum';
 import { REDIS_URL, deleteRedisKeys, uniquePrefix, waitFor } from './helpers/jobs';
 
-interface OtlpValue { stringValue?: string; intValue?: string | number; boolValue?: boolean; doubleValue?: number; arrayValue?: { values: OtlpValue[] } }
-interface OtlpAttr { key: string; value: OtlpValue }
-interface OtlpSpan {
-  traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number;
-  attributes?: OtlpAttr[]; events?: Array<{ name: string; attributes?: OtlpAttr[] }>;
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+  arrayValue?: { values: OtlpValue[] };
 }
-interface ResourceSpans { resource?: { attributes?: OtlpAttr[] }; scopeSpans: Array<{ spans: OtlpSpan[] }> }
+interface OtlpAttr {
+  key: string;
+  value: OtlpValue;
+}
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: OtlpAttr[];
+  events?: Array<{ name: string; attributes?: OtlpAttr[] }>;
+}
+interface ResourceSpans {
+  resource?: { attributes?: OtlpAttr[] };
+  scopeSpans: Array<{ spans: OtlpSpan[] }>;
+}
 
 const SPAN_KIND_CLIENT = 3;
 const API_KEY = 'test-api-key-S3cr3t';
 const TOKEN = 'tok-all';
 
 /** A minimal OTLP/HTTP receiver (JSON protocol): POST /v1/traces with ExportTraceServiceRequest bodies. */
-async function startReceiver(): Promise<{ url: string; batches: ResourceSpans[]; raw: string[]; close(): Promise<void> }> {
+async function startReceiver(): Promise<{
+  url: string;
+  batches: ResourceSpans[];
+  raw: string[];
+  close(): Promise<void>;
+}> {
   const batches: ResourceSpans[] = [];
   const raw: string[] = [];
   const server = http.createServer((req, res) => {
@@ -102,7 +124,11 @@ describe('OpenTelemetry traces', () => {
     const gql = async (query: string, variables: Record<string, unknown>, traceId?: string) => {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...(traceId ? { traceparent: traceparent(traceId) } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${TOKEN}`,
+          ...(traceId ? { traceparent: traceparent(traceId) } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       return (await res.json()) as { data?: any; errors?: any[] };
@@ -111,7 +137,9 @@ describe('OpenTelemetry traces', () => {
     const q = await gql(
       `query TraceMe($n: String!) { person(id: "cerebrum:85073") { name accounts { name } } byVar: personByNationalId(nationalId: $n) { id }
         byLiteral: personByNationalId(nationalId: "${fnr}") { id } }`,
-      { n: fnr }, queryTrace);
+      { n: fnr },
+      queryTrace,
+    );
     expect(q.errors).toBeUndefined();
     const m = await gql('mutation StartLos { startLosImport(dryRun: true) { id } }', {}, mutationTrace);
     expect(m.errors).toBeUndefined();
@@ -150,19 +178,25 @@ describe('OpenTelemetry traces', () => {
     expect(byId(op!.parentSpanId)?.kind).toBe(2);
     const clients = inTrace.filter((s) => s.kind === SPAN_KIND_CLIENT);
     const names = clients.map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining([
-      'CEREBRUM GET /v1/persons/{id}', 'CEREBRUM GET /v1/persons/{id}/accounts', 'CEREBRUM GET /v1/search/persons/external-ids',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'CEREBRUM GET /v1/persons/{id}',
+        'CEREBRUM GET /v1/persons/{id}/accounts',
+        'CEREBRUM GET /v1/search/persons/external-ids',
+      ]),
+    );
     for (const c of clients) expect(c.parentSpanId).toBe(op!.spanId);
     expect(attr(clients[0], 'url.template')).toMatch(/^\/v1\//);
     // Cerebrum got the trace: every request of this query carried a traceparent with its trace id.
     const seen = sim.stats.log.filter((r) => r.traceparent?.split('-')[1] === queryTrace);
-    expect(seen.map((r) => r.path)).toEqual(expect.arrayContaining(['/v1/persons/85073', '/v1/persons/85073/accounts']));
+    expect(seen.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/v1/persons/85073', '/v1/persons/85073/accounts']),
+    );
     // …and each one names the span of its own request as parent.
     for (const r of seen) expect(clients.map((c) => c.spanId)).toContain(r.traceparent!.split('-')[2]);
   });
 
-  it('a mutation that starts a job: the job span is in the mutation\'s trace, with phases and its upstream call', () => {
+  it("a mutation that starts a job: the job span is in the mutation's trace, with phases and its upstream call", () => {
     const inTrace = spans.filter((s) => s.traceId === mutationTrace);
     const op = inTrace.find((s) => s.name === 'graphql mutation StartLos');
     expect(op).toBeDefined();
@@ -175,7 +209,9 @@ describe('OpenTelemetry traces', () => {
     expect(phases.map((p) => p.name)).toEqual(['phase: reading Employee_delta.csv', 'phase: applying # rows']);
     const call = inTrace.find((s) => s.name === 'CEREBRUM GET /v1/persons/{id}' && s.parentSpanId === job!.spanId);
     expect(call).toBeDefined();
-    expect(sim.stats.log.some((r) => r.traceparent?.split('-')[1] === mutationTrace && r.path === '/v1/persons/85073')).toBe(true);
+    expect(
+      sim.stats.log.some((r) => r.traceparent?.split('-')[1] === mutationTrace && r.path === '/v1/persons/85073'),
+    ).toBe(true);
   });
 
   it('no national id, person id, query text or secret in any attribute', () => {

@@ -12,7 +12,11 @@ describe('UNI-Login export with FS students', () => {
   let fs: FsSimulator;
   let store: Db;
   beforeAll(async () => {
-    sim = await startUniLoginSimulator({ users: [{ user: USER, password: PASSWORD }], institutions: [INSTITUTION], sources: [SOURCE] });
+    sim = await startUniLoginSimulator({
+      users: [{ user: USER, password: PASSWORD }],
+      institutions: [INSTITUTION],
+      sources: [SOURCE],
+    });
     fs = await startFsSimulator();
     store = await memoryStore();
     await insertLosFixtures(store);

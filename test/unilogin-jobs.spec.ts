@@ -24,13 +24,25 @@ describe('UNI-Login export as a BullMQ sync job', () => {
   let workers: SyncWorkers;
 
   beforeAll(async () => {
-    sim = await startUniLoginSimulator({ users: [{ user: USER, password: PASSWORD }], institutions: [INSTITUTION], sources: [SOURCE] });
+    sim = await startUniLoginSimulator({
+      users: [{ user: USER, password: PASSWORD }],
+      institutions: [INSTITUTION],
+      sources: [SOURCE],
+    });
     store = await memoryStore();
     await insertLosFixtures(store);
     const config = loadConfig({ REDIS_URL, LOG_LEVEL: 'silent', ...uniloginEnv(sim) }, { mode: 'worker' });
     const processors = new Map([['UNILOGIN_EXPORT' as const, processorFor('UNILOGIN_EXPORT')!]]);
     sync = await createSyncService({ config, store, logger, processors, prefix, attempts: 3, backoffMs: 50 });
-    workers = await startWorkers({ config, logger, store, processors, kinds: ['UNILOGIN_EXPORT'], prefix, progressIntervalMs: 20 });
+    workers = await startWorkers({
+      config,
+      logger,
+      store,
+      processors,
+      kinds: ['UNILOGIN_EXPORT'],
+      prefix,
+      progressIntervalMs: 20,
+    });
   });
 
   afterAll(async () => {
@@ -41,21 +53,32 @@ describe('UNI-Login export as a BullMQ sync job', () => {
     await sim?.stop();
   });
 
-  it('startUniLoginExport(FULL) runs to SUCCEEDED with the service\'s counts; a following INCREMENTAL sends nothing', async () => {
+  it("startUniLoginExport(FULL) runs to SUCCEEDED with the service's counts; a following INCREMENTAL sends nothing", async () => {
     const repo = new SyncJobsRepo(store);
-    const finished = (id: string) => waitFor(`job ${id} to finish`, async () => {
-      const job = await repo.get(id);
-      return job && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.state) ? job : undefined;
-    }, { timeoutMs: 30_000 });
+    const finished = (id: string) =>
+      waitFor(
+        `job ${id} to finish`,
+        async () => {
+          const job = await repo.get(id);
+          return job && ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.state) ? job : undefined;
+        },
+        { timeoutMs: 30_000 },
+      );
 
     const full = await finished((await sync.start('UNILOGIN_EXPORT', { dryRun: false, params: { mode: 'FULL' } })).id);
     expect(full).toMatchObject({ state: 'SUCCEEDED', progress: 1, attempts: 1 });
     expect(full.result).toMatchObject({ created: 3, updated: 0, terminated: 0, failed: 0 });
-    expect(full.result!.details).toMatchObject({ mode: 'FULL', sent: true, service: { statuskode: 0, newobjects: 3, summary: 'Indlæsning afsluttet' } });
+    expect(full.result!.details).toMatchObject({
+      mode: 'FULL',
+      sent: true,
+      service: { statuskode: 0, newobjects: 3, summary: 'Indlæsning afsluttet' },
+    });
     expect(full.message).toMatch(/^UNI-Login accepted the FULL upload of 3 person\(s\)/);
     expect(sim.persons(INSTITUTION, SOURCE)).toHaveLength(3);
 
-    const inc = await finished((await sync.start('UNILOGIN_EXPORT', { dryRun: false, params: { mode: 'INCREMENTAL' } })).id);
+    const inc = await finished(
+      (await sync.start('UNILOGIN_EXPORT', { dryRun: false, params: { mode: 'INCREMENTAL' } })).id,
+    );
     expect(inc).toMatchObject({ state: 'SUCCEEDED', result: { created: 0, updated: 0, unchanged: 3 } });
     expect(sim.calls.UploadIncrementalXmlData ?? 0).toBe(0);
     expect(sim.calls.UploadXmlData).toBe(1);

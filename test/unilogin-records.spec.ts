@@ -27,22 +27,39 @@ const configError = (env: Record<string, string>) => {
 
 describe('UNI-Login settings', () => {
   it('UNILOGIN_ROOT_OU: LOS units, or the whole LOS organisation; anything else names the variable', () => {
-    expect(loadConfig({ ...base, UNILOGIN_ROOT_OU: 'los:0B6C1F4E-8D0A-4C55-9B1E-7F3A2D9C0E11, los:0b6c1f4e-8d0a-4c55-9b1e-7f3a2d9c0e12' }).unilogin?.rootOus)
-      .toEqual({ kind: 'los', uuids: ['0b6c1f4e-8d0a-4c55-9b1e-7f3a2d9c0e11', '0b6c1f4e-8d0a-4c55-9b1e-7f3a2d9c0e12'] });
+    expect(
+      loadConfig({
+        ...base,
+        UNILOGIN_ROOT_OU: 'los:0B6C1F4E-8D0A-4C55-9B1E-7F3A2D9C0E11, los:0b6c1f4e-8d0a-4c55-9b1e-7f3a2d9c0e12',
+      }).unilogin?.rootOus,
+    ).toEqual({ kind: 'los', uuids: ['0b6c1f4e-8d0a-4c55-9b1e-7f3a2d9c0e11', '0b6c1f4e-8d0a-4c55-9b1e-7f3a2d9c0e12'] });
     expect(loadConfig({ ...base, UNILOGIN_ROOT_OU: 'los:*' }).unilogin?.rootOus).toEqual({ kind: 'los-all' });
     expect(loadConfig(base).unilogin?.rootOus).toBeUndefined();
-    expect(configError({ UNILOGIN_ROOT_OU: 'cerebrum:85073' }).message).toMatch(/^UNILOGIN_ROOT_OU: "cerebrum:85073": only LOS units are supported/);
-    expect(configError({ UNILOGIN_ROOT_OU: 'los:nope' }).message).toMatch(/^UNILOGIN_ROOT_OU: "los:nope" is not a LOS unit id/);
-    expect(configError({ UNILOGIN_ROOT_OU: 'los:*,los:0b6c1f4e-8d0a-4c55-9b1e-7f3a2d9c0e11' }).variable).toBe('UNILOGIN_ROOT_OU');
+    expect(configError({ UNILOGIN_ROOT_OU: 'cerebrum:85073' }).message).toMatch(
+      /^UNILOGIN_ROOT_OU: "cerebrum:85073": only LOS units are supported/,
+    );
+    expect(configError({ UNILOGIN_ROOT_OU: 'los:nope' }).message).toMatch(
+      /^UNILOGIN_ROOT_OU: "los:nope" is not a LOS unit id/,
+    );
+    expect(configError({ UNILOGIN_ROOT_OU: 'los:*,los:0b6c1f4e-8d0a-4c55-9b1e-7f3a2d9c0e11' }).variable).toBe(
+      'UNILOGIN_ROOT_OU',
+    );
   });
 
   it('UNILOGIN_EMPLOYEE_TYPES: job function → lærer/pæd/tap, `*` for the rest (default tap)', () => {
-    const m = loadConfig({ ...base, UNILOGIN_EMPLOYEE_TYPES: 'Lærer=lærer; Pædagog = paed ;*=tap;Skoleleder=LAERER' }).unilogin!.employeeTypes;
-    expect([...m.byJobFunction]).toEqual([['lærer', 'lærer'], ['pædagog', 'pæd'], ['skoleleder', 'lærer']]);
+    const m = loadConfig({ ...base, UNILOGIN_EMPLOYEE_TYPES: 'Lærer=lærer; Pædagog = paed ;*=tap;Skoleleder=LAERER' })
+      .unilogin!.employeeTypes;
+    expect([...m.byJobFunction]).toEqual([
+      ['lærer', 'lærer'],
+      ['pædagog', 'pæd'],
+      ['skoleleder', 'lærer'],
+    ]);
     expect(m.fallback).toBe('tap');
     expect(loadConfig({ ...base, UNILOGIN_EMPLOYEE_TYPES: '*=pæd' }).unilogin!.employeeTypes.fallback).toBe('pæd');
     expect(loadConfig(base).unilogin!.employeeTypes).toMatchObject({ fallback: 'tap' });
-    expect(configError({ UNILOGIN_EMPLOYEE_TYPES: 'Lærer=rektor' }).message).toMatch(/^UNILOGIN_EMPLOYEE_TYPES: entry 1 \("Lærer=rektor"\) is not/);
+    expect(configError({ UNILOGIN_EMPLOYEE_TYPES: 'Lærer=rektor' }).message).toMatch(
+      /^UNILOGIN_EMPLOYEE_TYPES: entry 1 \("Lærer=rektor"\) is not/,
+    );
     expect(configError({ UNILOGIN_TIMEOUT_MS: 'soon' }).variable).toBe('UNILOGIN_TIMEOUT_MS');
   });
 });
@@ -76,8 +93,13 @@ describe('records', () => {
 
   it('a checked person renders to XML that validates, and its fingerprint follows its content', async () => {
     const p = {
-      localPersonId: 'p-1', nationalId: '0101701234', firstName: ' Anne  Marie', familyName: 'Hansen & Co <x>', email: 'amh@aarhus.dk',
-      birthDate: '1970-01-01', employee: { type: 'pæd' as const, occupation: 'Pædagog', groupIds: ['B', 'A', 'B'] },
+      localPersonId: 'p-1',
+      nationalId: '0101701234',
+      firstName: ' Anne  Marie',
+      familyName: 'Hansen & Co <x>',
+      email: 'amh@aarhus.dk',
+      birthDate: '1970-01-01',
+      employee: { type: 'pæd' as const, occupation: 'Pædagog', groupIds: ['B', 'A', 'B'] },
     };
     const c = checkPerson(p);
     expect(c).toMatchObject({ ok: true, problems: [] });
@@ -94,27 +116,59 @@ describe('records', () => {
   });
 
   it('errors leave the person out, warnings drop the field', () => {
-    expect(checkPerson({ localPersonId: 'x', firstName: '', familyName: 'Ulrik', employee: { type: 'tap', groupIds: [] } }))
-      .toMatchObject({ ok: false, problems: [{ severity: 'error', field: 'FirstName' }] });
-    expect(checkPerson({ localPersonId: '010170-1234', firstName: 'A', familyName: 'B', employee: { type: 'tap', groupIds: [] } }))
-      .toMatchObject({ ok: false, problems: [{ field: 'LocalPersonId', message: expect.stringMatching(/never be the LocalPersonId/) }] });
-    expect(checkPerson({ localPersonId: 'x', firstName: 'A', familyName: 'B', student: { type: 'stud', mainGroupId: ' ' } }))
-      .toMatchObject({ ok: false, problems: [{ field: 'MainGroupId' }] });
-    const w = checkPerson({ localPersonId: 'x', firstName: 'A', familyName: 'B', nationalId: '3102701234', email: 'nope', birthDate: '1970-13-45', employee: { type: 'tap', groupIds: [] } });
+    expect(
+      checkPerson({ localPersonId: 'x', firstName: '', familyName: 'Ulrik', employee: { type: 'tap', groupIds: [] } }),
+    ).toMatchObject({ ok: false, problems: [{ severity: 'error', field: 'FirstName' }] });
+    expect(
+      checkPerson({
+        localPersonId: '010170-1234',
+        firstName: 'A',
+        familyName: 'B',
+        employee: { type: 'tap', groupIds: [] },
+      }),
+    ).toMatchObject({
+      ok: false,
+      problems: [{ field: 'LocalPersonId', message: expect.stringMatching(/never be the LocalPersonId/) }],
+    });
+    expect(
+      checkPerson({ localPersonId: 'x', firstName: 'A', familyName: 'B', student: { type: 'stud', mainGroupId: ' ' } }),
+    ).toMatchObject({ ok: false, problems: [{ field: 'MainGroupId' }] });
+    const w = checkPerson({
+      localPersonId: 'x',
+      firstName: 'A',
+      familyName: 'B',
+      nationalId: '3102701234',
+      email: 'nope',
+      birthDate: '1970-13-45',
+      employee: { type: 'tap', groupIds: [] },
+    });
     expect(w).toMatchObject({ ok: true, record: { nationalId: null, email: null, birthDate: null } });
-    expect(w.problems.map((x) => `${x.severity} ${x.field}`)).toEqual(['warning CivilRegistrationNumber', 'warning EmailAddress', 'warning BirthDate']);
+    expect(w.problems.map((x) => `${x.severity} ${x.field}`)).toEqual([
+      'warning CivilRegistrationNumber',
+      'warning EmailAddress',
+      'warning BirthDate',
+    ]);
     expect(JSON.stringify(w.problems)).not.toContain('3102701234');
   });
 });
 
 describe('the document writer', () => {
-  it('streams records to a file and traces a validator\'s line back to its person', async () => {
+  it("streams records to a file and traces a validator's line back to its person", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'idbro-unilogin-test-'));
     try {
       const path = join(dir, 'doc.xml');
-      const w = await DocumentWriter.open(path, 'uploadfull', { exportDateTime: '2024-01-01T00:00:00', source: 's', institution: 'A10035' });
+      const w = await DocumentWriter.open(path, 'uploadfull', {
+        exportDateTime: '2024-01-01T00:00:00',
+        source: 's',
+        institution: 'A10035',
+      });
       const ok = (id: string) => {
-        const c = checkPerson({ localPersonId: id, firstName: 'A', familyName: 'B', employee: { type: 'tap', groupIds: ['G'] } });
+        const c = checkPerson({
+          localPersonId: id,
+          firstName: 'A',
+          familyName: 'B',
+          employee: { type: 'tap', groupIds: ['G'] },
+        });
         return c.ok ? personXml(c.record) : '';
       };
       await w.person(ok('p1'), 'p1');
@@ -146,7 +200,9 @@ describe('exportdatetime', () => {
     expect(nextExportDateTime('Europe/Copenhagen', '2024-01-15T10:59:59', winter)).toBe('2024-01-15T11:00:00');
     expect(nextExportDateTime('Europe/Copenhagen', '2024-01-15T11:00:00', winter)).toBe('2024-01-15T11:00:01');
     // The hour repeated when summer time ends: still later than anything sent.
-    expect(nextExportDateTime('Europe/Copenhagen', '2024-10-27T02:30:00', new Date('2024-10-27T01:10:00Z'))).toBe('2024-10-27T02:30:01');
+    expect(nextExportDateTime('Europe/Copenhagen', '2024-10-27T02:30:00', new Date('2024-10-27T01:10:00Z'))).toBe(
+      '2024-10-27T02:30:01',
+    );
     expect(plusOneSecond('2024-12-31T23:59:59')).toBe('2025-01-01T00:00:00');
   });
 });
@@ -154,8 +210,11 @@ describe('exportdatetime', () => {
 describe('statuskode messages', () => {
   it('say what happened and what to do', () => {
     const f = { mode: 'FULL' as const, institution: 'A10035', source: 'EASYX', exportDateTime: '2024-01-01T00:00:00' };
-    expect(statusMessage(parseUploadResult(fixture('response-unknown-source.xml')), f))
-      .toBe('UNI-Login refused the FULL upload (statuskode 1: the import source is unknown; "Fejl 1: Ukendt importkilde EASYX (testxxa)"); nothing was loaded. The import source "EASYX" is not defined in UNI-Login for institution A10035: check UNILOGIN_SOURCE, or have UNI-Login define the source.');
-    expect(statusMessage(parseUploadResult(fixture('response-xml-errors.xml')), f)).toMatch(/statuskode 8: XML error .* 4 message\(s\), recorded as issues/);
+    expect(statusMessage(parseUploadResult(fixture('response-unknown-source.xml')), f)).toBe(
+      'UNI-Login refused the FULL upload (statuskode 1: the import source is unknown; "Fejl 1: Ukendt importkilde EASYX (testxxa)"); nothing was loaded. The import source "EASYX" is not defined in UNI-Login for institution A10035: check UNILOGIN_SOURCE, or have UNI-Login define the source.',
+    );
+    expect(statusMessage(parseUploadResult(fixture('response-xml-errors.xml')), f)).toMatch(
+      /statuskode 8: XML error .* 4 message\(s\), recorded as issues/,
+    );
   });
 });

@@ -90,7 +90,11 @@ interface Waiter {
   onAbort?: () => void;
 }
 
-interface OwnerQueue { owner: object; waiters: Waiter[]; head: number }
+interface OwnerQueue {
+  owner: object;
+  waiters: Waiter[];
+  head: number;
+}
 
 /** The first live waiter of `q`, removed from it; undefined when it has none. */
 function take(q: OwnerQueue): Waiter | undefined {

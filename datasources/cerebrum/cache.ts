@@ -39,13 +39,29 @@ export interface CerebrumCacheOptions {
   live?: boolean;
 }
 
-interface Entry { value: unknown; expires: number; tags: string[] }
+interface Entry {
+  value: unknown;
+  expires: number;
+  tags: string[];
+}
 
 /** Invalidations remembered for answers still being fetched; an older fetch is simply not stored. */
 const RECENT = 1024;
 
 /** Person attributes no search (affiliation, location, national id) depends on. */
-const SEARCH_NEUTRAL = new Set(['name', 'title', 'address', 'phone', 'cellPhone', 'privatePhone', 'fax', 'email', 'url', 'contacts', 'password']);
+const SEARCH_NEUTRAL = new Set([
+  'name',
+  'title',
+  'address',
+  'phone',
+  'cellPhone',
+  'privatePhone',
+  'fax',
+  'email',
+  'url',
+  'contacts',
+  'password',
+]);
 
 const PERSON = /^\/persons\/(\d+)(?:\/(affiliations|contacts|external-ids|accounts))?(?:\?include_deleted=true)?$/;
 const ACCOUNT = /^\/accounts\/([^/?]+)$/;
@@ -176,7 +192,12 @@ export class CerebrumCache {
     this.note(tag);
   }
 
-  private invalidateSubject(type: CerebrumChange['resourceType'], ref: string, kind: CerebrumChange['kind'], attributes: string[]): void {
+  private invalidateSubject(
+    type: CerebrumChange['resourceType'],
+    ref: string,
+    kind: CerebrumChange['kind'],
+    attributes: string[],
+  ): void {
     switch (type) {
       case 'persons':
         this.invalidate(`p:${ref}`);

@@ -58,7 +58,10 @@ export interface GetOptions {
 }
 
 export class CerebrumHttpStatus extends Error {
-  constructor(readonly status: number, readonly body: unknown) {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
     super(`HTTP ${status}`);
   }
 }
@@ -91,7 +94,11 @@ export class CerebrumClient {
     // fetch() (undici + web streams + AbortSignal plumbing), which matters at thousands of requests a query.
     const secure = this.base.startsWith('https:');
     this.transport = secure ? https : http;
-    this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: this.concurrency, scheduling: 'lifo' });
+    this.agent = new (secure ? https.Agent : http.Agent)({
+      keepAlive: true,
+      maxSockets: this.concurrency,
+      scheduling: 'lifo',
+    });
   }
 
   /** Closes pooled connections. */
@@ -120,7 +127,9 @@ export class CerebrumClient {
   async request<T>(method: string, path: string, body: unknown, o: GetOptions): Promise<T> {
     // The builders encode segments (path.ts); this catches a path built without them before it is sent.
     if (pathChangedByNormalisation(this.base, path)) {
-      throw badInput(`Refused to send ${method} /v1${redactPath(path.split('?')[0])}: URL normalisation would change that path (a "." or ".." segment or an encoded dot); nothing was asked of Cerebrum.`);
+      throw badInput(
+        `Refused to send ${method} /v1${redactPath(path.split('?')[0])}: URL normalisation would change that path (a "." or ".." segment or an encoded dot); nothing was asked of Cerebrum.`,
+      );
     }
     const round = o.round ?? 1;
     for (const s of this.statsOf(o)) s.rounds = Math.max(s.rounds, round);
@@ -130,13 +139,14 @@ export class CerebrumClient {
         return await this.attempt<T>(method, path, body, o);
       } catch (e) {
         const retryable =
-          attempt < maxAttempts &&
-          !o.signal?.aborted &&
-          (!(e instanceof CerebrumHttpStatus) || RETRYABLE(e.status));
+          attempt < maxAttempts && !o.signal?.aborted && (!(e instanceof CerebrumHttpStatus) || RETRYABLE(e.status));
         if (!retryable) throw this.toUpstreamError(e, method, path, o.signal);
         for (const s of this.statsOf(o)) s.retries++;
         const delay = this.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random());
-        this.opts.logger?.debug({ method, path: redactPath(path), attempt, delay: Math.round(delay) }, 'retrying Cerebrum request');
+        this.opts.logger?.debug(
+          { method, path: redactPath(path), attempt, delay: Math.round(delay) },
+          'retrying Cerebrum request',
+        );
         if (!(await backoff(delay, o.signal))) throw this.toUpstreamError(o.signal!.reason, method, path, o.signal);
       }
     }
@@ -156,13 +166,17 @@ export class CerebrumClient {
     }
     try {
       // Span, traceparent and metrics per attempt, by route template (never the id): core/upstream-telemetry.ts.
-      const { status, text } = await observeUpstream({ source: 'CEREBRUM', method, route: cerebrumRoute(path) }, (trace) => this.send1(method, path, body, o.signal, trace));
+      const { status, text } = await observeUpstream(
+        { source: 'CEREBRUM', method, route: cerebrumRoute(path) },
+        (trace) => this.send1(method, path, body, o.signal, trace),
+      );
       let parsed: unknown = undefined;
       if (text.length > 0) {
         try {
           parsed = JSON.parse(text);
         } catch {
-          if (status < 300) throw new CerebrumHttpStatus(502, { message: 'Cerebrum answered with a body that is not JSON' });
+          if (status < 300)
+            throw new CerebrumHttpStatus(502, { message: 'Cerebrum answered with a body that is not JSON' });
           parsed = { message: text.slice(0, 200) };
         }
       }
@@ -175,27 +189,51 @@ export class CerebrumClient {
   }
 
   /** One HTTP exchange; rejects with TimeoutSignal after timeoutMs, or with the socket error. */
-  private send1(method: string, path: string, body: unknown, signal?: AbortSignal, trace: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  private send1(
+    method: string,
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+    trace: Record<string, string> = {},
+  ): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
-      const req = this.transport.request(`${this.base}/v1${path}`, {
-        method,
-        agent: this.agent,
-        headers: payload === undefined ? { ...this.headers, ...trace } : { ...this.headers, ...trace, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-        signal,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (e) => { clearTimeout(timer); reject(e); });
-      });
+      const req = this.transport.request(
+        `${this.base}/v1${path}`,
+        {
+          method,
+          agent: this.agent,
+          headers:
+            payload === undefined
+              ? { ...this.headers, ...trace }
+              : {
+                  ...this.headers,
+                  ...trace,
+                  'content-type': 'application/json',
+                  'content-length': Buffer.byteLength(payload),
+                },
+          signal,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+          });
+          res.on('error', (e) => {
+            clearTimeout(timer);
+            reject(e);
+          });
+        },
+      );
       const timer = setTimeout(() => {
         req.destroy(new TimeoutSignal());
       }, this.timeoutMs);
-      req.on('error', (e) => { clearTimeout(timer); reject(e); });
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
       req.end(payload);
     });
   }
@@ -204,12 +242,23 @@ export class CerebrumClient {
     const safePath = `/v1${redactPath(path)}`;
     if (e instanceof UpstreamError) return e;
     if (signal?.aborted) {
-      return cancelledUpstreamError('CEREBRUM', 'Cerebrum', `${method} ${safePath}`, signal.reason, { status: null, method, path: safePath });
+      return cancelledUpstreamError('CEREBRUM', 'Cerebrum', `${method} ${safePath}`, signal.reason, {
+        status: null,
+        method,
+        path: safePath,
+      });
     }
     if (e instanceof TimeoutSignal) {
-      return new UpstreamError('UPSTREAM_TIMEOUT', 'CEREBRUM', `Cerebrum did not answer ${method} ${safePath} within ${this.timeoutMs} ms`, {
-        status: null, method, path: safePath,
-      });
+      return new UpstreamError(
+        'UPSTREAM_TIMEOUT',
+        'CEREBRUM',
+        `Cerebrum did not answer ${method} ${safePath} within ${this.timeoutMs} ms`,
+        {
+          status: null,
+          method,
+          path: safePath,
+        },
+      );
     }
     if (e instanceof CerebrumHttpStatus) {
       const upstream = { status: e.status, method, path: safePath };
@@ -217,22 +266,46 @@ export class CerebrumClient {
       if (e.status === 401 || e.status === 403) {
         // Gateways in front of Cerebrum may echo the key they refused, or the path with a national id in it.
         const said = msg ? redactText(msg, [this.opts.apiKey]) : undefined;
-        return new UpstreamError('UPSTREAM_ERROR', 'CEREBRUM',
-          `Cerebrum refused the gateway's credentials (${e.status}${said ? `: ${said}` : ''}); check CEREBRUM_API_KEY and CEREBRUM_API_KEY_HEADER`, upstream);
+        return new UpstreamError(
+          'UPSTREAM_ERROR',
+          'CEREBRUM',
+          `Cerebrum refused the gateway's credentials (${e.status}${said ? `: ${said}` : ''}); check CEREBRUM_API_KEY and CEREBRUM_API_KEY_HEADER`,
+          upstream,
+        );
       }
       if (e.status === 404) {
         return new UpstreamError('UPSTREAM_ERROR', 'CEREBRUM', `Cerebrum has no ${safePath} (404)`, upstream);
       }
       if (e.status === 429 || e.status === 503) {
-        return new UpstreamError('UPSTREAM_UNAVAILABLE', 'CEREBRUM', `Cerebrum is unavailable (${e.status}) for ${method} ${safePath}`, upstream);
+        return new UpstreamError(
+          'UPSTREAM_UNAVAILABLE',
+          'CEREBRUM',
+          `Cerebrum is unavailable (${e.status}) for ${method} ${safePath}`,
+          upstream,
+        );
       }
-      return new UpstreamError('UPSTREAM_ERROR', 'CEREBRUM',
-        `Cerebrum answered ${e.status} for ${method} ${safePath}${msg ? `: ${redactPath(msg)}` : ''}`, upstream);
+      return new UpstreamError(
+        'UPSTREAM_ERROR',
+        'CEREBRUM',
+        `Cerebrum answered ${e.status} for ${method} ${safePath}${msg ? `: ${redactPath(msg)}` : ''}`,
+        upstream,
+      );
     }
-    const cause = (e as { code?: string })?.code ?? (e as { cause?: { code?: string } })?.cause?.code ?? (e as Error)?.name ?? 'network error';
-    return new UpstreamError('UPSTREAM_UNAVAILABLE', 'CEREBRUM', `Cannot reach Cerebrum at CEREBRUM_URL (${cause}) for ${method} ${safePath}`, {
-      status: null, method, path: safePath,
-    });
+    const cause =
+      (e as { code?: string })?.code ??
+      (e as { cause?: { code?: string } })?.cause?.code ??
+      (e as Error)?.name ??
+      'network error';
+    return new UpstreamError(
+      'UPSTREAM_UNAVAILABLE',
+      'CEREBRUM',
+      `Cannot reach Cerebrum at CEREBRUM_URL (${cause}) for ${method} ${safePath}`,
+      {
+        status: null,
+        method,
+        path: safePath,
+      },
+    );
   }
 }
 

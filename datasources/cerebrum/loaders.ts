@@ -3,9 +3,7 @@ import type { RequestStats } from './client';
 import type { CerebrumReader } from './cache';
 import { pathSegment } from './path';
 import { dataloaderBatchSize } from '../../core/metrics';
-import type {
-  RawAccount, RawAccountRef, RawAffiliation, RawContact, RawExternalId, RawOu, RawPerson,
-} from './types';
+import type { RawAccount, RawAccountRef, RawAffiliation, RawContact, RawExternalId, RawOu, RawPerson } from './types';
 
 /**
  * Per-request DataLoaders over Cerebrum REST (a fresh set per GraphQL request or job; the DataLoader
@@ -62,30 +60,52 @@ function roundLoader<K extends string, V>(
   };
 }
 
-export interface AffiliationKey { personId: string; includeDeleted: boolean }
+export interface AffiliationKey {
+  personId: string;
+  includeDeleted: boolean;
+}
 
 export function createCerebrumLoaders(client: CerebrumReader, o: CerebrumLoaderOptions = {}) {
-  const get = <T>(path: string, round: number) => client.getOrNull<T>(path, { round, stats: o.stats, signal: o.signal });
+  const get = <T>(path: string, round: number) =>
+    client.getOrNull<T>(path, { round, stats: o.stats, signal: o.signal });
   // Every key becomes one path segment, or the load fails with BAD_USER_INPUT before any request (path.ts).
   const id = (k: string) => pathSegment(k, 'The person id');
   return {
-    person: roundLoader<string, RawPerson | null>(client, { ...o, name: 'person' }, (k, r) => get(`/persons/${id(k)}`, r)),
-    ou: roundLoader<string, RawOu | null>(client, { ...o, name: 'ou' }, (k, r) => get(`/ous/${pathSegment(k, 'The unit id')}`, r)),
+    person: roundLoader<string, RawPerson | null>(client, { ...o, name: 'person' }, (k, r) =>
+      get(`/persons/${id(k)}`, r),
+    ),
+    ou: roundLoader<string, RawOu | null>(client, { ...o, name: 'ou' }, (k, r) =>
+      get(`/ous/${pathSegment(k, 'The unit id')}`, r),
+    ),
     /** Key "<personId>" or "<personId>|deleted" (include_deleted changes the answer, so it is in the key). */
     affiliations: roundLoader<string, RawAffiliation[] | null>(client, { ...o, name: 'affiliations' }, async (k, r) => {
       const [pid, flag] = k.split('|');
       const body = await get<{ affiliations: RawAffiliation[] }>(
-        `/persons/${id(pid)}/affiliations${flag === 'deleted' ? '?include_deleted=true' : ''}`, r);
+        `/persons/${id(pid)}/affiliations${flag === 'deleted' ? '?include_deleted=true' : ''}`,
+        r,
+      );
       return body ? body.affiliations : null;
     }),
-    contacts: roundLoader<string, RawContact[] | null>(client, { ...o, name: 'contacts' }, async (k, r) =>
-      (await get<{ contacts: RawContact[] }>(`/persons/${id(k)}/contacts`, r))?.contacts ?? null),
-    externalIds: roundLoader<string, RawExternalId[] | null>(client, { ...o, name: 'externalIds' }, async (k, r) =>
-      (await get<{ external_ids: RawExternalId[] }>(`/persons/${id(k)}/external-ids`, r))?.external_ids ?? null),
-    accountRefs: roundLoader<string, RawAccountRef[] | null>(client, { ...o, name: 'accountRefs' }, async (k, r) =>
-      (await get<{ accounts: RawAccountRef[] }>(`/persons/${id(k)}/accounts`, r))?.accounts ?? null),
+    contacts: roundLoader<string, RawContact[] | null>(
+      client,
+      { ...o, name: 'contacts' },
+      async (k, r) => (await get<{ contacts: RawContact[] }>(`/persons/${id(k)}/contacts`, r))?.contacts ?? null,
+    ),
+    externalIds: roundLoader<string, RawExternalId[] | null>(
+      client,
+      { ...o, name: 'externalIds' },
+      async (k, r) =>
+        (await get<{ external_ids: RawExternalId[] }>(`/persons/${id(k)}/external-ids`, r))?.external_ids ?? null,
+    ),
+    accountRefs: roundLoader<string, RawAccountRef[] | null>(
+      client,
+      { ...o, name: 'accountRefs' },
+      async (k, r) => (await get<{ accounts: RawAccountRef[] }>(`/persons/${id(k)}/accounts`, r))?.accounts ?? null,
+    ),
     /** By account name (all digits = entity id, per the API). */
-    account: roundLoader<string, RawAccount | null>(client, { ...o, name: 'account' }, (k, r) => get(`/accounts/${pathSegment(k, 'The account name')}`, r)),
+    account: roundLoader<string, RawAccount | null>(client, { ...o, name: 'account' }, (k, r) =>
+      get(`/accounts/${pathSegment(k, 'The account name')}`, r),
+    ),
   };
 }
 

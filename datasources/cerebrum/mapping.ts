@@ -32,7 +32,8 @@ const LEGACY_ID_TYPES: Record<string, string> = {
 };
 
 export function mapPerson(raw: RawPerson, round?: number): Person {
-  const cached = (variant: string) => raw.names.find((n) => n.variant === variant && n.source_system === CACHED)?.name ?? null;
+  const cached = (variant: string) =>
+    raw.names.find((n) => n.variant === variant && n.source_system === CACHED)?.name ?? null;
   const first = cached('FIRST');
   const last = cached('LAST');
   const full = cached('FULL') ?? ([first, last].filter(Boolean).join(' ') || null);
@@ -44,16 +45,24 @@ export function mapPerson(raw: RawPerson, round?: number): Person {
     firstName: first,
     lastName: last,
     birthDate: dateOf(raw.birth_date),
-    names: raw.names.map((n) => Object.assign(new PersonName(), {
-      variant: n.variant, value: n.name, sourceSystem: n.source_system ?? null, language: n.language ?? null,
-    })),
+    names: raw.names.map((n) =>
+      Object.assign(new PersonName(), {
+        variant: n.variant,
+        value: n.name,
+        sourceSystem: n.source_system ?? null,
+        language: n.language ?? null,
+      }),
+    ),
     round,
   });
 }
 
 /** Languages nb, nn, en, then the rest; within the first language that has any, the first listed variant. */
 function pickName(names: RawName2[], variants: string[]): string | null {
-  const langs = [...LANGUAGE_ORDER, ...new Set(names.map((n) => n.language ?? '').filter((l) => !LANGUAGE_ORDER.includes(l)))];
+  const langs = [
+    ...LANGUAGE_ORDER,
+    ...new Set(names.map((n) => n.language ?? '').filter((l) => !LANGUAGE_ORDER.includes(l))),
+  ];
   for (const lang of langs) {
     const inLang = names.filter((n) => (n.language ?? '') === lang && variants.includes(n.variant));
     if (inLang.length === 0) continue;
@@ -68,7 +77,14 @@ export function mapContacts(raw: RawContact[] | undefined): Contact[] {
   // Preferred first: lower `preference` wins (1 is highest in Cerebrum's code; the seed also uses 0).
   return [...(raw ?? [])]
     .sort((a, b) => (a.preference ?? Number.MAX_SAFE_INTEGER) - (b.preference ?? Number.MAX_SAFE_INTEGER))
-    .map((c) => Object.assign(new Contact(), { type: c.type, value: c.value, preference: c.preference ?? null, sourceSystem: c.source_system ?? null }));
+    .map((c) =>
+      Object.assign(new Contact(), {
+        type: c.type,
+        value: c.value,
+        preference: c.preference ?? null,
+        sourceSystem: c.source_system ?? null,
+      }),
+    );
 }
 
 export function mapOu(raw: RawOu, round?: number): OrganisationUnit {
@@ -90,7 +106,11 @@ export function mapOu(raw: RawOu, round?: number): OrganisationUnit {
 export function mapExternalIds(raw: RawExternalId[]): ExternalId[] {
   return raw.map((x) => {
     const type = x.id_type ?? LEGACY_ID_TYPES[x.type ?? ''] ?? x.type ?? 'unknown';
-    return Object.assign(new ExternalId(), { type, value: String(x.external_id ?? x.id ?? ''), sourceSystem: x.source_system ?? null });
+    return Object.assign(new ExternalId(), {
+      type,
+      value: String(x.external_id ?? x.id ?? ''),
+      sourceSystem: x.source_system ?? null,
+    });
   });
 }
 

@@ -24,7 +24,8 @@ export function unsafeSegmentReason(value: string): string | null {
 /** `value` encoded as one path segment; throws BAD_USER_INPUT (naming `what`) when it could change the path. */
 export function pathSegment(value: string, what: string): string {
   const reason = unsafeSegmentReason(value);
-  if (reason) throw badInput(`${what} ${reason}: it cannot be a Cerebrum path segment, so nothing was asked of Cerebrum.`);
+  if (reason)
+    throw badInput(`${what} ${reason}: it cannot be a Cerebrum path segment, so nothing was asked of Cerebrum.`);
   return encodeURIComponent(value);
 }
 

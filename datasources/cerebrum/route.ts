@@ -6,8 +6,20 @@
  * come through. The query string is always dropped.
  */
 const WORDS = new Set([
-  'persons', 'ous', 'accounts', 'groups', 'search', 'contexts', 'affiliations', 'contacts', 'external-ids',
-  'addresses', 'consents', 'emailaddresses', 'quarantines', 'members',
+  'persons',
+  'ous',
+  'accounts',
+  'groups',
+  'search',
+  'contexts',
+  'affiliations',
+  'contacts',
+  'external-ids',
+  'addresses',
+  'consents',
+  'emailaddresses',
+  'quarantines',
+  'members',
 ]);
 
 export function cerebrumRoute(path: string): string {

@@ -7,13 +7,16 @@ import { UpstreamError, badInput } from '../../core/errors';
 import type { RequestStats } from './client';
 import type { CerebrumReader } from './cache';
 import { createCerebrumLoaders, type CerebrumLoaders } from './loaders';
-import {
-  mapAccountRef, mapAffiliation, mapContacts, mapExternalIds, mapOu, mapPerson, nationalIdOf,
-} from './mapping';
+import { mapAccountRef, mapAffiliation, mapContacts, mapExternalIds, mapOu, mapPerson, nationalIdOf } from './mapping';
 import type { RawAccount, RawSearchExternalIds, RawSearchPersons } from './types';
 
 /** What a caller wants of a person besides its record, so those loads can leave in the same round. */
-export interface PersonPrefetch { contacts?: boolean; externalIds?: boolean; affiliations?: boolean; accounts?: boolean }
+export interface PersonPrefetch {
+  contacts?: boolean;
+  externalIds?: boolean;
+  affiliations?: boolean;
+  accounts?: boolean;
+}
 
 /** What the sub-resource loads need of a person: its id and the round in which that id was known. */
 export type PersonKey = Pick<Person, 'nativeId' | 'round' | 'subRound'>;
@@ -33,7 +36,10 @@ export class CerebrumSource {
   private readonly naive: boolean;
   private readonly signal?: AbortSignal;
 
-  constructor(readonly client: CerebrumReader, opts: { stats?: RequestStats; naive?: boolean; signal?: AbortSignal } = {}) {
+  constructor(
+    readonly client: CerebrumReader,
+    opts: { stats?: RequestStats; naive?: boolean; signal?: AbortSignal } = {},
+  ) {
     this.loaders = createCerebrumLoaders(client, opts);
     this.stats = opts.stats;
     this.naive = opts.naive ?? false;
@@ -85,14 +91,17 @@ export class CerebrumSource {
    */
   async affiliations(p: PersonKey, at: string, today: string): Promise<Affiliation[]> {
     const past = at < today;
-    const raw = (await this.loaders.affiliations.load(past ? `${p.nativeId}|deleted` : p.nativeId, subRoundOf(p))) ?? [];
+    const raw =
+      (await this.loaders.affiliations.load(past ? `${p.nativeId}|deleted` : p.nativeId, subRoundOf(p))) ?? [];
     return raw
       .map((a) => mapAffiliation(p.nativeId, a, subRoundOf(p)))
       .filter((a) => (a.from == null || a.from <= at) && (a.to == null || a.to >= at));
   }
 
   async accounts(p: PersonKey): Promise<Account[]> {
-    return ((await this.loaders.accountRefs.load(p.nativeId, subRoundOf(p))) ?? []).map((r) => mapAccountRef(r, subRoundOf(p)));
+    return ((await this.loaders.accountRefs.load(p.nativeId, subRoundOf(p))) ?? []).map((r) =>
+      mapAccountRef(r, subRoundOf(p)),
+    );
   }
 
   /** Account details from /v1/accounts/{name}; null when Cerebrum has no such account. */
@@ -123,7 +132,11 @@ export class CerebrumSource {
     if (q.location) params.set('location', q.location);
     const qs = params.toString();
     try {
-      const body = await this.client.get<RawSearchPersons>(`/search/persons/affiliations${qs ? `?${qs}` : ''}`, { round, stats: this.statsOf(), signal: this.signal });
+      const body = await this.client.get<RawSearchPersons>(`/search/persons/affiliations${qs ? `?${qs}` : ''}`, {
+        round,
+        stats: this.statsOf(),
+        signal: this.signal,
+      });
       return [...new Set(body.persons.map((p) => String(p.id)))];
     } catch (e) {
       if (e instanceof UpstreamError && e.upstream.status === 400) {

@@ -33,7 +33,10 @@ export function exportPath(dataDir: string, name: string): string | null {
 
 /** `20250106T040000Z`: sortable, no characters a file system or URL objects to. */
 export function stamp(at: Date): string {
-  return at.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  return at
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
 }
 
 export function cristinFileName(institution: string, at: Date): string {
@@ -92,20 +95,27 @@ export function exportStartedAt(name: string): Date | null {
 export function expiredExports(names: string[], now: Date, days: number, keep: string | null): string[] {
   const cutoff = now.getTime() - days * 86_400_000;
   // Without a record (a store started afresh), the newest published file is the last published one.
-  keep ??= names.filter((n) => exportStartedAt(n) !== null && !n.endsWith('.held.xml') && !/\.held-\d+\.xml$/.test(n))
-    .sort((a, b) => exportStartedAt(b)!.getTime() - exportStartedAt(a)!.getTime() || b.localeCompare(a))[0] ?? null;
-  return names.filter((n) => {
-    if (n === keep) return false;
-    const at = exportStartedAt(n);
-    return at !== null && at.getTime() < cutoff;
-  }).sort();
+  keep ??=
+    names
+      .filter((n) => exportStartedAt(n) !== null && !n.endsWith('.held.xml') && !/\.held-\d+\.xml$/.test(n))
+      .sort((a, b) => exportStartedAt(b)!.getTime() - exportStartedAt(a)!.getTime() || b.localeCompare(a))[0] ?? null;
+  return names
+    .filter((n) => {
+      if (n === keep) return false;
+      const at = exportStartedAt(n);
+      return at !== null && at.getTime() < cutoff;
+    })
+    .sort();
 }
 
 /**
  * The retention sweep of an export run: removes `expiredExports` (unless `dryRun`), and sets every remaining
  * export file to 0600 (files an older version wrote 0644). Returns the names removed (or that would be).
  */
-export async function sweepExports(dir: string, o: { now: Date; days: number; keep: string | null; dryRun: boolean }): Promise<string[]> {
+export async function sweepExports(
+  dir: string,
+  o: { now: Date; days: number; keep: string | null; dryRun: boolean },
+): Promise<string[]> {
   let names: string[];
   try {
     names = await fs.readdir(dir);
@@ -116,7 +126,10 @@ export async function sweepExports(dir: string, o: { now: Date; days: number; ke
   if (o.dryRun) return expired;
   await Promise.all(expired.map((n) => fs.rm(join(dir, n), { force: true })));
   const gone = new Set(expired);
-  await Promise.all(names.filter((n) => !gone.has(n) && exportStartedAt(n) !== null)
-    .map((n) => fs.chmod(join(dir, n), PRIVATE_FILE_MODE).catch(() => undefined)));
+  await Promise.all(
+    names
+      .filter((n) => !gone.has(n) && exportStartedAt(n) !== null)
+      .map((n) => fs.chmod(join(dir, n), PRIVATE_FILE_MODE).catch(() => undefined)),
+  );
   return expired;
 }

@@ -32,7 +32,8 @@ export function escapeLatin1(text: string): string {
     else if (cp === 0x22) out += '&quot;';
     else if (cp < 0x20 && cp !== 0x09 && cp !== 0x0a && cp !== 0x0d) continue;
     else if (cp <= 0xff) out += ch;
-    else if ((cp >= 0xd800 && cp <= 0xdfff) || cp === 0xfffe || cp === 0xffff) continue; // not XML characters
+    else if ((cp >= 0xd800 && cp <= 0xdfff) || cp === 0xfffe || cp === 0xffff)
+      continue; // not XML characters
     else out += `&#${cp};`;
   }
   return out;
@@ -47,7 +48,10 @@ export class Latin1XmlWriter {
   /** Bytes handed to the sink so far. */
   bytes = 0;
 
-  constructor(private readonly sink: Writable, private readonly indent = ' ') {}
+  constructor(
+    private readonly sink: Writable,
+    private readonly indent = ' ',
+  ) {}
 
   /** `<?xml version="1.0" encoding="ISO-8859-1"?>`: call first. */
   declaration(): void {

@@ -12,16 +12,24 @@ export class CachedDarLookup implements DarLookup {
   private readonly fresh = new Map<string, DarResult>();
   hits = 0;
 
-  constructor(private readonly inner: DarLookup, private readonly maxAgeDays: number) {}
+  constructor(
+    private readonly inner: DarLookup,
+    private readonly maxAgeDays: number,
+  ) {}
 
   async load(q: Queryable): Promise<void> {
     const { rows } = await q.query(
       `SELECT text, dar_id::text AS dar_id, betegnelse, kategori, reason FROM dar_cache
-        WHERE checked_at > now() - make_interval(days => $1::int)`, [this.maxAgeDays]);
+        WHERE checked_at > now() - make_interval(days => $1::int)`,
+      [this.maxAgeDays],
+    );
     for (const r of rows) {
-      this.known.set(r.text, r.dar_id && (r.kategori === 'A' || r.kategori === 'B')
-        ? { ok: true, id: r.dar_id, betegnelse: r.betegnelse ?? r.text, kategori: r.kategori }
-        : { ok: false, reason: r.reason ?? `kategori ${r.kategori}: no safe match` });
+      this.known.set(
+        r.text,
+        r.dar_id && (r.kategori === 'A' || r.kategori === 'B')
+          ? { ok: true, id: r.dar_id, betegnelse: r.betegnelse ?? r.text, kategori: r.kategori }
+          : { ok: false, reason: r.reason ?? `kategori ${r.kategori}: no safe match` },
+      );
     }
   }
 
@@ -42,14 +50,21 @@ export class CachedDarLookup implements DarLookup {
       const part = entries.slice(i, i + 500);
       const params: unknown[] = [];
       const values = part.map(([text, r], j) => {
-        params.push(text, r.ok ? r.id : null, r.ok ? r.betegnelse : null, r.ok ? r.kategori : 'C', r.ok ? null : r.reason);
+        params.push(
+          text,
+          r.ok ? r.id : null,
+          r.ok ? r.betegnelse : null,
+          r.ok ? r.kategori : 'C',
+          r.ok ? null : r.reason,
+        );
         return `($${j * 5 + 1}, $${j * 5 + 2}::uuid, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5}, now())`;
       });
       await q.query(
         `INSERT INTO dar_cache (text, dar_id, betegnelse, kategori, reason, checked_at) VALUES ${values.join(', ')}
          ON CONFLICT (text) DO UPDATE SET dar_id = EXCLUDED.dar_id, betegnelse = EXCLUDED.betegnelse,
            kategori = EXCLUDED.kategori, reason = EXCLUDED.reason, checked_at = EXCLUDED.checked_at`,
-        params);
+        params,
+      );
     }
     return entries.length;
   }

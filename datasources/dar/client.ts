@@ -46,8 +46,7 @@ export interface DarClientOptions {
 export type DarKategori = 'A' | 'B' | 'C';
 
 export type DarResult =
-  | { ok: true; id: string; betegnelse: string; kategori: 'A' | 'B' }
-  | { ok: false; reason: string };
+  { ok: true; id: string; betegnelse: string; kategori: 'A' | 'B' } | { ok: false; reason: string };
 
 /** The contract the LOS import uses; DarClient is the HTTP adapter behind it. */
 export interface DarLookup {
@@ -66,7 +65,15 @@ export interface DarClientStats {
   maxStartedInAnySecond: number;
 }
 
-const DEFAULTS = { concurrency: 10, ratePerSecond: 30, rateSlackMs: 50, timeoutMs: 10_000, retries: 2, backoffMs: 250, maxRetryAfterMs: 30_000 };
+const DEFAULTS = {
+  concurrency: 10,
+  ratePerSecond: 30,
+  rateSlackMs: 50,
+  timeoutMs: 10_000,
+  retries: 2,
+  backoffMs: 250,
+  maxRetryAfterMs: 30_000,
+};
 const MAX_BODY_BYTES = 1 << 20;
 
 interface Lookup {
@@ -111,7 +118,8 @@ export class DarClient implements DarLookup {
       maxRetryAfterMs: opts.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs,
     };
     for (const k of ['concurrency', 'ratePerSecond'] as const) {
-      if (!(Number.isInteger(this.o[k]) && this.o[k] >= 1)) throw new RangeError(`DarClient: ${k} must be an integer >= 1, got ${this.o[k]}`);
+      if (!(Number.isInteger(this.o[k]) && this.o[k] >= 1))
+        throw new RangeError(`DarClient: ${k} must be an integer >= 1, got ${this.o[k]}`);
     }
     this.endpoint = new URL(base);
     this.endpoint.pathname = `${base.pathname.replace(/\/+$/, '')}/datavask/adresser`;
@@ -174,11 +182,17 @@ export class DarClient implements DarLookup {
 
   private startLookup(key: string): Lookup {
     const controller = new AbortController();
-    const lookup: Lookup = { controller, waiters: 0, settled: false, promise: undefined as unknown as Promise<DarResult> };
+    const lookup: Lookup = {
+      controller,
+      waiters: 0,
+      settled: false,
+      promise: undefined as unknown as Promise<DarResult>,
+    };
     lookup.promise = this.lookup(key, controller.signal).then((result) => {
       lookup.settled = true;
       // Only answers are cached; a lookup that found DAR unavailable may be asked again by a later call.
-      if (!result.ok && result.reason.startsWith('DAR unavailable') && this.cache.get(key) === lookup) this.cache.delete(key);
+      if (!result.ok && result.reason.startsWith('DAR unavailable') && this.cache.get(key) === lookup)
+        this.cache.delete(key);
       return result;
     });
     return lookup;
@@ -206,13 +220,19 @@ export class DarClient implements DarLookup {
       let delay = this.o.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random());
       if (outcome.retryAfterMs !== undefined) {
         if (outcome.retryAfterMs > this.o.maxRetryAfterMs) {
-          return { ok: false, reason: `${failure}; asked to retry after ${Math.round(outcome.retryAfterMs / 1000)} s, more than the ${this.o.maxRetryAfterMs} ms this client waits` };
+          return {
+            ok: false,
+            reason: `${failure}; asked to retry after ${Math.round(outcome.retryAfterMs / 1000)} s, more than the ${this.o.maxRetryAfterMs} ms this client waits`,
+          };
         }
         delay = outcome.retryAfterMs;
         this.starts.pauseUntil(performance.now() + delay);
       }
       this.stats.retries++;
-      this.opts.logger?.debug({ source: 'DAR', attempt, delay: Math.round(delay), failure }, 'retrying DAR address wash');
+      this.opts.logger?.debug(
+        { source: 'DAR', attempt, delay: Math.round(delay), failure },
+        'retrying DAR address wash',
+      );
       try {
         await sleep(delay, signal);
       } catch {
@@ -235,7 +255,9 @@ export class DarClient implements DarLookup {
       this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inFlight);
       try {
         // Span, traceparent and metrics by route (never the address text in the query): core/upstream-telemetry.ts.
-        const res = await observeUpstream({ source: 'DAR', method: 'GET', route: '/datavask/adresser' }, (trace) => this.send(url, signal, trace));
+        const res = await observeUpstream({ source: 'DAR', method: 'GET', route: '/datavask/adresser' }, (trace) =>
+          this.send(url, signal, trace),
+        );
         return this.interpret(res);
       } finally {
         this.inFlight--;
@@ -248,7 +270,11 @@ export class DarClient implements DarLookup {
   private interpret({ status, headers, text }: HttpAnswer): Outcome {
     const where = `${this.shownUrl} (DAR_URL)`;
     if (status === 429 || status >= 500) {
-      return { retry: true, failure: `DAR unavailable: HTTP ${status} from ${where}`, retryAfterMs: parseRetryAfter(headers['retry-after']) };
+      return {
+        retry: true,
+        failure: `DAR unavailable: HTTP ${status} from ${where}`,
+        retryAfterMs: parseRetryAfter(headers['retry-after']),
+      };
     }
     if (status !== 200) {
       return { retry: false, failure: `DAR refused the lookup: HTTP ${status} from ${where}${problemTitle(text)}` };
@@ -264,13 +290,24 @@ export class DarClient implements DarLookup {
       return { retry: false, failure: `DAR answered without a kategori A, B or C, from ${where}` };
     }
     if (kategori === 'C') return { result: { ok: false, reason: 'kategori C: no safe match' } };
-    const adresse = Array.isArray(resultater) ? (resultater[0] as { adresse?: { id?: unknown; betegnelse?: unknown } })?.adresse : undefined;
-    if (!adresse || typeof adresse.id !== 'string' || adresse.id === '') return { result: { ok: false, reason: 'no result' } };
-    return { result: { ok: true, id: adresse.id, betegnelse: typeof adresse.betegnelse === 'string' ? adresse.betegnelse : '', kategori } };
+    const adresse = Array.isArray(resultater)
+      ? (resultater[0] as { adresse?: { id?: unknown; betegnelse?: unknown } })?.adresse
+      : undefined;
+    if (!adresse || typeof adresse.id !== 'string' || adresse.id === '')
+      return { result: { ok: false, reason: 'no result' } };
+    return {
+      result: {
+        ok: true,
+        id: adresse.id,
+        betegnelse: typeof adresse.betegnelse === 'string' ? adresse.betegnelse : '',
+        kategori,
+      },
+    };
   }
 
   private describeNetworkError(e: unknown): string {
-    if (e instanceof AttemptTimeout) return `DAR unavailable: no answer within ${this.o.timeoutMs} ms from ${this.shownUrl} (DAR_URL)`;
+    if (e instanceof AttemptTimeout)
+      return `DAR unavailable: no answer within ${this.o.timeoutMs} ms from ${this.shownUrl} (DAR_URL)`;
     const code = (e as { code?: string })?.code ?? (e as Error)?.name ?? 'network error';
     return `DAR unavailable: cannot reach ${this.shownUrl} (DAR_URL): ${code}`;
   }
@@ -278,29 +315,47 @@ export class DarClient implements DarLookup {
   /** One HTTP exchange; rejects on network errors, AttemptTimeout after timeoutMs, or abort. */
   private send(url: URL, signal: AbortSignal, trace: Record<string, string> = {}): Promise<HttpAnswer> {
     return new Promise((resolve, reject) => {
-      const req = this.transport.request(url, { method: 'GET', agent: this.agent, headers: { accept: 'application/json', ...trace }, signal }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_BODY_BYTES) req.destroy(new Error('DAR answer larger than 1 MiB'));
-          else chunks.push(c);
-        });
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (e) => { clearTimeout(timer); reject(e); });
-      });
+      const req = this.transport.request(
+        url,
+        { method: 'GET', agent: this.agent, headers: { accept: 'application/json', ...trace }, signal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > MAX_BODY_BYTES) req.destroy(new Error('DAR answer larger than 1 MiB'));
+            else chunks.push(c);
+          });
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString('utf8'),
+            });
+          });
+          res.on('error', (e) => {
+            clearTimeout(timer);
+            reject(e);
+          });
+        },
+      );
       const timer = setTimeout(() => req.destroy(new AttemptTimeout()), this.o.timeoutMs);
-      req.on('error', (e) => { clearTimeout(timer); reject(e); });
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
       req.end();
     });
   }
 }
 
 type Outcome = { result: DarResult } | { retry: boolean; failure: string; retryAfterMs?: number };
-interface HttpAnswer { status: number; headers: http.IncomingHttpHeaders; text: string }
+interface HttpAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
 
 class AttemptTimeout extends Error {}
 
@@ -329,13 +384,23 @@ function problemTitle(text: string): string {
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(abortReason(signal));
-    const onAbort = () => { clearTimeout(t); reject(abortReason(signal)); };
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(abortReason(signal));
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
-interface Waiter { grant(): void; signal: AbortSignal; onAbort(): void }
+interface Waiter {
+  grant(): void;
+  signal: AbortSignal;
+  onAbort(): void;
+}
 
 /** Abortable waiting list: a waiter that aborts leaves the queue and rejects with the abort reason. */
 function enqueue(queue: Waiter[], signal: AbortSignal, onQueued: () => void): Promise<void> {
@@ -343,7 +408,10 @@ function enqueue(queue: Waiter[], signal: AbortSignal, onQueued: () => void): Pr
     if (signal.aborted) return reject(abortReason(signal));
     const w: Waiter = {
       signal,
-      grant: () => { signal.removeEventListener('abort', w.onAbort); resolve(); },
+      grant: () => {
+        signal.removeEventListener('abort', w.onAbort);
+        resolve();
+      },
       onAbort: () => {
         const i = queue.indexOf(w);
         if (i >= 0) queue.splice(i, 1);
@@ -386,7 +454,10 @@ class StartLimiter {
   private readonly queue: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pausedUntil = 0;
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
 
   take(signal: AbortSignal): Promise<void> {
     return enqueue(this.queue, signal, () => this.pump());
@@ -417,7 +488,8 @@ class StartLimiter {
     while (this.queue.length > 0) {
       const now = performance.now();
       let wait = this.pausedUntil - now;
-      if (this.log.length >= this.limit) wait = Math.max(wait, this.log[this.log.length - this.limit] + this.windowMs - now);
+      if (this.log.length >= this.limit)
+        wait = Math.max(wait, this.log[this.log.length - this.limit] + this.windowMs - now);
       if (wait > 0) {
         // Timers may fire a fraction of a millisecond early by performance.now(); pump() re-checks.
         this.timer = setTimeout(() => this.pump(), Math.max(1, Math.ceil(wait)));

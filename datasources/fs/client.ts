@@ -60,7 +60,10 @@ class FsGraphQLErrors extends Error {
   }
 }
 class FsHttpStatus extends Error {
-  constructor(readonly status: number, readonly bodyText: string) {
+  constructor(
+    readonly status: number,
+    readonly bodyText: string,
+  ) {
     super(`HTTP ${status}`);
   }
 }
@@ -111,14 +114,22 @@ export class FsClient {
    * Runs one GraphQL operation; resolves its `data`. `operationName` must be the name of the operation in
    * `document` (it is what the stats and FS's own logs show).
    */
-  async query<T>(operationName: string, document: string, variables: Record<string, unknown> = {}, o: FsQueryOptions = {}): Promise<T> {
+  async query<T>(
+    operationName: string,
+    document: string,
+    variables: Record<string, unknown> = {},
+    o: FsQueryOptions = {},
+  ): Promise<T> {
     const body = JSON.stringify({ query: document, variables, operationName });
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt<T>(operationName, body, o);
       } catch (e) {
-        const retryable = attempt <= this.retries && !o.signal?.aborted &&
-          !(e instanceof FsGraphQLErrors) && (!(e instanceof FsHttpStatus) || RETRYABLE(e.status));
+        const retryable =
+          attempt <= this.retries &&
+          !o.signal?.aborted &&
+          !(e instanceof FsGraphQLErrors) &&
+          (!(e instanceof FsHttpStatus) || RETRYABLE(e.status));
         if (!retryable) throw this.toUpstreamError(e, operationName, o.signal);
         for (const s of this.statsOf(o)) s.retries++;
         const delay = this.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random());
@@ -142,15 +153,27 @@ export class FsClient {
   ): AsyncGenerator<N> {
     let after: string | null = null;
     for (let page = 0; ; page++) {
-      const data: unknown = await this.query(operationName, document, { ...variables, first: o.pageSize ?? 500, after }, o);
+      const data: unknown = await this.query(
+        operationName,
+        document,
+        { ...variables, first: o.pageSize ?? 500, after },
+        o,
+      );
       const conn = pick(data);
       for (const node of nodesOf(conn)) yield node;
       if (!conn.pageInfo.hasNextPage) return;
       if (!conn.pageInfo.endCursor || conn.pageInfo.endCursor === after) {
         // A server that says "more" without a new cursor would loop forever.
-        throw new UpstreamError('UPSTREAM_ERROR', 'FS', `FS said ${operationName} has more pages but gave no new cursor (page ${page + 1})`, {
-          status: 200, method: 'POST', path: this.path,
-        });
+        throw new UpstreamError(
+          'UPSTREAM_ERROR',
+          'FS',
+          `FS said ${operationName} has more pages but gave no new cursor (page ${page + 1})`,
+          {
+            status: 200,
+            method: 'POST',
+            path: this.path,
+          },
+        );
       }
       after = conn.pageInfo.endCursor;
     }
@@ -168,7 +191,9 @@ export class FsClient {
     }
     try {
       // Span, traceparent and metrics per attempt, by operation name (a constant of ours): core/upstream-telemetry.ts.
-      const { status, text } = await observeUpstream({ source: 'FS', method: 'POST', route: operationName }, (trace) => this.send1(body, o.signal, trace));
+      const { status, text } = await observeUpstream({ source: 'FS', method: 'POST', route: operationName }, (trace) =>
+        this.send1(body, o.signal, trace),
+      );
       if (status >= 300) throw new FsHttpStatus(status, text.slice(0, 300));
       let parsed: { data?: T; errors?: FsGraphQLErrors['errors'] };
       try {
@@ -184,24 +209,38 @@ export class FsClient {
     }
   }
 
-  private send1(body: string, signal?: AbortSignal, trace: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  private send1(
+    body: string,
+    signal?: AbortSignal,
+    trace: Record<string, string> = {},
+  ): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
-      const req = this.transport.request(this.target, {
-        method: 'POST',
-        agent: this.agent,
-        headers: { ...this.headers, ...trace, 'content-length': Buffer.byteLength(body) },
-        signal,
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (e) => { clearTimeout(timer); reject(e); });
-      });
+      const req = this.transport.request(
+        this.target,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: { ...this.headers, ...trace, 'content-length': Buffer.byteLength(body) },
+          signal,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+          });
+          res.on('error', (e) => {
+            clearTimeout(timer);
+            reject(e);
+          });
+        },
+      );
       const timer = setTimeout(() => req.destroy(new TimeoutSignal()), this.timeoutMs);
-      req.on('error', (e) => { clearTimeout(timer); reject(e); });
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
       req.end(body);
     });
   }
@@ -211,26 +250,55 @@ export class FsClient {
     const upstream = (status: number | null) => ({ status, method: 'POST', path: this.path });
     if (signal?.aborted) return cancelledUpstreamError('FS', 'FS', op, signal.reason, upstream(null));
     if (e instanceof TimeoutSignal) {
-      return new UpstreamError('UPSTREAM_TIMEOUT', 'FS', `FS did not answer ${op} within ${this.timeoutMs} ms`, upstream(null));
+      return new UpstreamError(
+        'UPSTREAM_TIMEOUT',
+        'FS',
+        `FS did not answer ${op} within ${this.timeoutMs} ms`,
+        upstream(null),
+      );
     }
     if (e instanceof FsGraphQLErrors) {
       const first = e.errors[0]?.message ?? 'unknown error';
       const more = e.errors.length > 1 ? ` (and ${e.errors.length - 1} more)` : '';
-      return new UpstreamError('UPSTREAM_ERROR', 'FS', `FS answered ${op} with errors: ${this.scrub(first)}${more}`, upstream(200));
+      return new UpstreamError(
+        'UPSTREAM_ERROR',
+        'FS',
+        `FS answered ${op} with errors: ${this.scrub(first)}${more}`,
+        upstream(200),
+      );
     }
     if (e instanceof FsHttpStatus) {
       if (e.status === 401 || e.status === 403) {
-        return new UpstreamError('UPSTREAM_ERROR', 'FS',
-          `FS refused the gateway's credentials (${e.status}) for ${op}; check FS_USERNAME and FS_PASSWORD`, upstream(e.status));
+        return new UpstreamError(
+          'UPSTREAM_ERROR',
+          'FS',
+          `FS refused the gateway's credentials (${e.status}) for ${op}; check FS_USERNAME and FS_PASSWORD`,
+          upstream(e.status),
+        );
       }
       if (e.status === 429 || e.status === 503) {
-        return new UpstreamError('UPSTREAM_UNAVAILABLE', 'FS', `FS is unavailable (${e.status}) for ${op}`, upstream(e.status));
+        return new UpstreamError(
+          'UPSTREAM_UNAVAILABLE',
+          'FS',
+          `FS is unavailable (${e.status}) for ${op}`,
+          upstream(e.status),
+        );
       }
       const detail = messageOf(e.bodyText);
-      return new UpstreamError('UPSTREAM_ERROR', 'FS', `FS answered ${e.status} for ${op}${detail ? `: ${this.scrub(detail)}` : ''}`, upstream(e.status));
+      return new UpstreamError(
+        'UPSTREAM_ERROR',
+        'FS',
+        `FS answered ${e.status} for ${op}${detail ? `: ${this.scrub(detail)}` : ''}`,
+        upstream(e.status),
+      );
     }
     const cause = (e as { code?: string })?.code ?? (e as Error)?.name ?? 'network error';
-    return new UpstreamError('UPSTREAM_UNAVAILABLE', 'FS', `Cannot reach FS at FS_URL (${cause}) for ${op}`, upstream(null));
+    return new UpstreamError(
+      'UPSTREAM_UNAVAILABLE',
+      'FS',
+      `Cannot reach FS at FS_URL (${cause}) for ${op}`,
+      upstream(null),
+    );
   }
 
   /** FS's own messages may echo a filter value (a fødselsnummer) or, in theory, a credential: mask both. */

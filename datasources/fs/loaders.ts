@@ -3,8 +3,16 @@ import { dataloaderBatchSize } from '../../core/metrics';
 import type { FsClient, FsQueryOptions } from './client';
 import { nodesOf, type RawConnection } from './client';
 import {
-  Q, stedkodeParts, toProfile, toStudent, toStudyRight, toUnit,
-  type RawProfile, type RawStudent, type RawStudyRight, type RawUnit,
+  Q,
+  stedkodeParts,
+  toProfile,
+  toStudent,
+  toStudyRight,
+  toUnit,
+  type RawProfile,
+  type RawStudent,
+  type RawStudyRight,
+  type RawUnit,
 } from './queries';
 import type { FsPersonProfile, FsStudent, FsStudyRight, FsUnit } from './types';
 
@@ -39,7 +47,13 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
   };
 
   /** Every page of a list-filtered connection (normally one: `first` = number of keys). */
-  const all = async <N>(name: string, doc: string, vars: Record<string, unknown>, pick: (d: any) => RawConnection<N>, pageSize: number) => {
+  const all = async <N>(
+    name: string,
+    doc: string,
+    vars: Record<string, unknown>,
+    pick: (d: any) => RawConnection<N>,
+    pageSize: number,
+  ) => {
     const out: N[] = [];
     for await (const n of client.paginate<N>(name, doc, vars, pick, { ...q, pageSize })) out.push(n);
     return out;
@@ -49,14 +63,26 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
     /** By personlopenummer. */
     person: new DataLoader<string, FsPersonProfile | null>(async (keys) => {
       dataloaderBatchSize.observe({ source: 'FS', loader: 'person' }, keys.length);
-      const raw = await all<RawProfile>(Q.personsByNumber.name, Q.personsByNumber.doc, { eier, numbers: keys }, (d) => d.personProfiler, keys.length);
+      const raw = await all<RawProfile>(
+        Q.personsByNumber.name,
+        Q.personsByNumber.doc,
+        { eier, numbers: keys },
+        (d) => d.personProfiler,
+        keys.length,
+      );
       return byKey(keys, raw.map(toProfile), (p) => p.personNumber);
     }, opts),
 
     /** By fødselsnummer (11 digits). */
     personByNationalId: new DataLoader<string, FsPersonProfile | null>(async (keys) => {
       dataloaderBatchSize.observe({ source: 'FS', loader: 'personByNationalId' }, keys.length);
-      const raw = await all<RawProfile>(Q.personsByNationalId.name, Q.personsByNationalId.doc, { eier, ids: keys }, (d) => d.personProfiler, keys.length);
+      const raw = await all<RawProfile>(
+        Q.personsByNationalId.name,
+        Q.personsByNationalId.doc,
+        { eier, ids: keys },
+        (d) => d.personProfiler,
+        keys.length,
+      );
       return byKey(keys, raw.map(toProfile), (p) => p.nationalId);
     }, opts),
 
@@ -64,15 +90,24 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
     student: new DataLoader<string, FsStudent | null>(async (keys) => {
       dataloaderBatchSize.observe({ source: 'FS', loader: 'student' }, keys.length);
       const data = await client.query<{ studenterGittStudentnumre: RawStudent[] }>(
-        Q.studentsByNumber.name, Q.studentsByNumber.doc, { eier, numbers: keys }, q);
+        Q.studentsByNumber.name,
+        Q.studentsByNumber.doc,
+        { eier, numbers: keys },
+        q,
+      );
       return byKey(keys, (data.studenterGittStudentnumre ?? []).map(toStudent), (s) => s.studentNumber);
     }, opts),
 
     /** Every study right (active or not) of a person, by personlopenummer. */
     studyRights: new DataLoader<string, FsStudyRight[]>(async (keys) => {
       dataloaderBatchSize.observe({ source: 'FS', loader: 'studyRights' }, keys.length);
-      const raw = await all<RawStudyRight>(Q.studyRightsOfPersons.name, Q.studyRightsOfPersons.doc, { eier, numbers: keys },
-        (d) => d.programStudieretter, 500);
+      const raw = await all<RawStudyRight>(
+        Q.studyRightsOfPersons.name,
+        Q.studyRightsOfPersons.doc,
+        { eier, numbers: keys },
+        (d) => d.programStudieretter,
+        500,
+      );
       const rights = raw.map(toStudyRight);
       return keys.map((k) => rights.filter((r) => r.personNumber === k));
     }, opts),
@@ -83,8 +118,16 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
       const valid = keys.filter((k) => /^\d{6}$/.test(k));
       if (valid.length === 0) return keys.map(() => null);
       const data = await client.query<{ organisasjonsenheter: RawConnection<RawUnit> }>(
-        Q.unitsByStedkode.name, Q.unitsByStedkode.doc, { eier, stedkoder: valid, first: valid.length }, q);
-      return byKey(keys, nodesOf(data.organisasjonsenheter).map((u) => toUnit(u)!), (u) => u.stedkode);
+        Q.unitsByStedkode.name,
+        Q.unitsByStedkode.doc,
+        { eier, stedkoder: valid, first: valid.length },
+        q,
+      );
+      return byKey(
+        keys,
+        nodesOf(data.organisasjonsenheter).map((u) => toUnit(u)!),
+        (u) => u.stedkode,
+      );
     }, opts),
   };
 }

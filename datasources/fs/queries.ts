@@ -4,9 +4,23 @@
  * Every list-taking field is used with lists: that is what lets a DataLoader turn N loads into one call.
  */
 import type {
-  FsAddress, FsCourse, FsEducationPlan, FsEvuCourse, FsEvuParticipation, FsExamRegistration, FsInvoice,
-  FsPersonProfile, FsProgramme, FsSemesterRegistration, FsStudent, FsStudyRight, FsTeachingAssignment,
-  FsTerm, FsTermInfo, FsText, FsUnit,
+  FsAddress,
+  FsCourse,
+  FsEducationPlan,
+  FsEvuCourse,
+  FsEvuParticipation,
+  FsExamRegistration,
+  FsInvoice,
+  FsPersonProfile,
+  FsProgramme,
+  FsSemesterRegistration,
+  FsStudent,
+  FsStudyRight,
+  FsTeachingAssignment,
+  FsTerm,
+  FsTermInfo,
+  FsText,
+  FsUnit,
 } from './types';
 import { isTermName } from './terms';
 
@@ -148,34 +162,88 @@ export const Q = {
 
 // ---- raw shapes ------------------------------------------------------------------------------------
 
-export interface RawText { nb?: string | null; nn?: string | null; en?: string | null }
-export interface RawUnit { institusjonsnr: number; faknr: number; instituttnr: number; gruppenr: number; navnAlleSprak?: RawText | null }
-export interface RawAddress { adresselinjer?: string[] | null; postnummer?: string | null; poststed?: string | null; landkode?: string | null }
-export interface RawTerm { arstall: number; betegnelse: string }
+export interface RawText {
+  nb?: string | null;
+  nn?: string | null;
+  en?: string | null;
+}
+export interface RawUnit {
+  institusjonsnr: number;
+  faknr: number;
+  instituttnr: number;
+  gruppenr: number;
+  navnAlleSprak?: RawText | null;
+}
+export interface RawAddress {
+  adresselinjer?: string[] | null;
+  postnummer?: string | null;
+  poststed?: string | null;
+  landkode?: string | null;
+}
+export interface RawTerm {
+  arstall: number;
+  betegnelse: string;
+}
 export interface RawProfile {
-  id: string; personlopenummer: string; fodselsdato?: string | null; fodselsnummer?: string | null; kjonn?: string | null;
+  id: string;
+  personlopenummer: string;
+  fodselsdato?: string | null;
+  fodselsnummer?: string | null;
+  kjonn?: string | null;
   navn?: { fornavn?: string | null; etternavn?: string | null } | null;
-  privatEpost?: string | null; institusjonsEpost?: string | null; arbeidsEpost?: string | null; mobilTelefon?: string | null;
-  feideBruker?: string | null; maalform?: string | null; postadresse?: RawAddress | null;
-  fagperson?: { erAktiv?: boolean | null; ansattVed?: RawUnit | null; stillingstittelAlleSprak?: RawText | null; arbeidsadresse?: RawAddress | null } | null;
+  privatEpost?: string | null;
+  institusjonsEpost?: string | null;
+  arbeidsEpost?: string | null;
+  mobilTelefon?: string | null;
+  feideBruker?: string | null;
+  maalform?: string | null;
+  postadresse?: RawAddress | null;
+  fagperson?: {
+    erAktiv?: boolean | null;
+    ansattVed?: RawUnit | null;
+    stillingstittelAlleSprak?: RawText | null;
+    arbeidsadresse?: RawAddress | null;
+  } | null;
 }
 export interface RawProgramme {
-  kode: string; navnAlleSprak?: RawText | null; studieniva?: { kode: string } | null; organisasjonsenhet?: RawUnit | null;
-  statusUtdanningsplan?: boolean | null; emner?: Array<{ kode: string }> | null;
+  kode: string;
+  navnAlleSprak?: RawText | null;
+  studieniva?: { kode: string } | null;
+  organisasjonsenhet?: RawUnit | null;
+  statusUtdanningsplan?: boolean | null;
+  emner?: Array<{ kode: string }> | null;
 }
 export interface RawStudyRight {
-  id: string; personProfil: { personlopenummer: string }; studentnummer?: string | null; studieprogram: RawProgramme;
-  kull?: { termin?: RawTerm | null } | null; studierettstatus?: { kode: string } | null; gyldigFra?: string | null; gyldigTil?: string | null;
-  aktiv?: boolean | null; begrensetTilEmner?: Array<{ kode: string }> | null;
-  utdanningsplan?: { startTermin?: RawTerm | null; bekreftelser?: Array<{ termin: RawTerm; datoBekreftet: string }> | null } | null;
+  id: string;
+  personProfil: { personlopenummer: string };
+  studentnummer?: string | null;
+  studieprogram: RawProgramme;
+  kull?: { termin?: RawTerm | null } | null;
+  studierettstatus?: { kode: string } | null;
+  gyldigFra?: string | null;
+  gyldigTil?: string | null;
+  aktiv?: boolean | null;
+  begrensetTilEmner?: Array<{ kode: string }> | null;
+  utdanningsplan?: {
+    startTermin?: RawTerm | null;
+    bekreftelser?: Array<{ termin: RawTerm; datoBekreftet: string }> | null;
+  } | null;
 }
 export interface RawStudent {
-  studentnummer: string; personProfil: RawProfile; semesteradresse?: RawAddress | null;
-  semesterregistreringer?: { edges?: Array<{ node: { termin: RawTerm; regformkode: string; registrertDato?: string | null } }> } | null;
+  studentnummer: string;
+  personProfil: RawProfile;
+  semesteradresse?: RawAddress | null;
+  semesterregistreringer?: {
+    edges?: Array<{ node: { termin: RawTerm; regformkode: string; registrertDato?: string | null } }>;
+  } | null;
 }
 export interface RawCourse {
-  kode: string; versjonskode?: string | null; navnAlleSprak?: RawText | null; studieniva?: { kode: string } | null;
-  organisasjonsenhet?: RawUnit | null; studieprogrammer?: Array<{ kode: string }> | null;
+  kode: string;
+  versjonskode?: string | null;
+  navnAlleSprak?: RawText | null;
+  studieniva?: { kode: string } | null;
+  organisasjonsenhet?: RawUnit | null;
+  studieprogrammer?: Array<{ kode: string }> | null;
 }
 
 // ---- conversion ------------------------------------------------------------------------------------
@@ -185,7 +253,10 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 export function toUnit(u: RawUnit | null | undefined): FsUnit | null {
   if (!u) return null;
   return {
-    institution: u.institusjonsnr, faculty: u.faknr, institute: u.instituttnr, group: u.gruppenr,
+    institution: u.institusjonsnr,
+    faculty: u.faknr,
+    institute: u.instituttnr,
+    group: u.gruppenr,
     stedkode: `${pad2(u.faknr)}${pad2(u.instituttnr)}${pad2(u.gruppenr)}`,
     name: u.navnAlleSprak ? toText(u.navnAlleSprak) : null,
   };
@@ -193,10 +264,13 @@ export function toUnit(u: RawUnit | null | undefined): FsUnit | null {
 
 /** '162000' → the stedkode parts FS filters take. */
 export function stedkodeParts(stedkode: string, institution: number) {
-  if (!/^\d{6}$/.test(stedkode)) throw new TypeError(`stedkode must be six digits FFIIGG, got ${JSON.stringify(stedkode)}`);
+  if (!/^\d{6}$/.test(stedkode))
+    throw new TypeError(`stedkode must be six digits FFIIGG, got ${JSON.stringify(stedkode)}`);
   return {
     institusjonsnr: institution,
-    faknr: Number(stedkode.slice(0, 2)), instituttnr: Number(stedkode.slice(2, 4)), gruppenr: Number(stedkode.slice(4, 6)),
+    faknr: Number(stedkode.slice(0, 2)),
+    instituttnr: Number(stedkode.slice(2, 4)),
+    gruppenr: Number(stedkode.slice(4, 6)),
   };
 }
 
@@ -208,7 +282,12 @@ export function toAddress(a: RawAddress | null | undefined): FsAddress | null {
   if (!a) return null;
   const lines = (a.adresselinjer ?? []).filter((l) => l && l.trim());
   if (lines.length === 0 && !a.postnummer && !a.poststed) return null;
-  return { lines, postalCode: a.postnummer ?? null, city: a.poststed ?? null, country: (a.landkode ?? 'NO').toUpperCase() };
+  return {
+    lines,
+    postalCode: a.postnummer ?? null,
+    city: a.poststed ?? null,
+    country: (a.landkode ?? 'NO').toUpperCase(),
+  };
 }
 
 export function toTerm(t: RawTerm | null | undefined): FsTerm | null {
@@ -243,7 +322,12 @@ export function toProfile(p: RawProfile): FsPersonProfile {
     language: p.maalform ?? null,
     homeAddress: toAddress(p.postadresse),
     staff: f
-      ? { active: f.erAktiv ?? false, employedAt: toUnit(f.ansattVed), title: f.stillingstittelAlleSprak ? toText(f.stillingstittelAlleSprak) : null, workAddress: toAddress(f.arbeidsadresse) }
+      ? {
+          active: f.erAktiv ?? false,
+          employedAt: toUnit(f.ansattVed),
+          title: f.stillingstittelAlleSprak ? toText(f.stillingstittelAlleSprak) : null,
+          workAddress: toAddress(f.arbeidsadresse),
+        }
       : null,
   };
 }
@@ -263,7 +347,10 @@ export function toStudyRight(r: RawStudyRight): FsStudyRight {
   const plan: FsEducationPlan | null = r.utdanningsplan
     ? {
         startTerm: toTerm(r.utdanningsplan.startTermin),
-        confirmations: (r.utdanningsplan.bekreftelser ?? []).map((b) => ({ term: term(b.termin), confirmedDate: b.datoBekreftet })),
+        confirmations: (r.utdanningsplan.bekreftelser ?? []).map((b) => ({
+          term: term(b.termin),
+          confirmedDate: b.datoBekreftet,
+        })),
       }
     : null;
   return {
@@ -289,16 +376,23 @@ export function toStudent(s: RawStudent): FsStudent {
     profile,
     semesterAddress: toAddress(s.semesteradresse),
     semesterRegistrations: (s.semesterregistreringer?.edges ?? []).map(({ node }) => ({
-      personNumber: profile.personNumber, studentNumber: s.studentnummer, term: term(node.termin),
-      regformCode: node.regformkode, registeredDate: node.registrertDato ?? null,
+      personNumber: profile.personNumber,
+      studentNumber: s.studentnummer,
+      term: term(node.termin),
+      regformCode: node.regformkode,
+      registeredDate: node.registrertDato ?? null,
     })),
   };
 }
 
 export function toCourse(c: RawCourse): FsCourse {
   return {
-    code: c.kode, version: c.versjonskode ?? '1', name: toText(c.navnAlleSprak), level: c.studieniva?.kode ?? null,
-    unit: toUnit(c.organisasjonsenhet), programmeCodes: (c.studieprogrammer ?? []).map((p) => p.kode),
+    code: c.kode,
+    version: c.versjonskode ?? '1',
+    name: toText(c.navnAlleSprak),
+    level: c.studieniva?.kode ?? null,
+    unit: toUnit(c.organisasjonsenhet),
+    programmeCodes: (c.studieprogrammer ?? []).map((p) => p.kode),
   };
 }
 
@@ -308,46 +402,70 @@ export function toTermInfo(t: RawTerm & { startdato: string; sluttdato: string }
 
 export function toSemesterRegistration(n: any): FsSemesterRegistration {
   return {
-    personNumber: String(n.personProfil.personlopenummer), studentNumber: n.studentnummer, term: term(n.termin),
-    regformCode: n.regformkode, registeredDate: n.registrertDato ?? null,
+    personNumber: String(n.personProfil.personlopenummer),
+    studentNumber: n.studentnummer,
+    term: term(n.termin),
+    regformCode: n.regformkode,
+    registeredDate: n.registrertDato ?? null,
   };
 }
 
 export function toExamRegistration(n: any): FsExamRegistration {
   return {
-    personNumber: String(n.personProfil.personlopenummer), studentNumber: n.studentnummer, courseCode: n.emne.kode,
-    courseVersion: n.emne.versjonskode ?? '1', term: term(n.termin), programmeCode: n.studieprogram?.kode ?? null,
+    personNumber: String(n.personProfil.personlopenummer),
+    studentNumber: n.studentnummer,
+    courseCode: n.emne.kode,
+    courseVersion: n.emne.versjonskode ?? '1',
+    term: term(n.termin),
+    programmeCode: n.studieprogram?.kode ?? null,
   };
 }
 
 export function toTeachingAssignment(n: any): FsTeachingAssignment {
   const profile = toProfile(n.personProfil);
   return {
-    personNumber: profile.personNumber, profile, term: term(n.termin), courseCode: n.emne?.kode ?? null,
-    unit: toUnit(n.organisasjonsenhet)!, role: n.rolle?.kode ?? null,
+    personNumber: profile.personNumber,
+    profile,
+    term: term(n.termin),
+    courseCode: n.emne?.kode ?? null,
+    unit: toUnit(n.organisasjonsenhet)!,
+    role: n.rolle?.kode ?? null,
   };
 }
 
 export function toEvuCourse(n: any): FsEvuCourse {
   return {
-    code: n.kode, termCode: n.tidskode, name: toText(n.navnAlleSprak), startDate: n.startdato ?? null, endDate: n.sluttdato ?? null,
-    approvedForAccounts: n.statusNettbasertUndervisning === true, unit: toUnit(n.organisasjonsenhet),
+    code: n.kode,
+    termCode: n.tidskode,
+    name: toText(n.navnAlleSprak),
+    startDate: n.startdato ?? null,
+    endDate: n.sluttdato ?? null,
+    approvedForAccounts: n.statusNettbasertUndervisning === true,
+    unit: toUnit(n.organisasjonsenhet),
   };
 }
 
 export function toEvuParticipation(n: any): FsEvuParticipation {
   const profile = toProfile(n.personProfil);
   return {
-    courseCode: n.kurs.kode, courseTermCode: n.kurs.tidskode, personNumber: profile.personNumber, profile,
-    participantNumber: n.deltakernummer ?? null, jobAddress: toAddress(n.jobbadresse), homeAddress: toAddress(n.hjemadresse),
+    courseCode: n.kurs.kode,
+    courseTermCode: n.kurs.tidskode,
+    personNumber: profile.personNumber,
+    profile,
+    participantNumber: n.deltakernummer ?? null,
+    jobAddress: toAddress(n.jobbadresse),
+    homeAddress: toAddress(n.hjemadresse),
     status: n.status?.kode ?? null,
   };
 }
 
 export function toInvoice(n: any): FsInvoice {
   return {
-    invoiceNumber: String(n.fakturanummer), personNumber: String(n.personProfil.personlopenummer), term: term(n.termin),
-    paid: n.statusBetalt === true, status: n.fakturastatus?.kode ?? '',
+    invoiceNumber: String(n.fakturanummer),
+    personNumber: String(n.personProfil.personlopenummer),
+    term: term(n.termin),
+    paid: n.statusBetalt === true,
+    status: n.fakturastatus?.kode ?? '',
     lines: (n.fakturadetaljer ?? []).map((d: any) => ({ type: d.fakturadetaljtype.kode, amount: Number(d.belop) })),
   };
 }

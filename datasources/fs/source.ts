@@ -15,15 +15,43 @@ import { warnSourceDisabled, type Context } from '../../resolvers/context';
 import { FsClient, FsRequestStats, type FsQueryOptions } from './client';
 import { createFsLoaders, type FsLoaders } from './loaders';
 import {
-  Q, stedkodeParts, termInput, toCourse, toEvuCourse, toEvuParticipation, toExamRegistration, toInvoice, toProfile,
-  toProgramme, toSemesterRegistration, toStudyRight, toTeachingAssignment, toTermInfo,
-  type RawCourse, type RawProfile, type RawProgramme, type RawStudyRight,
+  Q,
+  stedkodeParts,
+  termInput,
+  toCourse,
+  toEvuCourse,
+  toEvuParticipation,
+  toExamRegistration,
+  toInvoice,
+  toProfile,
+  toProgramme,
+  toSemesterRegistration,
+  toStudyRight,
+  toTeachingAssignment,
+  toTermInfo,
+  type RawCourse,
+  type RawProfile,
+  type RawProgramme,
+  type RawStudyRight,
 } from './queries';
 import {
   PRINTER_QUOTA_TYPES,
-  type FsCourse, type FsEvuCourse, type FsEvuParticipation, type FsExamRegistration, type FsInvoice, type FsPage,
-  type FsPersonProfile, type FsPersonSearch, type FsProgramme, type FsSemesterRegistration, type FsStudent,
-  type FsStudyRight, type FsTeachingAssignment, type FsTerm, type FsTermInfo, type FsUnit,
+  type FsCourse,
+  type FsEvuCourse,
+  type FsEvuParticipation,
+  type FsExamRegistration,
+  type FsInvoice,
+  type FsPage,
+  type FsPersonProfile,
+  type FsPersonSearch,
+  type FsProgramme,
+  type FsSemesterRegistration,
+  type FsStudent,
+  type FsStudyRight,
+  type FsTeachingAssignment,
+  type FsTerm,
+  type FsTermInfo,
+  type FsUnit,
 } from './types';
 
 export * from './terms';
@@ -60,11 +88,19 @@ export class FsSource {
   readonly stats: FsRequestStats;
   private readonly q: FsQueryOptions & { pageSize: number };
 
-  constructor(readonly client: FsClient, opts: FsSourceOptions = {}) {
+  constructor(
+    readonly client: FsClient,
+    opts: FsSourceOptions = {},
+  ) {
     this.institution = opts.institution ?? DEFAULT_FS_INSTITUTION;
     this.stats = opts.stats ?? new FsRequestStats();
     this.q = { stats: this.stats, signal: opts.signal, pageSize: opts.pageSize ?? 500 };
-    this.loaders = createFsLoaders(client, { institution: this.institution, stats: this.stats, signal: opts.signal, maxBatch: opts.maxBatch });
+    this.loaders = createFsLoaders(client, {
+      institution: this.institution,
+      stats: this.stats,
+      signal: opts.signal,
+      maxBatch: opts.maxBatch,
+    });
   }
 
   // ---- single reads (batched per tick) -----------------------------------------------------------
@@ -111,8 +147,15 @@ export class FsSource {
    * earlier page; cursors are FS's own, passed through.
    */
   async searchPersons(search: FsPersonSearch, first: number, after?: string | null): Promise<FsPage<FsPersonProfile>> {
-    const data = await this.client.query<{ personProfiler: { edges: Array<{ cursor: string; node: RawProfile }>; pageInfo: { endCursor: string | null; hasNextPage: boolean }; totalCount?: number | null } }>(
-      Q.searchPersons.name, Q.searchPersons.doc,
+    const data = await this.client.query<{
+      personProfiler: {
+        edges: Array<{ cursor: string; node: RawProfile }>;
+        pageInfo: { endCursor: string | null; hasNextPage: boolean };
+        totalCount?: number | null;
+      };
+    }>(
+      Q.searchPersons.name,
+      Q.searchPersons.doc,
       {
         eier: this.institution,
         navn: search.name ?? null,
@@ -126,7 +169,13 @@ export class FsSource {
     const items = c.edges.map((e) => toProfile(e.node));
     // Prime the person loader: a later person(id) for the same number costs nothing.
     for (const p of items) this.loaders.person.prime(p.personNumber, p);
-    return { items, cursors: c.edges.map((e) => e.cursor), endCursor: c.pageInfo.endCursor, hasNextPage: c.pageInfo.hasNextPage, totalCount: c.totalCount ?? null };
+    return {
+      items,
+      cursors: c.edges.map((e) => e.cursor),
+      endCursor: c.pageInfo.endCursor,
+      hasNextPage: c.pageInfo.hasNextPage,
+      totalCount: c.totalCount ?? null,
+    };
   }
 
   // ---- bulk reads (async iterators over every page) ---------------------------------------------
@@ -137,11 +186,21 @@ export class FsSource {
   }
 
   programmes(): AsyncGenerator<FsProgramme> {
-    return this.pages(Q.programmes, {}, (d) => d.studieprogrammer, (n: RawProgramme) => toProgramme(n));
+    return this.pages(
+      Q.programmes,
+      {},
+      (d) => d.studieprogrammer,
+      (n: RawProgramme) => toProgramme(n),
+    );
   }
 
   courses(): AsyncGenerator<FsCourse> {
-    return this.pages(Q.courses, {}, (d) => d.emner, (n: RawCourse) => toCourse(n));
+    return this.pages(
+      Q.courses,
+      {},
+      (d) => d.emner,
+      (n: RawCourse) => toCourse(n),
+    );
   }
 
   /**
@@ -150,22 +209,42 @@ export class FsSource {
    */
   studyRights(o: { active?: boolean } = {}): AsyncGenerator<FsStudyRight> {
     const aktiv = o.active === false ? 'ALLE' : 'AKTIV';
-    return this.pages(Q.studyRights, { aktiv }, (d) => d.programStudieretter, (n: RawStudyRight) => toStudyRight(n));
+    return this.pages(
+      Q.studyRights,
+      { aktiv },
+      (d) => d.programStudieretter,
+      (n: RawStudyRight) => toStudyRight(n),
+    );
   }
 
   /** Semester registrations for a term (every regformkode; seed 2.0-1 counts DOKTORREG, MANUELL, STUDWEB). */
   semesterRegistrations(term: FsTerm): AsyncGenerator<FsSemesterRegistration> {
-    return this.pages(Q.semesterRegistrations, { termin: termInput(term) }, (d) => d.semesterregistreringer, toSemesterRegistration);
+    return this.pages(
+      Q.semesterRegistrations,
+      { termin: termInput(term) },
+      (d) => d.semesterregistreringer,
+      toSemesterRegistration,
+    );
   }
 
   /** Exam registrations (vurderingsmeldinger) for a term. */
   examRegistrations(term: FsTerm): AsyncGenerator<FsExamRegistration> {
-    return this.pages(Q.examRegistrations, { termin: termInput(term) }, (d) => d.vurderingsmeldinger, toExamRegistration);
+    return this.pages(
+      Q.examRegistrations,
+      { termin: termInput(term) },
+      (d) => d.vurderingsmeldinger,
+      toExamRegistration,
+    );
   }
 
   /** Teaching-staff postings for a term (one per person, course and unit), with each person's profile. */
   teachingStaff(term: FsTerm): AsyncGenerator<FsTeachingAssignment> {
-    return this.pages(Q.teachingStaff, { termin: termInput(term) }, (d) => d.undervisningsfagpersoner, toTeachingAssignment);
+    return this.pages(
+      Q.teachingStaff,
+      { termin: termInput(term) },
+      (d) => d.undervisningsfagpersoner,
+      toTeachingAssignment,
+    );
   }
 
   /** Every EVU course (all runs); the ±14-day window of seed 1.0 is the caller's rule. */
@@ -193,10 +272,10 @@ export class FsSource {
     pick: (d: any) => any,
     map: (n: R) => T,
   ): AsyncGenerator<T> {
-    for await (const n of this.client.paginate<R>(op.name, op.doc, { eier: this.institution, ...vars }, pick, this.q)) yield map(n);
+    for await (const n of this.client.paginate<R>(op.name, op.doc, { eier: this.institution, ...vars }, pick, this.q))
+      yield map(n);
   }
 }
-
 
 /**
  * The request's FS reader, or undefined with a SOURCE_DISABLED warning on the response when FS_URL is unset

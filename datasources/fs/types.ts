@@ -29,7 +29,11 @@ export interface FsTermInfo extends FsTerm {
 }
 
 /** Texts in every language FS has (`navnAlleSprak { nb nn en }`). */
-export interface FsText { nb: string | null; nn: string | null; en: string | null }
+export interface FsText {
+  nb: string | null;
+  nn: string | null;
+  en: string | null;
+}
 
 /**
  * An FS organisation unit (`organisasjonsenhet { institusjonsnr faknr instituttnr gruppenr navnAlleSprak }`).

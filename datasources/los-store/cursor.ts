@@ -19,7 +19,14 @@ export function parseKeysetCursor(cursor: string | null | undefined): Keyset | n
   } catch {
     v = undefined;
   }
-  if (!Array.isArray(v) || v.length !== 3 || v[0] !== 'los' || typeof v[1] !== 'string' || typeof v[2] !== 'string' || !isUuid(v[2])) {
+  if (
+    !Array.isArray(v) ||
+    v.length !== 3 ||
+    v[0] !== 'los' ||
+    typeof v[1] !== 'string' ||
+    typeof v[2] !== 'string' ||
+    !isUuid(v[2])
+  ) {
     throw badInput(`"after" is not a cursor of this LOS listing: pass an endCursor or edge cursor it returned`);
   }
   return { sortKey: v[1], uuid: v[2] };
@@ -37,7 +44,10 @@ export function keysetPage<R extends { uuid: string }, T>(
   const slice = rows.slice(0, first);
   return {
     edges: slice.map((r) => ({ cursor: keysetCursor(r), node: map(r) })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: slice.length > 0 ? keysetCursor(slice[slice.length - 1]) : null },
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: slice.length > 0 ? keysetCursor(slice[slice.length - 1]) : null,
+    },
     totalCount,
   };
 }

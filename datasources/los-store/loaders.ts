@@ -1,9 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Queryable } from '../../store/db';
 import { LosQueries } from './queries';
-import type {
-  ClassRow, DatedKey, EngagementRow, ItSystemRow, LosKind, ManagerRow, PersonRow, UnitRow,
-} from './rows';
+import type { ClassRow, DatedKey, EngagementRow, ItSystemRow, LosKind, ManagerRow, PersonRow, UnitRow } from './rows';
 
 /**
  * Per-request DataLoaders over the stored LOS data (a fresh set per GraphQL request: the DataLoader README's
@@ -24,7 +22,10 @@ export function createLosLoaders(db: Queryable) {
     unitVersions: new DataLoader<string, UnitRow[]>((uuids) => q.unitVersions(uuids)),
     children: new DataLoader<DatedKey, UnitRow[], string>((keys) => q.childrenAt(keys), dated),
     engagementsByUnit: new DataLoader<DatedKey, EngagementRow[], string>((keys) => q.engagementsByUnitAt(keys), dated),
-    engagementsByPerson: new DataLoader<DatedKey, EngagementRow[], string>((keys) => q.engagementsByPersonAt(keys), dated),
+    engagementsByPerson: new DataLoader<DatedKey, EngagementRow[], string>(
+      (keys) => q.engagementsByPersonAt(keys),
+      dated,
+    ),
     managersByUnit: new DataLoader<DatedKey, ManagerRow[], string>((keys) => q.managersByUnitAt(keys), dated),
     persons: new DataLoader<string, PersonRow | null>((uuids) => q.persons(uuids)),
     azIds: new DataLoader<string, string[]>((uuids) => q.azIds(uuids)),

@@ -56,7 +56,14 @@ export function mapPerson(row: PersonRow, at?: string | null): Person {
     firstName,
     lastName,
     birthDate: birthDateFromCpr(row.cpr),
-    names: [Object.assign(new PersonName(), { variant: 'FULL', value: row.name, sourceSystem: SOURCE_SYSTEM, language: null })],
+    names: [
+      Object.assign(new PersonName(), {
+        variant: 'FULL',
+        value: row.name,
+        sourceSystem: SOURCE_SYSTEM,
+        language: null,
+      }),
+    ],
     storedNationalId: row.cpr,
     email: row.email,
     at: at ?? null,
@@ -162,7 +169,8 @@ export function addressEntries(data: Record<string, unknown> | null | undefined)
       const o = raw as { text?: unknown; value?: unknown; darId?: unknown };
       const text = o.text ?? o.value;
       const darId = typeof o.darId === 'string' && o.darId !== '' ? o.darId : null;
-      if ((typeof text === 'string' && text !== '') || darId) out.push({ typeKey, value: typeof text === 'string' && text !== '' ? text : darId!, darId });
+      if ((typeof text === 'string' && text !== '') || darId)
+        out.push({ typeKey, value: typeof text === 'string' && text !== '' ? text : darId!, darId });
     } else if (String(raw) !== '') {
       out.push({ typeKey, value: String(raw), darId: null });
     }

@@ -8,9 +8,7 @@
  * `valid_from <= d AND (valid_to IS NULL OR valid_to >= d)` (inclusive ranges, architecture.md "Time").
  */
 import type { Queryable } from '../../store/db';
-import type {
-  ClassRow, DatedKey, EngagementRow, ItSystemRow, LosKind, ManagerRow, PersonRow, UnitRow,
-} from './rows';
+import type { ClassRow, DatedKey, EngagementRow, ItSystemRow, LosKind, ManagerRow, PersonRow, UnitRow } from './rows';
 
 const VALID_ON = (alias: string, at: string) =>
   `${alias}.valid_from <= ${at} AND (${alias}.valid_to IS NULL OR ${alias}.valid_to >= ${at})`;
@@ -135,11 +133,15 @@ export class LosQueries {
   }
 
   async facetKeys(): Promise<string[]> {
-    return (await this.db.query<{ user_key: string }>('SELECT user_key FROM los_facets ORDER BY user_key')).rows.map((r) => r.user_key);
+    return (await this.db.query<{ user_key: string }>('SELECT user_key FROM los_facets ORDER BY user_key')).rows.map(
+      (r) => r.user_key,
+    );
   }
 
   async itSystems(uuids: readonly string[]): Promise<(ItSystemRow | null)[]> {
-    const { rows } = await this.db.query<ItSystemRow>('SELECT * FROM los_it_systems WHERE uuid = ANY($1::uuid[])', [uuids]);
+    const { rows } = await this.db.query<ItSystemRow>('SELECT * FROM los_it_systems WHERE uuid = ANY($1::uuid[])', [
+      uuids,
+    ]);
     return oneEach(uuids, rows);
   }
 
@@ -178,7 +180,10 @@ export class LosQueries {
 
   async countUnits(filter: UnitListFilter): Promise<number> {
     const w = unitWhere(filter);
-    const { rows } = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM los_org_units u WHERE ${w.clauses.join(' AND ')}`, w.params);
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM los_org_units u WHERE ${w.clauses.join(' AND ')}`,
+      w.params,
+    );
     return rows[0].n;
   }
 
@@ -199,7 +204,10 @@ export class LosQueries {
 
   async countPersons(filter: PersonListFilter): Promise<number> {
     const w = personWhere(filter);
-    const { rows } = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM los_persons p WHERE ${w.clauses.join(' AND ')}`, w.params);
+    const { rows } = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM los_persons p WHERE ${w.clauses.join(' AND ')}`,
+      w.params,
+    );
     return rows[0].n;
   }
 }
@@ -233,7 +241,10 @@ export interface PersonListFilter {
   name?: string;
 }
 
-interface Where { clauses: string[]; params: unknown[] }
+interface Where {
+  clauses: string[];
+  params: unknown[];
+}
 
 function unitWhere(f: UnitListFilter): Where {
   const params: unknown[] = [f.at];

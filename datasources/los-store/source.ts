@@ -16,7 +16,16 @@ import type { Connection } from '../../schema/connections';
 import { warnSourceDisabled, type Context } from '../../resolvers/context';
 import { createLosLoaders, type LosLoaders } from './loaders';
 import {
-  FACETS, LINE_ORG_CLASS_KEY, SOURCE_SYSTEM, addressEntries, mapClass, mapEngagement, mapItSystem, mapManager, mapPerson, mapUnit,
+  FACETS,
+  LINE_ORG_CLASS_KEY,
+  SOURCE_SYSTEM,
+  addressEntries,
+  mapClass,
+  mapEngagement,
+  mapItSystem,
+  mapManager,
+  mapPerson,
+  mapUnit,
 } from './mapping';
 import { isUuid, keysetPage, parseKeysetCursor } from './cursor';
 import type { PersonListFilter, UnitListFilter } from './queries';
@@ -107,11 +116,21 @@ export class LosStoreSource {
     const entries = addressEntries(version.data);
     if (entries.length === 0) return [];
     const types = await this.loaders.classesByFacet.load(FACETS.unitAddressType);
-    return entries.flatMap((e) => {
-      const type = pickByKey(types, e.typeKey);
-      if (!type) return [];
-      return [Object.assign(new Address(), { addressType: mapClass(type), value: e.value, darId: e.darId, from: version.from, to: version.to })];
-    }).sort((a, b) => a.addressType.title.localeCompare(b.addressType.title));
+    return entries
+      .flatMap((e) => {
+        const type = pickByKey(types, e.typeKey);
+        if (!type) return [];
+        return [
+          Object.assign(new Address(), {
+            addressType: mapClass(type),
+            value: e.value,
+            darId: e.darId,
+            from: version.from,
+            to: version.to,
+          }),
+        ];
+      })
+      .sort((a, b) => a.addressType.title.localeCompare(b.addressType.title));
   }
 
   /** Engagements at this unit itself (not its sub-units) valid on `day`. */
@@ -123,7 +142,12 @@ export class LosStoreSource {
     return (await this.loaders.managersByUnit.load({ uuid, at: day })).map((r) => mapManager(r, day));
   }
 
-  async listUnits(filter: UnitListFilter, first: number, after: string | null | undefined, withTotal: boolean): Promise<Connection<OrganisationUnit>> {
+  async listUnits(
+    filter: UnitListFilter,
+    first: number,
+    after: string | null | undefined,
+    withTotal: boolean,
+  ): Promise<Connection<OrganisationUnit>> {
     const keyset = parseKeysetCursor(after);
     const q = this.loaders.queries;
     const [rows, total] = await Promise.all([
@@ -150,7 +174,9 @@ export class LosStoreSource {
   }
 
   contacts(p: Person): Contact[] {
-    return p.email ? [Object.assign(new Contact(), { type: 'EMAIL', value: p.email, preference: null, sourceSystem: SOURCE_SYSTEM })] : [];
+    return p.email
+      ? [Object.assign(new Contact(), { type: 'EMAIL', value: p.email, preference: null, sourceSystem: SOURCE_SYSTEM })]
+      : [];
   }
 
   /** The AZ user names (IT system AZ) from the person's engagements, newest first. */
@@ -166,7 +192,11 @@ export class LosStoreSource {
 
   /** `readAt`: the day the listed persons count as read for (the default of their `affiliations(at)`). */
   async listPersons(
-    filter: PersonListFilter, first: number, after: string | null | undefined, withTotal: boolean, readAt: string | null,
+    filter: PersonListFilter,
+    first: number,
+    after: string | null | undefined,
+    withTotal: boolean,
+    readAt: string | null,
   ): Promise<Connection<Person>> {
     const keyset = parseKeysetCursor(after);
     const q = this.loaders.queries;
@@ -190,7 +220,8 @@ export class LosStoreSource {
 
   /** Classes of one facet (or all, facet null) by title then uuid; unpublished ones only when asked for. */
   async classes(facet: string | null | undefined, includeUnpublished: boolean): Promise<ClassType[]> {
-    const rows = facet != null ? await this.loaders.classesByFacet.load(facet) : await this.loaders.queries.allClasses();
+    const rows =
+      facet != null ? await this.loaders.classesByFacet.load(facet) : await this.loaders.queries.allClasses();
     return rows.filter((r) => includeUnpublished || r.published).map(mapClass);
   }
 
@@ -210,14 +241,18 @@ export class LosStoreSource {
     const id = normaliseUuid(uuid);
     if (!id) return null;
     switch (await this.loaders.kinds.load(id)) {
-      case 'unit': return this.unit(id, null, today);
-      case 'person': return this.person(id);
-      case 'class': return this.class(id);
+      case 'unit':
+        return this.unit(id, null, today);
+      case 'person':
+        return this.person(id);
+      case 'class':
+        return this.class(id);
       case 'itSystem': {
         const row = await this.loaders.itSystems.load(id);
         return row ? mapItSystem(row) : null;
       }
-      default: return null;
+      default:
+        return null;
     }
   }
 }

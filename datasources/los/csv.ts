@@ -105,11 +105,22 @@ export class LosCsvReader implements AsyncIterable<CsvRow> {
       // The last two leave nothing readable after them, so the file is incomplete.
       const line = err.lines;
       if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-        this.reject({ line, message: `File rejected: a quoted field is never closed; the rest of the file (from about line ${line}) is unreadable` });
+        this.reject({
+          line,
+          message: `File rejected: a quoted field is never closed; the rest of the file (from about line ${line}) is unreadable`,
+        });
       } else if (err.code === 'CSV_MAX_RECORD_SIZE') {
-        this.reject({ line, message: `File rejected: a record longer than ${MAX_RECORD_CHARS} characters near line ${line} (probably an unclosed quote)` });
+        this.reject({
+          line,
+          message: `File rejected: a record longer than ${MAX_RECORD_CHARS} characters near line ${line} (probably an unclosed quote)`,
+        });
       } else {
-        this.report({ severity: 'error', file: this.fileName, line, message: `Row skipped: malformed CSV (${err.code ?? err.message})` });
+        this.report({
+          severity: 'error',
+          file: this.fileName,
+          line,
+          message: `Row skipped: malformed CSV (${err.code ?? err.message})`,
+        });
       }
     });
     const fail = (err: Error) => parser.destroy(err);
@@ -169,7 +180,13 @@ export class LosCsvReader implements AsyncIterable<CsvRow> {
     for (const raw of names) {
       const name = canonical.get(normaliseName(raw));
       if (name && seen.has(name)) {
-        this.report({ severity: 'warning', file: this.fileName, line, field: name, message: `Column ${name} appears twice in the header; the first one is used` });
+        this.report({
+          severity: 'warning',
+          file: this.fileName,
+          line,
+          field: name,
+          message: `Column ${name} appears twice in the header; the first one is used`,
+        });
         mapping.names.push(undefined);
         continue;
       }
@@ -228,8 +245,38 @@ function countNewlines(s: string): number {
 
 /** Windows-1252's 0x80–0x9F; the five undefined bytes are `undefined`. 0xA0–0xFF equal Latin-1. */
 const CP1252_HIGH: (number | undefined)[] = [
-  0x20ac, undefined, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, undefined, 0x017d, undefined,
-  undefined, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, undefined, 0x017e, 0x0178,
+  0x20ac,
+  undefined,
+  0x201a,
+  0x0192,
+  0x201e,
+  0x2026,
+  0x2020,
+  0x2021,
+  0x02c6,
+  0x2030,
+  0x0160,
+  0x2039,
+  0x0152,
+  undefined,
+  0x017d,
+  undefined,
+  undefined,
+  0x2018,
+  0x2019,
+  0x201c,
+  0x201d,
+  0x2022,
+  0x2013,
+  0x2014,
+  0x02dc,
+  0x2122,
+  0x0161,
+  0x203a,
+  0x0153,
+  undefined,
+  0x017e,
+  0x0178,
 ];
 
 /** Decodes Windows-1252; returns the index of the first undefined byte instead when there is one. */
@@ -281,7 +328,8 @@ function scanUtf8(b: Buffer): Utf8Scan {
     for (let k = 1; k < len; k++) {
       if (i + k >= b.length) return { invalidAt: -1, firstNonAscii, completeEnd: i };
       const cc = b[i + k];
-      if (cc < (k === 1 ? lo : 0x80) || cc > (k === 1 ? hi : 0xbf)) return { invalidAt: i, firstNonAscii, completeEnd: i };
+      if (cc < (k === 1 ? lo : 0x80) || cc > (k === 1 ? hi : 0xbf))
+        return { invalidAt: i, firstNonAscii, completeEnd: i };
     }
     i += len;
   }
@@ -343,7 +391,10 @@ class LosDecoder extends Transform {
 
     const scan = scanUtf8(bytes);
     if (this.state === 'undecided' && scan.firstNonAscii >= 0) {
-      if (scan.invalidAt === scan.firstNonAscii || (final && scan.invalidAt < 0 && scan.completeEnd === scan.firstNonAscii)) {
+      if (
+        scan.invalidAt === scan.firstNonAscii ||
+        (final && scan.invalidAt < 0 && scan.completeEnd === scan.firstNonAscii)
+      ) {
         // The first non-ASCII byte is not UTF-8: Windows-1252 from here; the text before it is ASCII.
         this.state = 'cp1252';
         this.encoding = 'windows-1252';

@@ -34,15 +34,70 @@ export interface StamFileSpec {
 
 /** The fixed STAM files, in the order a run reads them (the spec's table order). */
 export const STAM_FILES: readonly StamFileSpec[] = [
-  { name: 'STAM_UUID_Enhedstype.csv', facet: 'org_unit_type', uuidColumn: 'EnhedstypeUUID', textColumn: 'Enhedstype', unusedColumns: [] },
-  { name: 'STAM_UUID_Engagementstype.csv', facet: 'engagement_type', uuidColumn: 'EngagementstypeUUID', textColumn: 'Engagementstype', unusedColumns: [] },
-  { name: 'STAM_UUID_Stillingsbetegnelse.csv', facet: 'engagement_job_function', uuidColumn: 'StillingBetUUID', textColumn: 'Stillingsbetegnelse', unusedColumns: [] },
-  { name: 'STAM_UUID_BVN_Stillingsbetegnelse.csv', facet: 'engagement_job_function_bvn', uuidColumn: 'BVNStillingBetUUID', textColumn: 'BVNStillingsbetegnelse', unusedColumns: [] },
-  { name: 'STAM_UUID_Lederansvar.csv', facet: 'responsibility', uuidColumn: 'LederansvarUUID', textColumn: 'Lederansvar', unusedColumns: ['Loadtime'] },
-  { name: 'STAM_UUID_Lederniveau.csv', facet: 'manager_level', uuidColumn: 'LederniveauUUID', textColumn: 'Lederniveau', unusedColumns: ['Loadtime'] },
-  { name: 'STAM_UUID_Ledertype.csv', facet: 'manager_type', uuidColumn: 'LedertypeUUID', textColumn: 'Ledertype', unusedColumns: ['Loadtime'] },
-  { name: 'STAM_UUID_Tilknytningsrolle.csv', facet: 'association_type', uuidColumn: 'TilknytningsrolleUUID', textColumn: 'Tilknytningsrolle', unusedColumns: ['Loadtime'] },
-  { name: 'STAM_UUID_ITSystem.csv', facet: null, uuidColumn: 'ITSystemUUID', textColumn: 'Name', userKeyColumn: 'Userkey', unusedColumns: [] },
+  {
+    name: 'STAM_UUID_Enhedstype.csv',
+    facet: 'org_unit_type',
+    uuidColumn: 'EnhedstypeUUID',
+    textColumn: 'Enhedstype',
+    unusedColumns: [],
+  },
+  {
+    name: 'STAM_UUID_Engagementstype.csv',
+    facet: 'engagement_type',
+    uuidColumn: 'EngagementstypeUUID',
+    textColumn: 'Engagementstype',
+    unusedColumns: [],
+  },
+  {
+    name: 'STAM_UUID_Stillingsbetegnelse.csv',
+    facet: 'engagement_job_function',
+    uuidColumn: 'StillingBetUUID',
+    textColumn: 'Stillingsbetegnelse',
+    unusedColumns: [],
+  },
+  {
+    name: 'STAM_UUID_BVN_Stillingsbetegnelse.csv',
+    facet: 'engagement_job_function_bvn',
+    uuidColumn: 'BVNStillingBetUUID',
+    textColumn: 'BVNStillingsbetegnelse',
+    unusedColumns: [],
+  },
+  {
+    name: 'STAM_UUID_Lederansvar.csv',
+    facet: 'responsibility',
+    uuidColumn: 'LederansvarUUID',
+    textColumn: 'Lederansvar',
+    unusedColumns: ['Loadtime'],
+  },
+  {
+    name: 'STAM_UUID_Lederniveau.csv',
+    facet: 'manager_level',
+    uuidColumn: 'LederniveauUUID',
+    textColumn: 'Lederniveau',
+    unusedColumns: ['Loadtime'],
+  },
+  {
+    name: 'STAM_UUID_Ledertype.csv',
+    facet: 'manager_type',
+    uuidColumn: 'LedertypeUUID',
+    textColumn: 'Ledertype',
+    unusedColumns: ['Loadtime'],
+  },
+  {
+    name: 'STAM_UUID_Tilknytningsrolle.csv',
+    facet: 'association_type',
+    uuidColumn: 'TilknytningsrolleUUID',
+    textColumn: 'Tilknytningsrolle',
+    unusedColumns: ['Loadtime'],
+  },
+  {
+    name: 'STAM_UUID_ITSystem.csv',
+    facet: null,
+    uuidColumn: 'ITSystemUUID',
+    textColumn: 'Name',
+    userKeyColumn: 'Userkey',
+    unusedColumns: [],
+  },
 ];
 
 /** What a file name says. */
@@ -72,7 +127,11 @@ export function parseLosFileName(name: string): LosFileName {
   if (!m) return { type: 'bad-stamp', kind, reason: `does not end in _YYYYMMDD_HHMMSS.csv after "${kind}"` };
   const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
   if (!validStamp(y, mo, d, h, mi, s)) {
-    return { type: 'bad-stamp', kind, reason: `the stamp ${m[1]}${m[2]}${m[3]}_${m[4]}${m[5]}${m[6]} is not a valid date and time` };
+    return {
+      type: 'bad-stamp',
+      kind,
+      reason: `the stamp ${m[1]}${m[2]}${m[3]}_${m[4]}${m[5]}${m[6]} is not a valid date and time`,
+    };
   }
   return { type: 'delta', kind, stamp: m.slice(1).join(''), effectiveDate: `${m[1]}-${m[2]}-${m[3]}` };
 }
@@ -132,13 +191,20 @@ type Placed = { name: string; kind: LosDeltaKind; stamp: string; effectiveDate: 
  * luk). A run catching up several days thus ends as the daily runs would have: kind-first order would apply
  * day 3's Pers_ret before day 2's Pers_luk and leave a re-opened engagement ended.
  */
-const runOrder = (a: Placed, b: Placed) => initial(a) - initial(b) || compare(a.effectiveDate, b.effectiveDate)
-  || kindIndex(a.kind) - kindIndex(b.kind) || compare(a.stamp, b.stamp) || compare(a.name, b.name);
+const runOrder = (a: Placed, b: Placed) =>
+  initial(a) - initial(b) ||
+  compare(a.effectiveDate, b.effectiveDate) ||
+  kindIndex(a.kind) - kindIndex(b.kind) ||
+  compare(a.stamp, b.stamp) ||
+  compare(a.name, b.name);
 
 /** The same file as a record: name, modification time to the millisecond, and size (when both know it). */
 function sameFile(entry: LosListingEntry, r: RecordedLosFile): boolean {
-  return r.name === entry.name && r.modifiedAt.getTime() === entry.modifiedAt.getTime()
-    && (r.size === null || entry.size === undefined || r.size === entry.size);
+  return (
+    r.name === entry.name &&
+    r.modifiedAt.getTime() === entry.modifiedAt.getTime() &&
+    (r.size === null || entry.size === undefined || r.size === entry.size)
+  );
 }
 
 /**
@@ -159,7 +225,10 @@ function sameFile(entry: LosListingEntry, r: RecordedLosFile): boolean {
  * A refused file is recorded by the caller, so it is reported once, not on every run; the same name delivered
  * again with another size or time is a new file and is considered again.
  */
-export function selectFiles(listing: readonly LosListingEntry[], recorded: readonly RecordedLosFile[] | null): LosFileSelection {
+export function selectFiles(
+  listing: readonly LosListingEntry[],
+  recorded: readonly RecordedLosFile[] | null,
+): LosFileSelection {
   const known = new Map<string, RecordedLosFile>();
   for (const r of recorded ?? []) known.set(r.name, r);
   // The last applied delta file in run order: nothing new may be applied before it.
@@ -168,7 +237,12 @@ export function selectFiles(listing: readonly LosListingEntry[], recorded: reado
     if (r.outcome !== 'applied') continue;
     const parsed = parseLosFileName(r.name);
     if (parsed.type !== 'delta') continue;
-    const placed: Placed = { name: r.name, kind: parsed.kind, stamp: parsed.stamp, effectiveDate: parsed.effectiveDate };
+    const placed: Placed = {
+      name: r.name,
+      kind: parsed.kind,
+      stamp: parsed.stamp,
+      effectiveDate: parsed.effectiveDate,
+    };
     if (!latest || runOrder(placed, latest) > 0) latest = placed;
   }
   const stam: SelectedStamFile[] = [];
@@ -183,15 +257,25 @@ export function selectFiles(listing: readonly LosListingEntry[], recorded: reado
     if (parsed.type === 'stam') present.add(entry.name);
     const seen = known.get(entry.name);
     if (seen && sameFile(entry, seen)) continue;
-    const base: LosListingEntry = { name: entry.name, modifiedAt: entry.modifiedAt, ...(entry.size !== undefined ? { size: entry.size } : {}) };
+    const base: LosListingEntry = {
+      name: entry.name,
+      modifiedAt: entry.modifiedAt,
+      ...(entry.size !== undefined ? { size: entry.size } : {}),
+    };
     switch (parsed.type) {
       case 'stam':
         stam.push({ ...base, spec: parsed.spec });
         break;
       case 'delta': {
-        const file: SelectedDeltaFile = { ...base, kind: parsed.kind, stamp: parsed.stamp, effectiveDate: parsed.effectiveDate };
+        const file: SelectedDeltaFile = {
+          ...base,
+          kind: parsed.kind,
+          stamp: parsed.stamp,
+          effectiveDate: parsed.effectiveDate,
+        };
         if (latest && runOrder(file, latest) < 0) {
-          const reason = `File not applied: it is dated ${file.effectiveDate} (stamp ${file.stamp}) and comes before ${latest.name}, ` +
+          const reason =
+            `File not applied: it is dated ${file.effectiveDate} (stamp ${file.stamp}) and comes before ${latest.name}, ` +
             'which is already applied; applying it now would put its older state back over the later changes. ' +
             `Have its changes delivered again in a new file dated after ${latest.effectiveDate}.`;
           refused.push({ ...base, reason });

@@ -50,11 +50,16 @@ export function parseLosFtpUrl(url: string): FtpTarget {
   try {
     u = new URL(url);
   } catch {
-    throw new UpstreamError('UPSTREAM_ERROR', 'LOS', 'LOS_FTP_URL is not a valid URL (expected ftp://user:password@host:port/folder)', {
-      status: null,
-      method: 'CONNECT',
-      path: '',
-    });
+    throw new UpstreamError(
+      'UPSTREAM_ERROR',
+      'LOS',
+      'LOS_FTP_URL is not a valid URL (expected ftp://user:password@host:port/folder)',
+      {
+        status: null,
+        method: 'CONNECT',
+        path: '',
+      },
+    );
   }
   if (u.protocol !== 'ftp:' && u.protocol !== 'ftps:') {
     throw new UpstreamError('UPSTREAM_ERROR', 'LOS', `LOS_FTP_URL must use ftp:// or ftps://, not ${u.protocol}//`, {
@@ -76,7 +81,15 @@ export function parseLosFtpUrl(url: string): FtpTarget {
   };
 }
 
-const RETRYABLE_NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'EPIPE']);
+const RETRYABLE_NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 export class LosFtpClient {
   private client: Client | undefined;
@@ -174,11 +187,16 @@ export class LosFtpClient {
 
   private async connected(): Promise<Client> {
     if (this.closed || !this.target) {
-      throw new UpstreamError('UPSTREAM_ERROR', 'LOS', 'LosFtpClient is not connected: call connect(LOS_FTP_URL) first', {
-        status: null,
-        method: 'CONNECT',
-        path: '',
-      });
+      throw new UpstreamError(
+        'UPSTREAM_ERROR',
+        'LOS',
+        'LosFtpClient is not connected: call connect(LOS_FTP_URL) first',
+        {
+          status: null,
+          method: 'CONNECT',
+          path: '',
+        },
+      );
     }
     if (!this.client || this.client.closed) await this.open();
     return this.client as Client;
@@ -225,7 +243,8 @@ export class LosFtpClient {
       else if (status === null && isRetryable(err)) {
         code = /timeout/i.test(cause) ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE';
         message = `${where}: cannot connect after ${this.attempts} attempt(s) (${cause})`;
-      } else if (status !== null && target?.folder) message = `${where}: cannot open folder "${target.folder}" or log in (${cause})`;
+      } else if (status !== null && target?.folder)
+        message = `${where}: cannot open folder "${target.folder}" or log in (${cause})`;
       else message = `${where}: cannot connect (${cause})`;
     } else {
       message = `${where}: ${method} ${path} failed (${cause})`;

@@ -30,15 +30,41 @@ export interface ColumnSpec {
 
 const ORG_COLUMNS: ColumnSpec = {
   required: ['OrgUUID', 'BrugervendtNøgle', 'ParentUUID', 'StartDato', 'SlutDato'],
-  optional: ['OrgEnhedsNavn', 'OrgEnhedsTypeUUID', 'Med-i-LinjeOrg', 'LOSID', 'CVR', 'EAN', 'P-Nr', 'SE-Nr', 'IntDebitor-Nr', 'MagID', 'PostAdresse'],
+  optional: [
+    'OrgEnhedsNavn',
+    'OrgEnhedsTypeUUID',
+    'Med-i-LinjeOrg',
+    'LOSID',
+    'CVR',
+    'EAN',
+    'P-Nr',
+    'SE-Nr',
+    'IntDebitor-Nr',
+    'MagID',
+    'PostAdresse',
+  ],
 };
 const PERS_COLUMNS: ColumnSpec = {
-  required: ['UUID', 'BrugervendtNøgle', 'CPR', 'CPRNavn', 'StartTid', 'SlutTid', 'PrimærAnsættelse', 'OrgenhedUUID', 'EngagementTypeUUID', 'StillingsBetegnelseUUID'],
+  required: [
+    'UUID',
+    'BrugervendtNøgle',
+    'CPR',
+    'CPRNavn',
+    'StartTid',
+    'SlutTid',
+    'PrimærAnsættelse',
+    'OrgenhedUUID',
+    'EngagementTypeUUID',
+    'StillingsBetegnelseUUID',
+  ],
   optional: ['Email', 'AZID', 'ADITSystemUUID', 'ADkonto', 'ADkontoUUID'],
 };
 // CPRNavn is in Pers_luk files but not needed to end an engagement, so a file without it is still read.
 const PERS_LUK_COLUMNS: ColumnSpec = { required: ['UUID', 'CPR'], optional: ['CPRNavn'] };
-const LEDER_COLUMNS: ColumnSpec = { required: ['OrgUUID', 'CPR', 'LedertypeUUID', 'LederniveauUUID', 'LederansvarUUID'], optional: [] };
+const LEDER_COLUMNS: ColumnSpec = {
+  required: ['OrgUUID', 'CPR', 'LedertypeUUID', 'LederniveauUUID', 'LederansvarUUID'],
+  optional: [],
+};
 const LEDER_LUK_COLUMNS: ColumnSpec = { required: ['OrgUUID', 'CPR'], optional: [] };
 
 export const DELTA_COLUMNS: Readonly<Record<LosDeltaKind, ColumnSpec>> = {

@@ -79,7 +79,12 @@ const YMD_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,]
 
 /** The LOS system's time zone: a datetime with an explicit offset is read as a date on Danish wall clocks. */
 const LOS_TZ = 'Europe/Copenhagen';
-const dateInLosTz = new Intl.DateTimeFormat('en-CA', { timeZone: LOS_TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
+const dateInLosTz = new Intl.DateTimeFormat('en-CA', {
+  timeZone: LOS_TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** Which date forms a file kind uses (specs/aarhus-los.md, "Common CSV rules"). */
 export type DateStyle = 'org' | 'datetime';

@@ -29,7 +29,12 @@ export type UniLoginErrorKind = 'credentials' | 'fault' | 'http' | 'unreachable'
 /** A failed call. `transient`: the same call later may succeed (service down, network, timeout). */
 export class UniLoginError extends Error {
   override readonly name = 'UniLoginError';
-  constructor(message: string, readonly kind: UniLoginErrorKind, readonly transient: boolean, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly kind: UniLoginErrorKind,
+    readonly transient: boolean,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -77,12 +82,15 @@ export class UniLoginClient {
     } catch (e) {
       throw new UniLoginError(
         `Cannot read the UNI-Login WSDL ${opts.wsdl ? `UNILOGIN_WSDL=${shown(opts.wsdl)}` : '(bundled)'}: ${(e as Error).message}`,
-        'answer', e instanceof UniLoginHttpError && e.status === undefined,
+        'answer',
+        e instanceof UniLoginHttpError && e.status === undefined,
       );
     }
     // The operation element carries only its prefix (declared on the envelope): see the header comment.
-    const prefix = Object.entries(client.wsdl.definitions.xmlns as Record<string, string>)
-      .find(([p, ns]) => ns === client.wsdl.definitions.$targetNamespace && p !== '')?.[0] ?? 'tns';
+    const prefix =
+      Object.entries(client.wsdl.definitions.xmlns as Record<string, string>).find(
+        ([p, ns]) => ns === client.wsdl.definitions.$targetNamespace && p !== '',
+      )?.[0] ?? 'tns';
     client.wsdl.options.overrideRootElement = { namespace: prefix, xmlnsAttributes: [] };
     return new UniLoginClient(client, transport, opts);
   }
@@ -91,17 +99,28 @@ export class UniLoginClient {
    * Uploads a document (a file, streamed; or a string) with the mode's method and reads the result. The result
    * is returned whatever its statuskode; a SOAP fault or an HTTP failure throws a UniLoginError.
    */
-  async upload(mode: UniLoginMode, document: { path: string } | { xml: string }): Promise<UploadResult & { rawResponse: string }> {
+  async upload(
+    mode: UniLoginMode,
+    document: { path: string } | { xml: string },
+  ): Promise<UploadResult & { rawResponse: string }> {
     const method = UPLOAD_METHODS[mode];
-    const raw = await this.call(method, {
-      WSuserId: this.opts.user,
-      WSpassword: this.opts.password,
-      xml: { $xml: 'path' in document ? DOCUMENT_PLACEHOLDER : stripDeclaration(document.xml) },
-    }, 'path' in document ? document.path : undefined);
+    const raw = await this.call(
+      method,
+      {
+        WSuserId: this.opts.user,
+        WSpassword: this.opts.password,
+        xml: { $xml: 'path' in document ? DOCUMENT_PLACEHOLDER : stripDeclaration(document.xml) },
+      },
+      'path' in document ? document.path : undefined,
+    );
     try {
       return { ...parseUploadResult(raw), rawResponse: raw };
     } catch (e) {
-      throw new UniLoginError(`UNI-Login's answer to ${method} could not be read: ${(e as Error).message}`, 'answer', false);
+      throw new UniLoginError(
+        `UNI-Login's answer to ${method} could not be read: ${(e as Error).message}`,
+        'answer',
+        false,
+      );
     }
   }
 
@@ -113,7 +132,10 @@ export class UniLoginClient {
 
   /** HelloWorldWithCredentials: checks endpoint and credentials without sending data. */
   async helloWorldWithCredentials(): Promise<string> {
-    const raw = await this.call('HelloWorldWithCredentials', { WSuserId: this.opts.user, WSpassword: this.opts.password });
+    const raw = await this.call('HelloWorldWithCredentials', {
+      WSuserId: this.opts.user,
+      WSpassword: this.opts.password,
+    });
     return /HelloWorldWithCredentialsResult[^>]*>([^<]*)</.exec(raw)?.[1] ?? '';
   }
 
@@ -139,30 +161,65 @@ export class UniLoginClient {
     if (e instanceof UniLoginHttpError) {
       if (e.code === 'ABORT_ERR') return new UniLoginError(`${method} to UNI-Login cancelled`, 'cancelled', false);
       if (e.code === 'ETIMEDOUT') {
-        return new UniLoginError(`UNI-Login (${where}) gave no answer to ${method} within ${this.transport.options.timeoutMs} ms; it will be tried again (raise UNILOGIN_TIMEOUT_MS for very large uploads)`, 'timeout', true);
+        return new UniLoginError(
+          `UNI-Login (${where}) gave no answer to ${method} within ${this.transport.options.timeoutMs} ms; it will be tried again (raise UNILOGIN_TIMEOUT_MS for very large uploads)`,
+          'timeout',
+          true,
+        );
       }
       if (e.status === undefined) {
-        return new UniLoginError(`Cannot reach UNI-Login at ${where} (${e.code ?? e.message}): check UNILOGIN_URL and the network; it will be tried again`, 'unreachable', true);
+        return new UniLoginError(
+          `Cannot reach UNI-Login at ${where} (${e.code ?? e.message}): check UNILOGIN_URL and the network; it will be tried again`,
+          'unreachable',
+          true,
+        );
       }
       if (e.status >= 500) {
-        return new UniLoginError(`UNI-Login at ${where} is unavailable (HTTP ${e.status} to ${method}); it will be tried again`, 'http', true, e.status);
+        return new UniLoginError(
+          `UNI-Login at ${where} is unavailable (HTTP ${e.status} to ${method}); it will be tried again`,
+          'http',
+          true,
+          e.status,
+        );
       }
       if (e.status === 400) {
-        return new UniLoginError(`UNI-Login at ${where} could not read the ${method} request as SOAP (HTTP 400): the service may have changed; compare its WSDL (${where}?wsdl) with UNILOGIN_WSDL`, 'http', false, 400);
+        return new UniLoginError(
+          `UNI-Login at ${where} could not read the ${method} request as SOAP (HTTP 400): the service may have changed; compare its WSDL (${where}?wsdl) with UNILOGIN_WSDL`,
+          'http',
+          false,
+          400,
+        );
       }
-      return new UniLoginError(`UNI-Login at ${where} answered HTTP ${e.status} to ${method}: check UNILOGIN_URL (the WS10 endpoint)`, 'http', false, e.status);
+      return new UniLoginError(
+        `UNI-Login at ${where} answered HTTP ${e.status} to ${method}: check UNILOGIN_URL (the WS10 endpoint)`,
+        'http',
+        false,
+        e.status,
+      );
     }
     const body = (e as { body?: unknown }).body;
     const fault = typeof body === 'string' ? parseSoapFault(body) : undefined;
     if (fault) {
       if (/brugernavn og adgangskode/i.test(fault.message)) {
-        return new UniLoginError(`UNI-Login refused the credentials ("${fault.message}"): check UNILOGIN_USER and UNILOGIN_PASSWORD`, 'credentials', false);
+        return new UniLoginError(
+          `UNI-Login refused the credentials ("${fault.message}"): check UNILOGIN_USER and UNILOGIN_PASSWORD`,
+          'credentials',
+          false,
+        );
       }
       // soap:Server / soap:Receiver: the service's own trouble, which may pass; a client fault will not.
       const transient = /(Server|Receiver)$/i.test(fault.code);
-      return new UniLoginError(`UNI-Login answered ${method} with a SOAP fault (${fault.code}): ${fault.message}`, 'fault', transient);
+      return new UniLoginError(
+        `UNI-Login answered ${method} with a SOAP fault (${fault.code}): ${fault.message}`,
+        'fault',
+        transient,
+      );
     }
-    return new UniLoginError(`UNI-Login's answer to ${method} (${where}) could not be read: ${(e as Error).message ?? String(e)}`, 'answer', false);
+    return new UniLoginError(
+      `UNI-Login's answer to ${method} (${where}) could not be read: ${(e as Error).message ?? String(e)}`,
+      'answer',
+      false,
+    );
   }
 }
 

@@ -45,19 +45,24 @@ export class DocumentWriter {
   /** The first line after the last person (where the groups begin); set by endPersons(). */
   private personsEnd = Number.POSITIVE_INFINITY;
 
-  private constructor(readonly path: string, readonly schema: DocumentSchema) {
+  private constructor(
+    readonly path: string,
+    readonly schema: DocumentSchema,
+  ) {
     // 0600: the document holds CPR numbers (../private-files.ts).
     this.out = createWriteStream(path, { encoding: 'utf8', mode: PRIVATE_FILE_MODE });
-    this.out.on('error', (e) => { this.failure = e; });
+    this.out.on('error', (e) => {
+      this.failure = e;
+    });
   }
 
   static async open(path: string, schema: DocumentSchema, header: DocumentHeader): Promise<DocumentWriter> {
     const w = new DocumentWriter(path, schema);
     const version = header.sourceVersion ? ` sourceversion="${escapeXml(header.sourceVersion)}"` : '';
     await w.write(
-      `<UNILoginImport exportdatetime="${escapeXml(header.exportDateTime)}" source="${escapeXml(header.source)}"${version}>\n`
-      + '  <Institution>\n'
-      + `    <InstitutionNumber>${escapeXml(header.institution)}</InstitutionNumber>\n`,
+      `<UNILoginImport exportdatetime="${escapeXml(header.exportDateTime)}" source="${escapeXml(header.source)}"${version}>\n` +
+        '  <Institution>\n' +
+        `    <InstitutionNumber>${escapeXml(header.institution)}</InstitutionNumber>\n`,
     );
     return w;
   }
@@ -81,7 +86,14 @@ export class DocumentWriter {
     this.out.end();
     await once(this.out, 'finish');
     if (this.failure) throw this.failure;
-    return { path: this.path, schema: this.schema, bytes: this.bytes, lines: this.line - 1, persons: this.persons, groups: this.groups };
+    return {
+      path: this.path,
+      schema: this.schema,
+      bytes: this.bytes,
+      lines: this.line - 1,
+      persons: this.persons,
+      groups: this.groups,
+    };
   }
 
   /** Stops writing (after an error or a cancel); the caller removes the file. */

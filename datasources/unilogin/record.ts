@@ -84,15 +84,23 @@ export function checkPerson(p: UniLoginPerson): Checked<UniLoginPerson> {
 
   const localPersonId = trimCollapse(p.localPersonId);
   if (!localPersonId) error('LocalPersonId', 'LocalPersonId is empty');
-  else if (looksLikeCpr(localPersonId)) error('LocalPersonId', 'LocalPersonId looks like a CPR number; a national id must never be the LocalPersonId');
+  else if (looksLikeCpr(localPersonId))
+    error('LocalPersonId', 'LocalPersonId looks like a CPR number; a national id must never be the LocalPersonId');
   const firstName = trimCollapse(p.firstName);
   const familyName = trimCollapse(p.familyName);
-  if (!firstName) error('FirstName', 'FirstName is empty after trimming (a one-word name has no first name); UNI-Login requires both names');
+  if (!firstName)
+    error(
+      'FirstName',
+      'FirstName is empty after trimming (a one-word name has no first name); UNI-Login requires both names',
+    );
   if (!familyName) error('FamilyName', 'FamilyName is empty after trimming; UNI-Login requires both names');
 
   const nationalId = validCpr(p.nationalId);
   if (p.nationalId && !nationalId) {
-    warning('CivilRegistrationNumber', 'the national id is not a valid Danish CPR number (ten digits whose first six are a date under the century rule); sent without CivilRegistrationNumber');
+    warning(
+      'CivilRegistrationNumber',
+      'the national id is not a valid Danish CPR number (ten digits whose first six are a date under the century rule); sent without CivilRegistrationNumber',
+    );
   }
   let email: string | null = trimCollapse(p.email) || null;
   if (email && !EMAIL.test(email)) {
@@ -105,34 +113,51 @@ export function checkPerson(p: UniLoginPerson): Checked<UniLoginPerson> {
     birthDate = null;
   }
 
-  const groupIds = (ids: readonly string[] | undefined) => [...new Set((ids ?? []).map(trimCollapse).filter(Boolean))].sort();
+  const groupIds = (ids: readonly string[] | undefined) =>
+    [...new Set((ids ?? []).map(trimCollapse).filter(Boolean))].sort();
   let employee: UniLoginEmployeeRole | undefined;
   if (p.employee) {
-    employee = { type: p.employee.type, occupation: trimCollapse(p.employee.occupation) || null, groupIds: groupIds(p.employee.groupIds) };
+    employee = {
+      type: p.employee.type,
+      occupation: trimCollapse(p.employee.occupation) || null,
+      groupIds: groupIds(p.employee.groupIds),
+    };
   }
   let student: UniLoginStudentRole | undefined;
   if (p.student) {
     const mainGroupId = trimCollapse(p.student.mainGroupId);
     if (!mainGroupId) error('MainGroupId', 'the student has no MainGroupId (programme); UNI-Login requires one');
     student = {
-      type: p.student.type, studentNumber: trimCollapse(p.student.studentNumber) || null, mainGroupId,
+      type: p.student.type,
+      studentNumber: trimCollapse(p.student.studentNumber) || null,
+      mainGroupId,
       groupIds: groupIds(p.student.groupIds).filter((g) => g !== mainGroupId),
     };
   }
   if (!employee && !student) error('Employee', 'the person is neither employee nor student');
   if (problems.some((x) => x.severity === 'error')) return { ok: false, problems };
-  return { ok: true, problems, record: { localPersonId, nationalId, firstName, familyName, email, birthDate, employee, student } };
+  return {
+    ok: true,
+    problems,
+    record: { localPersonId, nationalId, firstName, familyName, email, birthDate, employee, student },
+  };
 }
 
 /** Control 1 on GroupId and GroupName; a group without a name is named by its id, as an implicit group is. */
 export function checkGroup(g: UniLoginGroup): Checked<UniLoginGroup> {
   const id = trimCollapse(g.id);
-  if (!id) return { ok: false, problems: [{ severity: 'error', field: 'GroupId', message: 'GroupId is empty after trimming' }] };
+  if (!id)
+    return {
+      ok: false,
+      problems: [{ severity: 'error', field: 'GroupId', message: 'GroupId is empty after trimming' }],
+    };
   return { ok: true, problems: [], record: { id, name: trimCollapse(g.name) || id } };
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(NOT_XML, '').replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+  return text
+    .replace(NOT_XML, '')
+    .replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
 }
 
 const el = (indent: string, name: string, value: string | null | undefined) =>

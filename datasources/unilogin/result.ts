@@ -45,14 +45,17 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    if (e[0] === '#')
+      return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
     return ENTITIES[e] ?? m;
   });
 }
 
 /** CDATA content as escaped text, so that removing markup afterwards leaves it alone. */
 function escapeCdata(text: string): string {
-  return text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, c: string) => c.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+  return text.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_m, c: string) =>
+    c.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+  );
 }
 
 const QNAME = '(?:[A-Za-z_][\\w.-]*:)?';
@@ -81,7 +84,9 @@ function count(inner: string | undefined): number {
 
 function messages(listInner: string | undefined): string[] {
   if (!listInner) return [];
-  return elements(listInner, 'Message').map((m) => text(m)).filter(Boolean);
+  return elements(listInner, 'Message')
+    .map((m) => text(m))
+    .filter(Boolean);
 }
 
 /** The SOAP fault in a response, SOAP 1.1 (faultcode/faultstring) or 1.2 (Code/Value, Reason/Text); else undefined. */
@@ -101,11 +106,16 @@ export function parseUploadResult(xml: string): UploadResult {
   const m = new RegExp(`<${QNAME}(Upload\\w*XmlDataResult)(?:\\s[^>]*)?>([\\s\\S]*?)</${QNAME}\\1\\s*>`).exec(xml);
   if (!m) {
     const fault = parseSoapFault(xml);
-    throw new Error(fault ? `SOAP fault ${fault.code}: ${fault.message}` : `no Upload…XmlDataResult in the answer (${xml.slice(0, 200).replace(/\s+/g, ' ')}…)`);
+    throw new Error(
+      fault
+        ? `SOAP fault ${fault.code}: ${fault.message}`
+        : `no Upload…XmlDataResult in the answer (${xml.slice(0, 200).replace(/\s+/g, ' ')}…)`,
+    );
   }
   const r = m[2];
   const statuskode = count(first(r, 'statuskode'));
-  if (Number.isNaN(statuskode)) throw new Error(`the answer's statuskode is not a number: "${text(first(r, 'statuskode'))}"`);
+  if (Number.isNaN(statuskode))
+    throw new Error(`the answer's statuskode is not a number: "${text(first(r, 'statuskode'))}"`);
   return {
     statuskode,
     summary: text(first(r, 'summary')),
@@ -122,13 +132,20 @@ export function parseUploadResult(xml: string): UploadResult {
 
 /** The `<ValidateXmlAgainst…SchemaResult>` (Bilag 3): OK message, error count and the messages. */
 export function parseValidateResult(xml: string): { message: string; errorCount: number; errors: string[] } {
-  const m = new RegExp(`<${QNAME}(ValidateXmlAgainst\\w*SchemaResult)(?:\\s[^>]*)?>([\\s\\S]*?)</${QNAME}\\1\\s*>`).exec(xml);
-  if (!m) throw new Error(`no ValidateXmlAgainst…SchemaResult in the answer (${xml.slice(0, 200).replace(/\s+/g, ' ')}…)`);
+  const m = new RegExp(
+    `<${QNAME}(ValidateXmlAgainst\\w*SchemaResult)(?:\\s[^>]*)?>([\\s\\S]*?)</${QNAME}\\1\\s*>`,
+  ).exec(xml);
+  if (!m)
+    throw new Error(`no ValidateXmlAgainst…SchemaResult in the answer (${xml.slice(0, 200).replace(/\s+/g, ' ')}…)`);
   const r = m[2];
   // The result's own Message comes before ValidationErrors, whose messages are nested one level deeper.
   const errorsInner = first(r, 'ValidationErrors');
   const head = errorsInner === undefined ? r : r.slice(0, r.search(new RegExp(`<${QNAME}ValidationErrors[\\s/>]`)));
-  return { message: text(first(head, 'Message')), errorCount: count(first(r, 'ErrorCount')) || 0, errors: messages(errorsInner) };
+  return {
+    message: text(first(head, 'Message')),
+    errorCount: count(first(r, 'ErrorCount')) || 0,
+    errors: messages(errorsInner),
+  };
 }
 
 /** "Linje: 3 udløser fejlen: […]" → 3. */

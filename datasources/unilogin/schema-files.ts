@@ -10,7 +10,7 @@ import type { DocumentSchema } from './document';
 export function schemaDir(from: string = __dirname): string {
   const beside = join(from, 'schema');
   if (existsSync(join(beside, 'uploadfull.xsd'))) return beside;
-  for (let dir = from; ; ) {
+  for (let dir = from; ;) {
     if (existsSync(join(dir, 'package.json'))) {
       const candidate = join(dir, 'datasources', 'unilogin', 'schema');
       if (existsSync(join(candidate, 'uploadfull.xsd'))) return candidate;

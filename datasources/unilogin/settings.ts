@@ -27,20 +27,28 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function parseRootOus(raw: string | undefined): UniLoginRoots | undefined {
   if (raw === undefined) return undefined;
-  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) return undefined;
   if (entries.includes('los:*')) {
-    if (entries.length > 1) throw new SettingError('"los:*" (the whole LOS organisation) cannot be combined with other units');
+    if (entries.length > 1)
+      throw new SettingError('"los:*" (the whole LOS organisation) cannot be combined with other units');
     return { kind: 'los-all' };
   }
   const uuids: string[] = [];
   for (const e of entries) {
     const m = /^([a-z]+):(.*)$/i.exec(e);
     if (m && m[1].toLowerCase() === 'cerebrum') {
-      throw new SettingError(`"${e}": only LOS units are supported (Cerebrum has no unit tree to take a subtree from); use los:<uuid> or los:*`);
+      throw new SettingError(
+        `"${e}": only LOS units are supported (Cerebrum has no unit tree to take a subtree from); use los:<uuid> or los:*`,
+      );
     }
     if (!m || m[1].toLowerCase() !== 'los' || !UUID.test(m[2])) {
-      throw new SettingError(`"${e}" is not a LOS unit id (expected los:<uuid>, several separated by commas, or los:*)`);
+      throw new SettingError(
+        `"${e}" is not a LOS unit id (expected los:<uuid>, several separated by commas, or los:*)`,
+      );
     }
     uuids.push(m[2].toLowerCase());
   }
@@ -75,15 +83,19 @@ export function parseEmployeeTypes(raw: string | undefined): EmployeeTypeMapping
   if (raw === undefined || raw.trim() === '') return DEFAULT_EMPLOYEE_TYPES;
   const byJobFunction = new Map<string, EmployeeType>();
   let fallback: EmployeeType = 'tap';
-  raw.split(';').map((s) => s.trim()).filter(Boolean).forEach((entry, i) => {
-    const eq = entry.lastIndexOf('=');
-    const key = eq > 0 ? entry.slice(0, eq).trim() : '';
-    const type = eq > 0 ? employeeType(entry.slice(eq + 1)) : undefined;
-    if (!key || !type) {
-      throw new SettingError(`entry ${i + 1} ("${entry}") is not "<job function>=<lærer|pæd|tap>"`);
-    }
-    if (key === '*') fallback = type;
-    else byJobFunction.set(key.toLowerCase(), type);
-  });
+  raw
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .forEach((entry, i) => {
+      const eq = entry.lastIndexOf('=');
+      const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+      const type = eq > 0 ? employeeType(entry.slice(eq + 1)) : undefined;
+      if (!key || !type) {
+        throw new SettingError(`entry ${i + 1} ("${entry}") is not "<job function>=<lærer|pæd|tap>"`);
+      }
+      if (key === '*') fallback = type;
+      else byJobFunction.set(key.toLowerCase(), type);
+    });
   return { byJobFunction, fallback };
 }

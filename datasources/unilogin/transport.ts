@@ -56,11 +56,21 @@ export class StreamingTransport {
   }
 
   /** The soap IHttpClient contract: POST `data` (GET when there is none) and call back with the answer. */
-  request(rurl: string, data: string | null | undefined, callback: Callback, exheaders?: Record<string, string>): Promise<SoapHttpResponse> {
+  request(
+    rurl: string,
+    data: string | null | undefined,
+    callback: Callback,
+    exheaders?: Record<string, string>,
+  ): Promise<SoapHttpResponse> {
     const method = data == null ? 'GET' : 'POST';
     // Span, traceparent and metrics per call, by endpoint path and SOAP operation: core/upstream-telemetry.ts.
-    const promise = observeUpstream({ source: 'UNILOGIN', method, route: soapRoute(rurl, exheaders ?? {}) }, (trace) => this.send(rurl, data ?? null, { ...exheaders, ...trace }));
-    promise.then((res) => callback(null, res, res.data), (e) => callback(e));
+    const promise = observeUpstream({ source: 'UNILOGIN', method, route: soapRoute(rurl, exheaders ?? {}) }, (trace) =>
+      this.send(rurl, data ?? null, { ...exheaders, ...trace }),
+    );
+    promise.then(
+      (res) => callback(null, res, res.data),
+      (e) => callback(e),
+    );
     return promise;
   }
 
@@ -93,7 +103,11 @@ export class StreamingTransport {
       const body = data === null ? null : this.body(data);
       const req = lib.request(url, {
         method: body ? 'POST' : 'GET',
-        headers: { ...headers, ...(body ? { 'Content-Length': String(body.length) } : {}), Accept: 'application/soap+xml, text/xml, */*' },
+        headers: {
+          ...headers,
+          ...(body ? { 'Content-Length': String(body.length) } : {}),
+          Accept: 'application/soap+xml, text/xml, */*',
+        },
         signal,
       });
       const timer = setTimeout(() => {
@@ -102,7 +116,8 @@ export class StreamingTransport {
       req.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         if (e instanceof UniLoginHttpError) reject(e);
-        else if (e.name === 'AbortError') reject(new UniLoginHttpError(`request to ${where} cancelled`, undefined, 'ABORT_ERR'));
+        else if (e.name === 'AbortError')
+          reject(new UniLoginHttpError(`request to ${where} cancelled`, undefined, 'ABORT_ERR'));
         else reject(new UniLoginHttpError(`cannot reach ${where}: ${e.code ?? e.message}`, undefined, e.code));
       });
       req.on('response', (res) => {
@@ -119,7 +134,12 @@ export class StreamingTransport {
           // A SOAP fault comes with status 500 and an envelope: soap reads it. Anything else above 399 is an
           // HTTP failure (a proxy's error page, "bad request" for a body that is not SOAP).
           if (status >= 400 && !/<([\w.-]+:)?Envelope[\s>]/.test(text)) {
-            reject(new UniLoginHttpError(`${where} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`, status));
+            reject(
+              new UniLoginHttpError(
+                `${where} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`,
+                status,
+              ),
+            );
             return;
           }
           resolve({ status, headers: res.headers, data: text });
@@ -134,8 +154,11 @@ export class StreamingTransport {
 /** `/ws10.asmx#UploadXmlData`: the endpoint's path and the SOAP operation named by the action (SOAP 1.2 Content-Type, or SOAPAction). */
 function soapRoute(rurl: string, headers: Record<string, string>): string {
   const path = new URL(rurl).pathname;
-  const action = /action="?([^";]+)/i.exec(Object.entries(headers).find(([k]) => /^content-type$/i.test(k))?.[1] ?? '')?.[1] ??
-    Object.entries(headers).find(([k]) => /^soapaction$/i.test(k))?.[1]?.replace(/"/g, '');
+  const action =
+    /action="?([^";]+)/i.exec(Object.entries(headers).find(([k]) => /^content-type$/i.test(k))?.[1] ?? '')?.[1] ??
+    Object.entries(headers)
+      .find(([k]) => /^soapaction$/i.test(k))?.[1]
+      ?.replace(/"/g, '');
   const op = action?.split(/[/#]/).pop();
   return op && /^\w{1,64}$/.test(op) ? `${path}#${op}` : path;
 }

@@ -32,7 +32,12 @@ export async function validateDocument(
   /** The schema's text, instead of ours (the simulator, playing a service whose schema changed). */
   xsd: string = schemaText(schema),
 ): Promise<XsdResult> {
-  const contents = 'path' in document ? await readFile(document.path) : typeof document.xml === 'string' ? Buffer.from(document.xml) : document.xml;
+  const contents =
+    'path' in document
+      ? await readFile(document.path)
+      : typeof document.xml === 'string'
+        ? Buffer.from(document.xml)
+        : document.xml;
   const pages = Math.min(MAX_PAGES, Math.max(512, Math.ceil((contents.length * 2 + 64 * 1024 * 1024) / PAGE)));
   const fileName = 'document.xml';
   const options = {

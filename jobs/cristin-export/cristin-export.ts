@@ -30,7 +30,15 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { CerebrumClient, RequestStats } from '../../datasources/cerebrum/client';
 import { writeDocument } from '../../datasources/cristin/document';
-import { cristinFileName, exportsDir, freeName, heldName, removeStaleTemps, sweepExports, tempName } from '../../datasources/cristin/files';
+import {
+  cristinFileName,
+  exportsDir,
+  freeName,
+  heldName,
+  removeStaleTemps,
+  sweepExports,
+  tempName,
+} from '../../datasources/cristin/files';
 import { PRIVATE_FILE_MODE, ensurePrivateDir } from '../../core/private-files';
 import { CristinWalkError, walkCerebrum, type WalkResult } from './walk';
 import { Latin1XmlWriter } from '../../datasources/cristin/xml-writer';
@@ -68,9 +76,20 @@ export interface CristinExportOptions {
 
 /** `YYYY-MM-DD HH:MM:SS` in `tz` (the document's `<dato>`). */
 export function localDateTime(at: Date, tz: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
@@ -79,11 +98,15 @@ const percent = (fraction: number) => `${Math.round(Math.abs(fraction) * 100)}%`
 export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportOptions = {}): Promise<SyncOutcome> {
   const institution = ctx.config.cristinInstitution;
   if (!institution) {
-    throw new PermanentSyncError('CRISTIN_INSTITUTION is not set: set it to the Cristin institusjonsnr of the institution (e.g. CRISTIN_INSTITUTION=185 for UiO) and start the export again.');
+    throw new PermanentSyncError(
+      'CRISTIN_INSTITUTION is not set: set it to the Cristin institusjonsnr of the institution (e.g. CRISTIN_INSTITUTION=185 for UiO) and start the export again.',
+    );
   }
   const cerebrum = ctx.config.cerebrum;
   if (!cerebrum) {
-    throw new PermanentSyncError('CEREBRUM_URL is not set: the Cristin export reads persons and units from Cerebrum REST; configure CEREBRUM_URL (and CEREBRUM_API_KEY).');
+    throw new PermanentSyncError(
+      'CEREBRUM_URL is not set: the Cristin export reads persons and units from Cerebrum REST; configure CEREBRUM_URL (and CEREBRUM_API_KEY).',
+    );
   }
   const force = ctx.params.force === true;
   const startedAt = (opts.now ?? (() => new Date()))();
@@ -93,8 +116,17 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
   const state = new SyncStateRepo(ctx.store);
   const last = (await state.get<LastCristinExport>(CRISTIN_LAST_EXPORT_KEY)) ?? null;
   const retentionDays = ctx.config.exportRetentionDays;
-  const expired = await sweepExports(dir, { now: startedAt, days: retentionDays, keep: last?.file ?? null, dryRun: ctx.dryRun });
-  if (expired.length > 0 && !ctx.dryRun) ctx.logger.info({ removed: expired.length, retentionDays }, 'removed Cristin exports older than EXPORT_RETENTION_DAYS');
+  const expired = await sweepExports(dir, {
+    now: startedAt,
+    days: retentionDays,
+    keep: last?.file ?? null,
+    dryRun: ctx.dryRun,
+  });
+  if (expired.length > 0 && !ctx.dryRun)
+    ctx.logger.info(
+      { removed: expired.length, retentionDays },
+      'removed Cristin exports older than EXPORT_RETENTION_DAYS',
+    );
 
   // 1. Read Cerebrum: everything (FULL, or an incremental run with no snapshot yet), or only what changed.
   const mode = modeOf(ctx.params);
@@ -106,7 +138,15 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
     ctx.progress(1, 'no pending changes');
     const later = pending.scheduled > 0 ? ` (${pending.scheduled} scheduled for later)` : '';
     return {
-      result: { created: 0, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0, details: { mode, dryRun: ctx.dryRun, pending: 0, scheduled: pending.scheduled } },
+      result: {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        terminated: 0,
+        skipped: 0,
+        failed: 0,
+        details: { mode, dryRun: ctx.dryRun, pending: 0, scheduled: pending.scheduled },
+      },
       message: `No pending changes${later}: nothing to export.`,
     };
   }
@@ -114,8 +154,12 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
   const stats = new RequestStats();
   let walk: WalkResult;
   try {
-    const partial = mode === 'INCREMENTAL' && snapshot ? await planOf(pending, snapshot, { client, stats, signal: ctx.signal }) : undefined;
-    if (mode === 'INCREMENTAL' && !snapshot) ctx.logger.info('incremental Cristin export without a snapshot yet: reading everything, as a FULL');
+    const partial =
+      mode === 'INCREMENTAL' && snapshot
+        ? await planOf(pending, snapshot, { client, stats, signal: ctx.signal })
+        : undefined;
+    if (mode === 'INCREMENTAL' && !snapshot)
+      ctx.logger.info('incremental Cristin export without a snapshot yet: reading everything, as a FULL');
     walk = await walkCerebrum({
       partial,
       client,
@@ -123,13 +167,15 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
       signal: ctx.signal,
       rootOuId: ctx.config.cristinRootOu,
       personConcurrency: opts.personConcurrency ?? 2 * cerebrum.concurrency,
-      onProgress: (done, found) => ctx.progress(found === 0 ? 0.9 : (0.9 * done) / found, `${done} of ${found} persons read from Cerebrum`),
+      onProgress: (done, found) =>
+        ctx.progress(found === 0 ? 0.9 : (0.9 * done) / found, `${done} of ${found} persons read from Cerebrum`),
       onIssue: (issue) => ctx.issue(issue),
     });
   } catch (e) {
     if (ctx.signal.aborted) throw new SyncCancelledError('Cristin export stopped while reading Cerebrum');
     if (e instanceof CristinWalkError) throw new PermanentSyncError(e.message);
-    if (e instanceof UpstreamError && (e.upstream.status === 401 || e.upstream.status === 403)) throw new PermanentSyncError(e.message);
+    if (e instanceof UpstreamError && (e.upstream.status === 401 || e.upstream.status === 403))
+      throw new PermanentSyncError(e.message);
     throw e;
   } finally {
     client.close();
@@ -142,11 +188,16 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
   const out = createWriteStream(temp, { mode: PRIVATE_FILE_MODE });
   const writer = new Latin1XmlWriter(out);
   try {
-    await writeDocument(writer, {
-      kilde: CRISTIN_SOURCE_TAG,
-      dato: localDateTime(startedAt, ctx.config.tz),
-      institution: { institusjonsnr: institution, ...walk.institution },
-    }, walk.units, walk.persons);
+    await writeDocument(
+      writer,
+      {
+        kilde: CRISTIN_SOURCE_TAG,
+        dato: localDateTime(startedAt, ctx.config.tz),
+        institution: { institusjonsnr: institution, ...walk.institution },
+      },
+      walk.units,
+      walk.persons,
+    );
   } catch (e) {
     out.destroy();
     await fs.rm(temp, { force: true });
@@ -158,19 +209,41 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
   const change = last && last.bytes > 0 ? (bytes - last.bytes) / last.bytes : null;
   const outsideGuard = change !== null && Math.abs(change) > SIZE_GUARD;
   /** "23% smaller than the last export" */
-  const shortChange = change === null ? '' : `${percent(change)} ${change < 0 ? 'smaller' : 'larger'} than the last export`;
+  const shortChange =
+    change === null ? '' : `${percent(change)} ${change < 0 ? 'smaller' : 'larger'} than the last export`;
   const longChange = last ? `${shortChange} (file ${last.file}, ${last.bytes} bytes; this one ${bytes} bytes)` : '';
 
   const drift: Drift | null = mode === 'FULL' && snapshot ? driftOf(snapshot, walk, pending) : null;
   if (drift) {
     // Person ids and stedkoder only: never a national id.
-    for (const id of drift.persons.slice(0, 100)) ctx.issue({ severity: 'WARNING', message: `Person ${id} changed in Cerebrum with no change event announcing it (drift since the last export).`, field: 'person', record: id });
-    for (const sk of drift.units.slice(0, 100)) ctx.issue({ severity: 'WARNING', message: `Unit ${sk} changed in Cerebrum with no change event announcing it (drift since the last export).`, field: 'enhet', record: sk });
+    for (const id of drift.persons.slice(0, 100))
+      ctx.issue({
+        severity: 'WARNING',
+        message: `Person ${id} changed in Cerebrum with no change event announcing it (drift since the last export).`,
+        field: 'person',
+        record: id,
+      });
+    for (const sk of drift.units.slice(0, 100))
+      ctx.issue({
+        severity: 'WARNING',
+        message: `Unit ${sk} changed in Cerebrum with no change event announcing it (drift since the last export).`,
+        field: 'enhet',
+        record: sk,
+      });
   }
   const details: Record<string, unknown> = {
     mode,
     reread: walk.read.size,
-    ...(drift ? { drift: { persons: drift.persons.length, units: drift.units.length, personIds: drift.persons.slice(0, 100), stedkoder: drift.units.slice(0, 100) } } : {}),
+    ...(drift
+      ? {
+          drift: {
+            persons: drift.persons.length,
+            units: drift.units.length,
+            personIds: drift.persons.slice(0, 100),
+            stedkoder: drift.units.slice(0, 100),
+          },
+        }
+      : {}),
     dryRun: ctx.dryRun,
     institution,
     bytes,
@@ -191,17 +264,31 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
     expired: { retentionDays, [ctx.dryRun ? 'wouldRemove' : 'removed']: expired },
     upstream: { requests: stats.requests, retries: stats.retries, peakInFlight: stats.peakInFlight },
   };
-  const counts = { created: walk.persons.length, updated: 0, unchanged: 0, terminated: 0, skipped: walk.skipped, failed: 0 };
+  const counts = {
+    created: walk.persons.length,
+    updated: 0,
+    unchanged: 0,
+    terminated: 0,
+    skipped: walk.skipped,
+    failed: 0,
+  };
   const what = `${walk.persons.length} persons and ${walk.units.length} units`;
   const driftCount = drift ? drift.persons.length + drift.units.length : 0;
-  const skippedText = (walk.skipped > 0 ? `; ${walk.skipped} person(s) skipped (see issues)` : '') +
+  const skippedText =
+    (walk.skipped > 0 ? `; ${walk.skipped} person(s) skipped (see issues)` : '') +
     (mode === 'INCREMENTAL' ? `; ${walk.read.size} person(s) re-read` : '') +
-    (driftCount > 0 ? `; ${drift!.persons.length} person(s) and ${drift!.units.length} unit(s) with changes no event announced (see issues)` : '');
+    (driftCount > 0
+      ? `; ${drift!.persons.length} person(s) and ${drift!.units.length} unit(s) with changes no event announced (see issues)`
+      : '');
   ctx.progress(1, 'done');
 
   if (ctx.dryRun) {
     await fs.rm(temp, { force: true });
-    const guardText = outsideGuard ? `; it is ${longChange}, so a real run would be held back unless forced` : change === null ? '' : `; ${shortChange}`;
+    const guardText = outsideGuard
+      ? `; it is ${longChange}, so a real run would be held back unless forced`
+      : change === null
+        ? ''
+        : `; ${shortChange}`;
     return {
       result: { ...counts, details: { ...details, wouldBeHeld: outsideGuard && !force } },
       message: `Dry run: would export ${what} (${bytes} bytes)${guardText}${skippedText}.`,
@@ -213,18 +300,29 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
     await fs.rename(temp, join(dir, held));
     throw new PermanentSyncError(
       `The new Cristin export is ${longChange}: more than the ${percent(SIZE_GUARD)} the size guard allows, so it was not published. ` +
-      `It is kept as ${held} for inspection (GET /exports/${held}); run startCristinExport(force: true) to accept it.`,
+        `It is kept as ${held} for inspection (GET /exports/${held}); run startCristinExport(force: true) to accept it.`,
     );
   }
 
   // 4. Publish, then record it as the last export.
   await fs.rename(temp, join(dir, published));
   const record: LastCristinExport = {
-    file: published, bytes, persons: walk.persons.length, units: walk.units.length, institution, jobId: ctx.jobId, at: startedAt.toISOString(),
+    file: published,
+    bytes,
+    persons: walk.persons.length,
+    units: walk.units.length,
+    institution,
+    jobId: ctx.jobId,
+    at: startedAt.toISOString(),
   };
   // The snapshot, the pending rows it covers and the "last export" move together: a crash before → a re-run.
   await ctx.store.transaction(async (tx) => {
-    await snapshots.save(tx, { changed: mode === 'INCREMENTAL' && snapshot ? pick(walk.records, walk.read) : walk.records, keep: new Set(walk.records.keys()), units: walk.units, coveredUntil });
+    await snapshots.save(tx, {
+      changed: mode === 'INCREMENTAL' && snapshot ? pick(walk.records, walk.read) : walk.records,
+      keep: new Set(walk.records.keys()),
+      units: walk.units,
+      coveredUntil,
+    });
     await state.set(CRISTIN_LAST_EXPORT_KEY, record, tx);
   });
   const forcedText = outsideGuard ? ` (accepted with force although ${shortChange})` : '';

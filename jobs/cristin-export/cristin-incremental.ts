@@ -30,21 +30,30 @@ export async function planOf(
 ): Promise<PartialWalk> {
   const persons = new Set(pending.persons);
   const src = new CerebrumSource(o.client, { stats: o.stats, signal: o.signal });
-  await Promise.all([...pending.accounts].map(async (name) => {
-    const account = await src.accountByName(name);
-    if (account?.owner && account.owner.type === 'person') persons.add(String(account.owner.id));
-  }));
+  await Promise.all(
+    [...pending.accounts].map(async (name) => {
+      const account = await src.accountByName(name);
+      if (account?.owner && account.owner.type === 'person') persons.add(String(account.owner.id));
+    }),
+  );
   if (pending.accounts.size > 0) {
-    for (const [id, s] of snapshot.persons) if (s.record?.brukernavn && pending.accounts.has(s.record.brukernavn)) persons.add(id);
+    for (const [id, s] of snapshot.persons)
+      if (s.record?.brukernavn && pending.accounts.has(s.record.brukernavn)) persons.add(id);
   }
   return { persons: snapshot.persons, units: snapshot.units, changedPersons: persons, changedOus: pending.ous };
 }
 
 /** JSON with sorted keys: a record read back from jsonb has its keys in another order. */
 export function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x)
-    ? Object.fromEntries(Object.entries(x as Record<string, unknown>).filter(([, y]) => y !== undefined).sort(([a], [b]) => a.localeCompare(b)))
-    : x));
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.entries(x as Record<string, unknown>)
+            .filter(([, y]) => y !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
+      : x,
+  );
 }
 
 export interface Drift {

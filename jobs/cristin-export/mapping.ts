@@ -44,7 +44,10 @@ export function firstContact(contacts: readonly Contact[], ...types: string[]): 
 }
 
 /** The national id: an HR system's first (in `hrSystems` order), else any system's. */
-export function pickFnr(ids: readonly ExternalId[], hrSystems: readonly string[] = DEFAULT_HR_SOURCE_SYSTEMS): string | null {
+export function pickFnr(
+  ids: readonly ExternalId[],
+  hrSystems: readonly string[] = DEFAULT_HR_SOURCE_SYSTEMS,
+): string | null {
   const fnrs = ids.filter((x) => x.type === NORWEGIAN_NATIONAL_ID_TYPE && x.value.trim() !== '');
   for (const sys of hrSystems) {
     const hit = fnrs.find((x) => x.sourceSystem === sys);
@@ -75,7 +78,7 @@ export function toUnit(ou: OrganisationUnit): CristinUnit {
 /** A role's dates: from = create_date; to = last_date once Cerebrum has deleted the affiliation (spec). */
 function datesOf(a: RawAffiliation): { datoFra: string | null; datoTil: string | null } {
   const deleted = dateOf(a.deleted_date);
-  return { datoFra: dateOf(a.create_date), datoTil: deleted ? dateOf(a.last_date) ?? deleted : null };
+  return { datoFra: dateOf(a.create_date), datoTil: deleted ? (dateOf(a.last_date) ?? deleted) : null };
 }
 
 /** The day after `YYYY-MM-DD`. */
@@ -92,7 +95,10 @@ function nextDay(date: string): string {
  * previous ends) become one, from the earliest start to the latest end (open if any is open). A gap between two
  * periods is kept: a role that ended in 2002 and one that began in 2013 are two roles, never eleven years of one.
  */
-function merge<T extends { stedkode: string; datoFra?: string | null; datoTil?: string | null }>(roles: T[], keyOf: (r: T) => string): T[] {
+function merge<T extends { stedkode: string; datoFra?: string | null; datoTil?: string | null }>(
+  roles: T[],
+  keyOf: (r: T) => string,
+): T[] {
   const open = (x: T) => !x.datoTil || x.datoTil === OPEN_END;
   const byKey = new Map<string, T[]>();
   for (const r of roles) {
@@ -117,12 +123,17 @@ function merge<T extends { stedkode: string; datoFra?: string | null; datoTil?: 
   return out.sort((a, b) => a.stedkode.localeCompare(b.stedkode) || (a.datoFra ?? '').localeCompare(b.datoFra ?? ''));
 }
 
-export interface PlacedAffiliation { raw: RawAffiliation; stedkode: string }
+export interface PlacedAffiliation {
+  raw: RawAffiliation;
+  stedkode: string;
+}
 
 /** ANSATT rows → ansettelser; stillingsbetegnelse = the person's work title (WORKTITLE), as the spec says. */
 export function toEmployments(rows: readonly PlacedAffiliation[], workTitle: string | null): CristinEmployment[] {
   return merge(
-    rows.filter((r) => r.raw.affiliation === EMPLOYEE).map((r) => ({ stedkode: r.stedkode, stillingsbetegnelse: workTitle, ...datesOf(r.raw) })),
+    rows
+      .filter((r) => r.raw.affiliation === EMPLOYEE)
+      .map((r) => ({ stedkode: r.stedkode, stillingsbetegnelse: workTitle, ...datesOf(r.raw) })),
     (r) => r.stedkode,
   );
 }
@@ -130,10 +141,17 @@ export function toEmployments(rows: readonly PlacedAffiliation[], workTitle: str
 /** TILKNYTTET rows → gjester; an open guest role ends 9999-12-31 (the old script's and the template's value). */
 export function toGuests(rows: readonly PlacedAffiliation[]): CristinGuest[] {
   return merge(
-    rows.filter((r) => r.raw.affiliation === GUEST).map((r) => {
-      const d = datesOf(r.raw);
-      return { stedkode: r.stedkode, gjestebetegnelse: GUEST_TITLES[r.raw.status] ?? DEFAULT_GUEST_TITLE, datoFra: d.datoFra, datoTil: d.datoTil ?? OPEN_END };
-    }),
+    rows
+      .filter((r) => r.raw.affiliation === GUEST)
+      .map((r) => {
+        const d = datesOf(r.raw);
+        return {
+          stedkode: r.stedkode,
+          gjestebetegnelse: GUEST_TITLES[r.raw.status] ?? DEFAULT_GUEST_TITLE,
+          datoFra: d.datoFra,
+          datoTil: d.datoTil ?? OPEN_END,
+        };
+      }),
     (r) => `${r.stedkode}|${r.gjestebetegnelse}`,
   );
 }

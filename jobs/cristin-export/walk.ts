@@ -32,7 +32,15 @@ import type { RawAffiliation } from '../../datasources/cerebrum/types';
 import type { SnapshotPerson } from '../../store/cristin-snapshot.repo';
 import type { CristinPerson, CristinUnit } from '../../datasources/cristin/document';
 import {
-  DEFAULT_HR_SOURCE_SYSTEMS, EMPLOYEE, GUEST, firstContact, nameOf, pickFnr, toEmployments, toGuests, toUnit,
+  DEFAULT_HR_SOURCE_SYSTEMS,
+  EMPLOYEE,
+  GUEST,
+  firstContact,
+  nameOf,
+  pickFnr,
+  toEmployments,
+  toGuests,
+  toUnit,
   type PlacedAffiliation,
 } from './mapping';
 import { ROOT_STEDKODE, isStedkode, parentOf } from '../../datasources/cristin/stedkode';
@@ -127,7 +135,10 @@ class Walk {
   private skipped = 0;
   private droppedRoles = 0;
 
-  constructor(private readonly o: WalkOptions, private readonly controller: AbortController) {
+  constructor(
+    private readonly o: WalkOptions,
+    private readonly controller: AbortController,
+  ) {
     this.signal = controller.signal;
     this.shared = new CerebrumSource(o.client, { stats: o.stats, signal: this.signal });
   }
@@ -149,16 +160,23 @@ class Walk {
 
     const rootOu = await root;
     if (this.o.rootOuId && !rootOu) {
-      throw new CristinWalkError(`CRISTIN_ROOT_OU=${this.o.rootOuId} names no OU in Cerebrum (GET /v1/ous/${this.o.rootOuId} answered 404)`);
+      throw new CristinWalkError(
+        `CRISTIN_ROOT_OU=${this.o.rootOuId} names no OU in Cerebrum (GET /v1/ous/${this.o.rootOuId} answered 404)`,
+      );
     }
     if (rootOu) this.addUnit(rootOu);
     if (partial) this.pruneUnits(persons, rootOu?.stedkode);
     await this.reachParents();
 
-    const institutionOu = rootOu ? { name: rootOu.name, acronym: rootOu.acronym } : this.units.has(ROOT_STEDKODE)
-      ? { name: this.units.get(ROOT_STEDKODE)!.navnBokmal, acronym: this.units.get(ROOT_STEDKODE)!.akronym } : null;
+    const institutionOu = rootOu
+      ? { name: rootOu.name, acronym: rootOu.acronym }
+      : this.units.has(ROOT_STEDKODE)
+        ? { name: this.units.get(ROOT_STEDKODE)!.navnBokmal, acronym: this.units.get(ROOT_STEDKODE)!.akronym }
+        : null;
     return {
-      institution: institutionOu ? { navnBokmal: institutionOu.name ?? null, akronym: institutionOu.acronym ?? null } : null,
+      institution: institutionOu
+        ? { navnBokmal: institutionOu.name ?? null, akronym: institutionOu.acronym ?? null }
+        : null,
       units: [...this.units.values()].sort((a, b) => a.stedkode.localeCompare(b.stedkode)),
       persons,
       records,
@@ -177,15 +195,17 @@ class Walk {
   private async changedOf(ids: string[], p: PartialWalk): Promise<string[]> {
     for (const [sk, u] of p.units) this.units.set(sk, u);
     const reread = new Set([...p.changedPersons]);
-    await Promise.all([...p.changedOus].map(async (ouId) => {
-      const ou = await this.ou(ouId);
-      const old = [...this.units.values()].find((u) => u.ouId === ouId);
-      if (old) this.units.delete(old.stedkode);
-      if (ou && isStedkode(ou.stedkode)) this.units.set(ou.stedkode, toUnit(ou));
-      if (old?.stedkode !== ou?.stedkode) {
-        for (const [id, s] of p.persons) if (s.ouIds.includes(ouId)) reread.add(id);
-      }
-    }));
+    await Promise.all(
+      [...p.changedOus].map(async (ouId) => {
+        const ou = await this.ou(ouId);
+        const old = [...this.units.values()].find((u) => u.ouId === ouId);
+        if (old) this.units.delete(old.stedkode);
+        if (ou && isStedkode(ou.stedkode)) this.units.set(ou.stedkode, toUnit(ou));
+        if (old?.stedkode !== ou?.stedkode) {
+          for (const [id, s] of p.persons) if (s.ouIds.includes(ouId)) reread.add(id);
+        }
+      }),
+    );
     return ids.filter((id) => reread.has(id) || !p.persons.has(id));
   }
 
@@ -207,7 +227,8 @@ class Walk {
     try {
       return await this.shared.searchPersonIds({ affiliation });
     } catch (e) {
-      if (isBadInput(e)) throw new CristinWalkError(`Cerebrum does not know the affiliation ${affiliation}: ${(e as Error).message}`);
+      if (isBadInput(e))
+        throw new CristinWalkError(`Cerebrum does not know the affiliation ${affiliation}: ${(e as Error).message}`);
       throw e;
     }
   }
@@ -232,16 +253,25 @@ class Walk {
       }
     };
     const width = Math.max(1, Math.min(this.o.personConcurrency ?? 32, ids.length));
-    await Promise.all(Array.from({ length: width }, () => worker().catch((e) => {
-      this.controller.abort(e);
-      throw e;
-    })));
+    await Promise.all(
+      Array.from({ length: width }, () =>
+        worker().catch((e) => {
+          this.controller.abort(e);
+          throw e;
+        }),
+      ),
+    );
     return results;
   }
 
   private skip(personId: string, field: string, why: string): null {
     this.skipped++;
-    this.o.onIssue?.({ severity: 'WARNING', message: `Person ${personId} not exported: ${why}.`, field, record: personId });
+    this.o.onIssue?.({
+      severity: 'WARNING',
+      message: `Person ${personId} not exported: ${why}.`,
+      field,
+      record: personId,
+    });
     return null;
   }
 
@@ -252,7 +282,11 @@ class Walk {
     const fnr = pickFnr(await src.externalIds(p), this.o.hrSourceSystems ?? DEFAULT_HR_SOURCE_SYSTEMS);
     if (!fnr) return this.skip(id, 'fnr', 'no national id (fødselsnummer) in Cerebrum');
     if (!p.firstName || !p.lastName) {
-      return this.skip(id, p.firstName ? 'etternavn' : 'fornavn', `no ${p.firstName ? 'last' : 'first'} name from source system Cached`);
+      return this.skip(
+        id,
+        p.firstName ? 'etternavn' : 'fornavn',
+        `no ${p.firstName ? 'last' : 'first'} name from source system Cached`,
+      );
     }
 
     const affiliationsP = this.shared.loaders.affiliations.load(`${id}|deleted`, 2).then((a) => {
@@ -287,7 +321,8 @@ class Walk {
     const ansettelser = toEmployments(placed, nameOf(p, 'WORKTITLE'));
     const gjester = toGuests(placed);
     this.placements.set(id, [...ouIds].sort());
-    if (ansettelser.length + gjester.length === 0) return this.skip(id, 'ansettelser', 'none of its ANSATT/TILKNYTTET affiliations is at a unit Cristin can key');
+    if (ansettelser.length + gjester.length === 0)
+      return this.skip(id, 'ansettelser', 'none of its ANSATT/TILKNYTTET affiliations is at a unit Cristin can key');
 
     return {
       personId: id,

@@ -33,7 +33,10 @@ export class CancelRequests {
 
   constructor(opts: CancelChannelOptions) {
     this.prefix = deploymentPrefix(opts);
-    this.producer = new QueueEventsProducer(CONTROL_QUEUE, { connection: redisConnection(opts.redisUrl, 'producer'), prefix: this.prefix });
+    this.producer = new QueueEventsProducer(CONTROL_QUEUE, {
+      connection: redisConnection(opts.redisUrl, 'producer'),
+      prefix: this.prefix,
+    });
     this.producer.on('error', () => undefined);
   }
 
@@ -74,7 +77,10 @@ export async function listenForCancels(
   onCancel: (jobId: string) => void,
   onError: (err: Error) => void = () => undefined,
 ): Promise<{ close(): Promise<void> }> {
-  const events = new QueueEvents(CONTROL_QUEUE, { connection: redisConnection(opts.redisUrl, 'worker'), prefix: deploymentPrefix(opts) });
+  const events = new QueueEvents(CONTROL_QUEUE, {
+    connection: redisConnection(opts.redisUrl, 'worker'),
+    prefix: deploymentPrefix(opts),
+  });
   events.on('error', onError);
   events.on<ControlEvents>('cancel', ({ jobId }: { jobId: string }) => onCancel(jobId));
   await events.waitUntilReady();

@@ -60,7 +60,8 @@ export const DEFAULT_PREFIX = 'idbro';
 
 /** The BullMQ prefix of a deployment: `<prefix>:<deploymentId>`. */
 export function deploymentPrefix(scope: Pick<QueueScope, 'prefix' | 'deploymentId'>): string {
-  if (!/^[0-9a-f-]{36}$/i.test(scope.deploymentId)) throw new Error(`not a deployment id: "${scope.deploymentId.slice(0, 60)}"`);
+  if (!/^[0-9a-f-]{36}$/i.test(scope.deploymentId))
+    throw new Error(`not a deployment id: "${scope.deploymentId.slice(0, 60)}"`);
   return `${scope.prefix ?? DEFAULT_PREFIX}:${scope.deploymentId}`;
 }
 export const DEFAULT_ATTEMPTS = 3;
@@ -90,7 +91,11 @@ export type SyncQueues = ReadonlyMap<SyncJobKind, Queue<SyncJobData, SyncJobRetu
  * One producer-side Queue per kind. `close()` them (closeQueues) when done. The caller checks that Redis
  * answers first (assertRedisReachable); these connections reconnect on their own afterwards.
  */
-export function createQueues(redisUrl: string, settings: QueueScope, kinds: readonly SyncJobKind[] = SYNC_JOB_KINDS): SyncQueues {
+export function createQueues(
+  redisUrl: string,
+  settings: QueueScope,
+  kinds: readonly SyncJobKind[] = SYNC_JOB_KINDS,
+): SyncQueues {
   const queues = new Map<SyncJobKind, Queue<SyncJobData, SyncJobReturn>>();
   for (const kind of kinds) {
     const queue = new Queue<SyncJobData, SyncJobReturn>(queueName(kind), {

@@ -75,7 +75,10 @@ export async function assertRedisReachable(url: string, opts: RedisProbeOptions 
     await Promise.race([
       ready,
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(timeoutMs / 100) / 10} s`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${Math.round(timeoutMs / 100) / 10} s`)),
+          timeoutMs,
+        );
       }),
     ]);
   } catch (e) {

@@ -36,10 +36,19 @@ export class RunLease {
   async acquire(stop: AbortSignal): Promise<boolean> {
     let logged = false;
     for (;;) {
-      const got = await this.leases.acquire(this.kind, this.token, this.jobId, `${hostname()}:${process.pid}`, this.ttlMs);
+      const got = await this.leases.acquire(
+        this.kind,
+        this.token,
+        this.jobId,
+        `${hostname()}:${process.pid}`,
+        this.ttlMs,
+      );
       if (got.acquired) return true;
       if (!logged) {
-        this.log.warn({ holder: got.current.holder, holderJobId: got.current.jobId }, 'another run of this kind still holds its lease: waiting for it to end or expire');
+        this.log.warn(
+          { holder: got.current.holder, holderJobId: got.current.jobId },
+          'another run of this kind still holds its lease: waiting for it to end or expire',
+        );
         logged = true;
       }
       const wait = Math.min(Math.max(got.current.remainingMs + 20, 50), Math.max(this.ttlMs / 3, 50));
@@ -49,17 +58,23 @@ export class RunLease {
 
   /** Renews the lease every third of its time; `onLost` when another run has taken it. */
   keepAlive(onLost: () => void): void {
-    this.heartbeat = setInterval(() => {
-      if (this.renewing) return; // the last renewal is still waiting (PGlite busy with the sync's transaction)
-      this.renewing = true;
-      this.leases.renew(this.kind, this.token, this.ttlMs).then(
-        (held) => {
-          if (!held) onLost();
-        },
-        // A failed renewal proves nothing: the lease is lost only when another run has taken it.
-        (e: Error) => this.log.warn({ err: e.message }, 'could not renew the run lease'),
-      ).finally(() => (this.renewing = false));
-    }, Math.max(this.ttlMs / 3, 20));
+    this.heartbeat = setInterval(
+      () => {
+        if (this.renewing) return; // the last renewal is still waiting (PGlite busy with the sync's transaction)
+        this.renewing = true;
+        this.leases
+          .renew(this.kind, this.token, this.ttlMs)
+          .then(
+            (held) => {
+              if (!held) onLost();
+            },
+            // A failed renewal proves nothing: the lease is lost only when another run has taken it.
+            (e: Error) => this.log.warn({ err: e.message }, 'could not renew the run lease'),
+          )
+          .finally(() => (this.renewing = false));
+      },
+      Math.max(this.ttlMs / 3, 20),
+    );
   }
 
   /** Throws LeaseLostError unless this run still holds the lease; locks it until `tx` ends. */
@@ -103,7 +118,11 @@ export class RunLease {
   /** Stops renewing and gives the lease back (if still held). */
   async release(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    await this.leases.release(this.kind, this.token).catch((e: Error) => this.log.warn({ err: e.message }, 'could not release the run lease (it expires on its own)'));
+    await this.leases
+      .release(this.kind, this.token)
+      .catch((e: Error) =>
+        this.log.warn({ err: e.message }, 'could not release the run lease (it expires on its own)'),
+      );
   }
 }
 

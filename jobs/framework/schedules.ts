@@ -12,7 +12,14 @@
  */
 import type { Logger } from '../../core/logger';
 import { SYNC_JOB_KINDS, type SyncJobKind } from '../../store/sync-jobs.repo';
-import { closeQueues, createQueues, syncJobOptions, type QueueScope, type SyncJobData, type SyncQueues } from './queues';
+import {
+  closeQueues,
+  createQueues,
+  syncJobOptions,
+  type QueueScope,
+  type SyncJobData,
+  type SyncQueues,
+} from './queues';
 
 /**
  * Schedules that apply unless SYNC_SCHEDULES names the kind itself (cron, in TZ).
@@ -77,12 +84,22 @@ export async function applySchedules(opts: ApplySchedulesOptions): Promise<Map<s
       for (const [key, cron] of runnable ? mine : []) {
         const { mode } = scheduleKey(key);
         const id = schedulerId(kind, mode);
-        const data: SyncJobData = { kind, dryRun: false, params: mode ? { mode } : {}, scheduled: true, deploymentId: opts.deploymentId };
-        await queue.upsertJobScheduler(id, { pattern: cron, tz: opts.tz }, {
-          name: kind,
-          data,
-          opts: { attempts, backoff, removeOnComplete, removeOnFail },
-        });
+        const data: SyncJobData = {
+          kind,
+          dryRun: false,
+          params: mode ? { mode } : {},
+          scheduled: true,
+          deploymentId: opts.deploymentId,
+        };
+        await queue.upsertJobScheduler(
+          id,
+          { pattern: cron, tz: opts.tz },
+          {
+            name: kind,
+            data,
+            opts: { attempts, backoff, removeOnComplete, removeOnFail },
+          },
+        );
         keep.add(id);
         applied.set(key, cron);
         opts.logger.info({ kind, mode, cron, tz: opts.tz }, 'sync scheduled');

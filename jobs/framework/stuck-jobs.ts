@@ -30,7 +30,11 @@ export const LOST_MESSAGE =
  * younger than `lostAfterMs` whose BullMQ job is missing is given the benefit of the doubt: another API process
  * may be between creating the record and enqueueing it. Throws when Redis does not answer (that says nothing).
  */
-export async function whyStuck(job: SyncJob, queue: Queue<SyncJobData, SyncJobReturn>, lostAfterMs: number): Promise<string | null> {
+export async function whyStuck(
+  job: SyncJob,
+  queue: Queue<SyncJobData, SyncJobReturn>,
+  lostAfterMs: number,
+): Promise<string | null> {
   const bull = await queue.getJob(job.id);
   const state = bull ? await bull.getState() : 'unknown';
   if (state === 'unknown') {
@@ -38,7 +42,10 @@ export async function whyStuck(job: SyncJob, queue: Queue<SyncJobData, SyncJobRe
     return LOST_MESSAGE;
   }
   if (state !== 'completed' && state !== 'failed') return null;
-  const how = state === 'failed' ? `failed: ${bull?.failedReason ?? 'no reason given'}` : `completed: ${describeReturn(bull?.returnvalue)}`;
+  const how =
+    state === 'failed'
+      ? `failed: ${bull?.failedReason ?? 'no reason given'}`
+      : `completed: ${describeReturn(bull?.returnvalue)}`;
   return job.state === 'QUEUED'
     ? `Taken from the job queue without being run for this deployment: its BullMQ job ended (${how}) before this store saw it start (a worker of another deployment took it, or it failed before it could start). Start it again.`
     : `Its run ended in the job queue (${how}) but the outcome was never recorded in the store (its final write failed). Start it again.`;
@@ -53,7 +60,12 @@ function describeReturn(value: SyncJobReturn | undefined): string {
  * Records `job` FAILED with `message`, under its kind's lease. Returns the failed job, or null when a run holds
  * the lease (it is alive: left alone) or the job ended meanwhile.
  */
-export async function failStuckJob(store: Db, job: SyncJob, message: string, leaseTtlMs: number): Promise<SyncJob | null> {
+export async function failStuckJob(
+  store: Db,
+  job: SyncJob,
+  message: string,
+  leaseTtlMs: number,
+): Promise<SyncJob | null> {
   const done = await finishUnderLease(store, job, 'FAILED', message, leaseTtlMs);
   return done === 'busy' ? null : done;
 }
@@ -64,7 +76,11 @@ export async function failStuckJob(store: Db, job: SyncJob, message: string, lea
  * holds it, nothing was written; null: the job had ended meanwhile.
  */
 export async function finishUnderLease(
-  store: Db, job: SyncJob, state: FinalSyncJobState, message: string, leaseTtlMs: number,
+  store: Db,
+  job: SyncJob,
+  state: FinalSyncJobState,
+  message: string,
+  leaseTtlMs: number,
 ): Promise<SyncJob | null | 'busy'> {
   const leases = new SyncLeasesRepo(store);
   const token = randomUUID();

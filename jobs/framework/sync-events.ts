@@ -18,7 +18,16 @@ import { redisConnection } from './redis';
 export const JOB_RECORDED = 'idbro-job-recorded';
 
 /** The queue events after which a job's record or live progress may have changed. */
-export const JOB_EVENTS = ['waiting', 'active', 'progress', 'delayed', 'completed', 'failed', 'removed', JOB_RECORDED] as const;
+export const JOB_EVENTS = [
+  'waiting',
+  'active',
+  'progress',
+  'delayed',
+  'completed',
+  'failed',
+  'removed',
+  JOB_RECORDED,
+] as const;
 export type JobEventName = (typeof JOB_EVENTS)[number];
 
 export interface JobEvent {
@@ -40,7 +49,10 @@ export class SyncJobEvents {
   constructor(redisUrl: string, queues: SyncQueues, onError: (err: Error) => void = () => undefined) {
     for (const [kind, queue] of queues) {
       // A blocking reader (XREAD BLOCK): the worker-role connection, which retries instead of failing commands.
-      const qe = new QueueEvents(queue.name, { connection: redisConnection(redisUrl, 'worker'), prefix: queue.opts.prefix });
+      const qe = new QueueEvents(queue.name, {
+        connection: redisConnection(redisUrl, 'worker'),
+        prefix: queue.opts.prefix,
+      });
       qe.on('error', onError);
       for (const event of JOB_EVENTS) {
         // Typed for BullMQ's own events; ours (JOB_RECORDED) comes the same way, with the fields it was published with.

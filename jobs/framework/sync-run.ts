@@ -25,11 +25,23 @@ import { redactNationalIds } from '../../core/errors';
 import { redactText, redactedStack } from '../../core/redact';
 import type { Db } from '../../store/db';
 import { LeaseLostError } from '../../store/sync-leases.repo';
-import { SyncJobsRepo, type NewSyncIssue, type SyncJob, type SyncJobKind, type SyncJobResult } from '../../store/sync-jobs.repo';
+import {
+  SyncJobsRepo,
+  type NewSyncIssue,
+  type SyncJob,
+  type SyncJobKind,
+  type SyncJobResult,
+} from '../../store/sync-jobs.repo';
 import type { CancelRequests } from './cancellation';
 import type { LiveProgress, SyncJobData, SyncJobReturn } from './queues';
 import { RunLease } from './run-lease';
-import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncProcessor, type SyncRunContext } from './types';
+import {
+  PermanentSyncError,
+  SyncCancelledError,
+  type SyncOutcome,
+  type SyncProcessor,
+  type SyncRunContext,
+} from './types';
 
 /**
  * Why a running job's signal was aborted: cancelSyncJob, the worker shutting down, or this worker no longer
@@ -105,7 +117,9 @@ class ProgressReporter {
     if (!this.pending || this.stopped) return;
     this.pending = false;
     this.lastSent = Date.now();
-    this.job.updateProgress({ ...this.latest }).catch((e: Error) => this.logger.debug({ err: e.message }, 'progress not written'));
+    this.job
+      .updateProgress({ ...this.latest })
+      .catch((e: Error) => this.logger.debug({ err: e.message }, 'progress not written'));
   }
 
   stop(): void {
@@ -138,7 +152,13 @@ class IssueBuffer {
 
   all(): NewSyncIssue[] {
     if (this.dropped === 0) return this.kept;
-    return [...this.kept, { severity: 'WARNING', message: `${this.dropped} more issues were found but not kept (at most ${this.max} are kept per job).` }];
+    return [
+      ...this.kept,
+      {
+        severity: 'WARNING',
+        message: `${this.dropped} more issues were found but not kept (at most ${this.max} are kept per job).`,
+      },
+    ];
   }
 }
 
@@ -160,7 +180,9 @@ export async function runSyncJob(
   // 1. Only jobs of this deployment: the queue prefix keeps other deployments' jobs out; this is the second
   //    fence (a store restored from a copy of another deployment's shares its identity, not its records).
   if (job.data.deploymentId !== undefined && job.data.deploymentId !== deps.deploymentId) {
-    throw new UnrecoverableError(`Refused by a worker of deployment ${deps.deploymentId}: the job belongs to deployment ${job.data.deploymentId}.`);
+    throw new UnrecoverableError(
+      `Refused by a worker of deployment ${deps.deploymentId}: the job belongs to deployment ${job.data.deploymentId}.`,
+    );
   }
   // 2. The store record. Jobs from a job scheduler of this deployment have none yet; one is made now, unless a
   //    job of the kind is already queued or running, in which case this scheduled run is skipped (one job per
@@ -214,10 +236,12 @@ export async function runSyncJob(
         log.info('sync job handed back (shutdown) while waiting for its lease');
         throw new WaitingError();
       }
-      throw new Error('This worker lost the job (its lock) while waiting for the lease; the worker now holding it runs it.');
+      throw new Error(
+        'This worker lost the job (its lock) while waiting for the lease; the worker now holding it runs it.',
+      );
     }
     lease.keepAlive(() => {
-      log.warn('another run took over this kind\'s lease: stopping this one');
+      log.warn("another run took over this kind's lease: stopping this one");
       controller.abort('lock-lost' satisfies AbortReason);
     });
 
@@ -270,7 +294,20 @@ export async function runSyncJob(
       progress.stop();
     }
     const reason = controller.signal.aborted ? (controller.signal.reason as AbortReason) : undefined;
-    return await settle({ deps, lease, job, token, log, attempt, running, outcome, error, reason, issues: issues.all(), fraction: progress.fraction });
+    return await settle({
+      deps,
+      lease,
+      job,
+      token,
+      log,
+      attempt,
+      running,
+      outcome,
+      error,
+      reason,
+      issues: issues.all(),
+      fraction: progress.fraction,
+    });
   } finally {
     clearInterval(poll);
     progress.stop();
@@ -306,7 +343,9 @@ async function settle(e: Ended): Promise<SyncJobReturn> {
   } catch (err) {
     if (!(err instanceof LeaseLostError)) throw err;
     e.log.warn('this run lost its lease to another run: its outcome is not recorded');
-    throw new Error(`Superseded: another run of ${e.deps.kind} took over this job; this run's outcome was not recorded.`);
+    throw new Error(
+      `Superseded: another run of ${e.deps.kind} took over this job; this run's outcome was not recorded.`,
+    );
   }
 }
 
@@ -321,7 +360,10 @@ async function settleFenced(e: Ended): Promise<SyncJobReturn> {
 
   if (e.error instanceof LeaseLostError || (e.reason === 'lock-lost' && e.error !== undefined)) {
     // Another worker has (or is about to have) the job: it runs it again and records the outcome.
-    log.warn({ err: safeMessage(e.error) }, 'sync job stopped: this worker lost its lock or lease; the job runs elsewhere');
+    log.warn(
+      { err: safeMessage(e.error) },
+      'sync job stopped: this worker lost its lock or lease; the job runs elsewhere',
+    );
     throw new Error(`Stopped: this worker lost the job's lock or lease (${safeMessage(e.error)}).`);
   }
 
@@ -340,7 +382,9 @@ async function settleFenced(e: Ended): Promise<SyncJobReturn> {
   if (e.reason === 'shutdown' && e.error !== undefined) {
     // Not the job's fault: hand it back without using an attempt. It runs again from the start (syncs are
     // idempotent), on the next free worker; its issues are recorded again then.
-    await write((repo) => repo.updateProgress(id, e.fraction, 'Interrupted by a worker shutting down; it resumes on the next free worker.'));
+    await write((repo) =>
+      repo.updateProgress(id, e.fraction, 'Interrupted by a worker shutting down; it resumes on the next free worker.'),
+    );
     await job.moveToWait(e.token);
     log.info('sync job interrupted by shutdown: back in the queue');
     throw new WaitingError();
@@ -370,13 +414,24 @@ async function settleFenced(e: Ended): Promise<SyncJobReturn> {
   if (job.attemptsMade + 1 < attempts) {
     const delay = backoffDelay(job);
     // Issues of this attempt are not kept: the next attempt starts over (markRunning clears them anyway).
-    await write((repo) => repo.updateProgress(id, e.fraction, `Attempt ${attempt} failed: ${message}; retrying${delay ? ` in ${formatMs(delay)}` : ''}.`));
+    await write((repo) =>
+      repo.updateProgress(
+        id,
+        e.fraction,
+        `Attempt ${attempt} failed: ${message}; retrying${delay ? ` in ${formatMs(delay)}` : ''}.`,
+      ),
+    );
     log.warn({ err: message, attemptsLeft: attempts - job.attemptsMade - 1 }, 'sync job attempt failed: retrying');
     throw asError(e.error, message);
   }
   await write(async (repo) => {
     await withIssues(repo);
-    await repo.finish(id, 'FAILED', result, attempts > 1 ? `Failed after ${attempt} attempts; the last one: ${message}` : message);
+    await repo.finish(
+      id,
+      'FAILED',
+      result,
+      attempts > 1 ? `Failed after ${attempt} attempts; the last one: ${message}` : message,
+    );
   });
   log.warn({ err: message }, 'sync job failed');
   throw asError(e.error, message);

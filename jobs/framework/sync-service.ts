@@ -28,7 +28,15 @@ import { QueueEventsProducer } from 'bullmq';
 import { CancelRequests } from './cancellation';
 import { JOB_RECORDED } from './sync-events';
 import { traceCarrier } from './telemetry';
-import { closeQueues, createQueues, deploymentPrefix, type LiveProgress, type QueueSettings, type SyncJobData, type SyncQueues } from './queues';
+import {
+  closeQueues,
+  createQueues,
+  deploymentPrefix,
+  type LiveProgress,
+  type QueueSettings,
+  type SyncJobData,
+  type SyncQueues,
+} from './queues';
 import { assertRedisReachable, scrubRedisSecret } from './redis';
 import { loadBuiltInSyncs } from './registry';
 import { failStuckJob, finishUnderLease, whyStuck } from './stuck-jobs';
@@ -105,7 +113,9 @@ export async function createSyncService(opts: SyncServiceOptions): Promise<SyncS
   await assertRedisReachable(opts.config.redisUrl, { timeoutMs: opts.redisTimeoutMs });
   const { id } = await loadDeploymentIdentity(opts.store);
   if (opts.deploymentId !== undefined && opts.deploymentId !== id) {
-    throw new Error(`createSyncService(): deploymentId ${opts.deploymentId} is not the id of its store's deployment (${id})`);
+    throw new Error(
+      `createSyncService(): deploymentId ${opts.deploymentId} is not the id of its store's deployment (${id})`,
+    );
   }
   return new SyncService({ ...opts, deploymentId: id });
 }
@@ -123,7 +133,8 @@ export class SyncService {
 
   /** Prefer createSyncService(), which checks that Redis answers first. */
   constructor(private readonly opts: SyncServiceOptions) {
-    if (!opts.deploymentId) throw new Error('new SyncService() needs the deploymentId of its store: use createSyncService()');
+    if (!opts.deploymentId)
+      throw new Error('new SyncService() needs the deploymentId of its store: use createSyncService()');
     this.deploymentId = opts.deploymentId;
     const scope = { ...opts, deploymentId: opts.deploymentId };
     this.queues = createQueues(opts.config.redisUrl, scope);
@@ -174,8 +185,18 @@ export class SyncService {
   }
 
   /** A page of jobs, newest first (keyset pagination: `after` is a previous page's endCursor). */
-  async list(opts: { kind?: SyncJobKind | null; state?: SyncJobState | null; first: number; after?: string | null }): Promise<SyncJobPage> {
-    const page = await this.repo.list({ kind: opts.kind ?? undefined, state: opts.state ?? undefined, first: opts.first, after: opts.after });
+  async list(opts: {
+    kind?: SyncJobKind | null;
+    state?: SyncJobState | null;
+    first: number;
+    after?: string | null;
+  }): Promise<SyncJobPage> {
+    const page = await this.repo.list({
+      kind: opts.kind ?? undefined,
+      state: opts.state ?? undefined,
+      first: opts.first,
+      after: opts.after,
+    });
     return { ...page, rows: await Promise.all(page.rows.map((job) => this.withLiveProgress(job))) };
   }
 
@@ -205,15 +226,18 @@ export class SyncService {
     const bullState = removed ? 'removed' : await queue.getJobState(id);
     if (removed || bullState === 'unknown' || bullState === 'completed' || bullState === 'failed') {
       const message =
-        job.state === 'QUEUED' ? 'Cancelled before it started.'
-        : bullState === 'removed' ? 'Cancelled while waiting for its next attempt.'
-        : 'Cancelled (it was no longer in the job queue).';
+        job.state === 'QUEUED'
+          ? 'Cancelled before it started.'
+          : bullState === 'removed'
+            ? 'Cancelled while waiting for its next attempt.'
+            : 'Cancelled (it was no longer in the job queue).';
       // A RUNNING record whose queue entry is gone is closed under the kind's lease: a run that still holds
       // the lease is alive, the marker set above stops it, and it records CANCELLED itself. A removed job has
       // no run anywhere.
-      const done = !removed && job.state === 'RUNNING'
-        ? await finishUnderLease(this.opts.store, job, 'CANCELLED', message, this.opts.leaseMs ?? 30_000)
-        : await this.repo.finish(id, 'CANCELLED', job.result, message);
+      const done =
+        !removed && job.state === 'RUNNING'
+          ? await finishUnderLease(this.opts.store, job, 'CANCELLED', message, this.opts.leaseMs ?? 30_000)
+          : await this.repo.finish(id, 'CANCELLED', job.result, message);
       if (done !== 'busy') {
         await this.cancels.clear(id).catch(() => undefined);
         await this.announce(job.kind, id);
@@ -271,7 +295,10 @@ export class SyncService {
   private async announce(kind: SyncJobKind, jobId: string): Promise<void> {
     try {
       const queue = this.queue(kind);
-      const producer = new QueueEventsProducer(queue.name, { connection: await queue.getBackend().client, prefix: queue.opts.prefix });
+      const producer = new QueueEventsProducer(queue.name, {
+        connection: await queue.getBackend().client,
+        prefix: queue.opts.prefix,
+      });
       await producer.publishEvent({ eventName: JOB_RECORDED, jobId });
       await producer.close();
     } catch (e) {

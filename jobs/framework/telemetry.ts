@@ -33,16 +33,24 @@ export function traceCarrier(): Pick<SyncJobData, 'trace'> {
  * Runs one attempt of `job` (the BullMQ processor's body) inside the job's span, parented by the trace context
  * in its data, and counts it.
  */
-export async function observeSyncRun(kind: string, job: Job<SyncJobData, SyncJobReturn>, run: () => Promise<SyncJobReturn>): Promise<SyncJobReturn> {
+export async function observeSyncRun(
+  kind: string,
+  job: Job<SyncJobData, SyncJobReturn>,
+  run: () => Promise<SyncJobReturn>,
+): Promise<SyncJobReturn> {
   const parent: Context = job.data.trace ? propagation.extract(context.active(), job.data.trace) : context.active();
-  const span = tracer.startSpan(`sync ${kind}`, {
-    attributes: {
-      'idbro.sync.kind': kind,
-      'idbro.sync.job_id': String(job.id),
-      'idbro.sync.dry_run': Boolean(job.data.dryRun),
-      'idbro.sync.attempt': job.attemptsMade + 1,
+  const span = tracer.startSpan(
+    `sync ${kind}`,
+    {
+      attributes: {
+        'idbro.sync.kind': kind,
+        'idbro.sync.job_id': String(job.id),
+        'idbro.sync.dry_run': Boolean(job.data.dryRun),
+        'idbro.sync.attempt': job.attemptsMade + 1,
+      },
     },
-  }, parent);
+    parent,
+  );
   const started = performance.now();
   let outcome = 'retry';
   try {
@@ -76,9 +84,13 @@ export function withSyncTelemetry(kind: string, processor: SyncProcessor): SyncP
         phase?.end();
         phases++;
         phaseKey = key;
-        phase = tracer.startSpan(`phase: ${redactNationalIds(key).slice(0, 120)}`, {
-          attributes: { 'idbro.sync.phase': redactNationalIds(message!).slice(0, 200) },
-        }, trace.setSpan(context.active(), run));
+        phase = tracer.startSpan(
+          `phase: ${redactNationalIds(key).slice(0, 120)}`,
+          {
+            attributes: { 'idbro.sync.phase': redactNationalIds(message!).slice(0, 200) },
+          },
+          trace.setSpan(context.active(), run),
+        );
       }
       progress(fraction, message);
     };

@@ -13,7 +13,15 @@ import type { Db } from '../../store/db';
 import { loadDeploymentIdentity } from '../../store/deployment.repo';
 import { SyncJobsRepo, type SyncJobKind } from '../../store/sync-jobs.repo';
 import { CancelRequests, listenForCancels } from './cancellation';
-import { closeQueues, createQueues, deploymentPrefix, queueName, type QueueSettings, type SyncJobData, type SyncJobReturn } from './queues';
+import {
+  closeQueues,
+  createQueues,
+  deploymentPrefix,
+  queueName,
+  type QueueSettings,
+  type SyncJobData,
+  type SyncJobReturn,
+} from './queues';
 import { assertRedisReachable, redisConnection } from './redis';
 import { loadBuiltInSyncs } from './registry';
 import { failStuckJob, whyStuck } from './stuck-jobs';
@@ -133,8 +141,12 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
         maxStalledCount: opts.maxStalledCount ?? 2,
         autorun: true,
       });
-      worker.on('error', (err) => logger.warn({ kind, err: redactText(err.message) }, 'worker: Redis or processing error'));
-      worker.on('stalled', (jobId) => logger.warn({ kind, jobId }, 'sync job stalled (its worker died?): restarting it'));
+      worker.on('error', (err) =>
+        logger.warn({ kind, err: redactText(err.message) }, 'worker: Redis or processing error'),
+      );
+      worker.on('stalled', (jobId) =>
+        logger.warn({ kind, jobId }, 'sync job stalled (its worker died?): restarting it'),
+      );
       // BullMQ does not stop a processor whose lock it could not renew; another worker's stalled check may
       // already be starting the job again. Abort the sync (its lease fences any write it still tries).
       worker.on('lockRenewalFailed', (jobIds) => {
@@ -151,13 +163,22 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
       worker.on('failed', (job, err) => {
         if (!job?.id) return;
         const id = job.id;
-        void job.getState().then(async (state) => {
-          if (state !== 'failed' && state !== 'unknown') return; // a retry is coming
-          const record = await repo.get(id);
-          if (!record || (record.state !== 'QUEUED' && record.state !== 'RUNNING')) return;
-          const done = await failStuckJob(opts.store, record, `Stopped by the job queue: ${safeMessage(err)}`, settings.leaseMs);
-          if (done) logger.warn({ kind, jobId: id, err: redactText(err.message) }, 'sync job failed in the job queue');
-        }).catch((e: Error) => logger.warn({ jobId: id, err: redactText(e.message) }, 'could not record a failed job'));
+        void job
+          .getState()
+          .then(async (state) => {
+            if (state !== 'failed' && state !== 'unknown') return; // a retry is coming
+            const record = await repo.get(id);
+            if (!record || (record.state !== 'QUEUED' && record.state !== 'RUNNING')) return;
+            const done = await failStuckJob(
+              opts.store,
+              record,
+              `Stopped by the job queue: ${safeMessage(err)}`,
+              settings.leaseMs,
+            );
+            if (done)
+              logger.warn({ kind, jobId: id, err: redactText(err.message) }, 'sync job failed in the job queue');
+          })
+          .catch((e: Error) => logger.warn({ jobId: id, err: redactText(e.message) }, 'could not record a failed job'));
       });
       workers.push(worker);
     }
@@ -207,7 +228,11 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
         clearInterval(sweepTimer);
         unobserveQueues();
         for (const controller of running.values()) controller.abort('shutdown' satisfies AbortReason);
-        await Promise.all(workers.map((w) => w.close().catch((e: Error) => logger.warn({ err: redactText(e.message) }, 'worker close failed'))));
+        await Promise.all(
+          workers.map((w) =>
+            w.close().catch((e: Error) => logger.warn({ err: redactText(e.message) }, 'worker close failed')),
+          ),
+        );
         await sweeping?.catch(() => undefined);
         await closeQueues(queues);
         await listener.close();

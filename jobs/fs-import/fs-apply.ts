@@ -83,7 +83,12 @@ export async function readAccounts(
   accounts: { name: string; studentAccount: boolean | null }[],
   type: string,
   p: Progress,
-): Promise<{ studentAccount: Map<string, boolean>; quarantines: Map<string, { start: string } | null>; missing: string[]; reads: number }> {
+): Promise<{
+  studentAccount: Map<string, boolean>;
+  quarantines: Map<string, { start: string } | null>;
+  missing: string[];
+  reads: number;
+}> {
   const studentAccount = new Map<string, boolean>();
   const quarantines = new Map<string, { start: string } | null>();
   const missing: string[] = [];
@@ -94,32 +99,47 @@ export async function readAccounts(
     const reason = unsafeSegmentReason(name);
     if (!reason) return true;
     missing.push(name);
-    p.issue({ severity: 'WARNING', message: `account name ${JSON.stringify(name)} ${reason}: it cannot be a Cerebrum path segment, so nothing is read or written for it`, field: 'account' });
+    p.issue({
+      severity: 'WARNING',
+      message: `account name ${JSON.stringify(name)} ${reason}: it cannot be a Cerebrum path segment, so nothing is read or written for it`,
+      field: 'account',
+    });
     return false;
   });
-  await inChunks(safe, async ({ name, studentAccount: known }) => {
-    let isStudent = known;
-    if (isStudent === null) {
+  await inChunks(
+    safe,
+    async ({ name, studentAccount: known }) => {
+      let isStudent = known;
+      if (isStudent === null) {
+        reads++;
+        const affs = await client.getOrNull<{ affiliations?: { affiliation: string }[] }>(
+          `/accounts/${seg(name)}/affiliations`,
+          { signal: p.signal },
+        );
+        if (affs === null) {
+          missing.push(name);
+          return;
+        }
+        isStudent = (affs.affiliations ?? []).some((a) => a.affiliation === 'STUDENT');
+      }
+      studentAccount.set(name, isStudent);
+      if (!isStudent) return;
       reads++;
-      const affs = await client.getOrNull<{ affiliations?: { affiliation: string }[] }>(`/accounts/${seg(name)}/affiliations`, { signal: p.signal });
-      if (affs === null) {
+      const body = await client.getOrNull<{ quarantines?: { type: string; start: string | null }[] }>(
+        `/accounts/${seg(name)}/quarantines`,
+        { signal: p.signal },
+      );
+      if (body === null) {
+        studentAccount.delete(name);
         missing.push(name);
         return;
       }
-      isStudent = (affs.affiliations ?? []).some((a) => a.affiliation === 'STUDENT');
-    }
-    studentAccount.set(name, isStudent);
-    if (!isStudent) return;
-    reads++;
-    const body = await client.getOrNull<{ quarantines?: { type: string; start: string | null }[] }>(`/accounts/${seg(name)}/quarantines`, { signal: p.signal });
-    if (body === null) {
-      studentAccount.delete(name);
-      missing.push(name);
-      return;
-    }
-    const q = (body.quarantines ?? []).find((x) => x.type === type);
-    quarantines.set(name, q ? { start: (q.start ?? '').slice(0, 10) } : null);
-  }, p, 'reading Cerebrum accounts');
+      const q = (body.quarantines ?? []).find((x) => x.type === type);
+      quarantines.set(name, q ? { start: (q.start ?? '').slice(0, 10) } : null);
+    },
+    p,
+    'reading Cerebrum accounts',
+  );
   return { studentAccount, quarantines, missing: missing.sort(), reads };
 }
 
@@ -152,11 +172,18 @@ export async function applyDecisions(
 ): Promise<ApplyReport> {
   const { cfg } = o;
   const report: ApplyReport = {
-    reads: o.reads, writes: { QUARANTINE_SET: 0, QUARANTINE_LIFT: 0, MEMBER_ADD: 0, MEMBER_REMOVE: 0 }, failed: 0,
-    done: [], failures: [], missingAccounts: o.missingAccounts, missingGroups: [],
+    reads: o.reads,
+    writes: { QUARANTINE_SET: 0, QUARANTINE_LIFT: 0, MEMBER_ADD: 0, MEMBER_REMOVE: 0 },
+    failed: 0,
+    done: [],
+    failures: [],
+    missingAccounts: o.missingAccounts,
+    missingGroups: [],
   };
   const writes: CerebrumWrite[] = [];
-  const managed = decisions.filter((d) => d.account.studentAccount && d.account.name !== null && o.quarantines.has(d.account.name));
+  const managed = decisions.filter(
+    (d) => d.account.studentAccount && d.account.name !== null && o.quarantines.has(d.account.name),
+  );
   const ownerOf = new Map(managed.map((d) => [d.account.name as string, d.key]));
 
   // Quarantines: the state was read before deciding.
@@ -165,7 +192,13 @@ export async function applyDecisions(
     const has = o.quarantines.get(name) ?? null;
     const path = `/accounts/${seg(name)}/quarantines/${seg(cfg.quarantine.type)}`;
     if (d.block.action === 'BLOCK' && !has) {
-      writes.push({ method: 'PUT', path, body: { start: o.today, comment: cfg.quarantine.comment }, personKey: d.key, kind: 'QUARANTINE_SET' });
+      writes.push({
+        method: 'PUT',
+        path,
+        body: { start: o.today, comment: cfg.quarantine.comment },
+        personKey: d.key,
+        kind: 'QUARANTINE_SET',
+      });
     } else if (d.block.action === 'LIFT' && has) {
       writes.push({ method: 'DELETE', path, personKey: d.key, kind: 'QUARANTINE_LIFT' });
     }
@@ -174,25 +207,40 @@ export async function applyDecisions(
   // Groups: every group of the configuration, and every auto group Cerebrum has.
   const desired = new Map<string, Set<string>>();
   for (const pr of cfg.profiles) for (const g of pr.groups) desired.set(g, new Set());
-  for (const d of managed) for (const g of d.groups) (desired.get(g) ?? desired.set(g, new Set()).get(g)!).add(d.account.name as string);
+  for (const d of managed)
+    for (const g of d.groups) (desired.get(g) ?? desired.set(g, new Set()).get(g)!).add(d.account.name as string);
   report.reads++;
-  const listed = await client.get<{ groups?: { name: string }[] }>(`/groups/?name=${seg(`${cfg.autoGroupPrefix}*`)}`, { signal: o.signal });
-  for (const g of listed.groups ?? []) if (g.name.startsWith(cfg.autoGroupPrefix) && !desired.has(g.name)) desired.set(g.name, new Set());
+  const listed = await client.get<{ groups?: { name: string }[] }>(`/groups/?name=${seg(`${cfg.autoGroupPrefix}*`)}`, {
+    signal: o.signal,
+  });
+  for (const g of listed.groups ?? [])
+    if (g.name.startsWith(cfg.autoGroupPrefix) && !desired.has(g.name)) desired.set(g.name, new Set());
   for (const name of desired.keys()) {
     const reason = unsafeSegmentReason(name);
     if (!reason) continue;
     desired.delete(name);
-    o.issue({ severity: 'WARNING', message: `group name ${JSON.stringify(name)} ${reason}: it cannot be a Cerebrum path segment, so its memberships are not read or written`, field: 'groups' });
+    o.issue({
+      severity: 'WARNING',
+      message: `group name ${JSON.stringify(name)} ${reason}: it cannot be a Cerebrum path segment, so its memberships are not read or written`,
+      field: 'groups',
+    });
   }
 
   const groups: GroupState[] = [];
-  await inChunks([...desired.keys()].sort(), async (name) => {
-    report.reads++;
-    const body = await client.getOrNull<{ members?: { id: number; type: string; name: string | null }[] }>(`/groups/${seg(name)}/members/`, { signal: o.signal });
-    const accounts = new Map<string, number>();
-    for (const m of body?.members ?? []) if (m.type === 'account' && m.name) accounts.set(m.name, m.id);
-    groups.push({ name, auto: name.startsWith(cfg.autoGroupPrefix), exists: body !== null, accounts });
-  }, o);
+  await inChunks(
+    [...desired.keys()].sort(),
+    async (name) => {
+      report.reads++;
+      const body = await client.getOrNull<{ members?: { id: number; type: string; name: string | null }[] }>(
+        `/groups/${seg(name)}/members/`,
+        { signal: o.signal },
+      );
+      const accounts = new Map<string, number>();
+      for (const m of body?.members ?? []) if (m.type === 'account' && m.name) accounts.set(m.name, m.id);
+      groups.push({ name, auto: name.startsWith(cfg.autoGroupPrefix), exists: body !== null, accounts });
+    },
+    o,
+  );
   groups.sort((a, b) => (a.name < b.name ? -1 : 1));
 
   const toAdd: { group: string; account: string }[] = [];
@@ -201,14 +249,24 @@ export async function applyDecisions(
     if (!g.exists) {
       if (want.size > 0 || cfg.profiles.some((pr) => pr.groups.includes(g.name))) {
         report.missingGroups.push(g.name);
-        o.issue({ severity: 'WARNING', message: `group "${g.name}" of the FS import configuration does not exist in Cerebrum: ${want.size} membership(s) not applied`, field: 'groups' });
+        o.issue({
+          severity: 'WARNING',
+          message: `group "${g.name}" of the FS import configuration does not exist in Cerebrum: ${want.size} membership(s) not applied`,
+          field: 'groups',
+        });
       }
       continue;
     }
     for (const account of [...want].sort()) if (!g.accounts.has(account)) toAdd.push({ group: g.name, account });
     if (g.auto) {
       for (const [account, id] of [...g.accounts].sort()) {
-        if (!want.has(account)) writes.push({ method: 'DELETE', path: `/groups/${seg(g.name)}/members/${id}`, personKey: ownerOf.get(account) ?? null, kind: 'MEMBER_REMOVE' });
+        if (!want.has(account))
+          writes.push({
+            method: 'DELETE',
+            path: `/groups/${seg(g.name)}/members/${id}`,
+            personKey: ownerOf.get(account) ?? null,
+            kind: 'MEMBER_REMOVE',
+          });
       }
     }
   }
@@ -217,15 +275,24 @@ export async function applyDecisions(
   const ids = new Map(o.accountIds);
   for (const g of groups) for (const [n, id] of g.accounts) ids.set(n, id);
   const unknown = [...new Set(toAdd.map((x) => x.account).filter((n) => !ids.has(n)))];
-  await inChunks(unknown, async (name) => {
-    report.reads++;
-    const a = await client.getOrNull<{ id: number }>(`/accounts/${seg(name)}`, { signal: o.signal });
-    if (a) ids.set(name, a.id);
-  }, o);
+  await inChunks(
+    unknown,
+    async (name) => {
+      report.reads++;
+      const a = await client.getOrNull<{ id: number }>(`/accounts/${seg(name)}`, { signal: o.signal });
+      if (a) ids.set(name, a.id);
+    },
+    o,
+  );
   for (const { group, account } of toAdd) {
     const id = ids.get(account);
     if (id === undefined) continue; // vanished between the reads: next run
-    writes.push({ method: 'PUT', path: `/groups/${seg(group)}/members/${id}`, personKey: ownerOf.get(account) ?? null, kind: 'MEMBER_ADD' });
+    writes.push({
+      method: 'PUT',
+      path: `/groups/${seg(group)}/members/${id}`,
+      personKey: ownerOf.get(account) ?? null,
+      kind: 'MEMBER_ADD',
+    });
   }
 
   if (o.dryRun) {
@@ -234,25 +301,30 @@ export async function applyDecisions(
     return report;
   }
   let n = 0;
-  await inChunks(writes, async (w) => {
-    try {
-      await client.send(w.method, w.path, w.body, { signal: o.signal });
-      report.done.push(w);
-      report.writes[w.kind]++;
-    } catch (e) {
-      if (o.signal.aborted) throw e;
-      // A quarantine DELETE answering 404 means someone lifted it meanwhile: the goal is reached.
-      if (w.kind === 'QUARANTINE_LIFT' && isNotFound(e)) return;
-      report.failed++;
-      report.failures.push(w);
-      o.issue({
-        severity: 'ERROR',
-        message: `Cerebrum refused ${writeLabel(w)}${w.personKey ? ` for ${w.personKey}` : ''}: ${(e as Error).message}`,
-        record: w.personKey,
-      });
-    } finally {
-      n++;
-    }
-  }, { ...o, progress: (f) => o.progress?.(f, `writing to Cerebrum (${n} of ${writes.length})`) }, 'writing');
+  await inChunks(
+    writes,
+    async (w) => {
+      try {
+        await client.send(w.method, w.path, w.body, { signal: o.signal });
+        report.done.push(w);
+        report.writes[w.kind]++;
+      } catch (e) {
+        if (o.signal.aborted) throw e;
+        // A quarantine DELETE answering 404 means someone lifted it meanwhile: the goal is reached.
+        if (w.kind === 'QUARANTINE_LIFT' && isNotFound(e)) return;
+        report.failed++;
+        report.failures.push(w);
+        o.issue({
+          severity: 'ERROR',
+          message: `Cerebrum refused ${writeLabel(w)}${w.personKey ? ` for ${w.personKey}` : ''}: ${(e as Error).message}`,
+          record: w.personKey,
+        });
+      } finally {
+        n++;
+      }
+    },
+    { ...o, progress: (f) => o.progress?.(f, `writing to Cerebrum (${n} of ${writes.length})`) },
+    'writing',
+  );
   return report;
 }

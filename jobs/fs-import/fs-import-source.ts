@@ -51,15 +51,30 @@ const WITHDRAWN_EVU = 'TRUKKET';
 
 const num = (s: string | null | undefined): number | null => (s != null && /^\d+$/.test(s) ? Number(s) : null);
 
-function address(a: { lines: string[]; postalCode: string | null; city: string | null; country: string | null } | null | undefined): FsRulesAddress | null {
+function address(
+  a: { lines: string[]; postalCode: string | null; city: string | null; country: string | null } | null | undefined,
+): FsRulesAddress | null {
   return a ? { lines: [...a.lines], postalCode: a.postalCode, city: a.city, country: a.country } : null;
 }
 
 function emptyPerson(personNumber: string): FsPersonInput {
   return {
-    personNumber, nationalId: null, firstName: null, lastName: null, gender: null, maalform: null, addresses: {},
-    studyRights: [], admissionOffers: [], semesterRegistrations: [], courseRegistrations: [], educationPlans: [], evu: [],
-    staffPostings: [], invoices: [], account: null,
+    personNumber,
+    nationalId: null,
+    firstName: null,
+    lastName: null,
+    gender: null,
+    maalform: null,
+    addresses: {},
+    studyRights: [],
+    admissionOffers: [],
+    semesterRegistrations: [],
+    courseRegistrations: [],
+    educationPlans: [],
+    evu: [],
+    staffPostings: [],
+    invoices: [],
+    account: null,
   };
 }
 
@@ -92,7 +107,8 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
 
       // Courses first: their levels and programmes qualify the exam registrations.
       const courses = new Map<string, { level: number | null; programmes: Set<string> }>();
-      for await (const c of fs.courses()) courses.set(c.code, { level: num(c.level), programmes: new Set(c.programmeCodes) });
+      for await (const c of fs.courses())
+        courses.set(c.code, { level: num(c.level), programmes: new Set(c.programmeCodes) });
 
       for await (const r of fs.studyRights({ active: false })) {
         if (r.validTo !== null && r.validTo < since) continue; // ended before last term: irrelevant to every rule
@@ -104,13 +120,19 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
         }
         if (r.status === OFFER_STATUS) p.admissionOffers!.push({ programmeCode: r.programme.code, term: r.cohort });
         p.studyRights.push({
-          programmeCode: r.programme.code, status: r.status, validFrom: r.validFrom, validTo: r.validTo,
-          level: num(r.programme.level), stedkode: r.programme.unit?.stedkode ?? null,
-          statusUtdplan: r.programme.requiresEducationPlan ? 'J' : 'N', limitedToCourses: [...r.limitedToCourses],
+          programmeCode: r.programme.code,
+          status: r.status,
+          validFrom: r.validFrom,
+          validTo: r.validTo,
+          level: num(r.programme.level),
+          stedkode: r.programme.unit?.stedkode ?? null,
+          statusUtdplan: r.programme.requiresEducationPlan ? 'J' : 'N',
+          limitedToCourses: [...r.limitedToCourses],
         });
         if (r.educationPlan) {
           p.educationPlans.push({
-            programmeCode: r.programme.code, startTerm: r.educationPlan.startTerm,
+            programmeCode: r.programme.code,
+            startTerm: r.educationPlan.startTerm,
             confirmations: r.educationPlan.confirmations.map((c) => ({ term: c.term, confirmedDate: c.confirmedDate })),
           });
         }
@@ -126,7 +148,13 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
           const c = courses.get(e.courseCode);
           const programmes = new Set(c?.programmes ?? []);
           if (e.programmeCode) programmes.add(e.programmeCode);
-          p.courseRegistrations.push({ courseCode: e.courseCode, kind: 'EXAM', term: e.term, level: c?.level ?? null, programmes: [...programmes] });
+          p.courseRegistrations.push({
+            courseCode: e.courseCode,
+            kind: 'EXAM',
+            term: e.term,
+            level: c?.level ?? null,
+            programmes: [...programmes],
+          });
         }
       }
       for await (const t of fs.teachingStaff(term)) {
@@ -145,8 +173,13 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
         if (!c) continue;
         const p = person(e.personNumber);
         p.evu.push({
-          courseCode: c.code, startDate: c.startDate, endDate: c.endDate, approvedForAccounts: c.approvedForAccounts,
-          stedkode: c.unit?.stedkode ?? null, jobAddress: address(e.jobAddress), homeAddress: address(e.homeAddress),
+          courseCode: c.code,
+          startDate: c.startDate,
+          endDate: c.endDate,
+          approvedForAccounts: c.approvedForAccounts,
+          stedkode: c.unit?.stedkode ?? null,
+          jobAddress: address(e.jobAddress),
+          homeAddress: address(e.homeAddress),
         });
         if (!profiled.has(e.personNumber)) {
           applyProfile(p, e.profile);
@@ -155,7 +188,13 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
       }
       for await (const inv of fs.invoices(term)) {
         const p = people.get(inv.personNumber);
-        if (p) p.invoices.push({ term: inv.term, paid: inv.paid, status: inv.status, lineTypes: inv.lines.map((l) => l.type) });
+        if (p)
+          p.invoices.push({
+            term: inv.term,
+            paid: inv.paid,
+            status: inv.status,
+            lineTypes: inv.lines.map((l) => l.type),
+          });
       }
 
       // Students: profile and semester address in batched calls; then the profiles nobody gave yet.
@@ -177,7 +216,9 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
       for (let i = 0; i < rest.length; i += 1000) {
         const part = rest.slice(i, i + 1000);
         const profiles = await Promise.all(part.map((n) => fs!.person(n)));
-        profiles.forEach((pr, j) => { if (pr) applyProfile(person(part[j]), pr); });
+        profiles.forEach((pr, j) => {
+          if (pr) applyProfile(person(part[j]), pr);
+        });
       }
 
       const all = [...people.values()];
@@ -194,10 +235,18 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
 /** The FS import source of a run: FS GraphQL on FS_URL. */
 export function defaultFsImportSource(ctx: SyncRunContext): FsImportSource {
   const fsConfig = ctx.config.fs;
-  if (!fsConfig) throw new PermanentSyncError('FS_URL is not set: configure the FS GraphQL endpoint (FS_URL, FS_USERNAME, FS_PASSWORD) to run the FS import.');
+  if (!fsConfig)
+    throw new PermanentSyncError(
+      'FS_URL is not set: configure the FS GraphQL endpoint (FS_URL, FS_USERNAME, FS_PASSWORD) to run the FS import.',
+    );
   // Loaded here: a build without the FS data source still loads this module (the registry requires it).
   const mod = require('../../datasources/fs/source') as Fs;
-  const client = new mod.FsClient({ url: fsConfig.url, username: fsConfig.username, password: fsConfig.password, logger: ctx.logger });
+  const client = new mod.FsClient({
+    url: fsConfig.url,
+    username: fsConfig.username,
+    password: fsConfig.password,
+    logger: ctx.logger,
+  });
   const source = fsBulkImportSource((signal) => new mod.FsSource(client, { signal }));
   return { ...source, close: async () => client.close() };
 }

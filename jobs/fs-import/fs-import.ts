@@ -48,7 +48,8 @@ const RESULT_WRITES = 500;
 
 export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Promise<SyncOutcome> {
   const checkCancelled = () => {
-    if (ctx.signal.aborted) throw new SyncCancelledError('FS import cancelled; the stored decisions are those of the last run');
+    if (ctx.signal.aborted)
+      throw new SyncCancelledError('FS import cancelled; the stored decisions are those of the last run');
   };
   let cfg: FsImportConfig;
   try {
@@ -67,10 +68,11 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
   const ids = await prepareKeyedIds(ctx.store, { idKey: ctx.config.idKey, logger: ctx.logger });
   const previous = await repo.previous();
   const lastRun = await repo.lastRun(false);
-  const ownClient = deps.cerebrum === undefined && ctx.config.cerebrum
-    ? new CerebrumClient({ ...ctx.config.cerebrum, logger: ctx.logger })
-    : undefined;
-  const cerebrum = deps.cerebrum === undefined ? ownClient : deps.cerebrum ?? undefined;
+  const ownClient =
+    deps.cerebrum === undefined && ctx.config.cerebrum
+      ? new CerebrumClient({ ...ctx.config.cerebrum, logger: ctx.logger })
+      : undefined;
+  const cerebrum = deps.cerebrum === undefined ? ownClient : (deps.cerebrum ?? undefined);
 
   try {
     // 2. The persons.
@@ -81,12 +83,20 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
       checkCancelled();
       for (const p of batch) {
         if (!p.personNumber && !p.nationalId) {
-          ctx.issue({ severity: 'WARNING', message: `FS person without personlopenummer and fødselsnummer (${[p.firstName, p.lastName].filter(Boolean).join(' ') || 'no name'}): skipped`, field: 'personlopenummer' });
+          ctx.issue({
+            severity: 'WARNING',
+            message: `FS person without personlopenummer and fødselsnummer (${[p.firstName, p.lastName].filter(Boolean).join(' ') || 'no name'}): skipped`,
+            field: 'personlopenummer',
+          });
           continue;
         }
         const key = personKey(p, ids);
         if (inputs.has(key)) {
-          ctx.issue({ severity: 'WARNING', message: `${who(key, p)} came twice from the FS source; the first is used`, record: key });
+          ctx.issue({
+            severity: 'WARNING',
+            message: `${who(key, p)} came twice from the FS source; the first is used`,
+            record: key,
+          });
           continue;
         }
         inputs.set(key, p);
@@ -95,7 +105,8 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
     }
     for (const prev of previous.values()) {
       const p = inputs.get(prev.key);
-      if (p && !p.account && prev.accountName) p.account = { name: prev.accountName, studentAccount: prev.studentAccount ? true : null };
+      if (p && !p.account && prev.accountName)
+        p.account = { name: prev.accountName, studentAccount: prev.studentAccount ? true : null };
       if (!p && prev.accountName && prev.studentAccount) {
         inputs.set(prev.key, vanished(prev));
         carried.add(prev.key);
@@ -109,28 +120,48 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
     const accounts = [...inputs.values()].flatMap((p) => (p.account ? [p.account] : []));
     for (const a of accounts) if (a.id != null) accountIds.set(a.name, a.id);
     if (cerebrum) {
-      const unique = [...new Map(accounts.map((a) => [a.name, { name: a.name, studentAccount: a.studentAccount }])).values()];
+      const unique = [
+        ...new Map(accounts.map((a) => [a.name, { name: a.name, studentAccount: a.studentAccount }])).values(),
+      ];
       state = await readAccounts(cerebrum, unique, cfg.quarantine.type, {
-        signal: ctx.signal, issue: ctx.issue, checkCancelled,
+        signal: ctx.signal,
+        issue: ctx.issue,
+        checkCancelled,
         progress: (f, m) => ctx.progress(0.3 + 0.2 * f, m),
       });
       const missing = new Set(state.missing);
       for (const [key, p] of inputs) {
         if (!p.account) continue;
         if (missing.has(p.account.name)) {
-          ctx.issue({ severity: 'INFO', message: `${who(key, p)}: account "${p.account.name}" does not exist in Cerebrum; decided as a person without an account`, record: key });
+          ctx.issue({
+            severity: 'INFO',
+            message: `${who(key, p)}: account "${p.account.name}" does not exist in Cerebrum; decided as a person without an account`,
+            record: key,
+          });
           p.account = null;
           continue;
         }
-        p.account = { ...p.account, studentAccount: state.studentAccount.get(p.account.name) ?? false, quarantine: state.quarantines.get(p.account.name) ?? null };
+        p.account = {
+          ...p.account,
+          studentAccount: state.studentAccount.get(p.account.name) ?? false,
+          quarantine: state.quarantines.get(p.account.name) ?? null,
+        };
       }
     } else {
-      ctx.issue({ severity: 'WARNING', message: 'CEREBRUM_URL is not set: nothing is applied to Cerebrum and its writes are not computed; decisions use the last run\'s blocked-since dates' });
+      ctx.issue({
+        severity: 'WARNING',
+        message:
+          "CEREBRUM_URL is not set: nothing is applied to Cerebrum and its writes are not computed; decisions use the last run's blocked-since dates",
+      });
       for (const [key, p] of inputs) {
         if (!p.account) continue;
         // Without Cerebrum, an account FS names is taken to be the student user; the last run's block stands.
         const since = previous.get(key)?.blockedSince;
-        p.account = { ...p.account, studentAccount: p.account.studentAccount ?? true, quarantine: since ? { start: since } : undefined };
+        p.account = {
+          ...p.account,
+          studentAccount: p.account.studentAccount ?? true,
+          quarantine: since ? { start: since } : undefined,
+        };
       }
     }
     checkCancelled();
@@ -139,16 +170,22 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
     const decisions: FsPersonDecision[] = [];
     for (const [key, p] of inputs) {
       const d = decidePerson(p, cfg, today, key);
-      if (carried.has(key)) d.reasons.unshift('FS lists this person no longer; carried over from the last run because of the student user');
+      if (carried.has(key))
+        d.reasons.unshift('FS lists this person no longer; carried over from the last run because of the student user');
       decisions.push(d);
     }
     ctx.progress(0.55, `decided about ${decisions.length} person(s)`);
     const students = decisions.filter((d) => d.student).length;
     const force = ctx.params.force === true;
-    if (lastRun && lastRun.students > 0 && !force && students < lastRun.students * (1 - cfg.maxStudentDropPercent / 100)) {
+    if (
+      lastRun &&
+      lastRun.students > 0 &&
+      !force &&
+      students < lastRun.students * (1 - cfg.maxStudentDropPercent / 100)
+    ) {
       throw new PermanentSyncError(
         `FS import refused: ${students} student(s) now against ${lastRun.students} in the last run (job ${lastRun.jobId}), a drop of more than ` +
-        `${cfg.maxStudentDropPercent}% (maxStudentDropPercent). If FS really lost them, run startFsImport(force: true).`,
+          `${cfg.maxStudentDropPercent}% (maxStudentDropPercent). If FS really lost them, run startFsImport(force: true).`,
       );
     }
 
@@ -156,22 +193,44 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
     let report: ApplyReport | null = null;
     if (cerebrum && state) {
       report = await applyDecisions(cerebrum, decisions, {
-        cfg, today, dryRun: ctx.dryRun, quarantines: state.quarantines, missingAccounts: state.missing, accountIds, reads: state.reads,
-        signal: ctx.signal, issue: ctx.issue, checkCancelled, progress: (f, m) => ctx.progress(0.55 + 0.35 * f, m),
+        cfg,
+        today,
+        dryRun: ctx.dryRun,
+        quarantines: state.quarantines,
+        missingAccounts: state.missing,
+        accountIds,
+        reads: state.reads,
+        signal: ctx.signal,
+        issue: ctx.issue,
+        checkCancelled,
+        progress: (f, m) => ctx.progress(0.55 + 0.35 * f, m),
       });
     }
     const writesOf = new Map<string, string[]>();
     const failuresOf = new Map<string, string[]>();
-    for (const w of report?.done ?? []) if (w.personKey) (writesOf.get(w.personKey) ?? writesOf.set(w.personKey, []).get(w.personKey)!).push(writeLabel(w));
-    for (const w of report?.failures ?? []) if (w.personKey) (failuresOf.get(w.personKey) ?? failuresOf.set(w.personKey, []).get(w.personKey)!).push(writeLabel(w));
+    for (const w of report?.done ?? [])
+      if (w.personKey)
+        (writesOf.get(w.personKey) ?? writesOf.set(w.personKey, []).get(w.personKey)!).push(writeLabel(w));
+    for (const w of report?.failures ?? [])
+      if (w.personKey)
+        (failuresOf.get(w.personKey) ?? failuresOf.set(w.personKey, []).get(w.personKey)!).push(writeLabel(w));
     const stored: StoredFsDecision[] = decisions.map((d) => ({
-      ...d, jobId: ctx.jobId, dryRun: ctx.dryRun, cerebrumWrites: writesOf.get(d.key) ?? [], cerebrumFailures: failuresOf.get(d.key) ?? [], plan: planFor(d),
+      ...d,
+      jobId: ctx.jobId,
+      dryRun: ctx.dryRun,
+      cerebrumWrites: writesOf.get(d.key) ?? [],
+      cerebrumFailures: failuresOf.get(d.key) ?? [],
+      plan: planFor(d),
     }));
     const summary = summarise(stored, report, today, deps.source.stats?.() ?? {}, carried.size, cerebrum !== undefined);
     checkCancelled();
     await ctx.store.transaction(async (tx) => {
       await assertKeyedIds(tx, ids);
-      await repo.replace(tx, { jobId: ctx.jobId, dryRun: ctx.dryRun, decidedOn: today, persons: stored.length, students, summary }, stored);
+      await repo.replace(
+        tx,
+        { jobId: ctx.jobId, dryRun: ctx.dryRun, decidedOn: today, persons: stored.length, students, summary },
+        stored,
+      );
     });
     ctx.progress(1, 'done');
 
@@ -188,11 +247,14 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
         details: {
           ...summary,
           dryRun: ctx.dryRun,
-          cerebrumWrites: (report?.done ?? []).slice(0, RESULT_WRITES).map((w) => `${writeLabel(w)}${w.personKey ? ` (${w.personKey})` : ''}`),
+          cerebrumWrites: (report?.done ?? [])
+            .slice(0, RESULT_WRITES)
+            .map((w) => `${writeLabel(w)}${w.personKey ? ` (${w.personKey})` : ''}`),
           cerebrumWritesTruncated: (report?.done.length ?? 0) > RESULT_WRITES,
         },
       },
-      message: `${ctx.dryRun ? 'Dry run: would write' : 'Wrote'} ${writes} change(s) to Cerebrum for ${stored.length} person(s) (${students} student(s), ${termLabel(term)}); ` +
+      message:
+        `${ctx.dryRun ? 'Dry run: would write' : 'Wrote'} ${writes} change(s) to Cerebrum for ${stored.length} person(s) (${students} student(s), ${termLabel(term)}); ` +
         `${c.accountsToCreate} account(s) to create, ${c.blocked} blocked, ${c.deletionsDue} deletion(s) due`,
     };
   } finally {
@@ -209,9 +271,22 @@ function who(key: string, p: FsPersonInput): string {
 /** A student user of the last run whom FS no longer lists: no FS data, the account as it was. */
 function vanished(prev: PreviousDecision): FsPersonInput {
   return {
-    personNumber: prev.personNumber, nationalId: prev.nationalId, firstName: prev.name, lastName: null, gender: null, maalform: null,
-    addresses: {}, studyRights: [], admissionOffers: [], semesterRegistrations: [], courseRegistrations: [], educationPlans: [], evu: [],
-    staffPostings: [], invoices: [], account: { name: prev.accountName!, studentAccount: true },
+    personNumber: prev.personNumber,
+    nationalId: prev.nationalId,
+    firstName: prev.name,
+    lastName: null,
+    gender: null,
+    maalform: null,
+    addresses: {},
+    studyRights: [],
+    admissionOffers: [],
+    semesterRegistrations: [],
+    courseRegistrations: [],
+    educationPlans: [],
+    evu: [],
+    staffPostings: [],
+    invoices: [],
+    account: { name: prev.accountName!, studentAccount: true },
   };
 }
 
@@ -224,7 +299,14 @@ function count<T>(xs: T[], key: (x: T) => string | null): Record<string, number>
   return out;
 }
 
-function summarise(d: StoredFsDecision[], report: ApplyReport | null, today: string, sourceStats: Record<string, number>, carried: number, cerebrum: boolean) {
+function summarise(
+  d: StoredFsDecision[],
+  report: ApplyReport | null,
+  today: string,
+  sourceStats: Record<string, number>,
+  carried: number,
+  cerebrum: boolean,
+) {
   const plan = d.flatMap((x) => x.plan);
   return {
     today,
@@ -234,7 +316,10 @@ function summarise(d: StoredFsDecision[], report: ApplyReport | null, today: str
       persons: d.length,
       imported: d.filter((x) => x.imported).length,
       notImported: d.filter((x) => !x.imported).length,
-      importedAs: count(d.flatMap((x) => x.importedAs), (r) => r),
+      importedAs: count(
+        d.flatMap((x) => x.importedAs),
+        (r) => r,
+      ),
       students: d.filter((x) => x.student).length,
       studentRules: count(d, (x) => x.studentRule),
       accountsToCreate: d.filter((x) => x.account.create).length,
@@ -252,7 +337,13 @@ function summarise(d: StoredFsDecision[], report: ApplyReport | null, today: str
       dueToday: count(plan, (p) => (p.dueToday ? p.action : null)),
     },
     cerebrum: report
-      ? { reads: report.reads, writes: report.writes, failed: report.failed, missingAccounts: report.missingAccounts.length, missingGroups: report.missingGroups }
+      ? {
+          reads: report.reads,
+          writes: report.writes,
+          failed: report.failed,
+          missingAccounts: report.missingAccounts.length,
+          missingGroups: report.missingGroups,
+        }
       : { enabled: cerebrum },
     source: sourceStats,
   };

@@ -35,7 +35,13 @@ export function normalise<S>(history: readonly Version<S>[], same: (a: S, b: S) 
  * The object's whole state from `from` on (`*_ret` rows, `*_nye` rows for an object we already have):
  * versions before `from` stay, the one running over `from` ends the day before, later ones are replaced.
  */
-export function setFrom<S>(history: readonly Version<S>[], from: string, to: string | null, state: S, same: (a: S, b: S) => boolean): Version<S>[] {
+export function setFrom<S>(
+  history: readonly Version<S>[],
+  from: string,
+  to: string | null,
+  state: S,
+  same: (a: S, b: S) => boolean,
+): Version<S>[] {
   const kept: Version<S>[] = [];
   for (const v of history) {
     if (v.from >= from) continue;
@@ -59,8 +65,14 @@ export function endOn<S>(history: readonly Version<S>[], date: string): Version<
 }
 
 /** Whether two histories are the same (after normalising both). */
-export function sameHistory<S>(a: readonly Version<S>[], b: readonly Version<S>[], same: (x: S, y: S) => boolean): boolean {
-  return a.length === b.length && a.every((v, i) => v.from === b[i].from && v.to === b[i].to && same(v.state, b[i].state));
+export function sameHistory<S>(
+  a: readonly Version<S>[],
+  b: readonly Version<S>[],
+  same: (x: S, y: S) => boolean,
+): boolean {
+  return (
+    a.length === b.length && a.every((v, i) => v.from === b[i].from && v.to === b[i].to && same(v.state, b[i].state))
+  );
 }
 
 /** The version valid on `date`, if any. */

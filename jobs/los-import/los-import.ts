@@ -18,8 +18,14 @@ import { LosFtpClient } from '../../datasources/los/ftp';
 import { selectFiles, type SelectedDeltaFile, type SelectedStamFile } from '../../datasources/los/files';
 import { readCsv } from '../../datasources/los/csv';
 import {
-  DELTA_VALIDATORS, validateItSystemRow, validateStamClassRow,
-  type DeltaRowTypes, type OrgRow, type OrgUnitState, type PersRow, type LederRow,
+  DELTA_VALIDATORS,
+  validateItSystemRow,
+  validateStamClassRow,
+  type DeltaRowTypes,
+  type OrgRow,
+  type OrgUnitState,
+  type PersRow,
+  type LederRow,
 } from '../../datasources/los/records';
 import { type LosIssue, redactCpr } from '../../datasources/los/values';
 import { mergeOrgInitial } from '../../datasources/los/org-initial';
@@ -31,8 +37,18 @@ import type { Tx } from '../../store/db';
 import { SyncStateRepo } from '../../store/sync-state.repo';
 import { assertKeyedIds, prepareKeyedIds } from '../../store/keyed-ids.repo';
 import {
-  HistoryBatch, engagementsTable, loadPersons, managersTable, sameState, unitsTable, upsertPersons,
-  type EngagementState, type ManagerState, type Outcome, type PersonRecord, type UnitState,
+  HistoryBatch,
+  engagementsTable,
+  loadPersons,
+  managersTable,
+  sameState,
+  unitsTable,
+  upsertPersons,
+  type EngagementState,
+  type ManagerState,
+  type Outcome,
+  type PersonRecord,
+  type UnitState,
 } from './write';
 import { applyItSystems, applyStamClasses, seedIfFirstRun } from './los-seed';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
@@ -46,15 +62,31 @@ export interface LosImportDeps {
   dar?: DarLookup;
 }
 
-type Counts = { created: number; updated: number; unchanged: number; terminated: number; skipped: number; failed: number };
-interface FileReport { name: string; rows: number; applied: number; failed: number; rejected: boolean }
+type Counts = {
+  created: number;
+  updated: number;
+  unchanged: number;
+  terminated: number;
+  skipped: number;
+  failed: number;
+};
+interface FileReport {
+  name: string;
+  rows: number;
+  applied: number;
+  failed: number;
+  rejected: boolean;
+}
 
 class DryRunRollback extends Error {}
 class FileRejected extends Error {}
 
 export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}): Promise<SyncOutcome> {
   const url = ctx.config.losFtpUrl;
-  if (!url) throw new PermanentSyncError('LOS_FTP_URL is not set: configure the LOS delivery folder (ftp://user:password@host:port/folder).');
+  if (!url)
+    throw new PermanentSyncError(
+      'LOS_FTP_URL is not set: configure the LOS delivery folder (ftp://user:password@host:port/folder).',
+    );
   const runStartedAt = new Date();
   const state = new SyncStateRepo(ctx.store);
   // Person and manager ids are keyed with the deployment's secret; stored ids of an older derivation are
@@ -70,9 +102,14 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
     const listing = await ftp.list();
     // The files met before are the truth, not the mark: see selectFiles (a file with an old modification time is
     // still read, and one "in the past" is refused with an issue rather than skipped without a word).
-    const recorded = (await ctx.store.query('SELECT name, size, modified_at, outcome FROM los_files')).rows.map((r) => ({
-      name: r.name as string, size: r.size === null ? null : Number(r.size), modifiedAt: new Date(r.modified_at), outcome: r.outcome,
-    }));
+    const recorded = (await ctx.store.query('SELECT name, size, modified_at, outcome FROM los_files')).rows.map(
+      (r) => ({
+        name: r.name as string,
+        size: r.size === null ? null : Number(r.size),
+        modifiedAt: new Date(r.modified_at),
+        outcome: r.outcome,
+      }),
+    );
     const selection = selectFiles(listing, recorded);
     await dar.load(ctx.store);
     // Every concurrent DAR look-up listens on the run's signal; hundreds at once are expected, not a leak.
@@ -91,7 +128,11 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
         if (ctx.dryRun) throw new DryRunRollback();
         await dar.save(tx);
         const met = [
-          ...[...selection.stam, ...selection.ordered].map((f) => ({ ...f, outcome: 'applied', reason: null as string | null })),
+          ...[...selection.stam, ...selection.ordered].map((f) => ({
+            ...f,
+            outcome: 'applied',
+            reason: null as string | null,
+          })),
           ...selection.refused.map((f) => ({ ...f, outcome: 'refused' })),
         ];
         for (const f of met) {
@@ -99,7 +140,8 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
             `INSERT INTO los_files (name, size, modified_at, job_id, outcome, reason) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (name) DO UPDATE SET size = EXCLUDED.size, modified_at = EXCLUDED.modified_at, applied_at = now(),
                job_id = EXCLUDED.job_id, outcome = EXCLUDED.outcome, reason = EXCLUDED.reason`,
-            [f.name, f.size ?? null, f.modifiedAt, ctx.jobId, f.outcome, f.reason]);
+            [f.name, f.size ?? null, f.modifiedAt, ctx.jobId, f.outcome, f.reason],
+          );
         }
         // When the last successful run started: shown in the result and used by the demo, no longer to pick files.
         await state.set(LOS_MARK_KEY, runStartedAt.toISOString(), tx);
@@ -116,10 +158,22 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
     return {
       result: {
         ...c,
-        details: { dryRun: ctx.dryRun, seeded, files, refused, since: markValue ?? null, mark: ctx.dryRun ? markValue ?? null : runStartedAt.toISOString(), dar: { ...darClient?.stats, cacheHitsAcrossRuns: dar.hits } },
+        details: {
+          dryRun: ctx.dryRun,
+          seeded,
+          files,
+          refused,
+          since: markValue ?? null,
+          mark: ctx.dryRun ? (markValue ?? null) : runStartedAt.toISOString(),
+          dar: { ...darClient?.stats, cacheHitsAcrossRuns: dar.hits },
+        },
       },
-      message: files.length > 0 ? summary
-        : refused.length > 0 ? `No LOS file applied: ${refused.length} new file(s) refused (see issues).` : 'No new LOS files since the last import.',
+      message:
+        files.length > 0
+          ? summary
+          : refused.length > 0
+            ? `No LOS file applied: ${refused.length} new file(s) refused (see issues).`
+            : 'No new LOS files since the last import.',
     };
   } finally {
     ftp.close();
@@ -209,10 +263,12 @@ class LosRun {
     for await (const raw of this.rows(f.name)) {
       if (f.spec.facet) {
         const r = validateStamClassRow(raw, f.name, f.spec);
-        if (r.ok) rows.push({ ...r.row, name: '', userKey: '' }); else this.bad(r.issues);
+        if (r.ok) rows.push({ ...r.row, name: '', userKey: '' });
+        else this.bad(r.issues);
       } else {
         const r = validateItSystemRow(raw, f.name, f.spec);
-        if (r.ok) rows.push({ uuid: r.row.uuid, title: r.row.name, name: r.row.name, userKey: r.row.userKey }); else this.bad(r.issues);
+        if (r.ok) rows.push({ uuid: r.row.uuid, title: r.row.name, name: r.row.name, userKey: r.row.userKey });
+        else this.bad(r.issues);
       }
     }
     this.checkCancelled();
@@ -224,19 +280,28 @@ class LosRun {
   }
 
   async deltaFile(tx: Tx, f: SelectedDeltaFile): Promise<void> {
-    const validate = DELTA_VALIDATORS[f.kind] as (input: unknown, file: string) => { ok: true; row: unknown } | { ok: false; issues: LosIssue[] };
+    const validate = DELTA_VALIDATORS[f.kind] as (
+      input: unknown,
+      file: string,
+    ) => { ok: true; row: unknown } | { ok: false; issues: LosIssue[] };
     if (f.kind === 'Org_inital') {
       const all: OrgRow[] = [];
       for await (const raw of this.rows(f.name)) {
         const r = validate(raw, f.name);
-        if (r.ok) all.push(r.row as OrgRow); else this.bad(r.issues);
+        if (r.ok) all.push(r.row as OrgRow);
+        else this.bad(r.issues);
       }
       const merged = mergeOrgInitial(all, f.name);
       merged.issues.forEach((i) => this.report(i));
       for (let i = 0; i < merged.units.length; i += BATCH) {
         this.checkCancelled();
         const part = merged.units.slice(i, i + BATCH);
-        await this.applyUnits(tx, f, part.map((u) => ({ uuid: u.uuid, line: u.versions[0]?.lines[0], versions: u.versions })), 'replace');
+        await this.applyUnits(
+          tx,
+          f,
+          part.map((u) => ({ uuid: u.uuid, line: u.versions[0]?.lines[0], versions: u.versions })),
+          'replace',
+        );
       }
       return;
     }
@@ -263,25 +328,46 @@ class LosRun {
       case 'Org_nye':
       case 'Org_ret': {
         const org = rows as OrgRow[];
-        await this.applyUnits(tx, f, org.map((r) => ({
-          uuid: r.uuid,
-          line: r.line,
-          // Org_ret: the whole state from the file's date on; its SlutDato applies unless open (spec, Org files).
-          versions: [{ from: f.kind === 'Org_ret' ? f.effectiveDate : r.from, to: r.to, state: stateOf(r), lines: [r.line] }],
-        })), 'from');
+        await this.applyUnits(
+          tx,
+          f,
+          org.map((r) => ({
+            uuid: r.uuid,
+            line: r.line,
+            // Org_ret: the whole state from the file's date on; its SlutDato applies unless open (spec, Org files).
+            versions: [
+              { from: f.kind === 'Org_ret' ? f.effectiveDate : r.from, to: r.to, state: stateOf(r), lines: [r.line] },
+            ],
+          })),
+          'from',
+        );
         return;
       }
       case 'Pers_nye':
       case 'Pers_ret':
         return this.applyEngagements(tx, f, rows as PersRow[]);
       case 'Pers_luk':
-        return this.endObjects(tx, f, engagementsTable, (rows as DeltaRowTypes['Pers_luk'][]).map((r) => ({ uuid: r.uuid, line: r.line })), 'engagement');
+        return this.endObjects(
+          tx,
+          f,
+          engagementsTable,
+          (rows as DeltaRowTypes['Pers_luk'][]).map((r) => ({ uuid: r.uuid, line: r.line })),
+          'engagement',
+        );
       case 'Leder_nye':
       case 'Leder_ret':
         return this.applyManagers(tx, f, rows as LederRow[]);
       case 'Leder_luk':
-        return this.endObjects(tx, f, managersTable,
-          (rows as DeltaRowTypes['Leder_luk'][]).map((r) => ({ uuid: this.ids.manager(r.orgUnitUuid, r.cpr), line: r.line })), 'manager');
+        return this.endObjects(
+          tx,
+          f,
+          managersTable,
+          (rows as DeltaRowTypes['Leder_luk'][]).map((r) => ({
+            uuid: this.ids.manager(r.orgUnitUuid, r.cpr),
+            line: r.line,
+          })),
+          'manager',
+        );
       default:
         return;
     }
@@ -291,54 +377,90 @@ class LosRun {
   private async applyUnits(
     tx: Tx,
     f: SelectedDeltaFile,
-    units: { uuid: string; line?: number; versions: { from: string; to: string | null; state: OrgUnitState; lines: number[] }[] }[],
+    units: {
+      uuid: string;
+      line?: number;
+      versions: { from: string; to: string | null; state: OrgUnitState; lines: number[] }[];
+    }[],
     mode: 'replace' | 'from',
   ): Promise<void> {
-    const texts = new Set(units.flatMap((u) => u.versions.map((v) => v.state.addresses.postAddress).filter((t): t is string => !!t)));
+    const texts = new Set(
+      units.flatMap((u) => u.versions.map((v) => v.state.addresses.postAddress).filter((t): t is string => !!t)),
+    );
     const washed = new Map<string, string | null>();
-    await Promise.all([...texts].map(async (text) => {
-      const r = await this.dar.wash(text, this.ctx.signal);
-      washed.set(text, r.ok ? r.id : null);
-      if (!r.ok) {
-        for (const u of units) {
-          const v = u.versions.find((x) => x.state.addresses.postAddress === text);
-          if (v) {
-            this.report({
-              severity: 'warning', file: f.name, line: v.lines[0], field: 'PostAdresse',
-              message: `PostAdresse "${text}" was not found in DAR (${r.reason}); unit ${u.uuid} is imported without its postal address`,
-            });
+    await Promise.all(
+      [...texts].map(async (text) => {
+        const r = await this.dar.wash(text, this.ctx.signal);
+        washed.set(text, r.ok ? r.id : null);
+        if (!r.ok) {
+          for (const u of units) {
+            const v = u.versions.find((x) => x.state.addresses.postAddress === text);
+            if (v) {
+              this.report({
+                severity: 'warning',
+                file: f.name,
+                line: v.lines[0],
+                field: 'PostAdresse',
+                message: `PostAdresse "${text}" was not found in DAR (${r.reason}); unit ${u.uuid} is imported without its postal address`,
+              });
+            }
           }
         }
-      }
-    }));
+      }),
+    );
     const batch = new HistoryBatch(unitsTable);
-    await batch.load(tx, units.map((u) => u.uuid));
+    await batch.load(
+      tx,
+      units.map((u) => u.uuid),
+    );
     for (const u of units) {
-      const versions: Version<UnitState>[] = u.versions.map((v) => ({ from: v.from, to: v.to, state: toUnitState(v.state, washed) }));
-      const next = mode === 'replace'
-        ? versions
-        : versions.reduce((h, v) => setFrom(h, v.from, v.to, v.state, sameJson), batch.history(u.uuid));
+      const versions: Version<UnitState>[] = u.versions.map((v) => ({
+        from: v.from,
+        to: v.to,
+        state: toUnitState(v.state, washed),
+      }));
+      const next =
+        mode === 'replace'
+          ? versions
+          : versions.reduce((h, v) => setFrom(h, v.from, v.to, v.state, sameJson), batch.history(u.uuid));
       this.count(batch.set(u.uuid, next));
     }
     await batch.flush(tx);
   }
 
   private async applyEngagements(tx: Tx, f: SelectedDeltaFile, rows: PersRow[]): Promise<void> {
-    const persons = await loadPersons(tx, rows.map((r) => r.cpr));
+    const persons = await loadPersons(
+      tx,
+      rows.map((r) => r.cpr),
+    );
     const changedPersons = new Map<string, PersonRecord>();
     const batch = new HistoryBatch(engagementsTable);
-    await batch.load(tx, rows.map((r) => r.uuid));
+    await batch.load(
+      tx,
+      rows.map((r) => r.uuid),
+    );
     for (const r of rows) {
       let p = persons.get(r.cpr);
       const email = r.email ?? p?.email ?? null;
       if (!p || p.name !== r.name || p.email !== email) {
-        p = { uuid: this.ids.person(r.cpr), cpr: r.cpr, name: r.name, email, emailFrom: r.email && r.email !== p?.email ? f.effectiveDate : p?.emailFrom ?? null };
+        p = {
+          uuid: this.ids.person(r.cpr),
+          cpr: r.cpr,
+          name: r.name,
+          email,
+          emailFrom: r.email && r.email !== p?.email ? f.effectiveDate : (p?.emailFrom ?? null),
+        };
         persons.set(r.cpr, p);
         changedPersons.set(r.cpr, p);
       }
       const state: EngagementState = {
-        personUuid: p.uuid, userKey: r.userKey, orgUuid: r.orgUnitUuid, engagementType: r.engagementTypeUuid,
-        jobFunction: r.jobFunctionUuid, primary: r.primary, azId: r.azId,
+        personUuid: p.uuid,
+        userKey: r.userKey,
+        orgUuid: r.orgUnitUuid,
+        engagementType: r.engagementTypeUuid,
+        jobFunction: r.jobFunctionUuid,
+        primary: r.primary,
+        azId: r.azId,
       };
       // Pers_ret: the state from the later of the file's date and StartTid (spec, "Rules we decided").
       const from = f.kind === 'Pers_ret' && f.effectiveDate > r.from ? f.effectiveDate : r.from;
@@ -351,20 +473,35 @@ class LosRun {
 
   private async applyManagers(tx: Tx, f: SelectedDeltaFile, rows: LederRow[]): Promise<void> {
     // A CPR is known when a Pers file imported so far (this run included: same transaction) created the person.
-    const persons = await loadPersons(tx, rows.map((r) => r.cpr));
+    const persons = await loadPersons(
+      tx,
+      rows.map((r) => r.cpr),
+    );
     const batch = new HistoryBatch(managersTable);
-    await batch.load(tx, rows.map((r) => this.ids.manager(r.orgUnitUuid, r.cpr)));
+    await batch.load(
+      tx,
+      rows.map((r) => this.ids.manager(r.orgUnitUuid, r.cpr)),
+    );
     for (const r of rows) {
       const p = persons.get(r.cpr);
       if (!p) {
-        this.bad([{
-          severity: 'error', file: f.name, line: r.line, field: 'CPR',
-          message: `manager of unit ${r.orgUnitUuid}: no person with CPR ${redactCpr(r.cpr)} has been imported; row skipped`,
-        }]);
+        this.bad([
+          {
+            severity: 'error',
+            file: f.name,
+            line: r.line,
+            field: 'CPR',
+            message: `manager of unit ${r.orgUnitUuid}: no person with CPR ${redactCpr(r.cpr)} has been imported; row skipped`,
+          },
+        ]);
         continue;
       }
       const state: ManagerState = {
-        orgUuid: r.orgUnitUuid, personUuid: p.uuid, managerType: r.managerTypeUuid, managerLevel: r.managerLevelUuid, responsibility: r.responsibilityUuid,
+        orgUuid: r.orgUnitUuid,
+        personUuid: p.uuid,
+        managerType: r.managerTypeUuid,
+        managerLevel: r.managerLevelUuid,
+        responsibility: r.responsibilityUuid,
       };
       const id = this.ids.manager(r.orgUnitUuid, r.cpr);
       this.count(batch.set(id, setFrom(batch.history(id), f.effectiveDate, null, state, sameJson)));
@@ -373,13 +510,29 @@ class LosRun {
   }
 
   /** `*_luk`: ends each object on the file's date; an unknown object is reported, not a crash. */
-  private async endObjects(tx: Tx, f: SelectedDeltaFile, table: typeof engagementsTable | typeof managersTable, rows: { uuid: string; line: number }[], what: string): Promise<void> {
+  private async endObjects(
+    tx: Tx,
+    f: SelectedDeltaFile,
+    table: typeof engagementsTable | typeof managersTable,
+    rows: { uuid: string; line: number }[],
+    what: string,
+  ): Promise<void> {
     const batch = new HistoryBatch(table as unknown as typeof engagementsTable);
-    await batch.load(tx, rows.map((r) => r.uuid));
+    await batch.load(
+      tx,
+      rows.map((r) => r.uuid),
+    );
     for (const r of rows) {
       const history = batch.history(r.uuid);
       if (history.length === 0) {
-        this.bad([{ severity: 'error', file: f.name, line: r.line, message: `no ${what} ${r.uuid} to end: it was never imported; row skipped` }]);
+        this.bad([
+          {
+            severity: 'error',
+            file: f.name,
+            line: r.line,
+            message: `no ${what} ${r.uuid} to end: it was never imported; row skipped`,
+          },
+        ]);
         continue;
       }
       const outcome = batch.set(r.uuid, endOn(history, f.effectiveDate));
@@ -411,7 +564,14 @@ function toUnitState(s: OrgUnitState, washed: Map<string, string | null>): UnitS
     const darId = washed.get(a.postAddress);
     if (darId) addresses.AddressMailUnit = { text: a.postAddress, darId };
   }
-  return { userKey: s.userKey, name: s.name, unitType: s.unitTypeUuid, parentUuid: s.parentUuid, lineOrg: s.lineOrganisation, addresses };
+  return {
+    userKey: s.userKey,
+    name: s.name,
+    unitType: s.unitTypeUuid,
+    parentUuid: s.parentUuid,
+    lineOrg: s.lineOrganisation,
+    addresses,
+  };
 }
 
 registerSyncProcessor('LOS_IMPORT', (ctx) => runLosImport(ctx));

@@ -11,7 +11,10 @@ import { type Version, normalise, sameHistory } from './history';
 /** JSON with sorted keys: states compare equal whatever order jsonb hands keys back in. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v);
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 }
 export const sameState = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
@@ -43,7 +46,11 @@ export interface ManagerState {
   responsibility: string | null;
 }
 
-interface Column<S> { name: string; cast?: string; get(s: S): unknown }
+interface Column<S> {
+  name: string;
+  cast?: string;
+  get(s: S): unknown;
+}
 
 /** A table of versions keyed by (uuid, valid_from). */
 export class VersionedTable<S> {
@@ -71,14 +78,17 @@ export class VersionedTable<S> {
     if (histories.size === 0) return;
     await q.query(`DELETE FROM ${this.table} WHERE uuid = ANY($1::uuid[])`, [[...histories.keys()]]);
     const rows: unknown[][] = [];
-    for (const [uuid, versions] of histories) for (const v of versions) rows.push([uuid, v.from, v.to, ...this.columns.map((c) => c.get(v.state))]);
+    for (const [uuid, versions] of histories)
+      for (const v of versions) rows.push([uuid, v.from, v.to, ...this.columns.map((c) => c.get(v.state))]);
     // Chunks keep the statement under Postgres' 65,535-parameter limit.
     const width = 3 + this.columns.length;
     const chunk = Math.floor(60_000 / width);
     for (let i = 0; i < rows.length; i += chunk) {
       const part = rows.slice(i, i + chunk);
       const casts = ['uuid', 'date', 'date', ...this.columns.map((c) => c.cast ?? '')];
-      const values = part.map((_, r) => `(${casts.map((cast, c) => `$${r * width + c + 1}${cast ? `::${cast}` : ''}`).join(', ')})`).join(', ');
+      const values = part
+        .map((_, r) => `(${casts.map((cast, c) => `$${r * width + c + 1}${cast ? `::${cast}` : ''}`).join(', ')})`)
+        .join(', ');
       await q.query(
         `INSERT INTO ${this.table} (uuid, valid_from, valid_to, ${this.columns.map((c) => c.name).join(', ')}) VALUES ${values}`,
         part.flat(),
@@ -98,8 +108,12 @@ export const unitsTable = new VersionedTable<UnitState>(
     { name: 'addresses', cast: 'jsonb', get: (s) => JSON.stringify(s.addresses) },
   ],
   (r) => ({
-    userKey: r.user_key, name: r.name, unitType: r.unit_type, parentUuid: r.parent_uuid, lineOrg: r.line_org,
-    addresses: typeof r.addresses === 'string' ? JSON.parse(r.addresses) : r.addresses ?? {},
+    userKey: r.user_key,
+    name: r.name,
+    unitType: r.unit_type,
+    parentUuid: r.parent_uuid,
+    lineOrg: r.line_org,
+    addresses: typeof r.addresses === 'string' ? JSON.parse(r.addresses) : (r.addresses ?? {}),
   }),
 );
 
@@ -115,8 +129,13 @@ export const engagementsTable = new VersionedTable<EngagementState>(
     { name: 'az_id', get: (s) => s.azId },
   ],
   (r) => ({
-    personUuid: r.person_uuid, userKey: r.user_key, orgUuid: r.org_uuid, engagementType: r.engagement_type,
-    jobFunction: r.job_function, primary: r.is_primary, azId: r.az_id,
+    personUuid: r.person_uuid,
+    userKey: r.user_key,
+    orgUuid: r.org_uuid,
+    engagementType: r.engagement_type,
+    jobFunction: r.job_function,
+    primary: r.is_primary,
+    azId: r.az_id,
   }),
 );
 
@@ -129,7 +148,13 @@ export const managersTable = new VersionedTable<ManagerState>(
     { name: 'manager_level', cast: 'uuid', get: (s) => s.managerLevel },
     { name: 'responsibility', cast: 'uuid', get: (s) => s.responsibility },
   ],
-  (r) => ({ orgUuid: r.org_uuid, personUuid: r.person_uuid, managerType: r.manager_type, managerLevel: r.manager_level, responsibility: r.responsibility }),
+  (r) => ({
+    orgUuid: r.org_uuid,
+    personUuid: r.person_uuid,
+    managerType: r.manager_type,
+    managerLevel: r.manager_level,
+    responsibility: r.responsibility,
+  }),
 );
 
 export type Outcome = 'created' | 'updated' | 'unchanged';
@@ -176,15 +201,24 @@ export class HistoryBatch<S> {
 }
 
 /** Persons by CPR: created by Pers files; name and e-mail updated from later rows. */
-export interface PersonRecord { uuid: string; cpr: string; name: string; email: string | null; emailFrom: string | null }
+export interface PersonRecord {
+  uuid: string;
+  cpr: string;
+  name: string;
+  email: string | null;
+  emailFrom: string | null;
+}
 
 export async function loadPersons(q: Queryable, cprs: Iterable<string>): Promise<Map<string, PersonRecord>> {
   const list = [...new Set(cprs)];
   const out = new Map<string, PersonRecord>();
   if (list.length === 0) return out;
   const { rows } = await q.query(
-    `SELECT uuid::text AS uuid, cpr, name, email, email_from::text AS email_from FROM los_persons WHERE cpr = ANY($1::text[])`, [list]);
-  for (const r of rows) out.set(r.cpr, { uuid: r.uuid, cpr: r.cpr, name: r.name, email: r.email, emailFrom: r.email_from });
+    `SELECT uuid::text AS uuid, cpr, name, email, email_from::text AS email_from FROM los_persons WHERE cpr = ANY($1::text[])`,
+    [list],
+  );
+  for (const r of rows)
+    out.set(r.cpr, { uuid: r.uuid, cpr: r.cpr, name: r.name, email: r.email, emailFrom: r.email_from });
   return out;
 }
 

@@ -8,7 +8,16 @@
  * may also pass persons to leave out (those a failed XSD validation traced back).
  */
 import { DocumentWriter, type DocumentHeader, type WrittenDocument } from '../../datasources/unilogin/document';
-import { checkGroup, checkPerson, deletePersonXml, fingerprint, groupXml, personXml, type RecordProblem, type UniLoginGroup } from '../../datasources/unilogin/record';
+import {
+  checkGroup,
+  checkPerson,
+  deletePersonXml,
+  fingerprint,
+  groupXml,
+  personXml,
+  type RecordProblem,
+  type UniLoginGroup,
+} from '../../datasources/unilogin/record';
 import type { SourcePerson } from './los-employees';
 import type { UniLoginStudent } from './students';
 
@@ -55,16 +64,28 @@ export interface BuiltDocument {
 }
 
 /** Students by LocalPersonId, as persons: each joins the employee with the same id, or stands alone. */
-async function collectStudents(students: AsyncIterable<UniLoginStudent>, checkCancelled?: () => void): Promise<Map<string, SourcePerson>> {
+async function collectStudents(
+  students: AsyncIterable<UniLoginStudent>,
+  checkCancelled?: () => void,
+): Promise<Map<string, SourcePerson>> {
   const out = new Map<string, SourcePerson>();
   for await (const s of students) {
     checkCancelled?.();
     const groups: UniLoginGroup[] = [{ id: s.programme.code, name: s.programme.name }, ...(s.groups ?? [])];
     out.set(s.localPersonId, {
       person: {
-        localPersonId: s.localPersonId, nationalId: s.nationalId, firstName: s.firstName, familyName: s.familyName,
-        email: s.email, birthDate: s.birthDate,
-        student: { type: 'stud', studentNumber: s.studentNumber, mainGroupId: s.programme.code, groupIds: (s.groups ?? []).map((g) => g.id) },
+        localPersonId: s.localPersonId,
+        nationalId: s.nationalId,
+        firstName: s.firstName,
+        familyName: s.familyName,
+        email: s.email,
+        birthDate: s.birthDate,
+        student: {
+          type: 'stud',
+          studentNumber: s.studentNumber,
+          mainGroupId: s.programme.code,
+          groupIds: (s.groups ?? []).map((g) => g.id),
+        },
       },
       groups,
     });
@@ -77,8 +98,15 @@ export async function buildDocument(o: BuildOptions): Promise<BuiltDocument> {
   const writer = await DocumentWriter.open(o.path, 'uploadfull', o.header);
   try {
     const out: BuiltDocument = {
-      document: undefined as unknown as WrittenDocument, writer, present: new Set(), kept: new Set(), sentPersons: [], sentGroups: [],
-      seen: 0, leftOut: 0, unchanged: 0,
+      document: undefined as unknown as WrittenDocument,
+      writer,
+      present: new Set(),
+      kept: new Set(),
+      sentPersons: [],
+      sentGroups: [],
+      seen: 0,
+      leftOut: 0,
+      unchanged: 0,
     };
     const groups = new Map<string, UniLoginGroup>();
     const addGroups = (list: UniLoginGroup[], by: string) => {
@@ -88,7 +116,12 @@ export async function buildDocument(o: BuildOptions): Promise<BuiltDocument> {
         const known = groups.get(c.record.id);
         if (!known) groups.set(c.record.id, c.record);
         else if (known.name !== c.record.name) {
-          o.onIssue({ key: c.record.id, severity: 'warning', field: 'GroupId', message: `two units share the GroupId (user key) "${c.record.id}" ("${known.name}", "${c.record.name}"); exported as "${known.name}" (seen with ${by})` });
+          o.onIssue({
+            key: c.record.id,
+            severity: 'warning',
+            field: 'GroupId',
+            message: `two units share the GroupId (user key) "${c.record.id}" ("${known.name}", "${c.record.name}"); exported as "${known.name}" (seen with ${by})`,
+          });
         }
       }
     };
@@ -102,7 +135,11 @@ export async function buildDocument(o: BuildOptions): Promise<BuiltDocument> {
       }
       const checked = checkPerson(sp.person);
       for (const p of checked.problems) {
-        o.onIssue({ ...p, key: sp.person.localPersonId, message: checked.ok ? p.message : `left out of the upload: ${p.message}` });
+        o.onIssue({
+          ...p,
+          key: sp.person.localPersonId,
+          message: checked.ok ? p.message : `left out of the upload: ${p.message}`,
+        });
       }
       if (!checked.ok) {
         out.leftOut++;
@@ -123,7 +160,10 @@ export async function buildDocument(o: BuildOptions): Promise<BuiltDocument> {
       const student = students.get(sp.person.localPersonId);
       if (student) {
         students.delete(sp.person.localPersonId);
-        await one({ person: { ...sp.person, student: student.person.student }, groups: [...sp.groups, ...student.groups] });
+        await one({
+          person: { ...sp.person, student: student.person.student },
+          groups: [...sp.groups, ...student.groups],
+        });
       } else {
         await one(sp);
       }
@@ -150,7 +190,11 @@ export async function buildDocument(o: BuildOptions): Promise<BuiltDocument> {
 }
 
 /** The delete document: the LocalPersonIds to delete, in order. */
-export async function buildDeleteDocument(path: string, header: DocumentHeader, ids: readonly string[]): Promise<{ document: WrittenDocument; writer: DocumentWriter }> {
+export async function buildDeleteDocument(
+  path: string,
+  header: DocumentHeader,
+  ids: readonly string[],
+): Promise<{ document: WrittenDocument; writer: DocumentWriter }> {
   const writer = await DocumentWriter.open(path, 'uploaddelete', header);
   try {
     for (const id of ids) await writer.person(deletePersonXml(id), id);
@@ -163,7 +207,11 @@ export async function buildDeleteDocument(path: string, header: DocumentHeader, 
 }
 
 /** Every LocalPersonId the sources give (for DELETE: whoever is still there is not deleted). */
-export async function presentIds(employees: AsyncIterable<SourcePerson>, students: AsyncIterable<UniLoginStudent>, checkCancelled?: () => void): Promise<Set<string>> {
+export async function presentIds(
+  employees: AsyncIterable<SourcePerson>,
+  students: AsyncIterable<UniLoginStudent>,
+  checkCancelled?: () => void,
+): Promise<Set<string>> {
   const ids = new Set<string>();
   for await (const sp of employees) {
     checkCancelled?.();
@@ -172,4 +220,3 @@ export async function presentIds(employees: AsyncIterable<SourcePerson>, student
   for await (const s of students) ids.add(s.localPersonId);
   return ids;
 }
-

@@ -61,7 +61,10 @@ export class LosEmployees implements UniLoginEmployeeSource {
   private jobFunctions = new Map<string, { title: string; type: EmployeeType }>();
   private prepared = false;
 
-  constructor(private readonly db: Db, private readonly opts: LosEmployeesOptions) {}
+  constructor(
+    private readonly db: Db,
+    private readonly opts: LosEmployeesOptions,
+  ) {}
 
   private get rootParam(): string[] | null {
     return this.opts.roots.kind === 'los' ? this.opts.roots.uuids : null;
@@ -82,8 +85,11 @@ export class LosEmployees implements UniLoginEmployeeSource {
     );
     const map = this.opts.employeeTypes;
     for (const c of classes.rows) {
-      const type = map.byJobFunction.get(c.uuid.toLowerCase()) ?? map.byJobFunction.get(c.user_key.toLowerCase())
-        ?? map.byJobFunction.get(c.title.toLowerCase()) ?? map.fallback;
+      const type =
+        map.byJobFunction.get(c.uuid.toLowerCase()) ??
+        map.byJobFunction.get(c.user_key.toLowerCase()) ??
+        map.byJobFunction.get(c.title.toLowerCase()) ??
+        map.fallback;
       this.jobFunctions.set(c.uuid, { title: c.title, type });
     }
     this.prepared = true;
@@ -105,7 +111,14 @@ export class LosEmployees implements UniLoginEmployeeSource {
   async *persons(): AsyncIterable<SourcePerson> {
     this.assertPrepared();
     if (this.units.size === 0) return;
-    type Row = { local_id: string; cpr: string; name: string; email: string | null; org_uuid: string; job_function: string };
+    type Row = {
+      local_id: string;
+      cpr: string;
+      name: string;
+      email: string | null;
+      org_uuid: string;
+      job_function: string;
+    };
     let current: Row[] = [];
     const batches = this.db.iterate<Row>(
       `SELECT COALESCE(l.local_person_id, p.uuid::text) AS local_id, p.cpr, p.name, p.email, e.org_uuid, e.job_function
@@ -128,14 +141,24 @@ export class LosEmployees implements UniLoginEmployeeSource {
     if (current.length > 0) yield this.toPerson(current);
   }
 
-  private toPerson(rows: { local_id: string; cpr: string; name: string; email: string | null; org_uuid: string; job_function: string }[]): SourcePerson {
+  private toPerson(
+    rows: {
+      local_id: string;
+      cpr: string;
+      name: string;
+      email: string | null;
+      org_uuid: string;
+      job_function: string;
+    }[],
+  ): SourcePerson {
     const first = rows[0]; // the primary engagement, or the earliest (the query's order)
     const job = this.jobFunctions.get(first.job_function);
     const { firstName, familyName } = splitName(first.name);
     const groups = new Map<string, UniLoginGroup>();
     for (const r of rows) {
       const unit = this.units.get(r.org_uuid);
-      if (unit && !groups.has(unit.userKey)) groups.set(unit.userKey, { id: unit.userKey, name: unit.name ?? unit.userKey });
+      if (unit && !groups.has(unit.userKey))
+        groups.set(unit.userKey, { id: unit.userKey, name: unit.name ?? unit.userKey });
     }
     return {
       person: {
@@ -144,7 +167,11 @@ export class LosEmployees implements UniLoginEmployeeSource {
         firstName,
         familyName,
         email: first.email,
-        employee: { type: job?.type ?? this.opts.employeeTypes.fallback, occupation: job?.title ?? null, groupIds: [...groups.keys()] },
+        employee: {
+          type: job?.type ?? this.opts.employeeTypes.fallback,
+          occupation: job?.title ?? null,
+          groupIds: [...groups.keys()],
+        },
       },
       groups: [...groups.values()],
     };

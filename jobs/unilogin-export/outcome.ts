@@ -16,7 +16,11 @@ export interface ExportFacts {
   exportDateTime: string;
   state: UniLoginExportState | undefined;
   plan: {
-    document: WrittenDocument; present: number; leftOut: number; unchanged: number; deleted: readonly string[];
+    document: WrittenDocument;
+    present: number;
+    leftOut: number;
+    unchanged: number;
+    deleted: readonly string[];
     removal?: { accepted: number; removed: number; leftOut: number };
   };
   /** "N person(s) and M group(s), B bytes" */
@@ -47,10 +51,16 @@ export function describeExport(f: ExportFacts): { result: SyncJobResult; message
     // Of the persons UNI-Login accepted last time, how many this upload removes (FULL and DELETE).
     removal: plan.removal ?? null,
     ...(f.dryRun ? { wouldBeRefused: f.refusal !== undefined } : {}),
-    lastAcceptedAt: r ? f.exportDateTime : f.state?.lastAcceptedAt ?? null,
+    lastAcceptedAt: r ? f.exportDateTime : (f.state?.lastAcceptedAt ?? null),
     service: r && {
-      statuskode: r.statuskode, summary: r.summary, details: r.details, instnr: r.instnr,
-      newobjects: r.newobjects, updatedobjects: r.updatedobjects, deletedobjects: r.deletedobjects, deniedobjects: r.deniedobjects,
+      statuskode: r.statuskode,
+      summary: r.summary,
+      details: r.details,
+      instnr: r.instnr,
+      newobjects: r.newobjects,
+      updatedobjects: r.updatedobjects,
+      deletedobjects: r.deletedobjects,
+      deniedobjects: r.deniedobjects,
       validationWarnings: r.validationWarnings.length,
     },
   };
@@ -58,29 +68,56 @@ export function describeExport(f: ExportFacts): { result: SyncJobResult; message
     const message = f.dryRun
       ? `Dry run (${f.mode}): would send ${f.sending}; nothing sent${leftOut}.${f.refusal ? ` A real run would be refused: ${f.refusal}` : ''}`
       : `${f.mode}: ${f.note ?? 'nothing sent'}${plan.unchanged > 0 ? ` (${plan.unchanged} person(s) unchanged)` : ''}${leftOut}.`;
-    return { result: { created: 0, updated: 0, unchanged: plan.unchanged, terminated: 0, skipped: 0, failed: plan.leftOut, details }, message };
-  }
-  const result: SyncJobResult = f.mode === 'DELETE'
-    // A delete of a person UNI-Login does not have is "denied": already gone, not a failure.
-    ? { created: 0, updated: 0, unchanged: 0, terminated: r.deletedobjects, skipped: r.deniedobjects, failed: 0, details }
-    : {
-        created: r.newobjects,
-        updated: r.updatedobjects,
-        unchanged: f.mode === 'INCREMENTAL' ? plan.unchanged : Math.max(0, doc.persons - r.newobjects - r.updatedobjects - r.deniedobjects),
-        terminated: r.deletedobjects,
+    return {
+      result: {
+        created: 0,
+        updated: 0,
+        unchanged: plan.unchanged,
+        terminated: 0,
         skipped: 0,
-        failed: r.deniedobjects + plan.leftOut,
+        failed: plan.leftOut,
         details,
-      };
-  const denied = f.mode !== 'DELETE' && r.deniedobjects > 0
-    ? `; UNI-Login denied ${r.deniedobjects} person(s) — the answer does not say which; they are sent again by the next FULL upload`
-    : '';
+      },
+      message,
+    };
+  }
+  const result: SyncJobResult =
+    f.mode === 'DELETE'
+      ? // A delete of a person UNI-Login does not have is "denied": already gone, not a failure.
+        {
+          created: 0,
+          updated: 0,
+          unchanged: 0,
+          terminated: r.deletedobjects,
+          skipped: r.deniedobjects,
+          failed: 0,
+          details,
+        }
+      : {
+          created: r.newobjects,
+          updated: r.updatedobjects,
+          unchanged:
+            f.mode === 'INCREMENTAL'
+              ? plan.unchanged
+              : Math.max(0, doc.persons - r.newobjects - r.updatedobjects - r.deniedobjects),
+          terminated: r.deletedobjects,
+          skipped: 0,
+          failed: r.deniedobjects + plan.leftOut,
+          details,
+        };
+  const denied =
+    f.mode !== 'DELETE' && r.deniedobjects > 0
+      ? `; UNI-Login denied ${r.deniedobjects} person(s) — the answer does not say which; they are sent again by the next FULL upload`
+      : '';
   const message = `UNI-Login accepted the ${f.mode} upload of ${doc.persons} person(s) and ${doc.groups} group(s): ${r.newobjects} new, ${r.updatedobjects} updated, ${r.deletedobjects} deleted, ${r.deniedobjects} denied ("${r.summary}")${denied}${leftOut}.`;
   return { result, message };
 }
 
 /** The failure message for an answer with statuskode ≠ 0: what the service said, why, and what to do. */
-export function statusMessage(r: UploadResult, f: { mode: UniLoginMode; institution: string; source: string; exportDateTime: string }): string {
+export function statusMessage(
+  r: UploadResult,
+  f: { mode: UniLoginMode; institution: string; source: string; exportDateTime: string },
+): string {
   const head = `UNI-Login refused the ${f.mode} upload (statuskode ${r.statuskode}: ${STATUS_MEANINGS[r.statuskode] ?? 'unknown code'}; "${r.summary}"); nothing was loaded`;
   switch (r.statuskode) {
     case 1:

@@ -59,11 +59,23 @@ function settings(config: Config): Settings {
   const u = config.unilogin;
   if (!u) throw new PermanentSyncError('UNILOGIN_URL is not set: configure the UNI-Login WS10 endpoint to export to.');
   const missing = [
-    !u.user && 'UNILOGIN_USER', !u.password && 'UNILOGIN_PASSWORD', !u.institution && 'UNILOGIN_INSTITUTION',
-    !u.source && 'UNILOGIN_SOURCE', !u.rootOus && 'UNILOGIN_ROOT_OU',
+    !u.user && 'UNILOGIN_USER',
+    !u.password && 'UNILOGIN_PASSWORD',
+    !u.institution && 'UNILOGIN_INSTITUTION',
+    !u.source && 'UNILOGIN_SOURCE',
+    !u.rootOus && 'UNILOGIN_ROOT_OU',
   ].filter(Boolean);
-  if (missing.length > 0) throw new PermanentSyncError(`The UNI-Login export needs ${missing.join(', ')} (see README, "UNI-Login export").`);
-  return { url: u.url, user: u.user!, password: u.password!, institution: u.institution!, source: u.source!, roots: u.rootOus!, unilogin: u };
+  if (missing.length > 0)
+    throw new PermanentSyncError(`The UNI-Login export needs ${missing.join(', ')} (see README, "UNI-Login export").`);
+  return {
+    url: u.url,
+    user: u.user!,
+    password: u.password!,
+    institution: u.institution!,
+    source: u.source!,
+    roots: u.rootOus!,
+    unilogin: u,
+  };
 }
 
 function modeOf(params: Record<string, unknown>): UniLoginMode {
@@ -89,7 +101,8 @@ export async function runUniLoginExport(ctx: SyncRunContext, deps: UniLoginExpor
       `No FULL upload to UNI-Login has been accepted yet for institution ${s.institution} and source ${s.source}, so there is nothing to increment: run startUniLoginExport(mode: FULL) first.`,
     );
   }
-  const los = deps.employees ?? new LosEmployees(ctx.store, { roots: s.roots, today, employeeTypes: s.unilogin.employeeTypes });
+  const los =
+    deps.employees ?? new LosEmployees(ctx.store, { roots: s.roots, today, employeeTypes: s.unilogin.employeeTypes });
   const { missingRoots } = await los.prepare();
   if (missingRoots.length > 0) {
     throw new PermanentSyncError(
@@ -101,9 +114,13 @@ export async function runUniLoginExport(ctx: SyncRunContext, deps: UniLoginExpor
   const checkCancelled = () => {
     if (ctx.signal.aborted) throw new SyncCancelledError('UNI-Login export cancelled; nothing was sent');
   };
-  const report = (i: BuildIssue) => ctx.issue({
-    severity: i.severity === 'error' ? 'ERROR' : 'WARNING', message: `${i.key}: ${i.message}`, field: i.field, record: i.key,
-  });
+  const report = (i: BuildIssue) =>
+    ctx.issue({
+      severity: i.severity === 'error' ? 'ERROR' : 'WARNING',
+      message: `${i.key}: ${i.message}`,
+      field: i.field,
+      record: i.key,
+    });
 
   // The document holds every CPR: a 0700 folder of our own, the file in it 0600 (DocumentWriter).
   const dir = await privateTempDir('idbro-unilogin-');
@@ -115,17 +132,32 @@ export async function runUniLoginExport(ctx: SyncRunContext, deps: UniLoginExpor
       sourceVersion: 'idbro',
     };
     ctx.progress(0.01, `building the ${mode} document (${total} employees)`);
-    const plan = mode === 'DELETE'
-      ? await planDelete(ctx, repo, s, header, join(dir, 'uploaddelete.xml'), los, students, checkCancelled)
-      : await planUpload(ctx, repo, s, mode, header, join(dir, 'uploadfull.xml'), los, students, { total, report, checkCancelled });
+    const plan =
+      mode === 'DELETE'
+        ? await planDelete(ctx, repo, s, header, join(dir, 'uploaddelete.xml'), los, students, checkCancelled)
+        : await planUpload(ctx, repo, s, mode, header, join(dir, 'uploadfull.xml'), los, students, {
+            total,
+            report,
+            checkCancelled,
+          });
     const sending = `${plan.document.persons} person(s) and ${plan.document.groups} group(s), ${plan.document.bytes} bytes`;
-    const base = { mode, dryRun: ctx.dryRun, institution: s.institution, source: s.source, exportDateTime: header.exportDateTime, state, plan, sending };
+    const base = {
+      mode,
+      dryRun: ctx.dryRun,
+      institution: s.institution,
+      source: s.source,
+      exportDateTime: header.exportDateTime,
+      state,
+      plan,
+      sending,
+    };
 
     if (plan.document.persons === 0 && plan.document.groups === 0 && mode !== 'FULL') {
       ctx.progress(1, 'nothing to send');
-      const note = mode === 'DELETE'
-        ? 'every person UNI-Login holds from us is still in the sources; nothing sent'
-        : 'nothing changed since the last accepted upload; nothing sent';
+      const note =
+        mode === 'DELETE'
+          ? 'every person UNI-Login holds from us is still in the sources; nothing sent'
+          : 'nothing changed since the last accepted upload; nothing sent';
       return describeExport({ ...base, result: null, note });
     }
     // A source that suddenly gives nobody (LOS emptied, a root moved) must not wipe UNI-Login; not even with
@@ -139,27 +171,70 @@ export async function runUniLoginExport(ctx: SyncRunContext, deps: UniLoginExpor
     const refusal = dropRefusal(mode, plan.removal, s.unilogin.maxDropPercent, ctx.params.force === true);
     if (ctx.dryRun) {
       ctx.progress(1, 'dry run: nothing sent');
-      return describeExport({ ...base, result: null, note: `dry run: would send ${sending} with ${UPLOAD_METHODS[mode]}`, refusal });
+      return describeExport({
+        ...base,
+        result: null,
+        note: `dry run: would send ${sending} with ${UPLOAD_METHODS[mode]}`,
+        refusal,
+      });
     }
     if (refusal) throw new PermanentSyncError(refusal);
 
     checkCancelled();
     ctx.progress(BUILD_SHARE + 0.1, `sending ${sending}`);
     const client = await UniLoginClient.create({
-      url: s.url, user: s.user, password: s.password, wsdl: s.unilogin.wsdl, timeoutMs: s.unilogin.timeoutMs, signal: ctx.signal,
-    }).catch((e) => { throw asSyncError(e); });
+      url: s.url,
+      user: s.user,
+      password: s.password,
+      wsdl: s.unilogin.wsdl,
+      timeoutMs: s.unilogin.timeoutMs,
+      signal: ctx.signal,
+    }).catch((e) => {
+      throw asSyncError(e);
+    });
     await repo.markSent(s.institution, s.source, header.exportDateTime);
-    const result = await client.upload(mode, { path: plan.document.path }).catch((e) => { throw asSyncError(e); });
-    ctx.logger.info({ mode, statuskode: result.statuskode, instnr: result.instnr, new: result.newobjects, updated: result.updatedobjects, deleted: result.deletedobjects, denied: result.deniedobjects }, 'UNI-Login answered');
+    const result = await client.upload(mode, { path: plan.document.path }).catch((e) => {
+      throw asSyncError(e);
+    });
+    ctx.logger.info(
+      {
+        mode,
+        statuskode: result.statuskode,
+        instnr: result.instnr,
+        new: result.newobjects,
+        updated: result.updatedobjects,
+        deleted: result.deletedobjects,
+        denied: result.deniedobjects,
+      },
+      'UNI-Login answered',
+    );
     reportServiceMessages(ctx, result, plan.personAtLine);
     if (result.statuskode !== 0) {
-      throw new PermanentSyncError(statusMessage(result, { mode, institution: s.institution, source: s.source, exportDateTime: header.exportDateTime }));
+      throw new PermanentSyncError(
+        statusMessage(result, {
+          mode,
+          institution: s.institution,
+          source: s.source,
+          exportDateTime: header.exportDateTime,
+        }),
+      );
     }
 
-    await ctx.store.transaction((tx) => repo.accept(s.institution, s.source, {
-      mode, exportDateTime: header.exportDateTime, jobId: ctx.jobId,
-      persons: plan.sentPersons, groups: plan.sentGroups, deleted: plan.deleted,
-    }, tx));
+    await ctx.store.transaction((tx) =>
+      repo.accept(
+        s.institution,
+        s.source,
+        {
+          mode,
+          exportDateTime: header.exportDateTime,
+          jobId: ctx.jobId,
+          persons: plan.sentPersons,
+          groups: plan.sentGroups,
+          deleted: plan.deleted,
+        },
+        tx,
+      ),
+    );
     ctx.progress(1, 'done');
     return describeExport({ ...base, result });
   } finally {
@@ -182,25 +257,43 @@ export interface Plan {
 }
 
 async function planUpload(
-  ctx: SyncRunContext, repo: UniLoginExportRepo, s: Settings, mode: 'FULL' | 'INCREMENTAL', header: DocumentHeader, path: string,
-  los: UniLoginEmployeeSource, students: UniLoginStudentSource,
+  ctx: SyncRunContext,
+  repo: UniLoginExportRepo,
+  s: Settings,
+  mode: 'FULL' | 'INCREMENTAL',
+  header: DocumentHeader,
+  path: string,
+  los: UniLoginEmployeeSource,
+  students: UniLoginStudentSource,
   o: { total: number; report(i: BuildIssue): void; checkCancelled(): void },
 ): Promise<Plan> {
-  const snapshot = mode === 'INCREMENTAL'
-    ? { persons: await repo.snapshot(s.institution, s.source, 'person'), groups: await repo.snapshot(s.institution, s.source, 'group') }
-    : undefined;
+  const snapshot =
+    mode === 'INCREMENTAL'
+      ? {
+          persons: await repo.snapshot(s.institution, s.source, 'person'),
+          groups: await repo.snapshot(s.institution, s.source, 'group'),
+        }
+      : undefined;
   const exclude = new Set<string>();
   for (let pass = 0; ; pass++) {
     let lastShown = 0;
     const built: BuiltDocument = await buildDocument({
-      mode, path, header, snapshot, exclude,
-      employees: los.persons(), students: students.students(ctx.signal),
+      mode,
+      path,
+      header,
+      snapshot,
+      exclude,
+      employees: los.persons(),
+      students: students.students(ctx.signal),
       // The issues of records are reported once, on the first pass; a rebuild meets the same ones again.
       onIssue: pass === 0 ? o.report : () => undefined,
       onPerson: (seen) => {
         if (seen - lastShown >= 200) {
           lastShown = seen;
-          ctx.progress(0.01 + (BUILD_SHARE - 0.05) * Math.min(1, seen / Math.max(1, o.total)), `built ${seen} of ${o.total} persons`);
+          ctx.progress(
+            0.01 + (BUILD_SHARE - 0.05) * Math.min(1, seen / Math.max(1, o.total)),
+            `built ${seen} of ${o.total} persons`,
+          );
         }
       },
       checkCancelled: o.checkCancelled,
@@ -212,12 +305,21 @@ async function planUpload(
       if (mode === 'FULL') {
         const accepted = await repo.snapshot(s.institution, s.source, 'person');
         const gone = [...accepted.keys()].filter((id) => !built.kept.has(id));
-        removal = { accepted: accepted.size, removed: gone.length, leftOut: gone.filter((id) => built.present.has(id)).length };
+        removal = {
+          accepted: accepted.size,
+          removed: gone.length,
+          leftOut: gone.filter((id) => built.present.has(id)).length,
+        };
       }
       return {
         removal,
-        document: built.document, present: built.kept.size, leftOut: built.leftOut, unchanged: built.unchanged,
-        sentPersons: built.sentPersons, sentGroups: built.sentGroups, deleted: [],
+        document: built.document,
+        present: built.kept.size,
+        leftOut: built.leftOut,
+        unchanged: built.unchanged,
+        sentPersons: built.sentPersons,
+        sentGroups: built.sentGroups,
+        deleted: [],
         personAtLine: (line) => built.writer.personAtLine(line),
       };
     }
@@ -236,14 +338,25 @@ async function planUpload(
     }
     for (const [key, message] of culprits) {
       exclude.add(key);
-      ctx.issue({ severity: 'ERROR', message: `${key}: left out of the upload: the record fails uploadfull.xsd: ${message}`, record: key, file: 'uploadfull.xsd' });
+      ctx.issue({
+        severity: 'ERROR',
+        message: `${key}: left out of the upload: the record fails uploadfull.xsd: ${message}`,
+        record: key,
+        file: 'uploadfull.xsd',
+      });
     }
   }
 }
 
 async function planDelete(
-  ctx: SyncRunContext, repo: UniLoginExportRepo, s: Settings, header: DocumentHeader, path: string,
-  los: UniLoginEmployeeSource, students: UniLoginStudentSource, checkCancelled: () => void,
+  ctx: SyncRunContext,
+  repo: UniLoginExportRepo,
+  s: Settings,
+  header: DocumentHeader,
+  path: string,
+  los: UniLoginEmployeeSource,
+  students: UniLoginStudentSource,
+  checkCancelled: () => void,
 ): Promise<Plan> {
   const accepted = await repo.snapshot(s.institution, s.source, 'person');
   const present = await presentIds(los.persons(), students.students(ctx.signal), checkCancelled);
@@ -256,11 +369,22 @@ async function planDelete(
   const { document, writer } = await buildDeleteDocument(path, header, gone);
   const check = await validateDocument({ path }, 'uploaddelete');
   if (!check.valid) {
-    throw new PermanentSyncError(`The DELETE document does not validate against uploaddelete.xsd (${check.errors.slice(0, 3).map((e) => e.message).join('; ')}): a fault in idbro's export; nothing was sent.`);
+    throw new PermanentSyncError(
+      `The DELETE document does not validate against uploaddelete.xsd (${check.errors
+        .slice(0, 3)
+        .map((e) => e.message)
+        .join('; ')}): a fault in idbro's export; nothing was sent.`,
+    );
   }
   return {
     removal: { accepted: accepted.size, removed: gone.length, leftOut: 0 },
-    document, present: present.size, leftOut: 0, unchanged: 0, sentPersons: [], sentGroups: [], deleted: gone,
+    document,
+    present: present.size,
+    leftOut: 0,
+    unchanged: 0,
+    sentPersons: [],
+    sentGroups: [],
+    deleted: gone,
     personAtLine: (line) => writer.personAtLine(line),
   };
 }
@@ -275,18 +399,32 @@ export interface Removal {
 }
 
 /** Why the drop guard refuses this upload (undefined: it does not). */
-export function dropRefusal(mode: UniLoginMode, r: Removal | undefined, maxPercent: number, force: boolean): string | undefined {
+export function dropRefusal(
+  mode: UniLoginMode,
+  r: Removal | undefined,
+  maxPercent: number,
+  force: boolean,
+): string | undefined {
   if (!r || r.accepted === 0 || r.removed === 0) return undefined;
   const percent = (100 * r.removed) / r.accepted;
   if (percent <= maxPercent || force) return undefined;
-  const leftOut = r.leftOut > 0 ? `, ${r.leftOut} of them left out of the document because their records fail the checks (see issues)` : '';
-  return `The ${mode} upload would remove ${r.removed} of the ${r.accepted} persons UNI-Login accepted from us last time ` +
+  const leftOut =
+    r.leftOut > 0
+      ? `, ${r.leftOut} of them left out of the document because their records fail the checks (see issues)`
+      : '';
+  return (
+    `The ${mode} upload would remove ${r.removed} of the ${r.accepted} persons UNI-Login accepted from us last time ` +
     `(${percent.toFixed(1)}%${leftOut}), more than UNILOGIN_MAX_DROP_PERCENT=${maxPercent}%; nothing was sent. ` +
-    `If they really are to go, run startUniLoginExport(mode: ${mode}, force: true), or raise UNILOGIN_MAX_DROP_PERCENT.`;
+    `If they really are to go, run startUniLoginExport(mode: ${mode}, force: true), or raise UNILOGIN_MAX_DROP_PERCENT.`
+  );
 }
 
 /** Validation messages and warnings of the answer as issues, each with the person its line names. */
-function reportServiceMessages(ctx: SyncRunContext, result: UploadResult, personAtLine: (line: number) => string | undefined): void {
+function reportServiceMessages(
+  ctx: SyncRunContext,
+  result: UploadResult,
+  personAtLine: (line: number) => string | undefined,
+): void {
   const one = (severity: 'ERROR' | 'WARNING', message: string) => {
     const line = lineOfMessage(message);
     const key = line === null ? undefined : personAtLine(line);
@@ -299,7 +437,8 @@ function reportServiceMessages(ctx: SyncRunContext, result: UploadResult, person
 /** A client failure as the job framework wants it: transient ones retried, the rest not. */
 function asSyncError(e: unknown): Error {
   if (e instanceof UniLoginError) {
-    if (e.kind === 'cancelled') return new SyncCancelledError('UNI-Login export cancelled during the upload; the snapshot was not advanced');
+    if (e.kind === 'cancelled')
+      return new SyncCancelledError('UNI-Login export cancelled during the upload; the snapshot was not advanced');
     return e.transient ? new Error(e.message) : new PermanentSyncError(e.message);
   }
   return e instanceof Error ? e : new Error(String(e));

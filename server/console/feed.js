@@ -27,7 +27,15 @@
       if (timer) clearTimeout(timer);
       timer = null;
       var mine = ++seq;
-      return load().then(function (data) { return [null, data]; }, function (err) { return [err]; })
+      return load()
+        .then(
+          function (data) {
+            return [null, data];
+          },
+          function (err) {
+            return [err];
+          },
+        )
         .then(function (r) {
           if (mine !== seq || !running) return;
           onUpdate(r[0], r[1]);
@@ -35,9 +43,22 @@
         });
     }
     return {
-      start: function (cb) { onUpdate = cb; if (!running) { running = true; tick(); } },
-      stop: function () { running = false; seq++; if (timer) clearTimeout(timer); timer = null; },
-      refresh: function () { return running ? tick() : Promise.resolve(); }
+      start: function (cb) {
+        onUpdate = cb;
+        if (!running) {
+          running = true;
+          tick();
+        }
+      },
+      stop: function () {
+        running = false;
+        seq++;
+        if (timer) clearTimeout(timer);
+        timer = null;
+      },
+      refresh: function () {
+        return running ? tick() : Promise.resolve();
+      },
     };
   }
 

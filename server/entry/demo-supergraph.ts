@@ -23,13 +23,21 @@ export const SUPERGRAPH_QUERY = `query CourseTeachersAndTheirRooms {
   }
 }`;
 
-export interface SupergraphDemo { demo: Demo; roomsUrl: string; gatewayUrl: string; stop(): Promise<void> }
+export interface SupergraphDemo {
+  demo: Demo;
+  roomsUrl: string;
+  gatewayUrl: string;
+  stop(): Promise<void>;
+}
 
 /**
  * `npm run start:supergraph`: the `npm start` demo, the sample rooms-and-courses subgraph and a gateway over both.
  * The supergraph is composed at start-up from the two SDLs (no Apollo Studio, no uplink; only loopback).
  */
-export async function startSupergraphDemo(env: Record<string, string | undefined> = process.env, opts: { port?: number; gatewayPort?: number; quiet?: boolean } = {}): Promise<SupergraphDemo> {
+export async function startSupergraphDemo(
+  env: Record<string, string | undefined> = process.env,
+  opts: { port?: number; gatewayPort?: number; quiet?: boolean } = {},
+): Promise<SupergraphDemo> {
   const config = loadConfig(env, { mode: 'demo' });
   const demo = await startDemo(env, { port: opts.port, quiet: opts.quiet });
   // Stopped front first: the gateway, then the rooms subgraph, then the demo (idbro and its simulators).
@@ -46,7 +54,11 @@ export async function startSupergraphDemo(env: Record<string, string | undefined
       { name: 'idbro', url: demo.graphqlUrl, sdl: printIdbroSubgraphSchema() },
       { name: 'rooms', url: rooms.graphqlUrl, sdl: ROOMS_SDL },
     ]);
-    const gw = await startSupergraphGateway({ supergraphSdl, port: opts.gatewayPort ?? config.supergraphPort, host: '0.0.0.0' });
+    const gw = await startSupergraphGateway({
+      supergraphSdl,
+      port: opts.gatewayPort ?? config.supergraphPort,
+      host: '0.0.0.0',
+    });
     started.push({ name: 'supergraph gateway', stop: () => gw.stop() });
     let stopping: Promise<void> | undefined;
     return { demo, roomsUrl: rooms.graphqlUrl, gatewayUrl: `${gw.url}/graphql`, stop: () => (stopping ??= stopAll()) };

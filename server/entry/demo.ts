@@ -90,30 +90,45 @@ export interface Demo {
  * worker) in one process with embedded defaults. Settings from the environment still apply (PORT, …);
  * the source URLs point at the simulators.
  */
-export async function startDemo(env: Record<string, string | undefined> = process.env, opts: { port?: number; quiet?: boolean } = {}): Promise<Demo> {
-  const logger = createLogger(opts.quiet ? 'silent' : env.LOG_LEVEL ?? 'info');
+export async function startDemo(
+  env: Record<string, string | undefined> = process.env,
+  opts: { port?: number; quiet?: boolean } = {},
+): Promise<Demo> {
+  const logger = createLogger(opts.quiet ? 'silent' : (env.LOG_LEVEL ?? 'info'));
   const life = new Lifecycle(logger);
   // Fail fast, before starting anything, when Redis (needed by the sync jobs) does not answer.
   await assertRedisReachable(loadConfig(env, { mode: 'demo' }).redisUrl);
   // Change events: CEREBRUM_EVENTS_URL, else the local RabbitMQ when it answers (logged either way).
   const eventsUrl = await demoEventsUrl(env, logger);
   const eventsExchange = env.CEREBRUM_EVENTS_EXCHANGE ?? 'cerebrum';
-  const cerebrumSim = await startCerebrumSimulator({ apiKey: 'demo-api-key', ...(eventsUrl ? { events: { url: eventsUrl, exchange: eventsExchange } } : {}) });
+  const cerebrumSim = await startCerebrumSimulator({
+    apiKey: 'demo-api-key',
+    ...(eventsUrl ? { events: { url: eventsUrl, exchange: eventsExchange } } : {}),
+  });
   const los = await startLosDemoSources(loadConfig(env, { mode: 'demo' }).dataDir);
   // UNI-Login WS10: startUniLoginExport uploads the LOS persons (the whole organisation) to this simulator.
   const uniloginSim = await startDemoUniLoginSimulator();
   // FS: the sample university's students and staff, dated relative to today (current term, EVU courses).
   const fsSim = await startFsSimulator({ username: 'demo-fs', password: 'demo-fs-password' });
-  const config = loadConfig({
-    ...env,
-    CEREBRUM_URL: cerebrumSim.url, CEREBRUM_API_KEY: 'demo-api-key', CEREBRUM_API_KEY_HEADER: 'X-API-Key',
-    ...(eventsUrl ? { CEREBRUM_EVENTS_URL: eventsUrl, CEREBRUM_EVENTS_EXCHANGE: eventsExchange } : {}),
-    LOS_FTP_URL: los.ftpUrl, DAR_URL: los.darUrl,
-    ...uniloginDemoSettings(uniloginSim.url, env),
-    FS_URL: fsSim.graphqlUrl, FS_USERNAME: 'demo-fs', FS_PASSWORD: 'demo-fs-password',
-    // Cristin export of the sample university (UiO = 185; OU 100 is its root): startCristinExport writes DATA_DIR/exports/.
-    CRISTIN_INSTITUTION: env.CRISTIN_INSTITUTION ?? '185', CRISTIN_ROOT_OU: env.CRISTIN_ROOT_OU ?? '100',
-  }, { mode: 'demo' });
+  const config = loadConfig(
+    {
+      ...env,
+      CEREBRUM_URL: cerebrumSim.url,
+      CEREBRUM_API_KEY: 'demo-api-key',
+      CEREBRUM_API_KEY_HEADER: 'X-API-Key',
+      ...(eventsUrl ? { CEREBRUM_EVENTS_URL: eventsUrl, CEREBRUM_EVENTS_EXCHANGE: eventsExchange } : {}),
+      LOS_FTP_URL: los.ftpUrl,
+      DAR_URL: los.darUrl,
+      ...uniloginDemoSettings(uniloginSim.url, env),
+      FS_URL: fsSim.graphqlUrl,
+      FS_USERNAME: 'demo-fs',
+      FS_PASSWORD: 'demo-fs-password',
+      // Cristin export of the sample university (UiO = 185; OU 100 is its root): startCristinExport writes DATA_DIR/exports/.
+      CRISTIN_INSTITUTION: env.CRISTIN_INSTITUTION ?? '185',
+      CRISTIN_ROOT_OU: env.CRISTIN_ROOT_OU ?? '100',
+    },
+    { mode: 'demo' },
+  );
   // The embedded store, the API side of the sync jobs and a worker, all in this process (one Redis needed).
   const store = await openStore({ ...storeSettings(config), logger: { warn: (m) => logger.warn(m) } });
   const processors = loadBuiltInSyncs();
@@ -132,18 +147,30 @@ export async function startDemo(env: Record<string, string | undefined> = proces
     await sync.close();
     return stopEarly(e);
   });
-  await applySchedules({ redisUrl: config.redisUrl, deploymentId: workers.deploymentId, schedules: config.syncSchedules, tz: config.tz, available: new Set(processors.keys()), logger });
+  await applySchedules({
+    redisUrl: config.redisUrl,
+    deploymentId: workers.deploymentId,
+    schedules: config.syncSchedules,
+    tz: config.tz,
+    available: new Set(processors.keys()),
+    logger,
+  });
   const gateway = createGateway({ config, logger, defaultQuery: SAMPLE_QUERY, store, sync });
   // Shutdown order: HTTP, workers, queues, store, then the simulators.
   life.add('http', () => gateway.stop());
   // The worker's durable event queue, so that the incremental Cristin export (every 15 minutes) has changes to export.
-  const cristinEvents = config.cerebrumEvents ? startCristinEventQueue({ events: config.cerebrumEvents, store, deploymentId: workers.deploymentId, logger }) : undefined;
+  const cristinEvents = config.cerebrumEvents
+    ? startCristinEventQueue({ events: config.cerebrumEvents, store, deploymentId: workers.deploymentId, logger })
+    : undefined;
   if (cristinEvents) life.add('cristin events', () => cristinEvents.stop());
   life.add('workers', () => workers.close());
   life.add('sync queues', () => sync.close());
   life.add('store', () => store.close());
   const changes = eventsUrl ? startDemoChanges(cerebrumSim, logger) : undefined;
-  life.add('cerebrum simulator', async () => { changes?.stop(); await cerebrumSim.stop(); });
+  life.add('cerebrum simulator', async () => {
+    changes?.stop();
+    await cerebrumSim.stop();
+  });
   life.add('UNI-Login simulator', () => uniloginSim.stop());
   life.add('FS simulator', () => fsSim.stop());
   life.add('LOS FTP and DAR simulators', () => los.stop());
@@ -155,7 +182,13 @@ export async function startDemo(env: Record<string, string | undefined> = proces
     logger.info({ job: job.id }, 'first start: importing the sample LOS delivery');
   }
   // METRICS_PORT: one listener for the whole process (API, worker and job metrics share the registry).
-  return { url, graphqlUrl: `${url}/graphql`, metricsUrl: gateway.metrics && `${gateway.metrics.url}/metrics`, config, stop: () => life.stop() };
+  return {
+    url,
+    graphqlUrl: `${url}/graphql`,
+    metricsUrl: gateway.metrics && `${gateway.metrics.url}/metrics`,
+    config,
+    stop: () => life.stop(),
+  };
 }
 
 if (require.main === module) {

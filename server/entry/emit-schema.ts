@@ -9,7 +9,10 @@ import { printIdbroSubgraphSchema } from '../subgraph';
  * - schema/subgraph.graphql: the Federation 2 SDL a router composes (@link, @key), as `_service { sdl }` answers it.
  */
 const dir = join(__dirname, '..', '..', '..', 'schema');
-for (const [file, text] of [['schema.graphql', printGatewaySchema()], ['subgraph.graphql', printIdbroSubgraphSchema()]]) {
+for (const [file, text] of [
+  ['schema.graphql', printGatewaySchema()],
+  ['subgraph.graphql', printIdbroSubgraphSchema()],
+]) {
   writeFileSync(join(dir, file), text);
   console.log(`wrote ${join(dir, file)}`);
 }

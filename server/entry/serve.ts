@@ -43,7 +43,12 @@ async function main(): Promise<void> {
   life.add('store', () => store.close());
   life.add('traces', () => shutdownTracing());
   const url = await gateway.listen(config.port);
-  const enabled = [config.cerebrum && 'CEREBRUM', config.fs && 'FS', config.losFtpUrl && 'LOS', config.unilogin && 'UNILOGIN'].filter(Boolean);
+  const enabled = [
+    config.cerebrum && 'CEREBRUM',
+    config.fs && 'FS',
+    config.losFtpUrl && 'LOS',
+    config.unilogin && 'UNILOGIN',
+  ].filter(Boolean);
   logger.info({ url: `${url}/graphql`, sources: enabled }, 'idbro gateway listening');
   if (gateway.metrics) logger.info({ url: `${gateway.metrics.url}/metrics` }, 'metrics listening');
   if (!config.apiTokens) logger.warn('API_TOKENS is unset: every request will be refused with 401');

@@ -42,7 +42,14 @@ async function main(): Promise<void> {
     const processors = loadBuiltInSyncs();
     if (processors.size === 0) logger.warn('this build has no syncs yet: the worker has nothing to run');
     workers = await startWorkers({ config, logger, store, processors });
-    await applySchedules({ redisUrl: config.redisUrl, deploymentId: workers.deploymentId, schedules: config.syncSchedules, tz: config.tz, available: new Set(processors.keys()), logger });
+    await applySchedules({
+      redisUrl: config.redisUrl,
+      deploymentId: workers.deploymentId,
+      schedules: config.syncSchedules,
+      tz: config.tz,
+      available: new Set(processors.keys()),
+      logger,
+    });
   } catch (e) {
     await store.close().catch(() => undefined);
     throw e;

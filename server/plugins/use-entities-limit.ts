@@ -1,6 +1,15 @@
 import {
-  getNamedType, isCompositeType, isInterfaceType, isListType, isNonNullType, isObjectType, Kind,
-  type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
+  getNamedType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type SelectionSetNode,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -43,7 +52,10 @@ export function useEntitiesLimit(config: Pick<Config, 'maxCost' | 'maxEntityRepr
             const value = arg?.kind === Kind.VARIABLE ? request.variables?.[arg.name.value] : undefined;
             const n = arg?.kind === Kind.LIST ? arg.values.length : Array.isArray(value) ? value.length : 1;
             count += n;
-            const each = sel.selectionSet && entityType && isCompositeType(entityType) ? selectionCost(schema, sel.selectionSet, entityType, fragments) : 0;
+            const each =
+              sel.selectionSet && entityType && isCompositeType(entityType)
+                ? selectionCost(schema, sel.selectionSet, entityType, fragments)
+                : 0;
             cost += n * (1 + each);
           }
           if (count > config.maxEntityRepresentations) {
@@ -66,7 +78,13 @@ export function useEntitiesLimit(config: Pick<Config, 'maxCost' | 'maxEntityRepr
 }
 
 /** The object fields below one representation, lists counted LIST_SIZE times (and `first` times with `first`). */
-function selectionCost(schema: GraphQLSchema, set: SelectionSetNode, parent: GraphQLCompositeType, fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): number {
+function selectionCost(
+  schema: GraphQLSchema,
+  set: SelectionSetNode,
+  parent: GraphQLCompositeType,
+  fragments: Record<string, FragmentDefinitionNode>,
+  seen = new Set<string>(),
+): number {
   let cost = 0;
   for (const sel of set.selections) {
     if (sel.kind === Kind.FRAGMENT_SPREAD) {
@@ -85,8 +103,12 @@ function selectionCost(schema: GraphQLSchema, set: SelectionSetNode, parent: Gra
       const inner = isNonNullType(field.type) ? field.type.ofType : field.type;
       // A connection's `first` already counts its edges; its `edges` list is not counted again.
       const edgesOfConnection = sel.name.value === 'edges' && parent.name.endsWith('Connection');
-      const times = first?.kind === Kind.INT ? Number(first.value)
-        : !edgesOfConnection && (isListType(inner) || field.args.some((a) => a.name === 'first')) ? LIST_SIZE : 1;
+      const times =
+        first?.kind === Kind.INT
+          ? Number(first.value)
+          : !edgesOfConnection && (isListType(inner) || field.args.some((a) => a.name === 'first'))
+            ? LIST_SIZE
+            : 1;
       cost += times * (1 + selectionCost(schema, sel.selectionSet, named, fragments, seen));
     }
   }

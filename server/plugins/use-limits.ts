@@ -31,17 +31,23 @@ export interface Limits {
 type GraphQLArmorConfig = NonNullable<ConstructorParameters<typeof ApolloArmor>[0]>;
 type RejectCallback = NonNullable<NonNullable<GraphQLArmorConfig['maxAliases']>['onReject']>[number];
 
-type LimitConfig = Pick<Config, 'maxDepth' | 'maxCost' | 'maxAliases' | 'maxTokens' | 'maxDirectives' | 'maxIntrospectionDepth'>;
+type LimitConfig = Pick<
+  Config,
+  'maxDepth' | 'maxCost' | 'maxAliases' | 'maxTokens' | 'maxDirectives' | 'maxIntrospectionDepth'
+>;
 
 /** graphql-js's message when `maxTokens` stops the parser ("more that" is its spelling). */
 const TOKENS_EXCEEDED = /Document contains more th(?:an|at) (\d+) tokens/;
 
 export function useLimits(config: LimitConfig): Limits {
   /** Armor reports "… limit of N exceeded, found M."; we answer in our vocabulary, naming the setting. */
-  const refuse = (setting: string, what: (found: string, limit: number) => string, limit: number): RejectCallback =>
+  const refuse =
+    (setting: string, what: (found: string, limit: number) => string, limit: number): RejectCallback =>
     (ctx, err) => {
       const found = /found (\d+)/.exec(err.message)?.[1] ?? 'more';
-      ctx?.reportError(badInput(`${what(found, limit)} (${setting}).`, { setting, limit, actual: Number(found) || undefined }));
+      ctx?.reportError(
+        badInput(`${what(found, limit)} (${setting}).`, { setting, limit, actual: Number(found) || undefined }),
+      );
     };
   const off = { enabled: false };
   // Field suggestions stay on: introspection is enabled, so "Did you mean …" reveals nothing and helps callers.
@@ -55,12 +61,20 @@ export function useLimits(config: LimitConfig): Limits {
     maxAliases: {
       n: config.maxAliases,
       propagateOnRejection: false,
-      onReject: [refuse('MAX_ALIASES', (f, n) => `The operation uses ${f} aliases; the limit is ${n}`, config.maxAliases)],
+      onReject: [
+        refuse('MAX_ALIASES', (f, n) => `The operation uses ${f} aliases; the limit is ${n}`, config.maxAliases),
+      ],
     },
     maxDirectives: {
       n: config.maxDirectives,
       propagateOnRejection: false,
-      onReject: [refuse('MAX_DIRECTIVES', (f, n) => `The operation uses ${f} directives; the limit is ${n}`, config.maxDirectives)],
+      onReject: [
+        refuse(
+          'MAX_DIRECTIVES',
+          (f, n) => `The operation uses ${f} directives; the limit is ${n}`,
+          config.maxDirectives,
+        ),
+      ],
     },
     maxDepth: {
       n: config.maxDepth,
@@ -75,16 +89,29 @@ export function useLimits(config: LimitConfig): Limits {
   // `__schema`).
   const introspectionDepth = Math.max(config.maxIntrospectionDepth, config.maxDepth);
   const introspection: GraphQLArmorConfig = {
-    blockFieldSuggestion: off, costLimit: off, maxTokens: off, maxAliases: off, maxDirectives: off,
+    blockFieldSuggestion: off,
+    costLimit: off,
+    maxTokens: off,
+    maxAliases: off,
+    maxDirectives: off,
     maxDepth: {
       n: introspectionDepth,
       flattenFragments: true,
       ignoreIntrospection: false,
       propagateOnRejection: false,
-      onReject: [refuse('MAX_INTROSPECTION_DEPTH', (f, n) => `Introspection depth ${f} exceeds the limit of ${n}`, introspectionDepth)],
+      onReject: [
+        refuse(
+          'MAX_INTROSPECTION_DEPTH',
+          (f, n) => `Introspection depth ${f} exceeds the limit of ${n}`,
+          introspectionDepth,
+        ),
+      ],
     },
   };
-  const validationRules = [...new ApolloArmor(armor).protect().validationRules, ...new ApolloArmor(introspection).protect().validationRules];
+  const validationRules = [
+    ...new ApolloArmor(armor).protect().validationRules,
+    ...new ApolloArmor(introspection).protect().validationRules,
+  ];
 
   const plugin: ApolloServerPlugin = {
     async requestDidStart() {

@@ -10,8 +10,14 @@
  * Entity id ranges: OUs 10 000+, persons 1 000 000+, accounts 2 000 000+, groups 3 000 000+.
  */
 import {
-  asciiFold, makeFnr,
-  type CerebrumData, type SimAccount, type SimAffiliation, type SimGroup, type SimOu, type SimPerson,
+  asciiFold,
+  makeFnr,
+  type CerebrumData,
+  type SimAccount,
+  type SimAffiliation,
+  type SimGroup,
+  type SimOu,
+  type SimPerson,
 } from './cerebrum-types';
 import { prng } from './prng';
 
@@ -26,17 +32,106 @@ export interface GenerateOptions {
   seed?: number;
 }
 
-const FIRST = ['Åse', 'Bjørn', 'Kari', 'Ola', 'Ingrid', 'Håkon', 'Solveig', 'Per', 'Marit', 'Sigurd', 'Liv', 'Eirik',
-  'Astrid', 'Nils', 'Tone', 'Jørgen', 'Ragnhild', 'Øystein', 'Siri', 'Magnus', 'Hanne', 'Arild', 'Gunnhild', 'Emil',
-  'Sondre', 'Ylva', 'Trond', 'Kjersti', 'Knut', 'Mari', 'Stian', 'Ærlig', 'Dagny', 'Halvor', 'Sunniva', 'Vegard'];
-const LAST = ['Ødegård', 'Æsøy', 'Nordmann', 'Sæther', 'Brænne', 'Løvås', 'Ås', 'Kåsa', 'Hårstad', 'Bråten', 'Strøm',
-  'Bø', 'Gjærde', 'Fjørtoft', 'Vågå', 'Kjærnes', 'Dæhlie', 'Hølaas', 'Skår', 'Sætre', 'Lærum', 'Haugen', 'Berg',
-  'Dahl', 'Lie', 'Moen', 'Solberg', 'Bakke', 'Rønning', 'Aasen', 'Grønli', 'Myhre'];
-const FACULTY_WORDS = ['humanistiske', 'juridiske', 'medisinske', 'odontologiske', 'samfunnsvitenskapelige',
-  'teologiske', 'utdanningsvitenskapelige', 'matematisk-naturvitenskapelige'];
-const FIELDS = ['informatikk', 'kjemi', 'fysikk', 'geofag', 'biovitenskap', 'filosofi', 'lingvistikk', 'historie',
-  'statsvitenskap', 'økonomi', 'psykologi', 'sosiologi', 'arkeologi', 'musikkvitenskap', 'medievitenskap', 'farmasi'];
-
+const FIRST = [
+  'Åse',
+  'Bjørn',
+  'Kari',
+  'Ola',
+  'Ingrid',
+  'Håkon',
+  'Solveig',
+  'Per',
+  'Marit',
+  'Sigurd',
+  'Liv',
+  'Eirik',
+  'Astrid',
+  'Nils',
+  'Tone',
+  'Jørgen',
+  'Ragnhild',
+  'Øystein',
+  'Siri',
+  'Magnus',
+  'Hanne',
+  'Arild',
+  'Gunnhild',
+  'Emil',
+  'Sondre',
+  'Ylva',
+  'Trond',
+  'Kjersti',
+  'Knut',
+  'Mari',
+  'Stian',
+  'Ærlig',
+  'Dagny',
+  'Halvor',
+  'Sunniva',
+  'Vegard',
+];
+const LAST = [
+  'Ødegård',
+  'Æsøy',
+  'Nordmann',
+  'Sæther',
+  'Brænne',
+  'Løvås',
+  'Ås',
+  'Kåsa',
+  'Hårstad',
+  'Bråten',
+  'Strøm',
+  'Bø',
+  'Gjærde',
+  'Fjørtoft',
+  'Vågå',
+  'Kjærnes',
+  'Dæhlie',
+  'Hølaas',
+  'Skår',
+  'Sætre',
+  'Lærum',
+  'Haugen',
+  'Berg',
+  'Dahl',
+  'Lie',
+  'Moen',
+  'Solberg',
+  'Bakke',
+  'Rønning',
+  'Aasen',
+  'Grønli',
+  'Myhre',
+];
+const FACULTY_WORDS = [
+  'humanistiske',
+  'juridiske',
+  'medisinske',
+  'odontologiske',
+  'samfunnsvitenskapelige',
+  'teologiske',
+  'utdanningsvitenskapelige',
+  'matematisk-naturvitenskapelige',
+];
+const FIELDS = [
+  'informatikk',
+  'kjemi',
+  'fysikk',
+  'geofag',
+  'biovitenskap',
+  'filosofi',
+  'lingvistikk',
+  'historie',
+  'statsvitenskap',
+  'økonomi',
+  'psykologi',
+  'sosiologi',
+  'arkeologi',
+  'musikkvitenskap',
+  'medievitenskap',
+  'farmasi',
+];
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
@@ -44,21 +139,44 @@ function makeOus(count: number): { ous: SimOu[]; facultyOf: Map<number, number> 
   const facultyCount = Math.min(89, Math.max(2, Math.ceil((count - 1) / 10)));
   const instituteCount = Math.max(0, count - 1 - facultyCount);
   if (instituteCount > facultyCount * 99) throw new Error(`generateCerebrumData: at most ${1 + 89 * 100} OUs`);
-  const ous: SimOu[] = [{
-    id: 10000, stedkode: '900000', parent_id: null, contexts: ['LDAP_OU'], contact: [],
-    names: [{ variant: 'OU name', name: 'Universitetet i Simulering', language: 'nb' },
-      { variant: 'OU acronym', name: 'UiS', language: 'nb' }, { variant: 'OU name', name: 'University of Simulation', language: 'en' }],
-  }];
+  const ous: SimOu[] = [
+    {
+      id: 10000,
+      stedkode: '900000',
+      parent_id: null,
+      contexts: ['LDAP_OU'],
+      contact: [],
+      names: [
+        { variant: 'OU name', name: 'Universitetet i Simulering', language: 'nb' },
+        { variant: 'OU acronym', name: 'UiS', language: 'nb' },
+        { variant: 'OU name', name: 'University of Simulation', language: 'en' },
+      ],
+    },
+  ];
   const facultyOf = new Map<number, number>();
   for (let f = 0; f < facultyCount; f++) {
     const id = 10001 + f;
     const word = FACULTY_WORDS[f % FACULTY_WORDS.length];
     const suffix = f < FACULTY_WORDS.length ? '' : ` ${Math.floor(f / FACULTY_WORDS.length) + 1}`;
     ous.push({
-      id, stedkode: `${10 + f}0000`, parent_id: 10000, contexts: ['LDAP_OU'],
-      names: [{ variant: 'OU name', name: `Det ${word} fakultet${suffix}`, language: 'nb' },
-        { variant: 'OU acronym', name: `F${10 + f}`, language: 'nb' }],
-      contact: [{ type: 'PHONE', value: `2285${pad2(f)}00`, preference: 1, source_system: 'DFO_SAP', alias: null, description: null }],
+      id,
+      stedkode: `${10 + f}0000`,
+      parent_id: 10000,
+      contexts: ['LDAP_OU'],
+      names: [
+        { variant: 'OU name', name: `Det ${word} fakultet${suffix}`, language: 'nb' },
+        { variant: 'OU acronym', name: `F${10 + f}`, language: 'nb' },
+      ],
+      contact: [
+        {
+          type: 'PHONE',
+          value: `2285${pad2(f)}00`,
+          preference: 1,
+          source_system: 'DFO_SAP',
+          alias: null,
+          description: null,
+        },
+      ],
     });
     facultyOf.set(id, id);
   }
@@ -68,9 +186,15 @@ function makeOus(count: number): { ous: SimOu[]; facultyOf: Map<number, number> 
     const id = 10001 + facultyCount + i;
     const field = FIELDS[i % FIELDS.length];
     ous.push({
-      id, stedkode: `${10 + f}${pad2(inst)}00`, parent_id: 10001 + f, contexts: ['LDAP_OU'], contact: [],
-      names: [{ variant: 'OU name', name: `Institutt for ${field} ${10 + f}-${inst}`, language: 'nb' },
-        { variant: 'OU name', name: `Department of ${asciiFold(field)} ${10 + f}-${inst}`, language: 'en' }],
+      id,
+      stedkode: `${10 + f}${pad2(inst)}00`,
+      parent_id: 10001 + f,
+      contexts: ['LDAP_OU'],
+      contact: [],
+      names: [
+        { variant: 'OU name', name: `Institutt for ${field} ${10 + f}-${inst}`, language: 'nb' },
+        { variant: 'OU name', name: `Department of ${asciiFold(field)} ${10 + f}-${inst}`, language: 'en' },
+      ],
     });
     facultyOf.set(id, 10001 + f);
   }
@@ -102,12 +226,22 @@ export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
     const affCount = 1 + Math.floor(rnd() * 3);
     for (let k = 0; k < affCount; k++) {
       const r = rnd();
-      const [status, source] = r < 0.3 ? ['ANSATT/vitenskapelig', 'DFO_SAP'] : r < 0.5 ? ['ANSATT/tekadm', 'DFO_SAP']
-        : r < 0.9 ? ['STUDENT/aktiv', 'FS'] : [pick(['TILKNYTTET/emeritus', 'TILKNYTTET/gjest']), 'Manual'];
+      const [status, source] =
+        r < 0.3
+          ? ['ANSATT/vitenskapelig', 'DFO_SAP']
+          : r < 0.5
+            ? ['ANSATT/tekadm', 'DFO_SAP']
+            : r < 0.9
+              ? ['STUDENT/aktiv', 'FS']
+              : [pick(['TILKNYTTET/emeritus', 'TILKNYTTET/gjest']), 'Manual'];
       const deleted = rnd() < 0.05;
       affiliations.push({
-        affiliation: status.split('/')[0], status, ou_id: pick(units).id, source_system: source,
-        create_date: `${2000 + Math.floor(rnd() * 24)}-08-01`, last_date: deleted ? '2020-06-30' : '2025-01-06',
+        affiliation: status.split('/')[0],
+        status,
+        ou_id: pick(units).id,
+        source_system: source,
+        create_date: `${2000 + Math.floor(rnd() * 24)}-08-01`,
+        last_date: deleted ? '2020-06-30' : '2025-01-06',
         deleted_date: deleted ? '2020-07-15' : null,
       });
     }
@@ -115,12 +249,24 @@ export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
     const isStudent = affiliations.some((a) => a.affiliation === 'STUDENT');
     const src = isEmployee ? 'DFO_SAP' : isStudent ? 'FS' : 'Manual';
     const external_ids = [{ external_id: makeFnr(birth, i), id_type: 'NO_BIRTHNO', source_system: src }];
-    if (isEmployee) external_ids.push({ external_id: String(200000 + i), id_type: 'NO_SAPNO', source_system: 'DFO_SAP' });
+    if (isEmployee)
+      external_ids.push({ external_id: String(200000 + i), id_type: 'NO_SAPNO', source_system: 'DFO_SAP' });
     if (isStudent) external_ids.push({ external_id: String(600000 + i), id_type: 'NO_STUDNO', source_system: 'FS' });
-    const contacts = [{ type: 'PHONE', value: `+4722${String(100000 + i).slice(-6)}`, preference: 1, source_system: src, alias: null, description: null, last_modified: '2024-01-15T08:30:00' }];
-    if (rnd() < 0.5) contacts.push({ ...contacts[0], type: 'MOBILE', value: `+479${String(1000000 + i).slice(-7)}`, preference: 2 });
+    const contacts = [
+      {
+        type: 'PHONE',
+        value: `+4722${String(100000 + i).slice(-6)}`,
+        preference: 1,
+        source_system: src,
+        alias: null,
+        description: null,
+        last_modified: '2024-01-15T08:30:00',
+      },
+    ];
+    if (rnd() < 0.5)
+      contacts.push({ ...contacts[0], type: 'MOBILE', value: `+479${String(1000000 + i).slice(-7)}`, preference: 2 });
 
-    const base = (asciiFold(first).slice(0, 5) + asciiFold(last).slice(0, 2)) || 'user';
+    const base = asciiFold(first).slice(0, 5) + asciiFold(last).slice(0, 2) || 'user';
     const account_names: string[] = [];
     for (let k = 0; k < perPerson; k++) {
       let name = k === 0 ? base : `${base}-${k + 1}`;
@@ -128,9 +274,16 @@ export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
       usedNames.add(name);
       account_names.push(name);
       accounts.push({
-        id: accountId++, name, owner_id: id, owner_type: 'person', created_at: `${birth.slice(0, 4) > '1999' ? 2020 : 2010}-01-01T00:00:00`,
-        expire_date: null, contexts: k === 0 ? ['AD_account', 'exchange_acc@uio'] : ['AD_account'],
-        primary_email: k === 0 ? `${name}@uis.example.no` : null, np_type: null, quarantines: [],
+        id: accountId++,
+        name,
+        owner_id: id,
+        owner_type: 'person',
+        created_at: `${birth.slice(0, 4) > '1999' ? 2020 : 2010}-01-01T00:00:00`,
+        expire_date: null,
+        contexts: k === 0 ? ['AD_account', 'exchange_acc@uio'] : ['AD_account'],
+        primary_email: k === 0 ? `${name}@uis.example.no` : null,
+        np_type: null,
+        quarantines: [],
       });
     }
     if (isEmployee && account_names.length > 0) {
@@ -142,14 +295,23 @@ export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
       }
     }
     persons.push({
-      id, birth_date: birth, created_at: `20${pad2(5 + (i % 19))}-03-0${1 + (i % 9)}T12:00:00`,
+      id,
+      birth_date: birth,
+      created_at: `20${pad2(5 + (i % 19))}-03-0${1 + (i % 9)}T12:00:00`,
       names: [
-        { source_system: 'Cached', variant: 'FIRST', name: first }, { source_system: src, variant: 'FIRST', name: first },
+        { source_system: 'Cached', variant: 'FIRST', name: first },
+        { source_system: src, variant: 'FIRST', name: first },
         { source_system: 'Cached', variant: 'FULL', name: `${first} ${last}` },
-        { source_system: 'Cached', variant: 'LAST', name: last }, { source_system: src, variant: 'LAST', name: last },
+        { source_system: 'Cached', variant: 'LAST', name: last },
+        { source_system: src, variant: 'LAST', name: last },
       ],
-      contexts: ['LDAP_person'], affiliations, contacts, external_ids, addresses: [],
-      account_names, primary_account: account_names[0] ?? null,
+      contexts: ['LDAP_person'],
+      affiliations,
+      contacts,
+      external_ids,
+      addresses: [],
+      account_names,
+      primary_account: account_names[0] ?? null,
     });
   }
 
@@ -158,13 +320,25 @@ export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
   for (const ou of ous) {
     if (facultyOf.get(ou.id) !== ou.id) continue;
     groups.push({
-      id: groupId++, name: `fak-${ou.stedkode.slice(0, 2)}-ansatte`, visibility: 'all', description: `Ansatte ved ${ou.names[0].name}`,
-      members: employeesByFaculty.get(ou.id) ?? [], created_at: '2015-01-01T00:00:00', expire_date: null, contexts: ['AD_group'],
+      id: groupId++,
+      name: `fak-${ou.stedkode.slice(0, 2)}-ansatte`,
+      visibility: 'all',
+      description: `Ansatte ved ${ou.names[0].name}`,
+      members: employeesByFaculty.get(ou.id) ?? [],
+      created_at: '2015-01-01T00:00:00',
+      expire_date: null,
+      contexts: ['AD_group'],
     });
   }
   groups.push({
-    id: groupId++, name: 'alle-ansatte', visibility: 'all', description: 'Alle ansatte', members: groups.map((g) => g.id),
-    created_at: '2015-01-01T00:00:00', expire_date: null, contexts: [],
+    id: groupId++,
+    name: 'alle-ansatte',
+    visibility: 'all',
+    description: 'Alle ansatte',
+    members: groups.map((g) => g.id),
+    created_at: '2015-01-01T00:00:00',
+    expire_date: null,
+    contexts: [],
   });
 
   return {

@@ -195,8 +195,17 @@ export const ADDRESS_TYPES: Readonly<Record<string, string>> = {
 
 /** Quarantine codes the simulated installation knows; PUT of another type answers 400. */
 export const QUARANTINE_TYPES: readonly string[] = [
-  'autopassord', 'generell', 'nologin', 'remote', 'slutta', 'sperret', 'svakt_passord', 'teppe',
-  'auto_emailonly', 'auto_inaktiv', 'auto_kontotype',
+  'autopassord',
+  'generell',
+  'nologin',
+  'remote',
+  'slutta',
+  'sperret',
+  'svakt_passord',
+  'teppe',
+  'auto_emailonly',
+  'auto_inaktiv',
+  'auto_kontotype',
 ];
 
 /** Contexts (spreads) served by GET /v1/contexts/: context → [entity_type, description]. */
@@ -264,7 +273,10 @@ export function isValidFnr(fnr: string): boolean {
 export function asciiFold(s: string): string {
   return s
     .toLowerCase()
-    .replace(/æ/g, 'ae').replace(/ø/g, 'o').replace(/å/g, 'a')
-    .normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'o')
+    .replace(/å/g, 'a')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^a-z0-9]/g, '');
 }

@@ -11,8 +11,18 @@
  */
 import { makeFnr } from './cerebrum-types';
 import type {
-  FsData, SimAddress, SimCourse, SimExamRegistration, SimFsPerson, SimInvoice, SimProgramme, SimStudyRight, SimTerm,
-  SimTermInfo, SimText, SimUnit,
+  FsData,
+  SimAddress,
+  SimCourse,
+  SimExamRegistration,
+  SimFsPerson,
+  SimInvoice,
+  SimProgramme,
+  SimStudyRight,
+  SimTerm,
+  SimTermInfo,
+  SimText,
+  SimUnit,
 } from './fs-types';
 import { fsPeople, type PersonSeed } from './fs-people';
 
@@ -21,13 +31,25 @@ export * from './fs-types';
 const INSTITUTION = 185;
 
 /** A sample human: FS person number, student number (students only), and the Cerebrum person when there is one. */
-export interface SampleHuman { personNumber: string; studentNumber: string | null; cerebrumId: number | null; name: string; nationalId: string }
+export interface SampleHuman {
+  personNumber: string;
+  studentNumber: string | null;
+  cerebrumId: number | null;
+  name: string;
+  nationalId: string;
+}
 
 const human = (seed: PersonSeed): SampleHuman => ({
-  personNumber: seed.plnr, studentNumber: seed.studno ?? null, cerebrumId: seed.cerebrumId ?? null,
-  name: `${seed.first} ${seed.last}`, nationalId: seed.fnr,
+  personNumber: seed.plnr,
+  studentNumber: seed.studno ?? null,
+  cerebrumId: seed.cerebrumId ?? null,
+  name: `${seed.first} ${seed.last}`,
+  nationalId: seed.fnr,
 });
-const P = Object.fromEntries(fsPeople().map((s) => [s.key, human(s)])) as Record<ReturnType<typeof fsPeople>[number]['key'], SampleHuman>;
+const P = Object.fromEntries(fsPeople().map((s) => [s.key, human(s)])) as Record<
+  ReturnType<typeof fsPeople>[number]['key'],
+  SampleHuman
+>;
 
 /**
  * Special persons and programmes tests and the FS import rely on (seed 001 sections in brackets). "cur" is
@@ -89,13 +111,34 @@ export const FS_SAMPLE = {
   /** [1.0 EVU] Knut Kursdeltaker (FS only): EVU-JUS ended 7 days ago (inside) but not approved for accounts (N); only a deltaker home address. */
   evuNotApproved: P.knut,
   /** Persons in both FS and Cerebrum (matched by fødselsnummer). */
-  inBoth: [P.ola, P.solveig, P.marit, P.liv, P.eirik, P.jorgen, P.siri, P.emil, P.aase, P.per, P.ragnhild, P.magnus, P.tor],
+  inBoth: [
+    P.ola,
+    P.solveig,
+    P.marit,
+    P.liv,
+    P.eirik,
+    P.jorgen,
+    P.siri,
+    P.emil,
+    P.aase,
+    P.per,
+    P.ragnhild,
+    P.magnus,
+    P.tor,
+  ],
   /** A Cerebrum sample person FS does not know: cerebrum:101003 Kari Nordmann. */
   cerebrumOnly: 101003,
   programmes: {
-    bachelorInformatics: 'BA-INF', masterInformatics: 'MA-INF', phd: 'PHD-MN', singleCourses: 'ENKEMNE-MN',
-    masterBiosciences: 'MA-BIO', bachelorPhilosophy: 'BA-FIL', bachelorNordic: 'BA-NOR', masterLinguistics: 'MA-LING',
-    masterNordic: 'MA-NORD', masterLaw: 'MA-RETTS',
+    bachelorInformatics: 'BA-INF',
+    masterInformatics: 'MA-INF',
+    phd: 'PHD-MN',
+    singleCourses: 'ENKEMNE-MN',
+    masterBiosciences: 'MA-BIO',
+    bachelorPhilosophy: 'BA-FIL',
+    bachelorNordic: 'BA-NOR',
+    masterLinguistics: 'MA-LING',
+    masterNordic: 'MA-NORD',
+    masterLaw: 'MA-RETTS',
   },
   evuCourses: { inside: 'EVU-IKT', outside: 'EVU-LED', notApproved: 'EVU-JUS' },
   /** The 12 ordinary FS-only students ("filler"), personlopenummer 900101–900112. */
@@ -131,43 +174,128 @@ function units(): SimUnit[] {
   return [
     { stedkode: '900000', navn: text('Universitetet i Oslo', 'University of Oslo') },
     { stedkode: '150000', navn: text('Det humanistiske fakultet', 'The Faculty of Humanities') },
-    { stedkode: '151000', navn: text('Institutt for filosofi, ide- og kunsthistorie og klassiske språk', 'Department of Philosophy, Classics, History of Art and Ideas') },
-    { stedkode: '152000', navn: text('Institutt for lingvistiske og nordiske studier', 'Department of Linguistics and Scandinavian Studies') },
-    { stedkode: '160000', navn: text('Det matematisk-naturvitenskapelige fakultet', 'The Faculty of Mathematics and Natural Sciences') },
+    {
+      stedkode: '151000',
+      navn: text(
+        'Institutt for filosofi, ide- og kunsthistorie og klassiske språk',
+        'Department of Philosophy, Classics, History of Art and Ideas',
+      ),
+    },
+    {
+      stedkode: '152000',
+      navn: text(
+        'Institutt for lingvistiske og nordiske studier',
+        'Department of Linguistics and Scandinavian Studies',
+      ),
+    },
+    {
+      stedkode: '160000',
+      navn: text('Det matematisk-naturvitenskapelige fakultet', 'The Faculty of Mathematics and Natural Sciences'),
+    },
     { stedkode: '162000', navn: text('Institutt for informatikk', 'Department of Informatics') },
     { stedkode: '164000', navn: { nb: null, nn: 'Institutt for biovitskap', en: 'Department of Biosciences' } },
     { stedkode: '170000', navn: text('Det juridiske fakultet', 'Faculty of Law') },
     { stedkode: '171000', navn: text('Institutt for offentlig rett', 'Department of Public and International Law') },
-    { stedkode: '330000', navn: text('Universitetets senter for informasjonsteknologi', 'Centre for Information Technology Services') },
+    {
+      stedkode: '330000',
+      navn: text('Universitetets senter for informasjonsteknologi', 'Centre for Information Technology Services'),
+    },
   ];
 }
 
 function programmes(): SimProgramme[] {
-  const p = (kode: string, nb: string, en: string, studieniva: string, stedkode: string, plan: boolean, emner: string[]): SimProgramme =>
-    ({ kode, navn: text(nb, en), studieniva, stedkode, statusUtdanningsplan: plan, emner });
+  const p = (
+    kode: string,
+    nb: string,
+    en: string,
+    studieniva: string,
+    stedkode: string,
+    plan: boolean,
+    emner: string[],
+  ): SimProgramme => ({ kode, navn: text(nb, en), studieniva, stedkode, statusUtdanningsplan: plan, emner });
   return [
-    p('BA-INF', 'Informatikk: programmering og systemarkitektur (bachelor)', 'Informatics: Programming and System Architecture (bachelor)', '280', '162000', false, ['IN1000', 'IN2010', 'IN3030']),
-    p('MA-INF', 'Informatikk: programmering og systemarkitektur (master)', 'Informatics: Programming and System Architecture (master)', '350', '162000', true, ['IN3030', 'IN4020', 'IN5000']),
-    p('PHD-MN', 'Ph.d.-programmet ved Det matematisk-naturvitenskapelige fakultet', 'PhD programme in Mathematics and Natural Sciences', '900', '160000', false, ['MNSES9100', 'IN5000']),
-    p('ENKEMNE-MN', 'Enkeltemner ved MN', 'Single courses, Mathematics and Natural Sciences', '100', '160000', false, ['IN1000', 'IN2010']),
+    p(
+      'BA-INF',
+      'Informatikk: programmering og systemarkitektur (bachelor)',
+      'Informatics: Programming and System Architecture (bachelor)',
+      '280',
+      '162000',
+      false,
+      ['IN1000', 'IN2010', 'IN3030'],
+    ),
+    p(
+      'MA-INF',
+      'Informatikk: programmering og systemarkitektur (master)',
+      'Informatics: Programming and System Architecture (master)',
+      '350',
+      '162000',
+      true,
+      ['IN3030', 'IN4020', 'IN5000'],
+    ),
+    p(
+      'PHD-MN',
+      'Ph.d.-programmet ved Det matematisk-naturvitenskapelige fakultet',
+      'PhD programme in Mathematics and Natural Sciences',
+      '900',
+      '160000',
+      false,
+      ['MNSES9100', 'IN5000'],
+    ),
+    p('ENKEMNE-MN', 'Enkeltemner ved MN', 'Single courses, Mathematics and Natural Sciences', '100', '160000', false, [
+      'IN1000',
+      'IN2010',
+    ]),
     p('MA-BIO', 'Biovitskap (master)', 'Biosciences (master)', '350', '164000', true, ['BIO4000']),
     p('BA-FIL', 'Filosofi (bachelor)', 'Philosophy (bachelor)', '280', '151000', false, ['FIL1000', 'FIL2000']),
-    p('BA-NOR', 'Nordisk språk og litteratur (bachelor)', 'Scandinavian Language and Literature (bachelor)', '280', '152000', false, ['NOR1101', 'NOR2100']),
+    p(
+      'BA-NOR',
+      'Nordisk språk og litteratur (bachelor)',
+      'Scandinavian Language and Literature (bachelor)',
+      '280',
+      '152000',
+      false,
+      ['NOR1101', 'NOR2100'],
+    ),
     p('MA-LING', 'Lingvistikk (master)', 'Linguistics (master)', '350', '152000', true, ['LING4100', 'NOR2100']),
-    p('MA-NORD', 'Nordisk språk og litteratur (master)', 'Scandinavian Language and Literature (master)', '350', '152000', true, ['NORD4100']),
+    p(
+      'MA-NORD',
+      'Nordisk språk og litteratur (master)',
+      'Scandinavian Language and Literature (master)',
+      '350',
+      '152000',
+      true,
+      ['NORD4100'],
+    ),
     p('MA-RETTS', 'Master i rettsvitenskap', 'Master of Laws', '350', '170000', false, ['JUS1111', 'JUS4111']),
   ];
 }
 
 function courses(): SimCourse[] {
-  const c = (kode: string, nb: string, en: string, studieniva: string, stedkode: string): SimCourse =>
-    ({ kode, versjonskode: '1', navn: text(nb, en), studieniva, stedkode });
+  const c = (kode: string, nb: string, en: string, studieniva: string, stedkode: string): SimCourse => ({
+    kode,
+    versjonskode: '1',
+    navn: text(nb, en),
+    studieniva,
+    stedkode,
+  });
   return [
-    c('IN1000', 'Introduksjon til objektorientert programmering', 'Introduction to Object-oriented Programming', '100', '162000'),
+    c(
+      'IN1000',
+      'Introduksjon til objektorientert programmering',
+      'Introduction to Object-oriented Programming',
+      '100',
+      '162000',
+    ),
     c('IN2010', 'Algoritmer og datastrukturer', 'Algorithms and Data Structures', '200', '162000'),
     c('IN3030', 'Effektiv parallellprogrammering', 'Efficient Parallel Programming', '300', '162000'),
     c('IN4020', 'Databasesystemer', 'Database Systems', '400', '162000'),
-    c('IN5000', 'Kvalitative forskningsmetoder i informatikk', 'Qualitative Research Methods in Informatics', '500', '162000'),
+    c(
+      'IN5000',
+      'Kvalitative forskningsmetoder i informatikk',
+      'Qualitative Research Methods in Informatics',
+      '500',
+      '162000',
+    ),
     c('MNSES9100', 'Vitenskapsteori og etikk', 'Science Theory and Research Ethics', '900', '160000'),
     c('BIO4000', 'Biovitskapleg forskingsmetode', 'Research Methods in Biosciences', '400', '164000'),
     c('FIL1000', 'Innføring i filosofi', 'Introduction to Philosophy', '100', '151000'),
@@ -194,7 +322,8 @@ function terms(cur: SimTerm): SimTermInfo[] {
 
 /** The FS sample as of `today` (YYYY-MM-DD). Every call returns fresh objects: tests may mutate them. */
 export function fsSampleData(today: string): FsData {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new TypeError(`fsSampleData: today must be YYYY-MM-DD, got ${JSON.stringify(today)}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today))
+    throw new TypeError(`fsSampleData: today must be YYYY-MM-DD, got ${JSON.stringify(today)}`);
   const cur = termOfDate(today);
   const ctx = { today, cur, prev: shiftTerm(cur, -1), next: shiftTerm(cur, 1) };
   const seeds = fsPeople();
@@ -204,12 +333,26 @@ export function fsSampleData(today: string): FsData {
   const examRegistrations: SimExamRegistration[] = [];
   const invoices: SimInvoice[] = [];
   const data: FsData = {
-    institusjonsnr: INSTITUTION, today, terminer: terms(cur), units: units(), persons, programmes: programmes(), courses: courses(),
-    studyRights, semesterRegistrations, examRegistrations, teaching: [], evuCourses: [], evuParticipations: [], invoices,
+    institusjonsnr: INSTITUTION,
+    today,
+    terminer: terms(cur),
+    units: units(),
+    persons,
+    programmes: programmes(),
+    courses: courses(),
+    studyRights,
+    semesterRegistrations,
+    examRegistrations,
+    teaching: [],
+    evuCourses: [],
+    evuParticipations: [],
+    invoices,
   };
   for (const s of seeds) s.activity?.(ctx, data);
   // FS ids are opaque; make them stable per row.
-  studyRights.forEach((r, i) => { r.id = `U3R1ZGllcmV0dDo${String(i + 1).padStart(4, '0')}`; });
+  studyRights.forEach((r, i) => {
+    r.id = `U3R1ZGllcmV0dDo${String(i + 1).padStart(4, '0')}`;
+  });
   evu(ctx, data);
   return data;
 }
@@ -217,12 +360,33 @@ export function fsSampleData(today: string): FsData {
 function evu(ctx: { today: string }, data: FsData): void {
   const { today } = ctx;
   data.evuCourses.push(
-    { kode: 'EVU-IKT', tidskode: `${today.slice(0, 4)}-A`, navn: text('Digital sikkerhet for ledere', 'Digital Security for Managers'),
-      startdato: addDays(today, 10), sluttdato: addDays(today, 70), statusNettbasertUndervisning: true, stedkode: '162000' },
-    { kode: 'EVU-LED', tidskode: `${today.slice(0, 4)}-A`, navn: text('Ledelse i offentlig sektor', 'Public Sector Leadership'),
-      startdato: addDays(today, -150), sluttdato: addDays(today, -30), statusNettbasertUndervisning: true, stedkode: '170000' },
-    { kode: 'EVU-JUS', tidskode: `${today.slice(0, 4)}-A`, navn: text('Forvaltningsrett for saksbehandlere', 'Administrative Law for Case Officers'),
-      startdato: addDays(today, -60), sluttdato: addDays(today, -7), statusNettbasertUndervisning: false, stedkode: '171000' },
+    {
+      kode: 'EVU-IKT',
+      tidskode: `${today.slice(0, 4)}-A`,
+      navn: text('Digital sikkerhet for ledere', 'Digital Security for Managers'),
+      startdato: addDays(today, 10),
+      sluttdato: addDays(today, 70),
+      statusNettbasertUndervisning: true,
+      stedkode: '162000',
+    },
+    {
+      kode: 'EVU-LED',
+      tidskode: `${today.slice(0, 4)}-A`,
+      navn: text('Ledelse i offentlig sektor', 'Public Sector Leadership'),
+      startdato: addDays(today, -150),
+      sluttdato: addDays(today, -30),
+      statusNettbasertUndervisning: true,
+      stedkode: '170000',
+    },
+    {
+      kode: 'EVU-JUS',
+      tidskode: `${today.slice(0, 4)}-A`,
+      navn: text('Forvaltningsrett for saksbehandlere', 'Administrative Law for Case Officers'),
+      startdato: addDays(today, -60),
+      sluttdato: addDays(today, -7),
+      statusNettbasertUndervisning: false,
+      stedkode: '171000',
+    },
   );
 }
 

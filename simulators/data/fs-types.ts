@@ -5,12 +5,27 @@
  */
 
 export type SimTermName = 'VÅR' | 'HØST';
-export interface SimTerm { arstall: number; betegnelse: SimTermName }
-export interface SimText { nb: string | null; nn: string | null; en: string | null }
-export interface SimAddress { adresselinjer: string[]; postnummer: string | null; poststed: string | null; landkode: string }
+export interface SimTerm {
+  arstall: number;
+  betegnelse: SimTermName;
+}
+export interface SimText {
+  nb: string | null;
+  nn: string | null;
+  en: string | null;
+}
+export interface SimAddress {
+  adresselinjer: string[];
+  postnummer: string | null;
+  poststed: string | null;
+  landkode: string;
+}
 
 /** An FS organisation unit, keyed by its six-digit stedkode (faknr, instituttnr, gruppenr). */
-export interface SimUnit { stedkode: string; navn: SimText }
+export interface SimUnit {
+  stedkode: string;
+  navn: SimText;
+}
 
 export interface SimFagperson {
   erAktiv: boolean;
@@ -52,9 +67,18 @@ export interface SimProgramme {
   emner: string[];
 }
 
-export interface SimCourse { kode: string; versjonskode: string; navn: SimText; studieniva: string; stedkode: string }
+export interface SimCourse {
+  kode: string;
+  versjonskode: string;
+  navn: SimText;
+  studieniva: string;
+  stedkode: string;
+}
 
-export interface SimPlan { startTermin: SimTerm | null; bekreftelser: Array<{ termin: SimTerm; datoBekreftet: string }> }
+export interface SimPlan {
+  startTermin: SimTerm | null;
+  bekreftelser: Array<{ termin: SimTerm; datoBekreftet: string }>;
+}
 
 export interface SimStudyRight {
   id: string;
@@ -68,7 +92,12 @@ export interface SimStudyRight {
   utdanningsplan: SimPlan | null;
 }
 
-export interface SimSemesterRegistration { personlopenummer: string; termin: SimTerm; regformkode: string; registrertDato: string | null }
+export interface SimSemesterRegistration {
+  personlopenummer: string;
+  termin: SimTerm;
+  regformkode: string;
+  registrertDato: string | null;
+}
 
 export interface SimExamRegistration {
   personlopenummer: string;
@@ -78,7 +107,13 @@ export interface SimExamRegistration {
   studieprogramkode: string | null;
 }
 
-export interface SimTeaching { personlopenummer: string; termin: SimTerm; emnekode: string | null; stedkode: string; rolle: string }
+export interface SimTeaching {
+  personlopenummer: string;
+  termin: SimTerm;
+  emnekode: string | null;
+  stedkode: string;
+  rolle: string;
+}
 
 export interface SimEvuCourse {
   kode: string;
@@ -110,7 +145,10 @@ export interface SimInvoice {
   detaljer: Array<{ type: string; belop: number }>;
 }
 
-export interface SimTermInfo extends SimTerm { startdato: string; sluttdato: string }
+export interface SimTermInfo extends SimTerm {
+  startdato: string;
+  sluttdato: string;
+}
 
 export interface FsData {
   /** eierOrganisasjonskode / institusjonsnr, e.g. 185. */

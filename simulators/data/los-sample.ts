@@ -128,36 +128,242 @@ export interface LosDeliveryManifest {
 
 const ROOTS: [string, string[]][] = [
   ['Borgmesterens Afdeling', ['HR og Personale', 'Økonomi', 'Digitalisering', 'Kommunikation', 'Jura og Indkøb']],
-  ['Børn og Unge', ['Skåde Skole', 'Ellevangskolen', 'Dagtilbud Øst', 'Børnehuset Ærtebjerg', 'Børnehuset "Solstrålen"', 'PPR', 'Tandplejen']],
-  ['Sociale Forhold og Beskæftigelse', ['Jobcenter Aarhus', 'Ungdommens Uddannelsesvejledning', 'Botilbud Bøgebakken', 'Familiecenter Gellerup']],
-  ['Teknik og Miljø', ['Park og Vej', 'Center for Byudvikling og Mobilitet', 'Affaldcenter Aarhus', 'Byggeri og Miljø']],
-  ['Kultur og Borgerservice', ['Dokk1', 'Hovedbiblioteket', 'Borgerservice Gellerup', 'Musikhuset Aarhus; Administration']],
+  [
+    'Børn og Unge',
+    [
+      'Skåde Skole',
+      'Ellevangskolen',
+      'Dagtilbud Øst',
+      'Børnehuset Ærtebjerg',
+      'Børnehuset "Solstrålen"',
+      'PPR',
+      'Tandplejen',
+    ],
+  ],
+  [
+    'Sociale Forhold og Beskæftigelse',
+    ['Jobcenter Aarhus', 'Ungdommens Uddannelsesvejledning', 'Botilbud Bøgebakken', 'Familiecenter Gellerup'],
+  ],
+  [
+    'Teknik og Miljø',
+    ['Park og Vej', 'Center for Byudvikling og Mobilitet', 'Affaldcenter Aarhus', 'Byggeri og Miljø'],
+  ],
+  [
+    'Kultur og Borgerservice',
+    ['Dokk1', 'Hovedbiblioteket', 'Borgerservice Gellerup', 'Musikhuset Aarhus; Administration'],
+  ],
   ['Sundhed og Omsorg', ['Lokalcenter Åby', 'Plejehjemmet Kærgården', 'Hjemmeplejen Syd', 'Sundhedscenter Øst']],
 ];
-const UNIT_KINDS = ['Skole', 'Dagtilbud', 'Lokalcenter', 'Team', 'Afdeling', 'Børnehus', 'Fritidscenter', 'Hjemmepleje', 'Bibliotek'];
-const DISTRICTS = [
-  'Viby', 'Åbyhøj', 'Hasle', 'Brabrand', 'Gellerup', 'Tilst', 'Skæring', 'Lystrup', 'Risskov', 'Højbjerg', 'Tranbjerg',
-  'Mårslet', 'Beder', 'Malling', 'Egå', 'Sabro', 'Trige', 'Harlev', 'Solbjerg', 'Lisbjerg', 'Frederiksbjerg', 'Trøjborg',
-  'Møllevangen', 'Vejlby', 'Holme', 'Kolt', 'Hjortshøj', 'Åby', 'Ølsted',
+const UNIT_KINDS = [
+  'Skole',
+  'Dagtilbud',
+  'Lokalcenter',
+  'Team',
+  'Afdeling',
+  'Børnehus',
+  'Fritidscenter',
+  'Hjemmepleje',
+  'Bibliotek',
 ];
-const STREETS = ['Søndergade', 'Vestergade', 'Frederiks Allé', 'Åboulevarden', 'Jægergårdsgade', 'Silkeborgvej', 'Randersvej', 'Grenåvej', 'Ørneredevej', 'Skæring Hedevej', 'Hasle Ringvej', 'Bøgeskov Høvej'];
-const POSTCODES = ['8000 Aarhus C', '8200 Aarhus N', '8210 Aarhus V', '8220 Brabrand', '8230 Åbyhøj', '8240 Risskov', '8260 Viby J', '8270 Højbjerg', '8310 Tranbjerg J', '8381 Tilst', '8520 Lystrup'];
-const FIRST = ['Anders', 'Mette', 'Søren', 'Åse', 'Jørgen', 'Bjørn', 'Kirsten', 'Mads', 'Line', 'Ærling', 'Signe', 'Rasmus', 'Ida', 'Mikkel', 'Freja', 'Ole', 'Hanne', 'Thøger', 'Birgitte', 'Lærke', 'Jens', 'Karen', 'Niels', 'Sofie', 'Peter'];
-const LAST = ['Jensen', 'Nielsen', 'Hansen', 'Pedersen', 'Andersen', 'Christensen', 'Larsen', 'Sørensen', 'Rasmussen', 'Jørgensen', 'Petersen', 'Madsen', 'Kristensen', 'Olsen', 'Thomsen', 'Poulsen', 'Møller', 'Mortensen', 'Ødegaard', 'Kjærgaard', 'Bæk', 'Østergaard', 'Aagaard'];
+const DISTRICTS = [
+  'Viby',
+  'Åbyhøj',
+  'Hasle',
+  'Brabrand',
+  'Gellerup',
+  'Tilst',
+  'Skæring',
+  'Lystrup',
+  'Risskov',
+  'Højbjerg',
+  'Tranbjerg',
+  'Mårslet',
+  'Beder',
+  'Malling',
+  'Egå',
+  'Sabro',
+  'Trige',
+  'Harlev',
+  'Solbjerg',
+  'Lisbjerg',
+  'Frederiksbjerg',
+  'Trøjborg',
+  'Møllevangen',
+  'Vejlby',
+  'Holme',
+  'Kolt',
+  'Hjortshøj',
+  'Åby',
+  'Ølsted',
+];
+const STREETS = [
+  'Søndergade',
+  'Vestergade',
+  'Frederiks Allé',
+  'Åboulevarden',
+  'Jægergårdsgade',
+  'Silkeborgvej',
+  'Randersvej',
+  'Grenåvej',
+  'Ørneredevej',
+  'Skæring Hedevej',
+  'Hasle Ringvej',
+  'Bøgeskov Høvej',
+];
+const POSTCODES = [
+  '8000 Aarhus C',
+  '8200 Aarhus N',
+  '8210 Aarhus V',
+  '8220 Brabrand',
+  '8230 Åbyhøj',
+  '8240 Risskov',
+  '8260 Viby J',
+  '8270 Højbjerg',
+  '8310 Tranbjerg J',
+  '8381 Tilst',
+  '8520 Lystrup',
+];
+const FIRST = [
+  'Anders',
+  'Mette',
+  'Søren',
+  'Åse',
+  'Jørgen',
+  'Bjørn',
+  'Kirsten',
+  'Mads',
+  'Line',
+  'Ærling',
+  'Signe',
+  'Rasmus',
+  'Ida',
+  'Mikkel',
+  'Freja',
+  'Ole',
+  'Hanne',
+  'Thøger',
+  'Birgitte',
+  'Lærke',
+  'Jens',
+  'Karen',
+  'Niels',
+  'Sofie',
+  'Peter',
+];
+const LAST = [
+  'Jensen',
+  'Nielsen',
+  'Hansen',
+  'Pedersen',
+  'Andersen',
+  'Christensen',
+  'Larsen',
+  'Sørensen',
+  'Rasmussen',
+  'Jørgensen',
+  'Petersen',
+  'Madsen',
+  'Kristensen',
+  'Olsen',
+  'Thomsen',
+  'Poulsen',
+  'Møller',
+  'Mortensen',
+  'Ødegaard',
+  'Kjærgaard',
+  'Bæk',
+  'Østergaard',
+  'Aagaard',
+];
 const RENAME_SUFFIXES = [' og Fritidscenter', ' – Team Øst', ' (ny struktur)', ' Nord', ' Syd'];
 
-const STAM_CLASSES: { file: string; facet: string; uuidCol: string; textCol: string; loadtime: boolean; titles: string[] }[] = [
-  { file: 'STAM_UUID_Enhedstype.csv', facet: 'org_unit_type', uuidCol: 'EnhedstypeUUID', textCol: 'Enhedstype', loadtime: false, titles: ['Magistratsafdeling', 'Afdeling', 'Institution', 'Skole', 'Dagtilbud', 'Team'] },
-  { file: 'STAM_UUID_Engagementstype.csv', facet: 'engagement_type', uuidCol: 'EngagementstypeUUID', textCol: 'Engagementstype', loadtime: false, titles: ['Månedslønnet', 'Timelønnet', 'Elev', 'Fleksjob'] },
+const STAM_CLASSES: {
+  file: string;
+  facet: string;
+  uuidCol: string;
+  textCol: string;
+  loadtime: boolean;
+  titles: string[];
+}[] = [
   {
-    file: 'STAM_UUID_Stillingsbetegnelse.csv', facet: 'engagement_job_function', uuidCol: 'StillingBetUUID', textCol: 'Stillingsbetegnelse', loadtime: false,
-    titles: ['Pædagog', 'Lærer', 'Sygeplejerske', 'Social- og sundhedsassistent', 'Sagsbehandler', 'Konsulent', 'Chefkonsulent', 'Skoleleder', 'Afdelingsleder', 'IT-medarbejder', 'Kontorfuldmægtig', 'Ingeniør', 'Pædagogmedhjælper', 'Rengøringsassistent'],
+    file: 'STAM_UUID_Enhedstype.csv',
+    facet: 'org_unit_type',
+    uuidCol: 'EnhedstypeUUID',
+    textCol: 'Enhedstype',
+    loadtime: false,
+    titles: ['Magistratsafdeling', 'Afdeling', 'Institution', 'Skole', 'Dagtilbud', 'Team'],
   },
-  { file: 'STAM_UUID_BVN_Stillingsbetegnelse.csv', facet: 'engagement_job_function_bvn', uuidCol: 'BVNStillingBetUUID', textCol: 'BVNStillingsbetegnelse', loadtime: false, titles: ['PÆD Pædagog', 'LÆR Lærer', 'SYG Sygeplejerske', 'ADM Administration'] },
-  { file: 'STAM_UUID_Lederansvar.csv', facet: 'responsibility', uuidCol: 'LederansvarUUID', textCol: 'Lederansvar', loadtime: true, titles: ['Personaleansvar', 'Budgetansvar', 'Fagligt ansvar'] },
-  { file: 'STAM_UUID_Lederniveau.csv', facet: 'manager_level', uuidCol: 'LederniveauUUID', textCol: 'Lederniveau', loadtime: true, titles: ['Niveau 1', 'Niveau 2', 'Niveau 3', 'Niveau 4'] },
-  { file: 'STAM_UUID_Ledertype.csv', facet: 'manager_type', uuidCol: 'LedertypeUUID', textCol: 'Ledertype', loadtime: true, titles: ['Direktør', 'Chef', 'Leder', 'Teamleder'] },
-  { file: 'STAM_UUID_Tilknytningsrolle.csv', facet: 'association_type', uuidCol: 'TilknytningsrolleUUID', textCol: 'Tilknytningsrolle', loadtime: true, titles: ['MED-repræsentant', 'Tillidsrepræsentant', 'Arbejdsmiljørepræsentant'] },
+  {
+    file: 'STAM_UUID_Engagementstype.csv',
+    facet: 'engagement_type',
+    uuidCol: 'EngagementstypeUUID',
+    textCol: 'Engagementstype',
+    loadtime: false,
+    titles: ['Månedslønnet', 'Timelønnet', 'Elev', 'Fleksjob'],
+  },
+  {
+    file: 'STAM_UUID_Stillingsbetegnelse.csv',
+    facet: 'engagement_job_function',
+    uuidCol: 'StillingBetUUID',
+    textCol: 'Stillingsbetegnelse',
+    loadtime: false,
+    titles: [
+      'Pædagog',
+      'Lærer',
+      'Sygeplejerske',
+      'Social- og sundhedsassistent',
+      'Sagsbehandler',
+      'Konsulent',
+      'Chefkonsulent',
+      'Skoleleder',
+      'Afdelingsleder',
+      'IT-medarbejder',
+      'Kontorfuldmægtig',
+      'Ingeniør',
+      'Pædagogmedhjælper',
+      'Rengøringsassistent',
+    ],
+  },
+  {
+    file: 'STAM_UUID_BVN_Stillingsbetegnelse.csv',
+    facet: 'engagement_job_function_bvn',
+    uuidCol: 'BVNStillingBetUUID',
+    textCol: 'BVNStillingsbetegnelse',
+    loadtime: false,
+    titles: ['PÆD Pædagog', 'LÆR Lærer', 'SYG Sygeplejerske', 'ADM Administration'],
+  },
+  {
+    file: 'STAM_UUID_Lederansvar.csv',
+    facet: 'responsibility',
+    uuidCol: 'LederansvarUUID',
+    textCol: 'Lederansvar',
+    loadtime: true,
+    titles: ['Personaleansvar', 'Budgetansvar', 'Fagligt ansvar'],
+  },
+  {
+    file: 'STAM_UUID_Lederniveau.csv',
+    facet: 'manager_level',
+    uuidCol: 'LederniveauUUID',
+    textCol: 'Lederniveau',
+    loadtime: true,
+    titles: ['Niveau 1', 'Niveau 2', 'Niveau 3', 'Niveau 4'],
+  },
+  {
+    file: 'STAM_UUID_Ledertype.csv',
+    facet: 'manager_type',
+    uuidCol: 'LedertypeUUID',
+    textCol: 'Ledertype',
+    loadtime: true,
+    titles: ['Direktør', 'Chef', 'Leder', 'Teamleder'],
+  },
+  {
+    file: 'STAM_UUID_Tilknytningsrolle.csv',
+    facet: 'association_type',
+    uuidCol: 'TilknytningsrolleUUID',
+    textCol: 'Tilknytningsrolle',
+    loadtime: true,
+    titles: ['MED-repræsentant', 'Tillidsrepræsentant', 'Arbejdsmiljørepræsentant'],
+  },
 ];
 const IT_SYSTEMS = [
   { name: 'Active Directory', userKey: 'AD' },
@@ -165,12 +371,45 @@ const IT_SYSTEMS = [
   { name: 'KMD Nexus', userKey: 'NEXUS' },
 ];
 
-const ORG_HEADER = ['OrgUUID', 'BrugervendtNøgle', 'OrgEnhedsNavn', 'OrgEnhedsTypeUUID', 'ParentUUID', 'Med-i-LinjeOrg', 'LOSID', 'CVR', 'EAN', 'P-Nr', 'SE-Nr', 'IntDebitor-Nr', 'MagID', 'PostAdresse', 'StartDato', 'SlutDato', 'Loadtime'];
-const PERS_HEADER = ['UUID', 'BrugervendtNøgle', 'CPR', 'CPRNavn', 'StartTid', 'SlutTid', 'Email', 'PrimærAnsættelse', 'OrgenhedUUID', 'EngagementTypeUUID', 'StillingsBetegnelseUUID', 'AZID', 'ADITSystemUUID', 'ADkonto', 'ADkontoUUID'];
+const ORG_HEADER = [
+  'OrgUUID',
+  'BrugervendtNøgle',
+  'OrgEnhedsNavn',
+  'OrgEnhedsTypeUUID',
+  'ParentUUID',
+  'Med-i-LinjeOrg',
+  'LOSID',
+  'CVR',
+  'EAN',
+  'P-Nr',
+  'SE-Nr',
+  'IntDebitor-Nr',
+  'MagID',
+  'PostAdresse',
+  'StartDato',
+  'SlutDato',
+  'Loadtime',
+];
+const PERS_HEADER = [
+  'UUID',
+  'BrugervendtNøgle',
+  'CPR',
+  'CPRNavn',
+  'StartTid',
+  'SlutTid',
+  'Email',
+  'PrimærAnsættelse',
+  'OrgenhedUUID',
+  'EngagementTypeUUID',
+  'StillingsBetegnelseUUID',
+  'AZID',
+  'ADITSystemUUID',
+  'ADkonto',
+  'ADkontoUUID',
+];
 const LEDER_HEADER = ['OrgUUID', 'CPR', 'LedertypeUUID', 'LederniveauUUID', 'LederansvarUUID'];
 
 // ---- helpers ----------------------------------------------------------------------------------------
-
 
 class Random {
   private readonly next: () => number;
@@ -207,10 +446,17 @@ class Random {
   }
 }
 
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 /** YYYY-MM-DD → the Org files' dd-mm-yyyy. */
 const dmy = (date: string) => `${date.slice(8, 10)}-${date.slice(5, 7)}-${date.slice(0, 4)}`;
-const asciiFold = (s: string) => s.toLowerCase().replace(/æ/g, 'ae').replace(/ø/g, 'oe').replace(/å/g, 'aa').replace(/[^a-z0-9]+/g, '.');
+const asciiFold = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'oe')
+    .replace(/å/g, 'aa')
+    .replace(/[^a-z0-9]+/g, '.');
 
 /** A fake but date-valid CPR number (7th digit consistent with the century). */
 function makeCpr(rnd: Random, used: Set<string>): string {
@@ -322,12 +568,27 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
   const stampTime = (seq: number) => `01${String(30 + seq).padStart(2, '0')}00`;
   /** A file's stamp is Danish wall-clock time; its modification time is that instant plus 5 minutes. */
   const modifiedAtOf = (date: string, time: string) =>
-    new Date(naiveToInstant(`${date}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6)}`, 'Europe/Copenhagen').getTime() + 5 * 60_000);
+    new Date(
+      naiveToInstant(
+        `${date}T${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4, 6)}`,
+        'Europe/Copenhagen',
+      ).getTime() +
+        5 * 60_000,
+    );
   const newDay = (day: number): LosSampleDay => {
     const date = addDays(startDate, day);
     const d: LosSampleDay = {
-      day, date, modifiedAt: modifiedAtOf(date, '013000'), files: [], createdUnits: [], renamedUnits: [],
-      createdEngagements: [], changedEngagements: [], endedEngagements: [], changedManagers: [], endedManagers: [],
+      day,
+      date,
+      modifiedAt: modifiedAtOf(date, '013000'),
+      files: [],
+      createdUnits: [],
+      renamedUnits: [],
+      createdEngagements: [],
+      changedEngagements: [],
+      endedEngagements: [],
+      changedManagers: [],
+      endedManagers: [],
     };
     dayInfo.push(d);
     return d;
@@ -340,7 +601,8 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     day.files.push(name);
     files.push({ name, modifiedAt: day.modifiedAt, rows: w.rows });
   };
-  const deltaName = (kind: string, date: string, seq: number) => `${kind}_${date.replace(/-/g, '')}_${stampTime(seq)}.csv`;
+  const deltaName = (kind: string, date: string, seq: number) =>
+    `${kind}_${date.replace(/-/g, '')}_${stampTime(seq)}.csv`;
 
   // -- day 0: STAM ---------------------------------------------------------------------------------
   const day0 = newDay(0);
@@ -362,13 +624,20 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     for (const s of itSystems) await w.row([s.uuid, s.name, s.userKey]);
     await finish(w, day0);
   }
-  const classUuid = (facet: string, title: string) => (classes[facet].find((c) => c.title === title) as { uuid: string }).uuid;
+  const classUuid = (facet: string, title: string) =>
+    (classes[facet].find((c) => c.title === title) as { uuid: string }).uuid;
   const pickClass = (facet: string) => rnd.pick(classes[facet]).uuid;
 
   // -- day 0: Org_inital ---------------------------------------------------------------------------
   const units: UnitData[] = [];
   const usedNames = new Set<string>();
-  const makeUnit = (name: string, parent: UnitData | null, from: string, history: UnitData['history'], createdOnDay = 0): UnitData => {
+  const makeUnit = (
+    name: string,
+    parent: UnitData | null,
+    from: string,
+    history: UnitData['history'],
+    createdOnDay = 0,
+  ): UnitData => {
     usedNames.add(name);
     const uuid = rnd.uuid();
     const unit: UnitData = {
@@ -376,9 +645,15 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
       userKey: `${parent ? 'E' : 'M'}${String(units.length + 1).padStart(5, '0')}`,
       name,
       parentUuid: parent ? parent.uuid : null,
-      typeUuid: parent ? (rnd.chance(0.9) ? pickClass('org_unit_type') : null) : classUuid('org_unit_type', 'Magistratsafdeling'),
+      typeUuid: parent
+        ? rnd.chance(0.9)
+          ? pickClass('org_unit_type')
+          : null
+        : classUuid('org_unit_type', 'Magistratsafdeling'),
       lineOrg: parent ? rnd.chance(0.85) : true,
-      address: parent ? `${rnd.pick(STREETS)} ${rnd.int(1, 120)}, ${rnd.pick(POSTCODES)}` : 'Rådhuspladsen 2, 8000 Aarhus C',
+      address: parent
+        ? `${rnd.pick(STREETS)} ${rnd.int(1, 120)}, ${rnd.pick(POSTCODES)}`
+        : 'Rådhuspladsen 2, 8000 Aarhus C',
       losId: String(1_000_000 + units.length),
       ean: rnd.chance(0.7) ? `579800${rnd.digits(7)}` : null,
       pNumber: rnd.chance(0.5) ? `10${rnd.digits(8)}` : null,
@@ -397,7 +672,18 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
   const parents: UnitData[] = [...roots];
   const namePool = ROOTS.flatMap(([, children], i) => children.map((c) => [c, i] as const));
   let historyIndex = 0;
-  const histories: UnitData['history'][] = ['split', 'plain', 'renamed', 'plain', 'split', 'plain', 'plain', 'split', 'renamed', 'plain'];
+  const histories: UnitData['history'][] = [
+    'split',
+    'plain',
+    'renamed',
+    'plain',
+    'split',
+    'plain',
+    'plain',
+    'split',
+    'renamed',
+    'plain',
+  ];
   for (let i = 0; units.length < unitCount; i++) {
     let name: string;
     let parent: UnitData;
@@ -410,9 +696,15 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
       while (usedNames.has(name));
     }
     // One gap and one closed unit, the rest cycles through the histories.
-    const history: UnitData['history'] = i === 2 ? 'gap' : i === 5 ? 'closed' : histories[historyIndex++ % histories.length];
+    const history: UnitData['history'] =
+      i === 2 ? 'gap' : i === 5 ? 'closed' : histories[historyIndex++ % histories.length];
     // Units with history start early enough to leave room for their later rows.
-    const unit = makeUnit(name, parent, rnd.date('2011-01-01', history === 'plain' ? '2019-12-31' : '2016-12-31'), history);
+    const unit = makeUnit(
+      name,
+      parent,
+      rnd.date('2011-01-01', history === 'plain' ? '2019-12-31' : '2016-12-31'),
+      history,
+    );
     if (unit.depth < 4 && history !== 'closed') parents.push(unit);
   }
   for (const u of units) {
@@ -424,19 +716,32 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
         const cut1 = rnd.date(addDays(u.from, 30), '2020-12-31');
         const cut2 = rnd.chance(0.5) ? rnd.date(addDays(cut1, 30), '2022-12-31') : null;
         u.rows = cut2
-          ? [[u.from, addDays(cut1, -1), u.name], [cut1, addDays(cut2, -1), u.name], [cut2, null, u.name]]
-          : [[u.from, addDays(cut1, -1), u.name], [cut1, null, u.name]];
+          ? [
+              [u.from, addDays(cut1, -1), u.name],
+              [cut1, addDays(cut2, -1), u.name],
+              [cut2, null, u.name],
+            ]
+          : [
+              [u.from, addDays(cut1, -1), u.name],
+              [cut1, null, u.name],
+            ];
         break;
       }
       case 'renamed': {
         const at = rnd.date(addDays(u.from, 30), '2022-12-31');
         const oldName = `${u.name} (gl. navn)`;
-        u.rows = [[u.from, addDays(at, -1), oldName], [at, null, u.name]];
+        u.rows = [
+          [u.from, addDays(at, -1), oldName],
+          [at, null, u.name],
+        ];
         break;
       }
       case 'gap': {
         const end = rnd.date(addDays(u.from, 30), '2020-06-30');
-        u.rows = [[u.from, end, u.name], [addDays(end, rnd.int(30, 200)), null, u.name]];
+        u.rows = [
+          [u.from, end, u.name],
+          [addDays(end, rnd.int(30, 200)), null, u.name],
+        ];
         break;
       }
       case 'closed':
@@ -447,8 +752,22 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
   const orgRow = (u: UnitData, from: string, to: string | null, name: string, dateStyle: 'dmy' | 'ymd') => {
     const date = (d: string) => (dateStyle === 'dmy' ? dmy(d) : `${d} 00:00:00.000`);
     return [
-      u.uuid, u.userKey, name, u.typeUuid, u.parentUuid ?? u.uuid, u.lineOrg ? 'True' : 'False', u.losId, '55133018', u.ean, u.pNumber,
-      '55133018', `9${u.losId}`, u.magId, u.address, date(from), to ? date(to) : dateStyle === 'dmy' ? '31-12-9999' : '9999-12-31 00:00:00.000',
+      u.uuid,
+      u.userKey,
+      name,
+      u.typeUuid,
+      u.parentUuid ?? u.uuid,
+      u.lineOrg ? 'True' : 'False',
+      u.losId,
+      '55133018',
+      u.ean,
+      u.pNumber,
+      '55133018',
+      `9${u.losId}`,
+      u.magId,
+      u.address,
+      date(from),
+      to ? date(to) : dateStyle === 'dmy' ? '31-12-9999' : '9999-12-31 00:00:00.000',
       `${startDate} 01:02:03.000`,
     ];
   };
@@ -499,7 +818,8 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
       name: person.name,
       unitUuid: unit.uuid,
       primary,
-      from: from ?? rnd.date(existsSince(unit) > '2012-01-01' ? existsSince(unit) : '2012-01-01', addDays(startDate, -1)),
+      from:
+        from ?? rnd.date(existsSince(unit) > '2012-01-01' ? existsSince(unit) : '2012-01-01', addDays(startDate, -1)),
       to: rnd.chance(0.1) ? rnd.date(addDays(startDate, 60), addDays(startDate, 900)) : null,
       email: rnd.chance(0.8) ? `${asciiFold(person.name)}@aarhus.dk` : null,
       typeUuid: pickClass('engagement_type'),
@@ -511,10 +831,24 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     engagements.push(e);
     return e;
   };
-  const datetime = (d: string, i: number) => (i % 5 === 4 ? `${d}T00:00:00` : i % 7 === 6 ? `${d} 08:00` : `${d} 00:00:00.000`);
+  const datetime = (d: string, i: number) =>
+    i % 5 === 4 ? `${d}T00:00:00` : i % 7 === 6 ? `${d} 08:00` : `${d} 00:00:00.000`;
   const persRow = (e: EngagementData, i: number) => [
-    e.uuid, e.userKey, e.cpr, e.name, datetime(e.from, i), e.to ? datetime(e.to, i) : '9999-12-31 00:00:00.000', e.email,
-    e.primary ? 'Ja' : 'Nej', e.unitUuid, e.typeUuid, e.jobUuid, e.azId, itSystems[0].uuid, e.azId ? e.azId.toUpperCase() : null, e.azId ? rnd.uuid() : null,
+    e.uuid,
+    e.userKey,
+    e.cpr,
+    e.name,
+    datetime(e.from, i),
+    e.to ? datetime(e.to, i) : '9999-12-31 00:00:00.000',
+    e.email,
+    e.primary ? 'Ja' : 'Nej',
+    e.unitUuid,
+    e.typeUuid,
+    e.jobUuid,
+    e.azId,
+    itSystems[0].uuid,
+    e.azId ? e.azId.toUpperCase() : null,
+    e.azId ? rnd.uuid() : null,
   ];
   {
     for (let i = 0; i < personCount; i++) newPerson();
@@ -570,7 +904,13 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     }
     if (opts.badRows) {
       const stranger = makeCpr(rnd, usedCprs); // in usedCprs, so `cprs` lists it
-      const line = await w.row([units[1].uuid, stranger, pickClass('manager_type'), pickClass('manager_level'), pickClass('responsibility')]);
+      const line = await w.row([
+        units[1].uuid,
+        stranger,
+        pickClass('manager_type'),
+        pickClass('manager_level'),
+        pickClass('responsibility'),
+      ]);
       badRows.push({ file: nodePath.basename(w.path), line, field: 'CPR', what: 'unknown-cpr' });
     }
     await finish(w, day0);
@@ -602,14 +942,21 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
         const u = { ...parent, uuid: rnd.uuid(), name: 'Enhed med forkert type', parentUuid: parent.uuid };
         const row = orgRow(u, date, null, u.name, 'dmy');
         row[3] = 'ikke-en-uuid';
-        badRows.push({ file: nodePath.basename(w.path), line: await w.row(row), field: 'OrgEnhedsTypeUUID', what: 'bad-optional-uuid' });
+        badRows.push({
+          file: nodePath.basename(w.path),
+          line: await w.row(row),
+          field: 'OrgEnhedsTypeUUID',
+          what: 'bad-optional-uuid',
+        });
       }
       await finish(w, day);
     }
     // Org_ret: renames, effective from the file's date.
     {
       const w = open(deltaName('Org_ret', date, seq++), ORG_HEADER);
-      const candidates = liveUnits().filter((u) => u.parentUuid && !day.createdUnits.includes(u.uuid) && !day.renamedUnits.includes(u.uuid));
+      const candidates = liveUnits().filter(
+        (u) => u.parentUuid && !day.createdUnits.includes(u.uuid) && !day.renamedUnits.includes(u.uuid),
+      );
       for (let i = 0; i < perDay(unitCount / 40) && candidates.length; i++) {
         const u = candidates.splice(rnd.int(0, candidates.length - 1), 1)[0];
         u.name = `${u.name}${rnd.pick(RENAME_SUFFIXES)}`;

@@ -25,9 +25,15 @@ import type { Db, Tx } from '../../store/db';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const config = loadConfig({
-    REDIS_URL: env.CHILD_REDIS_URL, LOG_LEVEL: 'silent', LOS_FTP_URL: env.CHILD_LOS_FTP_URL, DAR_URL: env.CHILD_DAR_URL,
-  }, { mode: 'worker' });
+  const config = loadConfig(
+    {
+      REDIS_URL: env.CHILD_REDIS_URL,
+      LOG_LEVEL: 'silent',
+      LOS_FTP_URL: env.CHILD_LOS_FTP_URL,
+      DAR_URL: env.CHILD_DAR_URL,
+    },
+    { mode: 'worker' },
+  );
   const store = env.CHILD_DATABASE_URL
     ? await openStore({ databaseUrl: env.CHILD_DATABASE_URL, schema: env.CHILD_SCHEMA, connectTimeoutMs: 3000 })
     : await openStore({ dataDir: env.CHILD_DATA_DIR });
@@ -39,7 +45,9 @@ async function main(): Promise<void> {
   };
   const waitForCancel: SyncProcessor = async (ctx) => {
     process.send?.({ type: 'running', jobId: ctx.jobId, attempt: ctx.attempt });
-    const reason = await new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason), { once: true }));
+    const reason = await new Promise((resolve) =>
+      ctx.signal.addEventListener('abort', () => resolve(ctx.signal.reason), { once: true }),
+    );
     process.send?.({ type: 'aborted', reason });
     throw new SyncCancelledError();
   };
@@ -70,7 +78,11 @@ async function main(): Promise<void> {
   };
   const fence: SyncProcessor = async (ctx) => {
     const write = (step: number) =>
-      ctx.store.query('INSERT INTO test_writes (worker, attempt, step) VALUES ($1, $2, $3)', ['child', ctx.attempt, step]);
+      ctx.store.query('INSERT INTO test_writes (worker, attempt, step) VALUES ($1, $2, $3)', [
+        'child',
+        ctx.attempt,
+        step,
+      ]);
     for (let step = 1; step <= 3; step++) await write(step);
     process.send?.({ type: 'running', jobId: ctx.jobId, attempt: ctx.attempt });
     const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -92,7 +104,13 @@ async function main(): Promise<void> {
   };
   const losCrash: SyncProcessor = (ctx) => runLosImport({ ...ctx, store: crashing(ctx.store) });
   const processor =
-    env.CHILD_MODE === 'cancel' ? waitForCancel : env.CHILD_MODE === 'los-crash' ? losCrash : env.CHILD_MODE === 'fence' ? fence : hang;
+    env.CHILD_MODE === 'cancel'
+      ? waitForCancel
+      : env.CHILD_MODE === 'los-crash'
+        ? losCrash
+        : env.CHILD_MODE === 'fence'
+          ? fence
+          : hang;
   const workers = await startWorkers({
     config,
     logger: createLogger('silent'),
@@ -106,7 +124,10 @@ async function main(): Promise<void> {
   });
   process.on('message', (m: { type?: string }) => {
     if (m?.type !== 'stop') return;
-    void workers.close().then(() => store.close()).then(() => process.exit(0));
+    void workers
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0));
   });
   process.send?.({ type: 'ready' });
 }

@@ -15,9 +15,15 @@ import { fakeRun } from './los-delivery';
 // sax ships no types; it is the SOAP stack's parser (a dependency of `soap`).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sax = require('sax') as {
-  parser(strict: boolean, opts: Record<string, unknown>): {
-    onerror: (e: Error) => void; onopentag: (t: { name: string; attributes: Record<string, string> }) => void;
-    onclosetag: () => void; ontext: (t: string) => void; write(s: string): { close(): void };
+  parser(
+    strict: boolean,
+    opts: Record<string, unknown>,
+  ): {
+    onerror: (e: Error) => void;
+    onopentag: (t: { name: string; attributes: Record<string, string> }) => void;
+    onclosetag: () => void;
+    ontext: (t: string) => void;
+    write(s: string): { close(): void };
   };
 };
 
@@ -31,14 +37,25 @@ export interface CristinRun {
 }
 
 /** A run of the Cristin export as the worker would start it (`params.force` as the mutation passes it). */
-export function cristinRun(store: Db, env: Record<string, string>, o: { dryRun?: boolean; force?: boolean } = {}): CristinRun {
+export function cristinRun(
+  store: Db,
+  env: Record<string, string>,
+  o: { dryRun?: boolean; force?: boolean } = {},
+): CristinRun {
   const run = fakeRun(store, env, { dryRun: o.dryRun, kind: 'CRISTIN_EXPORT', params: { force: o.force ?? false } });
   const progress: CristinRun['progress'] = [];
-  run.ctx.progress = (fraction, message) => { progress.push({ fraction, message }); };
+  run.ctx.progress = (fraction, message) => {
+    progress.push({ fraction, message });
+  };
   return { ctx: run.ctx, issues: run.issues, progress, logs: run.logs, abort: () => run.abort('cancel') };
 }
 
-export interface XmlNode { name: string; attrs: Record<string, string>; children: XmlNode[]; text: string }
+export interface XmlNode {
+  name: string;
+  attrs: Record<string, string>;
+  children: XmlNode[];
+  text: string;
+}
 
 /** Parses XML text strictly (throws on any well-formedness error) into a tree; text is trimmed. */
 export function parseXml(text: string): XmlNode {
@@ -46,7 +63,10 @@ export function parseXml(text: string): XmlNode {
   const root: XmlNode = { name: '#document', attrs: {}, children: [], text: '' };
   const stack: XmlNode[] = [root];
   let error: Error | null = null;
-  parser.onerror = (e) => { error ??= e; throw e; };
+  parser.onerror = (e) => {
+    error ??= e;
+    throw e;
+  };
   parser.onopentag = (t) => {
     const node: XmlNode = { name: t.name, attrs: { ...t.attributes }, children: [], text: '' };
     stack[stack.length - 1].children.push(node);
@@ -56,7 +76,9 @@ export function parseXml(text: string): XmlNode {
     const node = stack.pop()!;
     node.text = node.text.trim();
   };
-  parser.ontext = (t) => { stack[stack.length - 1].text += t; };
+  parser.ontext = (t) => {
+    stack[stack.length - 1].text += t;
+  };
   parser.write(text).close();
   if (error) throw error;
   if (root.children.length !== 1) throw new Error(`expected one root element, got ${root.children.length}`);
@@ -88,9 +110,19 @@ export async function startCristinBed(apiKey: string, name: string): Promise<Cri
   const sim = await startCerebrumSimulator({ apiKey });
   const store = await openStore({ memory: true });
   const dataDir = mkdtempSync(join(tmpdir(), `idbro-${name}-`));
-  const env = { CEREBRUM_URL: sim.url, CEREBRUM_API_KEY: apiKey, CRISTIN_INSTITUTION: '185', DATA_DIR: dataDir, TZ: 'Europe/Oslo', LOG_LEVEL: 'silent' };
+  const env = {
+    CEREBRUM_URL: sim.url,
+    CEREBRUM_API_KEY: apiKey,
+    CRISTIN_INSTITUTION: '185',
+    DATA_DIR: dataDir,
+    TZ: 'Europe/Oslo',
+    LOG_LEVEL: 'silent',
+  };
   return {
-    sim, store, dataDir, env,
+    sim,
+    store,
+    dataDir,
+    env,
     async stop() {
       await sim.stop();
       await store.close();

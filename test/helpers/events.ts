@@ -12,12 +12,19 @@ export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0
 export const uniqueExchange = (tag: string) => `idbro-test.${tag}.${randomUUID().slice(0, 8)}`;
 
 /** A gateway with events and cache, and a simulator publishing to the same exchange; resolves once consuming. */
-export async function startEventStack(o: { exchange: string; url?: string; env?: Record<string, string>; jwtSecret?: string; gatewayJwtKey?: string }): Promise<Stack> {
+export async function startEventStack(o: {
+  exchange: string;
+  url?: string;
+  env?: Record<string, string>;
+  jwtSecret?: string;
+  gatewayJwtKey?: string;
+}): Promise<Stack> {
   const url = o.url ?? AMQP_URL;
   const stack = await startStack({
     sim: { events: { url, exchange: o.exchange, jwtSecret: o.jwtSecret } },
     env: {
-      CEREBRUM_EVENTS_URL: url, CEREBRUM_EVENTS_EXCHANGE: o.exchange,
+      CEREBRUM_EVENTS_URL: url,
+      CEREBRUM_EVENTS_EXCHANGE: o.exchange,
       ...(o.gatewayJwtKey ? { CEREBRUM_EVENTS_JWT_KEY: o.gatewayJwtKey } : {}),
       ...o.env,
     },
@@ -29,20 +36,34 @@ export async function startEventStack(o: { exchange: string; url?: string; env?:
 export function stateReached(c: CerebrumEventConsumer, want: ConsumerState): Promise<void> {
   if (c.state === want) return Promise.resolve();
   return new Promise((resolve) => {
-    const off = c.onState((s) => { if (s === want) { off(); resolve(); } });
+    const off = c.onState((s) => {
+      if (s === want) {
+        off();
+        resolve();
+      }
+    });
   });
 }
 
 /** Resolves with the change once the bus delivered it (the cache, subscribed first, has applied it by then). */
 export function changeSeen(bus: ChangeBus, jti: string): Promise<CerebrumChange> {
   return new Promise((resolve) => {
-    const off = bus.subscribe((c) => { if (c.jti === jti) { off(); resolve(c); } });
+    const off = bus.subscribe((c) => {
+      if (c.jti === jti) {
+        off();
+        resolve(c);
+      }
+    });
   });
 }
 
 /** POST /__mutate on the simulator; resolves the published payloads. */
 export async function mutate(stack: Stack, m: Record<string, unknown>): Promise<Record<string, any>[]> {
-  const res = await fetch(`${stack.sim.url}/__mutate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) });
+  const res = await fetch(`${stack.sim.url}/__mutate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(m),
+  });
   const body = (await res.json()) as { events: Record<string, any>[]; message?: string };
   if (res.status !== 200) throw new Error(`mutate: ${res.status} ${body.message}`);
   return body.events;
@@ -53,7 +74,9 @@ export async function mutateAndApply(stack: Stack, m: Record<string, unknown>): 
   const bus = stack.gateway.cerebrumLive!.bus;
   const seen: Promise<unknown>[] = [];
   const jtis = new Set<string>();
-  const off = bus.subscribe((c) => { jtis.add(c.jti); });
+  const off = bus.subscribe((c) => {
+    jtis.add(c.jti);
+  });
   const [ev] = await mutate(stack, m);
   if (!jtis.has(ev.jti)) seen.push(changeSeen(bus, ev.jti));
   await Promise.all(seen);
@@ -104,7 +127,12 @@ const rabbitmqctl = (...args: string[]) => promisify(execFile)('rabbitmqctl', ['
  * A virtual host of its own on the local broker, for tests that change permissions (refusing reconnects) without
  * touching anyone else's connections. `refuse()`/`allow()` toggle guest's access; `remove()` deletes it all.
  */
-export async function scratchVhost(): Promise<{ url: string; refuse(): Promise<void>; allow(): Promise<void>; remove(): Promise<void> }> {
+export async function scratchVhost(): Promise<{
+  url: string;
+  refuse(): Promise<void>;
+  allow(): Promise<void>;
+  remove(): Promise<void>;
+}> {
   const vhost = `idbro-test-${randomUUID().slice(0, 8)}`;
   await rabbitmqctl('add_vhost', vhost);
   const allow = async () => void (await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'));

@@ -7,20 +7,24 @@ export const FS_USER = 'idbro-fs-test';
 /** Distinctive, so a test can search every log line and response for it. */
 export const FS_PASSWORD = 'Fs-p4ss/wörd:with+odd=chars';
 
-export interface FsStack extends Stack { fsSim: FsSimulator }
+export interface FsStack extends Stack {
+  fsSim: FsSimulator;
+}
 
 /**
  * The Cerebrum simulator, the FS simulator and a gateway configured for both (FS_URL, FS_USERNAME, FS_PASSWORD),
  * all on loopback. `fsEnv` overrides the FS settings given to the gateway (e.g. a wrong password, or FS_URL ''
  * to disable FS).
  */
-export async function startFsStack(o: {
-  fs?: FsSimulatorOptions;
-  sim?: CerebrumSimulatorOptions;
-  fsEnv?: Record<string, string>;
-  env?: Record<string, string>;
-  gateway?: Partial<GatewayOptions>;
-} = {}): Promise<FsStack> {
+export async function startFsStack(
+  o: {
+    fs?: FsSimulatorOptions;
+    sim?: CerebrumSimulatorOptions;
+    fsEnv?: Record<string, string>;
+    env?: Record<string, string>;
+    gateway?: Partial<GatewayOptions>;
+  } = {},
+): Promise<FsStack> {
   const fsSim = await startFsSimulator({ username: FS_USER, password: FS_PASSWORD, ...o.fs });
   let stack: Stack;
   try {

@@ -2,7 +2,11 @@ import 'reflect-metadata';
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Writable } from 'node:stream';
-import { startCerebrumSimulator, type CerebrumSimulator, type CerebrumSimulatorOptions } from '../../simulators/cerebrum';
+import {
+  startCerebrumSimulator,
+  type CerebrumSimulator,
+  type CerebrumSimulatorOptions,
+} from '../../simulators/cerebrum';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { createGateway, type Gateway, type GatewayOptions } from '../../server/http';
@@ -11,7 +15,10 @@ import type { RequestStats } from '../../resolvers/context';
 export const TOKENS = { read: 'tok-read', pii: 'tok-pii', sync: 'tok-sync', all: 'tok-all' };
 const API_TOKENS = `${TOKENS.read}=read;${TOKENS.pii}=read+pii;${TOKENS.sync}=sync;${TOKENS.all}=read+pii+sync`;
 
-export interface GqlResult { status: number; body: any }
+export interface GqlResult {
+  status: number;
+  body: any;
+}
 
 export interface Stack {
   sim: CerebrumSimulator;
@@ -23,37 +30,56 @@ export interface Stack {
   lastStats(): RequestStats | undefined;
   gql(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult>;
   /** A typed document from test/generated (codegen.yml): the answer's data is typed. */
-  typed<D, V extends Record<string, unknown>>(doc: TypedDocumentNode<D, V>, variables: V, token?: string | null): Promise<{ data: D | null; errors?: any[] }>;
+  typed<D, V extends Record<string, unknown>>(
+    doc: TypedDocumentNode<D, V>,
+    variables: V,
+    token?: string | null,
+  ): Promise<{ data: D | null; errors?: any[] }>;
   stop(): Promise<void>;
 }
 
 /** A Cerebrum simulator and a gateway in front of it, both on loopback with random ports. */
-export async function startStack(o: {
-  sim?: CerebrumSimulatorOptions;
-  env?: Record<string, string>;
-  gateway?: Partial<GatewayOptions>;
-} = {}): Promise<Stack> {
+export async function startStack(
+  o: {
+    sim?: CerebrumSimulatorOptions;
+    env?: Record<string, string>;
+    gateway?: Partial<GatewayOptions>;
+  } = {},
+): Promise<Stack> {
   const sim = await startCerebrumSimulator({ apiKey: 'test-api-key', ...o.sim });
   const logs: string[] = [];
-  const sink = new Writable({ write(chunk, _enc, cb) { logs.push(String(chunk)); cb(); } });
-  const config = loadConfig({
-    API_TOKENS,
-    CEREBRUM_URL: sim.url,
-    CEREBRUM_API_KEY: 'test-api-key',
-    CEREBRUM_RETRIES: '2',
-    LOG_LEVEL: 'debug',
-    ...o.env,
-  }, { mode: 'serve' });
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const config = loadConfig(
+    {
+      API_TOKENS,
+      CEREBRUM_URL: sim.url,
+      CEREBRUM_API_KEY: 'test-api-key',
+      CEREBRUM_RETRIES: '2',
+      LOG_LEVEL: 'debug',
+      ...o.env,
+    },
+    { mode: 'serve' },
+  );
   let last: RequestStats | undefined;
   const gateway = createGateway({
     config,
     logger: createLogger('debug', sink),
-    onRequestStats: (s) => { last = s; },
+    onRequestStats: (s) => {
+      last = s;
+    },
     ...o.gateway,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const stack: Stack = {
-    sim, gateway, url, logs,
+    sim,
+    gateway,
+    url,
+    logs,
     lastStats: () => last,
     async gql(query, variables, token = TOKENS.all) {
       const res = await fetch(`${url}/graphql`, {

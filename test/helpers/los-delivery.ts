@@ -50,11 +50,18 @@ export async function startLosBed(opts: LosDeliveryOptions & { failAddresses?: n
   const ftp = await startLosFtpSimulator({ root });
   const dar = await startDarSimulator({ addresses: book });
   return {
-    manifest, ftp, dar, unknownAddresses, root,
+    manifest,
+    ftp,
+    dar,
+    unknownAddresses,
+    root,
     async deliver(day) {
-      const names = day === 'all'
-        ? manifest.files.map((f) => f.name)
-        : manifest.days[day].files.concat(day === 0 ? manifest.files.filter((f) => f.name.startsWith('STAM_')).map((f) => f.name) : []);
+      const names =
+        day === 'all'
+          ? manifest.files.map((f) => f.name)
+          : manifest.days[day].files.concat(
+              day === 0 ? manifest.files.filter((f) => f.name.startsWith('STAM_')).map((f) => f.name) : [],
+            );
       const when = new Date(Date.now() + 2000); // later than any run that started before this delivery
       for (const name of new Set(names)) {
         await fs.copyFile(join(staging, name), join(root, name));
@@ -93,7 +100,12 @@ export function fakeRun(store: Db, env: Record<string, string>, o: FakeRunOption
   const progress: number[] = [];
   const logs: string[] = [];
   const controller = new AbortController();
-  const sink = new Writable({ write(chunk, _e, cb) { logs.push(String(chunk)); cb(); } });
+  const sink = new Writable({
+    write(chunk, _e, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
   const ctx: SyncRunContext = {
     jobId: `test-${Math.random().toString(36).slice(2)}`,
     kind: o.kind ?? 'LOS_IMPORT',
@@ -104,8 +116,12 @@ export function fakeRun(store: Db, env: Record<string, string>, o: FakeRunOption
     store,
     config: loadConfig(env),
     logger: createLogger('debug', sink),
-    progress: (f) => { progress.push(f); },
-    issue: (i) => { issues.push(i); },
+    progress: (f) => {
+      progress.push(f);
+    },
+    issue: (i) => {
+      issues.push(i);
+    },
   };
   return { ctx, issues, progress, logs, abort: (reason) => controller.abort(reason) };
 }
@@ -113,11 +129,18 @@ export function fakeRun(store: Db, env: Record<string, string>, o: FakeRunOption
 /** Every LOS table, sorted, as one JSON string: two stores in the same state give the same snapshot. */
 export async function losSnapshot(db: Db): Promise<string> {
   const tables: Record<string, string> = {
-    los_organisation: 'uuid', los_facets: 'user_key', los_classes: 'uuid', los_it_systems: 'uuid',
-    los_org_units: 'uuid, valid_from', los_persons: 'uuid', los_engagements: 'uuid, valid_from', los_managers: 'uuid, valid_from',
+    los_organisation: 'uuid',
+    los_facets: 'user_key',
+    los_classes: 'uuid',
+    los_it_systems: 'uuid',
+    los_org_units: 'uuid, valid_from',
+    los_persons: 'uuid',
+    los_engagements: 'uuid, valid_from',
+    los_managers: 'uuid, valid_from',
   };
   const out: Record<string, unknown[]> = {};
-  for (const [t, order] of Object.entries(tables)) out[t] = (await db.query(`SELECT * FROM ${t} ORDER BY ${order}`)).rows;
+  for (const [t, order] of Object.entries(tables))
+    out[t] = (await db.query(`SELECT * FROM ${t} ORDER BY ${order}`)).rows;
   return JSON.stringify(out);
 }
 

@@ -24,7 +24,11 @@ async function main(): Promise<void> {
   const env = process.env;
   const config = loadConfig({ REDIS_URL: env.CHILD_REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' });
   const logger = createLogger('silent');
-  const store = await openStore({ databaseUrl: env.CHILD_DATABASE_URL, schema: env.CHILD_SCHEMA, connectTimeoutMs: 5000 });
+  const store = await openStore({
+    databaseUrl: env.CHILD_DATABASE_URL,
+    schema: env.CHILD_SCHEMA,
+    connectTimeoutMs: 5000,
+  });
   const send = (m: Record<string, unknown>) => process.send?.(m);
   const processors = new Map<SyncJobKind, SyncProcessor>();
   let released = env.CHILD_RELEASED === '1';
@@ -52,7 +56,14 @@ async function main(): Promise<void> {
   } else {
     const kinds = (env.CHILD_KINDS ?? SYNC_JOB_KINDS.join(',')).split(',') as SyncJobKind[];
     const workers = await startWorkers({
-      config, logger, store, processors, kinds, prefix: env.CHILD_PREFIX, lockDurationMs: 1000, stalledIntervalMs: 300,
+      config,
+      logger,
+      store,
+      processors,
+      kinds,
+      prefix: env.CHILD_PREFIX,
+      lockDurationMs: 1000,
+      stalledIntervalMs: 300,
     });
     process.on('message', (m: { type?: string }) => {
       if (m?.type !== 'release') return;
@@ -63,7 +74,9 @@ async function main(): Promise<void> {
   }
   process.on('message', (m: { type?: string }) => {
     if (m?.type !== 'stop') return;
-    void stop().then(() => store.close()).then(() => process.exit(0));
+    void stop()
+      .then(() => store.close())
+      .then(() => process.exit(0));
   });
   send({ type: 'ready', pid: process.pid });
 }

@@ -2,7 +2,13 @@
  * Builds selection sets for a whole schema from its introspection, so a test can ask for "everything a type
  * has" to a given depth without listing fields by hand: a field added later is walked too.
  */
-import { getIntrospectionQuery, type IntrospectionField, type IntrospectionQuery, type IntrospectionType, type IntrospectionTypeRef } from 'graphql';
+import {
+  getIntrospectionQuery,
+  type IntrospectionField,
+  type IntrospectionQuery,
+  type IntrospectionType,
+  type IntrospectionTypeRef,
+} from 'graphql';
 
 export type Types = Map<string, IntrospectionType>;
 
@@ -26,7 +32,14 @@ const isWrapper = (name: string) => name.endsWith('Connection') || name.endsWith
  * cycles (Person → accounts → owner → Person …) stay bounded. Fields with required arguments are left out;
  * optional arguments keep their defaults. Fields under an interface's inline fragments are aliased `<Type>_<field>`.
  */
-export function selectAll(types: Types, typeName: string, depth: number, path: string[] = [], repeat = 2, alias = ''): string {
+export function selectAll(
+  types: Types,
+  typeName: string,
+  depth: number,
+  path: string[] = [],
+  repeat = 2,
+  alias = '',
+): string {
   const type = types.get(typeName);
   if (!type || (type.kind !== 'OBJECT' && type.kind !== 'INTERFACE')) return '';
   const parts: string[] = ['__typename'];

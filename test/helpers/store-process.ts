@@ -28,14 +28,21 @@ async function main(): Promise<void> {
   let resume: (() => void) | undefined;
   const reply = (id: number, value: unknown) => process.send?.({ id, ok: true, value });
   const fail = (id: number, err: unknown) =>
-    process.send?.({ id, ok: false, code: err instanceof StoreError ? err.code : (err as any)?.code, message: (err as Error).message });
+    process.send?.({
+      id,
+      ok: false,
+      code: err instanceof StoreError ? err.code : (err as any)?.code,
+      message: (err as Error).message,
+    });
 
   const handlers: Record<string, (req: Request) => Promise<unknown>> = {
     query: async (req) => (await db.query(req.sql, req.params)).rows,
     role: async () => ({ role: db.role, ownerPid: db.ownerPid }),
     burst: async (req) => {
       const answers = await Promise.all(
-        Array.from({ length: req.n }, (_, i) => db.query('SELECT $1::int AS i, $2::text AS who', [i, `pid ${process.pid}`])),
+        Array.from({ length: req.n }, (_, i) =>
+          db.query('SELECT $1::int AS i, $2::text AS who', [i, `pid ${process.pid}`]),
+        ),
       );
       return answers.filter((r, i) => r.rows[0].i !== i || r.rows[0].who !== `pid ${process.pid}`).length;
     },
@@ -56,7 +63,12 @@ async function main(): Promise<void> {
       await repo.markRunning(req.jobId, 1);
       await repo.addIssues(req.jobId, [{ severity: 'WARNING', message: `seen by pid ${process.pid}` }]);
       const mark = await new SyncStateRepo(db).get('written-by-api');
-      await repo.finish(req.jobId, 'SUCCEEDED', { created: 1, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0, details: { mark } }, 'finished by the worker');
+      await repo.finish(
+        req.jobId,
+        'SUCCEEDED',
+        { created: 1, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0, details: { mark } },
+        'finished by the worker',
+      );
       return { stateSeen: seen?.state };
     },
     'hold-tx': (req) =>
@@ -88,7 +100,10 @@ async function main(): Promise<void> {
   process.on('message', (req: Request) => {
     const handler = handlers[req.cmd];
     if (!handler) return fail(req.id, new Error(`unknown command ${req.cmd}`));
-    handler(req).then((value) => reply(req.id, value), (err) => fail(req.id, err));
+    handler(req).then(
+      (value) => reply(req.id, value),
+      (err) => fail(req.id, err),
+    );
   });
   process.send?.({ type: 'ready', role: db.role, ownerPid: db.ownerPid, pid: process.pid });
 }

@@ -32,7 +32,8 @@ Module._resolveFilename = function resolveTsForJs(request, parent, ...rest) {
   try {
     return resolveFilename.call(this, request, parent, ...rest);
   } catch (e) {
-    if (request.startsWith('.') && request.endsWith('.js')) return resolveFilename.call(this, `${request.slice(0, -3)}.ts`, parent, ...rest);
+    if (request.startsWith('.') && request.endsWith('.js'))
+      return resolveFilename.call(this, `${request.slice(0, -3)}.ts`, parent, ...rest);
     throw e;
   }
 };

@@ -35,7 +35,10 @@ export async function startSyncStack(name: string): Promise<SyncStack> {
   const logger = testLogger();
   const bed = await startLosBed({ days: 1, badRows: true, failAddresses: 1 });
   await bed.deliver('all');
-  const config = loadConfig({ REDIS_URL, LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url, LOG_LEVEL: 'silent' }, { mode: 'worker' });
+  const config = loadConfig(
+    { REDIS_URL, LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url, LOG_LEVEL: 'silent' },
+    { mode: 'worker' },
+  );
   const store = await openStore({ memory: true });
   const processors = new Map<SyncJobKind, SyncProcessor>([
     ['LOS_IMPORT', (ctx) => runLosImport(ctx)],
@@ -45,16 +48,30 @@ export async function startSyncStack(name: string): Promise<SyncStack> {
   ]);
   const sync = await createSyncService({ config, store, logger, processors, prefix, attempts: 1 });
   const workers: SyncWorkers = await startWorkers({
-    config, logger, store, processors, kinds: ['LOS_IMPORT', 'CRISTIN_EXPORT'], prefix, progressIntervalMs: 50,
+    config,
+    logger,
+    store,
+    processors,
+    kinds: ['LOS_IMPORT', 'CRISTIN_EXPORT'],
+    prefix,
+    progressIntervalMs: 50,
   });
   await applySchedules({
-    redisUrl: REDIS_URL, prefix, logger, tz: config.tz, deploymentId: workers.deploymentId,
+    redisUrl: REDIS_URL,
+    prefix,
+    logger,
+    tz: config.tz,
+    deploymentId: workers.deploymentId,
     schedules: new Map([['LOS_IMPORT', LOS_SCHEDULE]]),
     available: new Set<SyncJobKind>(['LOS_IMPORT']),
   });
   const stack = await startStack({ gateway: { store, sync } });
   return {
-    stack, bed, store, sync, prefix,
+    stack,
+    bed,
+    store,
+    sync,
+    prefix,
     async stop() {
       await stack.stop();
       await workers.close();

@@ -22,13 +22,16 @@ import type { SyncJobKind } from '../../store/sync-jobs.repo';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const config = loadConfig({
-    API_TOKENS: 'tok-all=read+pii+sync',
-    CEREBRUM_URL: env.CHILD_CEREBRUM_URL,
-    CEREBRUM_API_KEY: env.CHILD_CEREBRUM_API_KEY,
-    REDIS_URL: env.CHILD_REDIS_URL,
-    LOG_LEVEL: 'silent',
-  }, { mode: 'serve' });
+  const config = loadConfig(
+    {
+      API_TOKENS: 'tok-all=read+pii+sync',
+      CEREBRUM_URL: env.CHILD_CEREBRUM_URL,
+      CEREBRUM_API_KEY: env.CHILD_CEREBRUM_API_KEY,
+      REDIS_URL: env.CHILD_REDIS_URL,
+      LOG_LEVEL: 'silent',
+    },
+    { mode: 'serve' },
+  );
   const logger = createLogger('silent');
   const store = await openStore({ memory: true });
   const cerebrum = new CerebrumClient({ url: env.CHILD_CEREBRUM_URL!, apiKey: env.CHILD_CEREBRUM_API_KEY });

@@ -21,7 +21,10 @@ export function fixture(name: string): string {
 }
 
 /** Settings for an export to `sim`, exporting the LOS fixture organisation under Aarhus Kommune. */
-export function uniloginEnv(sim: Pick<UniLoginSimulator, 'url'>, extra: Record<string, string> = {}): Record<string, string> {
+export function uniloginEnv(
+  sim: Pick<UniLoginSimulator, 'url'>,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     UNILOGIN_URL: sim.url,
     UNILOGIN_USER: USER,
@@ -37,7 +40,12 @@ export function uniloginEnv(sim: Pick<UniLoginSimulator, 'url'>, extra: Record<s
 }
 
 /** A fake job context for the export (no BullMQ), with mode and dry run set. */
-export function exportRun(store: Db, env: Record<string, string>, mode: 'FULL' | 'INCREMENTAL' | 'DELETE' | undefined, o: { dryRun?: boolean } = {}): FakeRun {
+export function exportRun(
+  store: Db,
+  env: Record<string, string>,
+  mode: 'FULL' | 'INCREMENTAL' | 'DELETE' | undefined,
+  o: { dryRun?: boolean } = {},
+): FakeRun {
   return fakeRun(store, env, { ...o, kind: 'UNILOGIN_EXPORT', params: mode ? { mode } : {} });
 }
 

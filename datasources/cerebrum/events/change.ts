@@ -7,7 +7,8 @@
 import { EventEmitter } from 'node:events';
 
 export type CerebrumResourceType = 'persons' | 'accounts' | 'groups' | 'ous' | 'entities';
-export type CerebrumEventKind = 'create' | 'modify' | 'delete' | 'add' | 'remove' | 'activate' | 'deactivate' | 'password';
+export type CerebrumEventKind =
+  'create' | 'modify' | 'delete' | 'add' | 'remove' | 'activate' | 'deactivate' | 'password';
 
 export interface CerebrumChange {
   /** The message's unique id (delivery is at least once: de-duplicate on it). */

@@ -62,7 +62,15 @@ export class CerebrumEventConsumer {
   queue?: string;
   /** Shown by the broker (rabbitmqctl list_connections client_properties): host, pid and an instance id. */
   readonly connectionName = `idbro ${hostname()} pid ${process.pid} ${randomUUID().slice(0, 8)}`;
-  readonly counters: ConsumerCounters = { received: 0, applied: 0, duplicates: 0, scheduled: 0, refused: 0, refusedBy: {}, reconnects: 0 };
+  readonly counters: ConsumerCounters = {
+    received: 0,
+    applied: 0,
+    duplicates: 0,
+    scheduled: 0,
+    refused: 0,
+    refusedBy: {},
+    reconnects: 0,
+  };
   private conn?: ChannelModel;
   private channel?: Channel;
   private readonly verifier?: Verifier;
@@ -93,7 +101,9 @@ export class CerebrumEventConsumer {
   /** For /readyz: throws while the consumer has no live connection. */
   async check(): Promise<void> {
     if (this.state !== 'connected') {
-      throw new Error(`Cerebrum events: ${this.state}${this.lastError ? ` (${this.lastError})` : ''}; check CEREBRUM_EVENTS_URL — the Cerebrum cache is bypassed meanwhile`);
+      throw new Error(
+        `Cerebrum events: ${this.state}${this.lastError ? ` (${this.lastError})` : ''}; check CEREBRUM_EVENTS_URL — the Cerebrum cache is bypassed meanwhile`,
+      );
     }
   }
 
@@ -120,22 +130,40 @@ export class CerebrumEventConsumer {
     let conn: ChannelModel | undefined;
     try {
       conn = await amqp.connect(this.o.url, { clientProperties: { connection_name: this.connectionName } });
-      conn.on('error', (e: Error) => { this.lastError = errorWord(e); });
+      conn.on('error', (e: Error) => {
+        this.lastError = errorWord(e);
+      });
       conn.on('close', () => this.lost(conn!));
       const ch = await conn.createChannel();
-      ch.on('error', (e: Error) => { this.lastError = errorWord(e); });
+      ch.on('error', (e: Error) => {
+        this.lastError = errorWord(e);
+      });
       // A channel the broker closed (e.g. a queue deleted under us) ends the connection, so that we reconnect.
-      ch.on('close', () => { if (this.channel === ch && this.state !== 'stopped') void conn!.close().catch(() => undefined); });
+      ch.on('close', () => {
+        if (this.channel === ch && this.state !== 'stopped') void conn!.close().catch(() => undefined);
+      });
       await ch.assertExchange(this.o.exchange, 'topic', { durable: true });
       // Named for whoever reads the broker's queue list; exclusive + auto-delete: it lives as long as this connection.
       const q = this.o.queue
-        ? await ch.assertQueue(this.o.queue.name, { exclusive: this.o.queue.exclusive, durable: this.o.queue.durable, autoDelete: !this.o.queue.durable })
-        : await ch.assertQueue(`idbro.cache.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`, { exclusive: true, autoDelete: true, durable: false });
+        ? await ch.assertQueue(this.o.queue.name, {
+            exclusive: this.o.queue.exclusive,
+            durable: this.o.queue.durable,
+            autoDelete: !this.o.queue.durable,
+          })
+        : await ch.assertQueue(`idbro.cache.${hostname()}.${process.pid}.${randomUUID().slice(0, 8)}`, {
+            exclusive: true,
+            autoDelete: true,
+            durable: false,
+          });
       await ch.bindQueue(q.queue, this.o.exchange, this.o.binding);
       await ch.prefetch(200);
-      await ch.consume(q.queue, (msg) => {
-        if (msg) this.chain = this.chain.then(() => this.handle(ch, msg)).catch(() => undefined);
-      }, { noAck: false });
+      await ch.consume(
+        q.queue,
+        (msg) => {
+          if (msg) this.chain = this.chain.then(() => this.handle(ch, msg)).catch(() => undefined);
+        },
+        { noAck: false },
+      );
       if ((this.state as ConsumerState) === 'stopped') {
         await conn.close().catch(() => undefined);
         return;
@@ -145,7 +173,10 @@ export class CerebrumEventConsumer {
       this.queue = q.queue;
       this.attempt = 0;
       this.lastError = undefined;
-      this.o.logger?.info({ exchange: this.o.exchange, binding: this.o.binding, queue: q.queue }, 'Cerebrum events: consuming');
+      this.o.logger?.info(
+        { exchange: this.o.exchange, binding: this.o.binding, queue: q.queue },
+        'Cerebrum events: consuming',
+      );
       this.setState('connected');
     } catch (e) {
       this.lastError = errorWord(e);
@@ -159,7 +190,10 @@ export class CerebrumEventConsumer {
     this.conn = undefined;
     this.channel = undefined;
     if (this.state === 'stopped') return;
-    this.o.logger?.warn({ reason: this.lastError ?? 'connection closed' }, 'Cerebrum events: connection lost; the cache is bypassed until it is back');
+    this.o.logger?.warn(
+      { reason: this.lastError ?? 'connection closed' },
+      'Cerebrum events: connection lost; the cache is bypassed until it is back',
+    );
     this.retry();
   }
 
@@ -171,7 +205,10 @@ export class CerebrumEventConsumer {
     this.attempt = Math.min(this.attempt + 1, 20);
     this.counters.reconnects++;
     if (this.attempt === 1 || this.attempt % 10 === 0) {
-      this.o.logger?.warn({ reason: this.lastError, retryInMs: Math.round(delay) }, 'Cerebrum events: cannot connect to CEREBRUM_EVENTS_URL; retrying');
+      this.o.logger?.warn(
+        { reason: this.lastError, retryInMs: Math.round(delay) },
+        'Cerebrum events: cannot connect to CEREBRUM_EVENTS_URL; retrying',
+      );
     }
     this.retryTimer = setTimeout(() => void this.connect(), delay);
     this.retryTimer.unref();
@@ -191,7 +228,10 @@ export class CerebrumEventConsumer {
       } catch (e) {
         // Not acked: dropping the connection hands the message (and those after it) back to the broker.
         this.lastError = `sink: ${errorWord(e)}`;
-        this.o.logger?.warn({ reason: this.lastError }, 'Cerebrum events: could not record a change; reconnecting so that the broker redelivers it');
+        this.o.logger?.warn(
+          { reason: this.lastError },
+          'Cerebrum events: could not record a change; reconnecting so that the broker redelivers it',
+        );
         await this.conn?.close().catch(() => undefined);
         return;
       }
@@ -207,7 +247,10 @@ export class CerebrumEventConsumer {
       this.counters.refused++;
       eventsConsumed.inc({ source: 'CEREBRUM', outcome: 'refused' });
       this.counters.refusedBy[parsed.reason] = (this.counters.refusedBy[parsed.reason] ?? 0) + 1;
-      this.o.logger?.warn({ reason: parsed.reason, routingKey: safeKey(msg.fields.routingKey), bytes: msg.content.length }, 'Cerebrum events: message refused and dropped');
+      this.o.logger?.warn(
+        { reason: parsed.reason, routingKey: safeKey(msg.fields.routingKey), bytes: msg.content.length },
+        'Cerebrum events: message refused and dropped',
+      );
       return;
     }
     const c = parsed.change;
@@ -220,7 +263,13 @@ export class CerebrumEventConsumer {
     if (wait > 0) {
       // A scheduled change: Cerebrum's data changes at nbf, so acting earlier would cache the old answer again.
       this.counters.scheduled++;
-      const t = setTimeout(() => { this.timers.delete(t); this.apply(c); }, Math.min(wait, 2 ** 31 - 1));
+      const t = setTimeout(
+        () => {
+          this.timers.delete(t);
+          this.apply(c);
+        },
+        Math.min(wait, 2 ** 31 - 1),
+      );
       t.unref();
       this.timers.add(t);
       return;
@@ -259,5 +308,5 @@ function errorWord(e: unknown): string {
   if (code !== undefined) return String(code);
   const msg = String((e as Error)?.message ?? '');
   const closed = /CONNECTION_FORCED|closed via management plugin|Connection closed: (\d+)/.exec(msg);
-  return closed ? closed[0] : (e as Error)?.name ?? 'error';
+  return closed ? closed[0] : ((e as Error)?.name ?? 'error');
 }

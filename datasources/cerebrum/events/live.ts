@@ -23,9 +23,14 @@ export interface CerebrumLive {
 export function startCerebrumLive(config: Config, logger: Logger): CerebrumLive {
   const bus = new ChangeBus();
   const ev = config.cerebrumEvents;
-  const cache = config.cerebrum && config.cerebrumCacheTtlS
-    ? new CerebrumCache({ ttlMs: config.cerebrumCacheTtlS * 1000, maxEntries: config.cerebrumCacheMaxEntries, live: !ev })
-    : undefined;
+  const cache =
+    config.cerebrum && config.cerebrumCacheTtlS
+      ? new CerebrumCache({
+          ttlMs: config.cerebrumCacheTtlS * 1000,
+          maxEntries: config.cerebrumCacheMaxEntries,
+          live: !ev,
+        })
+      : undefined;
   const unfollow = cache?.follow(bus);
   const consumer = ev ? new CerebrumEventConsumer({ ...ev, bus, logger }) : undefined;
   if (consumer && cache) consumer.onState((s) => cache.setLive(s === 'connected'));

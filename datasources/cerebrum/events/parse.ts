@@ -8,18 +8,43 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeJwt } from 'jose';
 import type { CerebrumChange, CerebrumEventKind, CerebrumResourceType } from './change';
 
-export type RefusalReason = 'not-json' | 'not-a-scim-event' | 'unknown-event' | 'bad-subject' | 'unsigned' | 'unverified';
+export type RefusalReason =
+  'not-json' | 'not-a-scim-event' | 'unknown-event' | 'bad-subject' | 'unsigned' | 'unverified';
 
 export type Parsed = { ok: true; change: CerebrumChange } | { ok: false; reason: RefusalReason };
 
 const EVENT_PREFIX = 'urn:ietf:params:event:SCIM:';
-const KINDS: readonly CerebrumEventKind[] = ['create', 'modify', 'delete', 'add', 'remove', 'activate', 'deactivate', 'password'];
+const KINDS: readonly CerebrumEventKind[] = [
+  'create',
+  'modify',
+  'delete',
+  'add',
+  'remove',
+  'activate',
+  'deactivate',
+  'password',
+];
 const TYPES: readonly CerebrumResourceType[] = ['persons', 'accounts', 'groups', 'ous', 'entities'];
 const SUB = /\/v1\/(persons|accounts|groups|ous|entities)\/([^/?#]+)\/?$/;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const ASYMMETRIC = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
 
-export interface Verifier { key: KeyObject; algorithms: string[] }
+export interface Verifier {
+  key: KeyObject;
+  algorithms: string[];
+}
 
 /** The verification key from CEREBRUM_EVENTS_JWT_KEY: a PEM public key (asymmetric algorithms) or an HS256 secret. */
 export function verifierFor(raw: string | undefined): Verifier | undefined {
@@ -60,9 +85,16 @@ export async function parseMessage(body: Buffer, verifier?: Verifier): Promise<P
 
 /** Validates a decoded payload; exported for callers that already hold one (tests, the simulator). */
 export function toChange(payload: unknown): Parsed {
-  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return { ok: false, reason: 'not-a-scim-event' };
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload))
+    return { ok: false, reason: 'not-a-scim-event' };
   const p = payload as Record<string, unknown>;
-  if (typeof p.jti !== 'string' || p.jti === '' || p.jti.length > 200 || typeof p.iat !== 'number' || !Array.isArray(p.eventUris)) {
+  if (
+    typeof p.jti !== 'string' ||
+    p.jti === '' ||
+    p.jti.length > 200 ||
+    typeof p.iat !== 'number' ||
+    !Array.isArray(p.eventUris)
+  ) {
     return { ok: false, reason: 'not-a-scim-event' };
   }
   const uri = p.eventUris.find((u): u is string => typeof u === 'string' && u.startsWith(EVENT_PREFIX));

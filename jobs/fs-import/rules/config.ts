@@ -69,8 +69,13 @@ export interface FsImportConfig {
 }
 
 export class FsImportConfigError extends Error {
-  constructor(readonly source: string, readonly problems: string[]) {
-    super(`${source}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`}`);
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `${source}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`}`,
+    );
     this.name = 'FsImportConfigError';
   }
 }
@@ -98,7 +103,12 @@ class Reader {
     const v = o[key];
     if (v === undefined && dflt !== undefined) return dflt;
     if (typeof v !== 'string' || v.trim() === '') {
-      this.problem(`${path}${key}`, v === undefined ? 'missing: a non-empty string is required' : `expected a non-empty string, got ${JSON.stringify(v)}`);
+      this.problem(
+        `${path}${key}`,
+        v === undefined
+          ? 'missing: a non-empty string is required'
+          : `expected a non-empty string, got ${JSON.stringify(v)}`,
+      );
       return dflt ?? '';
     }
     return v.trim();
@@ -113,7 +123,10 @@ class Reader {
     const v = o[key];
     if (v === undefined && dflt !== undefined) return dflt;
     if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.trim() !== '')) {
-      this.problem(`${path}${key}`, v === undefined ? 'missing: a list of strings is required' : 'expected a list of non-empty strings');
+      this.problem(
+        `${path}${key}`,
+        v === undefined ? 'missing: a list of strings is required' : 'expected a list of non-empty strings',
+      );
       return dflt ?? [];
     }
     return v.map((s: string) => s.trim());
@@ -159,7 +172,9 @@ function parseProfile(r: Reader, raw: unknown, i: number, seen: Set<string>): Pr
   if (s.programmes !== undefined) select.programmes = r.strings(s, 'programmes', sp);
   if (s.stedkodes !== undefined) {
     select.stedkodes = r.strings(s, 'stedkodes', sp);
-    select.stedkodes.forEach((k, j) => { if (!STEDKODE_PREFIX.test(k)) r.problem(`${sp}stedkodes[${j}]`, `"${k}" is not a stedkode prefix (1–6 digits)`); });
+    select.stedkodes.forEach((k, j) => {
+      if (!STEDKODE_PREFIX.test(k)) r.problem(`${sp}stedkodes[${j}]`, `"${k}" is not a stedkode prefix (1–6 digits)`);
+    });
   }
   if (s.levelMin !== undefined) select.levelMin = r.int(s, 'levelMin', sp, undefined, 0, 999);
   if (s.levelMax !== undefined) select.levelMax = r.int(s, 'levelMax', sp, undefined, 0, 999);
@@ -200,8 +215,15 @@ export function parseFsImportConfig(raw: unknown, source = 'FS import configurat
   const r = new Reader();
   if (!isObj(raw)) throw new FsImportConfigError(source, ['the file must hold a JSON object']);
   r.known(raw, '', [
-    'approvedStudyRightStatuses', 'semesterRegistrationForms', 'printerFeeTypes', 'quarantine', 'autoGroupPrefix',
-    'sharedHomeArea', 'evu', 'maxStudentDropPercent', 'profiles',
+    'approvedStudyRightStatuses',
+    'semesterRegistrationForms',
+    'printerFeeTypes',
+    'quarantine',
+    'autoGroupPrefix',
+    'sharedHomeArea',
+    'evu',
+    'maxStudentDropPercent',
+    'profiles',
   ]);
   const q = r.object(raw, 'quarantine', '', true);
   r.known(q, 'quarantine', ['type', 'comment']);
@@ -213,7 +235,10 @@ export function parseFsImportConfig(raw: unknown, source = 'FS import configurat
     approvedStudyRightStatuses: r.strings(raw, 'approvedStudyRightStatuses', ''),
     semesterRegistrationForms: r.strings(raw, 'semesterRegistrationForms', '', ['DOKTORREG', 'MANUELL', 'STUDWEB']),
     printerFeeTypes: r.strings(raw, 'printerFeeTypes', '', ['PAPIRHEL', 'PAPIRDEL', 'PAPIRPPU']),
-    quarantine: { type: r.string(q, 'type', 'quarantine.'), comment: r.string(q, 'comment', 'quarantine.', 'Ikke student (FS-import, 2.5.1)') },
+    quarantine: {
+      type: r.string(q, 'type', 'quarantine.'),
+      comment: r.string(q, 'comment', 'quarantine.', 'Ikke student (FS-import, 2.5.1)'),
+    },
     autoGroupPrefix: r.string(raw, 'autoGroupPrefix', ''),
     sharedHomeArea: {
       high: r.string(shared, 'high', 'sharedHomeArea.'),
@@ -228,9 +253,13 @@ export function parseFsImportConfig(raw: unknown, source = 'FS import configurat
     profiles: [],
   };
   const badType = unsafeSegmentReason(cfg.quarantine.type);
-  if (cfg.quarantine.type && badType) r.problem('quarantine.type', `${JSON.stringify(cfg.quarantine.type)} ${badType}: not a Cerebrum quarantine type`);
+  if (cfg.quarantine.type && badType)
+    r.problem('quarantine.type', `${JSON.stringify(cfg.quarantine.type)} ${badType}: not a Cerebrum quarantine type`);
   if (cfg.approvedStudyRightStatuses.length === 0 && raw.approvedStudyRightStatuses !== undefined) {
-    r.problem('approvedStudyRightStatuses', 'is empty: no admission would be "lovlig" and nobody would be imported as a student');
+    r.problem(
+      'approvedStudyRightStatuses',
+      'is empty: no admission would be "lovlig" and nobody would be imported as a student',
+    );
   }
   if (!Array.isArray(raw.profiles)) {
     r.problem('profiles', raw.profiles === undefined ? 'missing: a list of profiles is required' : 'expected a list');
@@ -254,7 +283,9 @@ export function loadFsImportConfig(path: string): FsImportConfig {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new FsImportConfigError(full, [
-      code === 'ENOENT' ? 'file not found: set FS_IMPORT_CONFIG to the FS import configuration (default config/fs-import.json)' : `cannot read: ${(e as Error).message}`,
+      code === 'ENOENT'
+        ? 'file not found: set FS_IMPORT_CONFIG to the FS import configuration (default config/fs-import.json)'
+        : `cannot read: ${(e as Error).message}`,
     ]);
   }
   let json: unknown;

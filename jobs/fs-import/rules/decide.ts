@@ -40,7 +40,10 @@ export function personKey(
 ): string {
   if (p.personNumber) return `fs:${p.personNumber}`;
   if (p.nationalId) return ids.nationalIdKey(p.nationalId);
-  return `anon:${createHash('sha256').update(`${p.firstName ?? ''}\u0000${p.lastName ?? ''}`).digest('hex').slice(0, 16)}`;
+  return `anon:${createHash('sha256')
+    .update(`${p.firstName ?? ''}\u0000${p.lastName ?? ''}`)
+    .digest('hex')
+    .slice(0, 16)}`;
 }
 
 /** At most the first six digits (the birth date) of a national id, for messages. */
@@ -64,7 +67,13 @@ export function decidePerson(p: FsPersonInput, cfg: FsImportConfig, today: strin
   if (stu.student) reasons.push(`2.0: student by ${stu.rule}`);
   else if (studentUser) reasons.push('2.0: not a student');
 
-  const block = decideBlock({ studentUser: studentUser !== null, student: stu.student, today, term, quarantine: studentUser?.quarantine });
+  const block = decideBlock({
+    studentUser: studentUser !== null,
+    student: stu.student,
+    today,
+    term,
+    quarantine: studentUser?.quarantine,
+  });
   reasons.push(block.reason);
   const blocked = block.action === 'BLOCK' || (block.action === 'KEEP' && block.since !== null);
   const grace = !stu.student && studentUser !== null && !blocked;
@@ -73,27 +82,46 @@ export function decidePerson(p: FsPersonInput, cfg: FsImportConfig, today: strin
   const programmes: StudyRightInput[] = stu.student || grace ? stu.activeProgrammes : [];
   const evuCourses = stu.student ? stu.evuCourses : [];
   const perProgramme = new Map<string, Profile[]>();
-  for (const r of programmes) perProgramme.set(r.programmeCode, cfg.profiles.filter((pr) => matchesProgramme(pr, r)));
+  for (const r of programmes)
+    perProgramme.set(
+      r.programmeCode,
+      cfg.profiles.filter((pr) => matchesProgramme(pr, r)),
+    );
   const evuProfiles = cfg.profiles.filter((pr) => evuCourses.some((e) => matchesEvu(pr, e)));
   const matched = [...new Set([...[...perProgramme.values()].flat(), ...evuProfiles])];
   const profileNames = cfg.profiles.filter((pr) => matched.includes(pr)).map((pr) => pr.name);
   if (programmes.length + evuCourses.length > 0) {
-    reasons.push(profileNames.length > 0 ? `2.0 studconfig: profiles ${profileNames.join(', ')}` : '2.0 studconfig: no profile matches');
+    reasons.push(
+      profileNames.length > 0
+        ? `2.0 studconfig: profiles ${profileNames.join(', ')}`
+        : '2.0 studconfig: no profile matches',
+    );
   }
 
-  const candidates = (attr: 'homeArea' | 'emailDomain'): PrecedenceCandidate[] => programmes.flatMap((r) => {
-    const value = firstValue(perProgramme.get(r.programmeCode) ?? [], attr);
-    if (value === null) return [];
-    const courseLevels = p.courseRegistrations
-      .filter((c) => sameTerm(c.term, term) && c.programmes.includes(r.programmeCode) && c.level !== null)
-      .map((c) => c.level as number)
-      .sort((a, b) => b - a);
-    const plan = p.educationPlans.find((x) => x.programmeCode === r.programmeCode);
-    return [{ programmeCode: r.programmeCode, level: r.level ?? 0, courseLevels, plan: plan ? { startTerm: plan.startTerm } : null, value }];
-  });
+  const candidates = (attr: 'homeArea' | 'emailDomain'): PrecedenceCandidate[] =>
+    programmes.flatMap((r) => {
+      const value = firstValue(perProgramme.get(r.programmeCode) ?? [], attr);
+      if (value === null) return [];
+      const courseLevels = p.courseRegistrations
+        .filter((c) => sameTerm(c.term, term) && c.programmes.includes(r.programmeCode) && c.level !== null)
+        .map((c) => c.level as number)
+        .sort((a, b) => b - a);
+      const plan = p.educationPlans.find((x) => x.programmeCode === r.programmeCode);
+      return [
+        {
+          programmeCode: r.programmeCode,
+          level: r.level ?? 0,
+          courseLevels,
+          plan: plan ? { startTerm: plan.startTerm } : null,
+          value,
+        },
+      ];
+    });
   const evuValue = (attr: 'homeArea' | 'emailDomain'): PrecedenceResult | null => {
     const v = firstValue(evuProfiles, attr);
-    return v === null ? null : { value: v, programmeCode: null, rule: 'EVU_PROFILE', steps: [`${attr}: from the EVU profile`] };
+    return v === null
+      ? null
+      : { value: v, programmeCode: null, rule: 'EVU_PROFILE', steps: [`${attr}: from the EVU profile`] };
   };
   const home = chooseHomeArea(candidates('homeArea'), cfg.sharedHomeArea) ?? evuValue('homeArea');
   const mail = choosePrimaryEmail(candidates('emailDomain')) ?? evuValue('emailDomain');
@@ -104,11 +132,18 @@ export function decidePerson(p: FsPersonInput, cfg: FsImportConfig, today: strin
   const affiliations: StudentAffiliation[] = [];
   if (stu.student) {
     for (const r of stu.activeProgrammes) {
-      if (r.stedkode) affiliations.push({ affiliation: 'STUDENT', status: (r.level ?? 0) > DOCTORATE_ABOVE ? 'drgrad' : 'aktiv', stedkode: r.stedkode, via: r.programmeCode });
+      if (r.stedkode)
+        affiliations.push({
+          affiliation: 'STUDENT',
+          status: (r.level ?? 0) > DOCTORATE_ABOVE ? 'drgrad' : 'aktiv',
+          stedkode: r.stedkode,
+          via: r.programmeCode,
+        });
       else reasons.push(`2.0: programme ${r.programmeCode} has no stedkode: no affiliation for it`);
     }
     for (const e of stu.evuCourses) {
-      if (e.stedkode) affiliations.push({ affiliation: 'STUDENT', status: 'evu', stedkode: e.stedkode, via: e.courseCode });
+      if (e.stedkode)
+        affiliations.push({ affiliation: 'STUDENT', status: 'evu', stedkode: e.stedkode, via: e.courseCode });
     }
   }
 
@@ -154,7 +189,11 @@ export function decidePerson(p: FsPersonInput, cfg: FsImportConfig, today: strin
     primaryGroup: stu.student || grace ? accountName : null,
     homeArea: home ? { value: home.value, programmeCode: home.programmeCode, rule: home.rule } : null,
     primaryEmail: mail
-      ? { value: accountName ? `${accountName}@${mail.value}` : `@${mail.value}`, programmeCode: mail.programmeCode, rule: mail.rule }
+      ? {
+          value: accountName ? `${accountName}@${mail.value}` : `@${mail.value}`,
+          programmeCode: mail.programmeCode,
+          rule: mail.rule,
+        }
       : null,
     reserveUsername: reserve,
     printerQuota: { quota: quota.quota, paidType: quota.paidType },

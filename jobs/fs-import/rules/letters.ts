@@ -33,14 +33,40 @@ export function isAbroad(a: FsRulesAddress): boolean {
 
 export function letter(p: FsPersonInput, newUser: boolean): FsDecisionLetter {
   const language = letterLanguage(p.maalform);
-  if (!newUser) return { send: false, language, addressKind: null, address: null, reason: '2.4: no letter: no user is built for this person' };
+  if (!newUser)
+    return {
+      send: false,
+      language,
+      addressKind: null,
+      address: null,
+      reason: '2.4: no letter: no user is built for this person',
+    };
   const semester = p.addresses.semester ?? null;
   const home = p.addresses.home ?? null;
   const addressKind = semester ? 'SEMESTER' : home ? 'HOME' : null;
   const address = semester ?? home;
-  if (!address || !addressKind) return { send: false, language, addressKind: null, address: null, reason: '2.4: no letter: neither semester nor home address' };
+  if (!address || !addressKind)
+    return {
+      send: false,
+      language,
+      addressKind: null,
+      address: null,
+      reason: '2.4: no letter: neither semester nor home address',
+    };
   if (isAbroad(address)) {
-    return { send: false, language, addressKind, address, reason: `2.4: no letter: the ${addressKind === 'SEMESTER' ? 'semester' : 'home'} address is abroad (${address.country}); "Brev sendes ikke ut av landet"` };
+    return {
+      send: false,
+      language,
+      addressKind,
+      address,
+      reason: `2.4: no letter: the ${addressKind === 'SEMESTER' ? 'semester' : 'home'} address is abroad (${address.country}); "Brev sendes ikke ut av landet"`,
+    };
   }
-  return { send: true, language, addressKind, address, reason: `2.4: letter in ${language} to the ${addressKind === 'SEMESTER' ? 'semester' : 'home'} address` };
+  return {
+    send: true,
+    language,
+    addressKind,
+    address,
+    reason: `2.4: letter in ${language} to the ${addressKind === 'SEMESTER' ? 'semester' : 'home'} address`,
+  };
 }

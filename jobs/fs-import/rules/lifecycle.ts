@@ -75,19 +75,26 @@ export function decideBlock(b: BlockInput): BlockVerdict {
   if (b.student) {
     if (b.quarantine === null) return { action: 'NONE', since: null, reason: '2.5.1: a student (2.0): not blocked' };
     return {
-      action: 'LIFT', since: null,
-      reason: b.quarantine ? `2.5.1: a student again (2.0): lift the block set ${b.quarantine.start}` : '2.5.1: a student (2.0): no block (lifted if there is one)',
+      action: 'LIFT',
+      since: null,
+      reason: b.quarantine
+        ? `2.5.1: a student again (2.0): lift the block set ${b.quarantine.start}`
+        : '2.5.1: a student (2.0): no block (lifted if there is one)',
     };
   }
   const date = blockingDate(b.term);
   if (b.today >= date) {
     return {
-      action: 'BLOCK', since: b.quarantine?.start ?? b.today,
-      reason: b.quarantine ? `2.5.1: not a student (2.0) per ${date}: blocked since ${b.quarantine.start}` : `2.5.1: not a student (2.0) per ${date}: blocked from ${b.today}`,
+      action: 'BLOCK',
+      since: b.quarantine?.start ?? b.today,
+      reason: b.quarantine
+        ? `2.5.1: not a student (2.0) per ${date}: blocked since ${b.quarantine.start}`
+        : `2.5.1: not a student (2.0) per ${date}: blocked from ${b.today}`,
     };
   }
   return {
-    action: 'KEEP', since: b.quarantine?.start ?? null,
+    action: 'KEEP',
+    since: b.quarantine?.start ?? null,
     reason: b.quarantine
       ? `2.5.1: not a student (2.0); still blocked since ${b.quarantine.start} (only becoming a student lifts it)`
       : `2.5.1: not a student (2.0) yet, but blocking starts ${date}`,
@@ -126,15 +133,27 @@ export function decideDeletion(d: DeletionInput): DeletionVerdict | null {
   if (!d.student && ends.length === 0) {
     if (!d.studentLastTerm) {
       const date = inactiveDeletionDate(d.term);
-      found.push({ date, rule: 'INACTIVE_LAST_TERM', reason: `2.5.2 rule 1: inactive last term and not a student now: deleted ${date}` });
+      found.push({
+        date,
+        rule: 'INACTIVE_LAST_TERM',
+        reason: `2.5.2 rule 1: inactive last term and not a student now: deleted ${date}`,
+      });
     } else {
       const date = inactiveDeletionDate(nextTerm(d.term));
-      found.push({ date, rule: 'INACTIVE_LAST_TERM', reason: `2.5.2 rule 1: inactive this term: deleted ${date} unless a student again by then` });
+      found.push({
+        date,
+        rule: 'INACTIVE_LAST_TERM',
+        reason: `2.5.2 rule 1: inactive this term: deleted ${date} unless a student again by then`,
+      });
     }
   }
   if (!d.student && d.blockedSince) {
     const date = blockedDeletionDate(d.blockedSince);
-    found.push({ date, rule: 'BLOCKED_THREE_MONTHS', reason: `2.5.2 rule 2: blocked since ${d.blockedSince}; three months by ${addMonths(d.blockedSince, 3)}: deleted ${date}` });
+    found.push({
+      date,
+      rule: 'BLOCKED_THREE_MONTHS',
+      reason: `2.5.2 rule 2: blocked since ${d.blockedSince}; three months by ${addMonths(d.blockedSince, 3)}: deleted ${date}`,
+    });
   }
   if (ends.length > 0) {
     const end = ends[ends.length - 1];

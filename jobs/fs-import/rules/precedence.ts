@@ -60,7 +60,8 @@ export interface PrecedenceResult extends ChosenValue {
 
 const distinct = (c: PrecedenceCandidate[]) => new Set(c.map((x) => x.value)).size;
 const codes = (c: PrecedenceCandidate[]) => c.map((x) => x.programmeCode).join(', ');
-const alphabetical = (c: PrecedenceCandidate[]) => [...c].sort((a, b) => (a.programmeCode < b.programmeCode ? -1 : a.programmeCode > b.programmeCode ? 1 : 0));
+const alphabetical = (c: PrecedenceCandidate[]) =>
+  [...c].sort((a, b) => (a.programmeCode < b.programmeCode ? -1 : a.programmeCode > b.programmeCode ? 1 : 0));
 const topCourse = (x: PrecedenceCandidate) => x.courseLevels[0] ?? -1;
 
 /** Course levels compared from the highest down; a programme with more courses wins a tie on the shorter list. */
@@ -105,7 +106,9 @@ function coursesDecide(c: PrecedenceCandidate[], steps: string[]): PrecedenceRes
   const best = c.reduce((a, x) => (compareCourseLists(x.courseLevels, a.courseLevels) > 0 ? x : a), c[0]);
   const top = c.filter((x) => compareCourseLists(x.courseLevels, best.courseLevels) === 0);
   if (top.length < c.length) {
-    steps.push(`2.1 rule 5: no utdanningsplan; the courses decide (levels ${best.courseLevels.join(', ') || 'none'}): ${codes(top)}`);
+    steps.push(
+      `2.1 rule 5: no utdanningsplan; the courses decide (levels ${best.courseLevels.join(', ') || 'none'}): ${codes(top)}`,
+    );
     if (distinct(top) === 1) return pick(top, 'NO_PLANS_HIGHEST_COURSE', steps);
     return top;
   }
@@ -144,7 +147,9 @@ export function choosePrimaryEmail(cands: PrecedenceCandidate[]): PrecedenceResu
     const start = (x: PrecedenceCandidate) => x.plan?.startTerm ?? { year: 9999, name: 'HØST' as const };
     const earliest = c.reduce((a, x) => (compareTerms(start(x), start(a)) < 0 ? x : a), c[0]);
     const held = c.filter((x) => compareTerms(start(x), start(earliest)) === 0);
-    steps.push(`2.1 rule 3: e-mail from the programme with utdanningsplan held longest (since ${start(earliest).name} ${start(earliest).year}): ${codes(held)}`);
+    steps.push(
+      `2.1 rule 3: e-mail from the programme with utdanningsplan held longest (since ${start(earliest).name} ${start(earliest).year}): ${codes(held)}`,
+    );
     if (distinct(held) === 1) return pick(held, 'PLAN_HELD_LONGEST', steps);
     c = held;
   } else {

@@ -19,7 +19,12 @@ export interface PrinterQuotaVerdict {
   reason: string;
 }
 
-export function printerQuota(p: FsPersonInput, feeTypes: readonly string[], term: Term, student: boolean): PrinterQuotaVerdict {
+export function printerQuota(
+  p: FsPersonInput,
+  feeTypes: readonly string[],
+  term: Term,
+  student: boolean,
+): PrinterQuotaVerdict {
   let paidType: string | null = null;
   for (const inv of p.invoices) {
     if (!sameTerm(inv.term, term) || !inv.paid || inv.status !== 'OPPGJORT') continue;
@@ -29,7 +34,12 @@ export function printerQuota(p: FsPersonInput, feeTypes: readonly string[], term
       break;
     }
   }
-  if (!paidType) return { quota: false, paidType: null, reason: `2.3: papiravgift not paid for ${term.name} ${term.year} (status_betalt J, OPPGJORT, ${feeTypes.join('/')}): nullkvote` };
+  if (!paidType)
+    return {
+      quota: false,
+      paidType: null,
+      reason: `2.3: papiravgift not paid for ${term.name} ${term.year} (status_betalt J, OPPGJORT, ${feeTypes.join('/')}): nullkvote`,
+    };
   if (!student) return { quota: false, paidType, reason: `2.3: ${paidType} paid, but not a student: nullkvote` };
   return { quota: true, paidType, reason: `2.3: ${paidType} paid for ${term.name} ${term.year}: utskriftskvote` };
 }

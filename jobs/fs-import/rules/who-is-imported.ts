@@ -23,13 +23,17 @@ import { addDays, sameTerm } from './terms';
 
 /** 1.0 "lovlig opptak": an approved studierettstatus, not ended on `today`. */
 export function isLegalAdmission(r: StudyRightInput, cfg: FsImportConfig, today: string): boolean {
-  return r.status !== null && cfg.approvedStudyRightStatuses.includes(r.status) && (r.validTo === null || r.validTo >= today);
+  return (
+    r.status !== null && cfg.approvedStudyRightStatuses.includes(r.status) && (r.validTo === null || r.validTo >= today)
+  );
 }
 
 /** 1.0 EVU window: start ≤ today + daysBeforeStart and end ≥ today − daysAfterEnd. */
 export function inEvuImportWindow(e: EvuInput, cfg: FsImportConfig, today: string): boolean {
-  return (e.startDate === null || e.startDate <= addDays(today, cfg.evu.daysBeforeStart))
-    && (e.endDate === null || e.endDate >= addDays(today, -cfg.evu.daysAfterEnd));
+  return (
+    (e.startDate === null || e.startDate <= addDays(today, cfg.evu.daysBeforeStart)) &&
+    (e.endDate === null || e.endDate >= addDays(today, -cfg.evu.daysAfterEnd))
+  );
 }
 
 export interface ImportVerdict {
@@ -47,19 +51,28 @@ export function whoIsImported(p: FsPersonInput, cfg: FsImportConfig, today: stri
     roles.push('STUDENT');
     reasons.push(`1.0 student: lovlig opptak til ${legal.map((r) => `${r.programmeCode} (${r.status})`).join(', ')}`);
   } else if (p.studyRights.length > 0) {
-    reasons.push(`1.0 student: no legal admission (${p.studyRights.map((r) => `${r.programmeCode}: ${r.status ?? 'no status'}${r.validTo !== null && r.validTo < today ? `, ended ${r.validTo}` : ''}`).join('; ')})`);
+    reasons.push(
+      `1.0 student: no legal admission (${p.studyRights.map((r) => `${r.programmeCode}: ${r.status ?? 'no status'}${r.validTo !== null && r.validTo < today ? `, ended ${r.validTo}` : ''}`).join('; ')})`,
+    );
   }
   const postings = p.staffPostings.filter((s) => sameTerm(s.term, term));
   if (postings.length > 0) {
     roles.push('FAGPERSON');
-    reasons.push(`1.0 fagperson: postering for ${term.name} ${term.year} at ${[...new Set(postings.map((s) => s.stedkode))].join(', ')}`);
+    reasons.push(
+      `1.0 fagperson: postering for ${term.name} ${term.year} at ${[...new Set(postings.map((s) => s.stedkode))].join(', ')}`,
+    );
   }
   const evu = p.evu.filter((e) => inEvuImportWindow(e, cfg, today));
   if (evu.length > 0) {
     roles.push('EVU');
-    reasons.push(`1.0 EVU: meldt til ${evu.map((e) => `${e.courseCode} (${e.startDate ?? '?'}–${e.endDate ?? '?'})`).join(', ')}`);
+    reasons.push(
+      `1.0 EVU: meldt til ${evu.map((e) => `${e.courseCode} (${e.startDate ?? '?'}–${e.endDate ?? '?'})`).join(', ')}`,
+    );
   }
-  if (roles.length === 0) reasons.push('1.0: not imported (no legal admission, no staff posting this term, no EVU course in the ±14-day window)');
+  if (roles.length === 0)
+    reasons.push(
+      '1.0: not imported (no legal admission, no staff posting this term, no EVU course in the ±14-day window)',
+    );
   return { imported: roles.length > 0, roles, address: importAddress(p, roles, evu), reasons };
 }
 

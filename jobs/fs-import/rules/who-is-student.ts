@@ -48,7 +48,10 @@ export interface StudentVerdict {
 
 /** Highest level first, then by code: the order verdicts are reported in and the first met rule is named from. */
 export function byLevelThenCode(a: StudyRightInput, b: StudyRightInput): number {
-  return (b.level ?? 0) - (a.level ?? 0) || (a.programmeCode < b.programmeCode ? -1 : a.programmeCode > b.programmeCode ? 1 : 0);
+  return (
+    (b.level ?? 0) - (a.level ?? 0) ||
+    (a.programmeCode < b.programmeCode ? -1 : a.programmeCode > b.programmeCode ? 1 : 0)
+  );
 }
 
 /**
@@ -63,7 +66,9 @@ export function whoIsStudent(
   asOf: string,
   period: { from: string; to: string } = { from: asOf, to: asOf },
 ): StudentVerdict {
-  const registration = p.semesterRegistrations.find((r) => sameTerm(r.term, term) && r.regformCode !== null && cfg.semesterRegistrationForms.includes(r.regformCode));
+  const registration = p.semesterRegistrations.find(
+    (r) => sameTerm(r.term, term) && r.regformCode !== null && cfg.semesterRegistrationForms.includes(r.regformCode),
+  );
   const exams = p.courseRegistrations.filter((c) => c.kind === 'EXAM' && sameTerm(c.term, term));
   const label = termLabel(term);
   const regText = registration
@@ -71,7 +76,12 @@ export function whoIsStudent(
     : `not semesterregistrert ${label} with ${cfg.semesterRegistrationForms.join('/')}`;
 
   const admitted = p.studyRights
-    .filter((r) => r.status !== null && cfg.approvedStudyRightStatuses.includes(r.status) && overlaps(r.validFrom, r.validTo, period))
+    .filter(
+      (r) =>
+        r.status !== null &&
+        cfg.approvedStudyRightStatuses.includes(r.status) &&
+        overlaps(r.validFrom, r.validTo, period),
+    )
     .sort(byLevelThenCode);
   const programmes: ProgrammeVerdict[] = [];
   const activeProgrammes: StudyRightInput[] = [];
@@ -82,7 +92,9 @@ export function whoIsStudent(
       const exam = exams.find((c) => limited.includes(c.courseCode));
       const met = !!registration && !!exam;
       verdict = {
-        programmeCode: r.programmeCode, rule: 'LIMITED_RIGHT_WITH_EXAM', met,
+        programmeCode: r.programmeCode,
+        rule: 'LIMITED_RIGHT_WITH_EXAM',
+        met,
         why: `2.0 special case: studierett limited to ${limited.join(', ')}; ${regText}; ${exam ? `eksamensmeldt i ${exam.courseCode}` : `not eksamensmeldt in ${limited.join('/')} ${label}`}`,
       };
       if (met) activeProgrammes.push(r);
@@ -90,7 +102,9 @@ export function whoIsStudent(
       const plan = p.educationPlans.find((x) => x.programmeCode === r.programmeCode);
       const confirmation = plan?.confirmations.find((c) => sameTerm(c.term, term) && c.confirmedDate < asOf);
       verdict = {
-        programmeCode: r.programmeCode, rule: 'CONFIRMED_PLAN', met: !!confirmation,
+        programmeCode: r.programmeCode,
+        rule: 'CONFIRMED_PLAN',
+        met: !!confirmation,
         why: confirmation
           ? `2.0 rule 2 (status_utdplan J): utdanningsplan bekreftet for ${label} on ${confirmation.confirmedDate}`
           : `2.0 rule 2 (status_utdplan J): no utdanningsplan bekreftet for ${label} before ${asOf}`,
@@ -100,7 +114,9 @@ export function whoIsStudent(
       const exam = exams.find((c) => c.programmes.includes(r.programmeCode));
       const met = !!registration && !!exam;
       verdict = {
-        programmeCode: r.programmeCode, rule: 'REGISTERED_WITH_EXAM', met,
+        programmeCode: r.programmeCode,
+        rule: 'REGISTERED_WITH_EXAM',
+        met,
         why: `2.0 rule 1 (status_utdplan ${r.statusUtdplan ?? 'N (default)'}): ${regText}; ${exam ? `eksamensmeldt i ${exam.courseCode}, which can be part of ${r.programmeCode}` : `no exam registration ${label} in a course of ${r.programmeCode}`}`,
       };
       activeProgrammes.push(r);
@@ -108,19 +124,27 @@ export function whoIsStudent(
     programmes.push(verdict);
   }
 
-  const evuWindow = (e: EvuInput) => overlaps(
-    e.startDate === null ? null : addDays(e.startDate, -cfg.evu.daysBeforeStart),
-    e.endDate === null ? null : addDays(e.endDate, cfg.evu.daysAfterEnd),
-    period,
-  );
+  const evuWindow = (e: EvuInput) =>
+    overlaps(
+      e.startDate === null ? null : addDays(e.startDate, -cfg.evu.daysBeforeStart),
+      e.endDate === null ? null : addDays(e.endDate, cfg.evu.daysAfterEnd),
+      period,
+    );
   const evuCourses = p.evu.filter((e) => e.approvedForAccounts && evuWindow(e));
   const reasons = programmes.map((v) => `${v.programmeCode}: ${v.met ? 'met' : 'not met'} — ${v.why}`);
   const unapproved = p.evu.filter((e) => !e.approvedForAccounts && evuWindow(e));
-  if (evuCourses.length > 0) reasons.push(`2.0 EVU student: ${evuCourses.map((e) => e.courseCode).join(', ')} (status_nettbasert_und J, starts ${evuCourses.map((e) => e.startDate ?? '?').join(', ')})`);
-  if (unapproved.length > 0) reasons.push(`2.0 EVU: ${unapproved.map((e) => e.courseCode).join(', ')} not approved for accounts (status_nettbasert_und ≠ J)`);
+  if (evuCourses.length > 0)
+    reasons.push(
+      `2.0 EVU student: ${evuCourses.map((e) => e.courseCode).join(', ')} (status_nettbasert_und J, starts ${evuCourses.map((e) => e.startDate ?? '?').join(', ')})`,
+    );
+  if (unapproved.length > 0)
+    reasons.push(
+      `2.0 EVU: ${unapproved.map((e) => e.courseCode).join(', ')} not approved for accounts (status_nettbasert_und ≠ J)`,
+    );
 
   const firstMet = programmes.find((v) => v.met);
   const rule: StudentRule | null = firstMet ? firstMet.rule : evuCourses.length > 0 ? 'EVU' : null;
-  if (admitted.length === 0 && evuCourses.length === 0) reasons.push(`2.0: no active admission on ${asOf} and no approved EVU course`);
+  if (admitted.length === 0 && evuCourses.length === 0)
+    reasons.push(`2.0: no active admission on ${asOf} and no approved EVU course`);
   return { student: rule !== null, rule, programmes, activeProgrammes, evuCourses, reasons };
 }
