@@ -21,7 +21,7 @@ const ABOVE = {
   jobs: ['resolvers', 'server', 'bin', 'simulators'],
   resolvers: ['server', 'bin', 'simulators'],
   // A simulator may use a source's protocol description (the UNI-Login XSDs, the LOS CSV layout), nothing above.
-  simulators: ['store', 'jobs', 'resolvers', 'server', 'bin'],
+  simulators: ['schema', 'store', 'jobs', 'resolvers', 'server', 'bin'],
 };
 const zones = Object.entries(ABOVE).map(([layer, above]) => ({
   target: `./${layer}`,
