@@ -29,7 +29,7 @@ describe('/console over HTTP', () => {
     expect(html).not.toMatch(EXTERNAL);
     expect(html).not.toMatch(/<script>(?!<\/script>)/); // no inline script: CSP allows none
 
-    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!).filter((u) => !u.startsWith('data:'));
     expect(refs.map((u) => u.replace(/\?.*$/, '')).sort()).toEqual([
       '/console/assets/console.css',
       '/console/assets/console.js',

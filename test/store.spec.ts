@@ -19,6 +19,7 @@ import {
 } from '../store/sync-jobs.repo';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import { postgresTestUrl, storeBackends } from './helpers/stores';
+import { nth } from './helpers/defined';
 
 const MIGRATIONS = loadMigrations(findMigrationsDir()).map((m) => m.name);
 const backends = storeBackends();
@@ -331,7 +332,7 @@ describe.each(backends)('store on $name', (backend) => {
         // Three pairs share a timestamp, so the id tie-break is exercised.
         const at = base + Math.floor(i / 2) * 60_000;
         const id = `job-${String(i).padStart(2, '0')}`;
-        const kind = kinds[i % 4];
+        const kind = nth(kinds, i % 4);
         await jobs.create({ id, kind, createdAt: new Date(at) });
         await jobs.finish(id, i % 3 === 0 ? 'FAILED' : 'SUCCEEDED', null);
         made.push({ id, at, kind });
@@ -362,7 +363,7 @@ describe.each(backends)('store on $name', (backend) => {
       expect(exports.hasNextPage).toBe(true);
 
       // The cursor of any row continues after that row.
-      const fromFifth = await jobs.list({ first: 3, after: syncJobCursor({ id: expected[4] }) });
+      const fromFifth = await jobs.list({ first: 3, after: syncJobCursor({ id: nth(expected, 4) }) });
       expect(fromFifth.rows.map((r) => r.id)).toEqual(expected.slice(5, 8));
 
       expect((await jobs.list({ first: 0 })).rows).toEqual([]);

@@ -254,7 +254,7 @@ describe('subscriptions over graphql-ws', () => {
   });
 
   it('syncJobUpdated: a job run by a BullMQ worker, RUNNING with growing progress, then SUCCEEDED with its counts', async () => {
-    const gates = [deferred(), deferred(), deferred(), deferred()];
+    const gates = [deferred(), deferred(), deferred(), deferred()] as const;
     behaviour.LOS_IMPORT = async (ctx) => {
       await gates[0].promise;
       ctx.progress(0.25, 'a quarter');
@@ -330,8 +330,8 @@ describe('subscriptions over graphql-ws', () => {
       client(TOKENS.read),
       `subscription { syncJobUpdated(id: "sync:${randomUUID()}") { id } }`,
     ).next();
-    expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(r.errors?.[0].message).toMatch(/no sync job/);
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toMatch(/no sync job/);
   });
 
   it('applies the query limits to subscription documents and serves only subscriptions over WebSocket', async () => {

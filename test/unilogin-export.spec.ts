@@ -13,6 +13,7 @@ import type { Db } from '../store/db';
 import { schemaText } from '../datasources/unilogin/schema-files';
 import { memoryStore } from './helpers/los-delivery';
 import { CLASSES, ENGAGEMENTS, PERSONS, UNITS, insertLosFixtures, personId } from './helpers/los-fixtures';
+import { defined } from './helpers/defined';
 
 const personUuid = (cpr: string) => personId({ cpr });
 import { INSTITUTION, PASSWORD, SOURCE, USER, exportRun, uniloginEnv } from './helpers/unilogin';
@@ -302,7 +303,7 @@ describe('UNI-Login export job', () => {
       users: [{ user: USER, password: PASSWORD }],
       institutions: [INSTITUTION],
       sources: [SOURCE],
-      port: Number(new URL(env.UNILOGIN_URL).port),
+      port: Number(new URL(defined(env.UNILOGIN_URL, 'UNILOGIN_URL')).port),
     });
     await store.query(`UPDATE los_persons SET name = 'Bo Jensen-Lund' WHERE uuid = $1`, [personId(PERSONS.bo)]);
     await expectRefused(run('INCREMENTAL').outcome, 4, /run startUniLoginExport\(mode: FULL\)/);
