@@ -232,7 +232,7 @@ describe('Cerebrum change events keep the cache true', () => {
         .setProtectedHeader({ alg: 'HS256' })
         .sign(new TextEncoder().encode('another-secret-another-secret-xx')),
     );
-    await stack.sim.events!.publishRaw(JSON.stringify({ ...forged, jti: `${forged.jti}-plain` }));
+    await stack.sim.events!.publishRaw(JSON.stringify({ ...forged, jti: `${String(forged.jti)}-plain` }));
     const marker = scimPayload(stack.sim.url, { resourceType: 'groups', ref: 'm', kind: 'modify', attributes: [] });
     const seen = changeSeen(stack.gateway.cerebrumLive!.bus, marker.jti as string);
     await stack.sim.events!.publishRaw(

@@ -14,7 +14,7 @@ import {
 import { first } from './helpers/defined';
 
 const KEY = { 'X-API-Key': 'sim-api-key' };
-type Body = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
+type Body = any; // JSON under test
 
 async function call(
   sim: CerebrumSimulator,

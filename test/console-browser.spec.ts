@@ -12,7 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, defaultChromiumPath, skipMessage } from '../scripts/check-graphiql';
 import { TOKENS } from './helpers/gateway';
 import { startSyncStack, type SyncStack } from './helpers/sync-stack';
-import { defined } from './helpers/defined';
+import { defined, nth } from './helpers/defined';
 
 const chromiumPath = defaultChromiumPath();
 const haveBrowser = fs.existsSync(chromiumPath);
@@ -138,7 +138,7 @@ describe('sync console in headless Chromium', () => {
     const seen = defined(bars[jobId!], `the values the bar of ${jobId} showed`);
     expect(seen[0]).toBeLessThan(100); // the page showed the job before it was done…
     expect(seen[seen.length - 1]).toBe(100); // …and its bar moved to 100 %
-    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]!);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(nth(seen, i - 1));
 
     // The job's details: counts, message, and the issues of the bad rows with file and line.
     await page.locator('#job-summary dd[data-field="state"]').filter({ hasText: 'SUCCEEDED' }).waitFor();

@@ -87,7 +87,7 @@ function lockOf(dataDir: string): { pid: number; socket?: string } {
   return JSON.parse(fs.readFileSync(path.join(dataDir, 'pglite.lock'), 'utf8'));
 }
 
-afterEach(async () => {
+afterEach(() => {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });

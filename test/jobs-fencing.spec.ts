@@ -52,7 +52,7 @@ describe('lease and lock on one kind', () => {
       config,
       store,
       logger,
-      processors: new Map([['LOS_IMPORT', async () => ({ result: ZERO })]]),
+      processors: new Map([['LOS_IMPORT', () => Promise.resolve({ result: ZERO })]]),
       prefix,
     });
   });
@@ -177,7 +177,7 @@ const pgUrl = postgresTestUrl();
       config,
       store,
       logger,
-      processors: new Map([['LOS_IMPORT', async () => ({ result: ZERO })]]),
+      processors: new Map([['LOS_IMPORT', () => Promise.resolve({ result: ZERO })]]),
       prefix,
     });
   });

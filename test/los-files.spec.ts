@@ -272,7 +272,7 @@ describe('readCsv', () => {
   ])(
     'reads BOM, quotes, doubled quotes and multi-line fields with physical line numbers (%s)',
     async (_label, eol, chunk) => {
-      const { rows, issues, rejected } = await readAll(tricky.join(eol as string) + eol, 'x.csv', chunk as number);
+      const { rows, issues, rejected } = await readAll(tricky.join(eol) + eol, 'x.csv', chunk);
       expect(issues).toEqual([]);
       expect(rejected).toBe(false);
       expect(rows).toEqual([

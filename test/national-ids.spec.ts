@@ -289,7 +289,7 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
       // A UUID (job ids are random ones) can hold a run of ten digits by chance: it is no national id.
       const t = raw.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>');
       for (const m of t.matchAll(/(?<!\d)(\d{6})[- ]?(\d{4,5})(?!\d)/g)) {
-        const digits = m[1]! + m[2]!; // both groups are not optional
+        const digits = m.slice(1, 3).join(''); // the two groups
         if ((digits.length === 11 && isValidFnr(digits)) || (digits.length === 10 && parseCpr(digits).ok))
           shaped.push(raw);
       }

@@ -64,7 +64,7 @@ describe('subscriptions over graphql-ws', () => {
         return run(ctx);
       },
     ],
-    ['CRISTIN_EXPORT', async () => ({ result: { ...ZERO } })],
+    ['CRISTIN_EXPORT', () => Promise.resolve({ result: { ...ZERO } })],
   ]);
   let store: Db;
   let sync: SyncService;
@@ -89,7 +89,7 @@ describe('subscriptions over graphql-ws', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await Promise.all(clients.splice(0).map((c) => Promise.resolve(c.dispose()))); // dispose: void | Promise<void>
     // Every test leaves no subscription behind: the next one counts from zero.
     await waitFor('subscriptions to end', () => stack.gateway.activeSubscriptions() === 0);
   });

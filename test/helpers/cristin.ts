@@ -11,7 +11,7 @@ import { startCerebrumSimulator, sampleUniversity, type CerebrumSimulator } from
 import { openStore, type Db } from '../../store/db';
 import type { NewSyncIssue } from '../../store/sync-jobs.repo';
 import { fakeRun } from './los-delivery';
-import { last } from './defined';
+import { first, last } from './defined';
 
 // sax ships no types; it is the SOAP stack's parser (a dependency of `soap`).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -85,7 +85,7 @@ export function parseXml(text: string): XmlNode {
   parser.write(text).close();
   if (error) throw error;
   if (root.children.length !== 1) throw new Error(`expected one root element, got ${root.children.length}`);
-  return root.children[0]!;
+  return first(root.children);
 }
 
 /** Children named `name` (direct only). */

@@ -29,3 +29,7 @@ export function capture(re: RegExp, text: string, group = 1): string {
   if (value === undefined) throw new Error(`expected ${String(re)} (group ${group}) to match in:\n${text}`);
   return value;
 }
+
+/** Capture group `group` of every match of the global `re` in `text` (a group that did not take part: ''). */
+export const captures = (re: RegExp, text: string, group = 1): string[] =>
+  [...text.matchAll(re)].map((m) => m[group] ?? '');
