@@ -11,9 +11,10 @@ import {
   SAMPLE,
   type CerebrumSimulator,
 } from '../simulators/cerebrum';
+import { first } from './helpers/defined';
 
 const KEY = { 'X-API-Key': 'sim-api-key' };
-type Body = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
+type Body = any; // JSON under test
 
 async function call(
   sim: CerebrumSimulator,
@@ -320,7 +321,7 @@ describe('Cerebrum simulator: read endpoints', () => {
   });
 
   it('searches persons by external id', async () => {
-    const fnr = sampleUniversity().persons.get(SAMPLE.torTest)!.external_ids[0].external_id;
+    const fnr = first(sampleUniversity().persons.get(SAMPLE.torTest)!.external_ids).external_id;
     expect(
       (await get(sim, `/v1/search/persons/external-ids?external_id=${fnr}&id_type=norwegianNationalId`)).body,
     ).toEqual({
@@ -639,12 +640,12 @@ describe('Cerebrum sample data', () => {
     const data = generateCerebrumData({ persons: 50 });
     const sim = await startCerebrumSimulator({ data, apiKey: null });
     try {
-      const first = [...data.persons.values()][0];
-      expect((await get(sim, `/v1/persons/${first.id}/accounts`)).body.accounts[0]).toMatchObject({
+      const person = first([...data.persons.values()]);
+      expect((await get(sim, `/v1/persons/${person.id}/accounts`)).body.accounts[0]).toMatchObject({
         primary: true,
         id: expect.any(String),
       });
-      expect((await get(sim, `/v1/ous/${first.affiliations[0].ou_id}`)).status).toBe(200);
+      expect((await get(sim, `/v1/ous/${first(person.affiliations).ou_id}`)).status).toBe(200);
     } finally {
       await sim.stop();
     }

@@ -163,7 +163,7 @@ describe('Cerebrum through the gateway (sample university)', () => {
   it('affiliations(at:) reads deleted rows for a past date (include_deleted in the loader key)', async () => {
     const raw = sampleUniversity().persons.get(SAMPLE.personWithDeletedAffiliation)!;
     const deleted = raw.affiliations.find((a) => a.deleted_date)!;
-    const during = deleted.create_date!.slice(0, 10);
+    const during = deleted.create_date.slice(0, 10);
     const { body } = await s.gql(`{ person(id: "cerebrum:${SAMPLE.personWithDeletedAffiliation}") {
       now: affiliations { status } then: affiliations(at: "${during}") { status to } } }`);
     expect(body.errors).toBeUndefined();

@@ -14,6 +14,7 @@ import { REDIS_URL } from './helpers/jobs';
 import { startSyncStack, type SyncStack } from './helpers/sync-stack';
 import { startFsSimulator, type FsSimulator } from '../simulators/fs';
 import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';
+import { capture, defined } from './helpers/defined';
 
 const ROOT = join(__dirname, '..');
 const FOLLOW_OUTPUT = process.env.CLI_FOLLOW_OUTPUT ?? join(tmpdir(), 'idbro-cli-follow.txt');
@@ -74,7 +75,7 @@ describe('idbro against a running gateway', () => {
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     const m = /^Started LOS_IMPORT \(dry run\): (sync:[0-9a-f-]{36})$/m.exec(r.stdout);
     expect(m).not.toBeNull();
-    losJobId = m![1];
+    losJobId = defined(m?.[1], 'the started job id');
     // Not a TTY: one plain line per change, the last one at 100 %.
     const progress = r.stdout.split('\n').filter((l) => /^(QUEUED|RUNNING|SUCCEEDED|FAILED|CANCELLED)\s+\d+%/.test(l));
     expect(progress.length).toBeGreaterThanOrEqual(2);
@@ -117,7 +118,7 @@ describe('idbro against a running gateway', () => {
     // No worker runs UNILOGIN_EXPORT in this stack: its job stays QUEUED.
     const started = await idbro(['sync', 'UNILOGIN_EXPORT', '--mode', 'incremental', '--dry-run'], env);
     expect(started.code).toBe(0);
-    const id = /: (sync:\S+)$/m.exec(started.stdout)![1];
+    const id = capture(/: (sync:\S+)$/m, started.stdout);
     expect(await s.sync.get(id.slice(5))).toMatchObject({ state: 'QUEUED', params: { mode: 'INCREMENTAL' } });
     const r = await idbro(['cancel', id], env);
     expect(r.code).toBe(0);
@@ -142,7 +143,7 @@ describe('idbro against a running gateway', () => {
   it('sync CRISTIN_EXPORT takes an optional --mode FULL|INCREMENTAL', async () => {
     const started = await idbro(['sync', 'CRISTIN_EXPORT', '--mode', 'incremental', '--dry-run'], env);
     expect(started.code).toBe(0);
-    const id = /: (sync:\S+)$/m.exec(started.stdout)![1];
+    const id = capture(/: (sync:\S+)$/m, started.stdout);
     expect(await s.sync.get(id.slice(5))).toMatchObject({ params: { mode: 'INCREMENTAL' } });
     const bad = await idbro(['sync', 'CRISTIN_EXPORT', '--mode', 'delete'], env);
     expect(bad.code).toBe(2);

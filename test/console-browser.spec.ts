@@ -12,6 +12,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, defaultChromiumPath, skipMessage } from '../scripts/check-graphiql';
 import { TOKENS } from './helpers/gateway';
 import { startSyncStack, type SyncStack } from './helpers/sync-stack';
+import { defined, nth } from './helpers/defined';
 
 const chromiumPath = defaultChromiumPath();
 const haveBrowser = fs.existsSync(chromiumPath);
@@ -80,10 +81,9 @@ describe('sync console in headless Chromium', () => {
     const g = globalThis as unknown as PageGlobals;
     g.seenBars = {};
     const take = () => {
-      const bars = g.document.querySelectorAll('#jobs .bar');
-      for (let i = 0; i < bars.length; i++) {
-        const id = bars[i].getAttribute('data-job-id') ?? '';
-        const v = Number(bars[i].getAttribute('aria-valuenow'));
+      for (const bar of Array.from(g.document.querySelectorAll('#jobs .bar'))) {
+        const id = bar.getAttribute('data-job-id') ?? '';
+        const v = Number(bar.getAttribute('aria-valuenow'));
         const seen = (g.seenBars![id] ??= []);
         if (seen[seen.length - 1] !== v) seen.push(v);
       }
@@ -134,10 +134,11 @@ describe('sync console in headless Chromium', () => {
     expect(jobId).toMatch(/^sync:/);
     expect(await row.locator('.bar').getAttribute('aria-valuenow')).toBe('100');
     expect(await row.innerText()).toContain('LOS_IMPORT (dry run)');
-    const seen = (await page.evaluate(() => (globalThis as unknown as PageGlobals).seenBars))![jobId!];
+    const bars = (await page.evaluate(() => (globalThis as unknown as PageGlobals).seenBars))!;
+    const seen = defined(bars[jobId!], `the values the bar of ${jobId} showed`);
     expect(seen[0]).toBeLessThan(100); // the page showed the job before it was done…
     expect(seen[seen.length - 1]).toBe(100); // …and its bar moved to 100 %
-    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(nth(seen, i - 1));
 
     // The job's details: counts, message, and the issues of the bad rows with file and line.
     await page.locator('#job-summary dd[data-field="state"]').filter({ hasText: 'SUCCEEDED' }).waitFor();

@@ -6,6 +6,7 @@
 import { TOKENS } from './helpers/gateway';
 import { LOS_SCHEDULE, startSyncStack, type SyncStack } from './helpers/sync-stack';
 import { waitFor } from './helpers/jobs';
+import { captures } from './helpers/defined';
 
 let s: SyncStack;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ describe('/console over HTTP', () => {
     expect(html).not.toMatch(EXTERNAL);
     expect(html).not.toMatch(/<script>(?!<\/script>)/); // no inline script: CSP allows none
 
-    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => !u.startsWith('data:'));
+    const refs = captures(/(?:src|href)="([^"]+)"/g, html).filter((u) => !u.startsWith('data:'));
     expect(refs.map((u) => u.replace(/\?.*$/, '')).sort()).toEqual([
       '/console/assets/console.css',
       '/console/assets/console.js',

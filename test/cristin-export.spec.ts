@@ -36,6 +36,7 @@ import {
   val,
   type XmlNode,
 } from './helpers/cristin';
+import { first } from './helpers/defined';
 
 const API_KEY = 'cristin-test-key';
 
@@ -186,7 +187,7 @@ describe('Cristin export', () => {
     // 170000 (JUS): nobody at all (Håkon keeps 171000; Siri the student moves to 171000).
     const hakon = sim.data.persons.get(101006)!;
     hakon.affiliations = hakon.affiliations.filter((a) => a.ou_id !== 1700);
-    sim.data.persons.get(101019)!.affiliations[0].ou_id = 1710;
+    first(sim.data.persons.get(101019)!.affiliations).ou_id = 1710;
 
     const { bytes, details, issues } = await run();
     const units = new Map(unitsOf(parse(bytes!)).map((u) => [keyText(u), u]));
@@ -219,7 +220,7 @@ describe('Cristin export', () => {
       tlf: val(tor, 'telefonnr'),
       url: val(tor, 'URL'),
     }).toEqual({ bruker: 'torte', epost: 'torte@usit.uio.no', tlf: '+4722859999', url: 'http://example.com/tortest/' });
-    const [torJob] = kids(kid(tor, 'ansettelser')!, 'ansettelse');
+    const torJob = first(kids(kid(tor, 'ansettelser')!, 'ansettelse'));
     expect(keyText(torJob)).toBe('185/33/10/0');
     expect(val(torJob, 'datoFra')).toBe('2016-01-01');
     expect(val(torJob, 'datoTil')).toBeUndefined();
@@ -232,14 +233,14 @@ describe('Cristin export', () => {
 
     // An emerita: the guest role open-ended, and her deleted employment with its end (last_date).
     const ingrid = personNamed(doc, 'Ingrid', 'Sæther')!;
-    const [guest] = kids(kid(ingrid, 'gjester')!, 'gjest');
+    const guest = first(kids(kid(ingrid, 'gjester')!, 'gjest'));
     expect({
       key: keyText(guest),
       tittel: val(guest, 'gjestebetegnelse'),
       fra: val(guest, 'datoFra'),
       til: val(guest, 'datoTil'),
     }).toEqual({ key: '185/16/40/0', tittel: 'EMERITUS', fra: '2016-09-01', til: '9999-12-31' });
-    const [ended] = kids(kid(ingrid, 'ansettelser')!, 'ansettelse');
+    const ended = first(kids(kid(ingrid, 'ansettelser')!, 'ansettelse'));
     expect({ fra: val(ended, 'datoFra'), til: val(ended, 'datoTil') }).toEqual({
       fra: '1980-01-01',
       til: '2016-08-31',

@@ -25,6 +25,7 @@ import { cristinRun } from './helpers/cristin';
 import { AMQP_URL, stateReached, uniqueExchange } from './helpers/events';
 import { testLogger, waitFor } from './helpers/jobs';
 import { storeBackends } from './helpers/stores';
+import { first } from './helpers/defined';
 
 const API_KEY = 'cristin-incremental-key';
 
@@ -104,7 +105,7 @@ describe.each(storeBackends())('incremental Cristin export on $name', (backend) 
   }
 
   const pendingRows = async () =>
-    Number((await store.query<{ n: string }>('SELECT count(*) AS n FROM cristin_pending')).rows[0].n);
+    Number(first((await store.query<{ n: string }>('SELECT count(*) AS n FROM cristin_pending')).rows).n);
 
   async function run(mode: 'FULL' | 'INCREMENTAL', o: { force?: boolean } = {}) {
     sim.stats.reset();

@@ -1,6 +1,7 @@
 import { loadDeploymentIdentity } from '../store/deployment.repo';
 import { storeBackends } from './helpers/stores';
 import type { Db } from '../store/db';
+import { first } from './helpers/defined';
 
 const backends = storeBackends();
 
@@ -34,7 +35,7 @@ describe.each(backends)('deployment identity on $name', (backend) => {
 });
 
 it('two stores are two deployments', async () => {
-  const [a, b] = [storeBackends()[0]!, storeBackends()[0]!];
+  const [a, b] = [first(storeBackends()), first(storeBackends())];
   try {
     const ia = await loadDeploymentIdentity(await a.open());
     const ib = await loadDeploymentIdentity(await b.open());

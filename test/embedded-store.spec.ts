@@ -14,6 +14,7 @@ import type { EmbeddedStore } from '../store/embedded';
 import { SyncJobsRepo } from '../store/sync-jobs.repo';
 import { SyncStateRepo } from '../store/sync-state.repo';
 import { deferred, waitFor } from './helpers/jobs';
+import { nth } from './helpers/defined';
 
 interface StoreProcess {
   pid: number;
@@ -68,10 +69,10 @@ async function startStoreProcess(dataDir: string, env: Record<string, string> = 
     ready,
     child,
     exited,
-    call: (cmd, args = {}) => send(cmd, args, 1)[0],
+    call: (cmd, args = {}) => nth(send(cmd, args, 1), 0),
     callTwice: (cmd) => {
-      const [first, second] = send(cmd, {}, 2);
-      return { first, second };
+      const answers = send(cmd, {}, 2);
+      return { first: nth(answers, 0), second: nth(answers, 1) };
     },
   };
 }
@@ -86,7 +87,7 @@ function lockOf(dataDir: string): { pid: number; socket?: string } {
   return JSON.parse(fs.readFileSync(path.join(dataDir, 'pglite.lock'), 'utf8'));
 }
 
-afterEach(async () => {
+afterEach(() => {
   for (const child of children.splice(0))
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });

@@ -11,7 +11,7 @@ import { generateCerebrumData, SAMPLE } from '../simulators/cerebrum';
 import type { RequestStats } from '../resolvers/context';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { startFsStack, type FsStack } from './helpers/fs-stack';
-import { FS_SAMPLE } from '../simulators/fs';
+import { FS_SAMPLE } from './helpers/fs-sample';
 import { waitFor } from './helpers/jobs';
 
 const CONCURRENCY = 4;

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCerebrumData, SAMPLE, type CerebrumData } from '../simulators/cerebrum';
-import { FS_SAMPLE } from '../simulators/fs';
+import { FS_SAMPLE } from './helpers/fs-sample';
+import { nth } from './helpers/defined';
 import { openStore, type Db } from '../store/db';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { startFsStack, type FsStack } from './helpers/fs-stack';
@@ -85,7 +86,7 @@ describe('_entities and _service (generated Cerebrum data, 60 persons)', () => {
     expect(got.map((e) => e.id)).toEqual(reps.map((r) => r.id));
     expect(got.every((e) => e.__typename === 'Person' && e.name)).toBe(true);
     expect(got[99]).toEqual(got[0]);
-    const first = data.persons.get(ids[0])!;
+    const first = data.persons.get(nth(ids, 0))!;
     expect(got[0].accounts.map((a: any) => a.name).sort()).toEqual([...first.account_names].sort());
 
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date());
@@ -97,7 +98,7 @@ describe('_entities and _service (generated Cerebrum data, 60 persons)', () => {
   });
 
   it('an unknown id is null; a malformed representation is BAD_USER_INPUT on that entity alone', async () => {
-    const known = [...data.persons.keys()][0];
+    const known = nth([...data.persons.keys()], 0);
     const reps = [
       person(`cerebrum:${known}`),
       person('cerebrum:999999999'), // no such person

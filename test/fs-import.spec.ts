@@ -9,7 +9,9 @@ import { runFsImport } from '../jobs/fs-import/fs-import';
 import { defaultFsImportSource, memoryFsImportSource } from '../jobs/fs-import/fs-import-source';
 import { PermanentSyncError } from '../jobs/framework/types';
 import { startCerebrumSimulator, sampleUniversity, type CerebrumSimulator } from '../simulators/cerebrum';
-import { FS_SAMPLE, startFsSimulator, type FsSimulator } from '../simulators/fs';
+import { startFsSimulator, type FsSimulator } from '../simulators/fs';
+import { FS_SAMPLE } from './helpers/fs-sample';
+import { defined, first } from './helpers/defined';
 import { openStore, type Db } from '../store/db';
 import { FsDecisionsRepo } from '../store/fs-decisions.repo';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
@@ -187,7 +189,7 @@ describe('FS import applied to Cerebrum', () => {
     expect(sim.stats.byPath.get('GET /v1/accounts/lapsed/quarantines')).toBe(1);
     expect(sim.stats.byPath.get('GET /v1/groups/stud-alle/members/')).toBe(1);
     // The block's date stays the day it was set.
-    expect((await new FsDecisionsRepo(store).list({ personNumber: '100002' }, 1)).rows[0].block.since).toBe(TODAY);
+    expect(first((await new FsDecisionsRepo(store).list({ personNumber: '100002' }, 1)).rows).block.since).toBe(TODAY);
   });
 
   it('a student user FS no longer lists is carried over and blocked', async () => {
@@ -209,7 +211,7 @@ describe('FS import applied to Cerebrum', () => {
         ]),
       ),
     });
-    const ola = (await new FsDecisionsRepo(store).list({ personNumber: '100001' }, 1)).rows[0];
+    const ola = first((await new FsDecisionsRepo(store).list({ personNumber: '100001' }, 1)).rows);
     expect(ola).toMatchObject({
       imported: false,
       student: false,
@@ -501,6 +503,7 @@ describe('FS import from the FS simulator (FS GraphQL through datasources/fs)', 
     }
     const repo = new FsDecisionsRepo(store);
     const get = async (plnr: string) => (await repo.list({ personNumber: plnr }, 1)).rows[0];
+    const decision = async (plnr: string) => defined(await get(plnr), `the decision for ${plnr}`);
     expect(await get(FS_SAMPLE.rule1Student.personNumber)).toMatchObject({
       student: true,
       studentRule: 'REGISTERED_WITH_EXAM',
@@ -521,18 +524,18 @@ describe('FS import from the FS simulator (FS GraphQL through datasources/fs)', 
       student: true,
       affiliations: [expect.objectContaining({ status: 'drgrad', stedkode: '160000' })],
     });
-    expect((await get(FS_SAMPLE.highestLevelWins.personNumber)).homeArea).toMatchObject({
+    expect((await decision(FS_SAMPLE.highestLevelWins.personNumber)).homeArea).toMatchObject({
       programmeCode: 'PHD-MN',
       rule: 'HIGHEST_PROGRAMME_LEVEL',
     });
-    expect((await get(FS_SAMPLE.courseLevelTie.personNumber)).primaryEmail).toMatchObject({
+    expect((await decision(FS_SAMPLE.courseLevelTie.personNumber)).primaryEmail).toMatchObject({
       programmeCode: 'BA-FIL',
       rule: 'HIGHEST_COURSE_LEVEL',
     });
-    const tie = await get(FS_SAMPLE.fullTie.personNumber);
+    const tie = await decision(FS_SAMPLE.fullTie.personNumber);
     expect(tie.homeArea).toMatchObject({ value: '/uio/platon/div-h1', rule: 'SHARED_AREA' });
     expect(tie.primaryEmail).toMatchObject({ programmeCode: 'MA-LING', rule: 'PLAN_HELD_LONGEST' });
-    expect((await get(FS_SAMPLE.planBeatsNoPlan.personNumber)).homeArea).toMatchObject({
+    expect((await decision(FS_SAMPLE.planBeatsNoPlan.personNumber)).homeArea).toMatchObject({
       programmeCode: 'MA-INF',
       rule: 'PLAN_BEATS_NO_PLAN',
     });

@@ -1,6 +1,7 @@
 import { startFsStack, FS_PASSWORD, FS_USER, type FsStack } from './helpers/fs-stack';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
-import { FS_SAMPLE, startFsSimulator, type FsSimulator } from '../simulators/fs';
+import { startFsSimulator, type FsSimulator } from '../simulators/fs';
+import { FS_SAMPLE } from './helpers/fs-sample';
 import { SAMPLE } from '../simulators/cerebrum';
 import { FsClient } from '../datasources/fs/client';
 import { FsSource, collect, termOf, previousTerm } from '../datasources/fs/source';

@@ -1,4 +1,5 @@
-import { startFsSimulator, fsSampleData, FS_SAMPLE, termOfDate, type FsSimulator } from '../simulators/fs';
+import { startFsSimulator, fsSampleData, termOfDate, type FsSimulator } from '../simulators/fs';
+import { FS_SAMPLE } from './helpers/fs-sample';
 import { sampleUniversity } from '../simulators/cerebrum';
 
 const USER = 'sim-user';

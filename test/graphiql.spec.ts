@@ -9,6 +9,7 @@ import express from 'express';
 import type { Request, Response } from 'express';
 import { buildSchema, graphql } from 'graphql';
 import { mountGraphiql, renderGraphiqlPage } from '../server/graphiql';
+import { capture, captures, defined } from './helpers/defined';
 
 const schema = buildSchema(`
   type Query {
@@ -94,7 +95,7 @@ describe('GraphiQL page', () => {
     const { html } = await getPage();
     expect(html).not.toMatch(/https?:\/\//i);
     expect(html).not.toMatch(/(src|href)="\/\//); // no protocol-relative URLs either
-    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    const refs = captures(/(?:src|href)="([^"]+)"/g, html);
     const assets = refs.filter((r) => !r.startsWith('data:'));
     expect(assets.length).toBe(4);
     for (const ref of assets) expect(ref).toMatch(/^\/graphiql\/assets\/[a-z.-]+\?v=[\w.-]+$/);
@@ -117,7 +118,10 @@ describe('GraphiQL page', () => {
     // The JSON data block round-trips to the exact query.
     const m = html.match(/<script type="application\/json" id="graphiql-config">([\s\S]*?)<\/script>/);
     expect(m).not.toBeNull();
-    const config = JSON.parse(m![1]) as { endpoint: string; defaultQuery: string };
+    const config = JSON.parse(defined(m?.[1], 'the graphiql-config block')) as {
+      endpoint: string;
+      defaultQuery: string;
+    };
     expect(config.endpoint).toBe('/graphql');
     expect(config.defaultQuery).toBe(EVIL_QUERY);
     expect(m![1]).not.toContain('<');
@@ -132,8 +136,8 @@ describe('GraphiQL page', () => {
     expect(html).not.toMatch(/https?:\/\//i);
     expect(html).not.toContain('<script>x</script>');
     expect(html).not.toContain('</script><b>');
-    const m = html.match(/<script type="application\/json" id="graphiql-config">([\s\S]*?)<\/script>/);
-    const config = JSON.parse(m![1]) as { defaultHeaders?: string; defaultQuery: string };
+    const block = capture(/<script type="application\/json" id="graphiql-config">([\s\S]*?)<\/script>/, html);
+    const config = JSON.parse(block) as { defaultHeaders?: string; defaultQuery: string };
     expect(JSON.parse(config.defaultHeaders ?? '{}')).toEqual({ Authorization: 'Bearer </script><b>' });
     expect(config.defaultQuery.length).toBeGreaterThan(0);
   });

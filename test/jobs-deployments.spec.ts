@@ -37,9 +37,9 @@ async function deployment(name: string, prefix: string): Promise<Deployment> {
   const processors = new Map<SyncJobKind, SyncProcessor>(
     SYNC_JOB_KINDS.map((kind) => [
       kind,
-      async (ctx) => {
+      (ctx) => {
         ran.push({ kind, jobId: ctx.jobId });
-        return { result: { ...ZERO, details: { ranBy: name } }, message: `ran on ${name}` };
+        return Promise.resolve({ result: { ...ZERO, details: { ranBy: name } }, message: `ran on ${name}` });
       },
     ]),
   );
@@ -220,7 +220,7 @@ describe('a job whose final write fails', () => {
       },
     });
     const processors = new Map<SyncJobKind, SyncProcessor>([
-      ['UNILOGIN_EXPORT', async () => ({ result: { ...ZERO }, message: 'uploaded' })],
+      ['UNILOGIN_EXPORT', () => Promise.resolve({ result: { ...ZERO }, message: 'uploaded' })],
     ]);
     sync = await createSyncService({ config, store, logger, processors, prefix, attempts: 1 });
     // The periodic sweep is far away: the test runs it (sweep()) when it wants it.

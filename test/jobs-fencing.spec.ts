@@ -21,6 +21,7 @@ import { deploymentPrefix, queueName } from '../jobs/framework/queues';
 import { SyncCancelledError, type SyncProcessor } from '../jobs/framework/types';
 import { dropSchema, postgresTestUrl } from './helpers/stores';
 import { REDIS_URL, aborted, deferred, deleteRedisKeys, testLogger, uniquePrefix, waitFor } from './helpers/jobs';
+import { first } from './helpers/defined';
 
 const logger = testLogger();
 const config = loadConfig({ REDIS_URL, LOG_LEVEL: 'silent' }, { mode: 'worker' });
@@ -35,7 +36,7 @@ async function overlappingWrites(store: Db): Promise<number> {
       WHERE EXISTS (SELECT 1 FROM test_writes o WHERE (o.worker, o.attempt) <> (w.worker, w.attempt) AND o.seq < w.seq
                       AND EXISTS (SELECT 1 FROM test_writes l WHERE (l.worker, l.attempt) = (w.worker, w.attempt) AND l.seq < o.seq))`,
   );
-  return rows[0].n;
+  return first(rows).n;
 }
 
 describe('lease and lock on one kind', () => {
@@ -51,7 +52,7 @@ describe('lease and lock on one kind', () => {
       config,
       store,
       logger,
-      processors: new Map([['LOS_IMPORT', async () => ({ result: ZERO })]]),
+      processors: new Map([['LOS_IMPORT', () => Promise.resolve({ result: ZERO })]]),
       prefix,
     });
   });
@@ -176,7 +177,7 @@ const pgUrl = postgresTestUrl();
       config,
       store,
       logger,
-      processors: new Map([['LOS_IMPORT', async () => ({ result: ZERO })]]),
+      processors: new Map([['LOS_IMPORT', () => Promise.resolve({ result: ZERO })]]),
       prefix,
     });
   });

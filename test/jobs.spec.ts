@@ -284,10 +284,10 @@ describe('sync jobs', () => {
 
   it('retries a transient failure with backoff and ends SUCCEEDED with attempts 2', async () => {
     const seen: number[] = [];
-    behaviour.LOS_IMPORT = async (ctx) => {
+    behaviour.LOS_IMPORT = (ctx) => {
       seen.push(ctx.attempt);
-      if (ctx.attempt === 1) throw new Error('connection reset by the FTP server');
-      return ok('second time lucky');
+      if (ctx.attempt === 1) return Promise.reject(new Error('connection reset by the FTP server'));
+      return Promise.resolve(ok('second time lucky'));
     };
     const job = await mutate('startLosImport');
     const done = await final(job.id, 'SUCCEEDED');
@@ -296,9 +296,7 @@ describe('sync jobs', () => {
   });
 
   it('fails after the last attempt with a message that says what happened (and no password)', async () => {
-    behaviour.LOS_IMPORT = async () => {
-      throw new Error('cannot log in to ftp://los:s3cret-pw@127.0.0.1:2121/out');
-    };
+    behaviour.LOS_IMPORT = () => Promise.reject(new Error('cannot log in to ftp://los:s3cret-pw@127.0.0.1:2121/out'));
     const job = await mutate('startLosImport');
     const done = await final(job.id, 'FAILED');
     expect(done.attempts).toBe(3);
@@ -310,10 +308,12 @@ describe('sync jobs', () => {
 
   it('a PermanentSyncError fails the job at once, without a retry', async () => {
     const seen: number[] = [];
-    behaviour.UNILOGIN_EXPORT = async (ctx) => {
+    behaviour.UNILOGIN_EXPORT = (ctx) => {
       seen.push(ctx.attempt);
       ctx.issue({ severity: 'ERROR', message: 'WS10 refused the credentials' });
-      throw new PermanentSyncError('UNI-Login refused the credentials (UNILOGIN_USER/UNILOGIN_PASSWORD)');
+      return Promise.reject(
+        new PermanentSyncError('UNI-Login refused the credentials (UNILOGIN_USER/UNILOGIN_PASSWORD)'),
+      );
     };
     const job = await mutate('startUniLoginExport', '(mode: FULL, dryRun: false)');
     const done = await final(job.id, 'FAILED');
@@ -330,10 +330,10 @@ describe('sync jobs', () => {
   });
 
   it('keeps at most maxIssues issues and says how many more there were', async () => {
-    behaviour.LOS_IMPORT = async (ctx) => {
+    behaviour.LOS_IMPORT = (ctx) => {
       for (let line = 1; line <= 8; line++)
         ctx.issue({ severity: 'WARNING', message: `bad row`, file: 'Org_delta.csv', line });
-      return ok();
+      return Promise.resolve(ok());
     };
     const job = await mutate('startLosImport');
     const done = await final(job.id, 'SUCCEEDED');
@@ -345,7 +345,7 @@ describe('sync jobs', () => {
   });
 
   it('a scheduled run gets its own record; one that finds its kind active is skipped', async () => {
-    behaviour.LOS_IMPORT = async () => ok('nightly import');
+    behaviour.LOS_IMPORT = () => Promise.resolve(ok('nightly import'));
     const queue = sync.queues.get('LOS_IMPORT')!;
     await queue.add(
       'LOS_IMPORT',
@@ -377,7 +377,7 @@ describe('sync jobs', () => {
   it('a queued job lost from Redis does not block its kind: the next start records it FAILED and starts anew', async () => {
     const repo = new SyncJobsRepo(store);
     await repo.create({ id: 'lost-in-redis', kind: 'UNILOGIN_EXPORT', createdAt: new Date(Date.now() - 3600_000) });
-    behaviour.UNILOGIN_EXPORT = async () => ok();
+    behaviour.UNILOGIN_EXPORT = () => Promise.resolve(ok());
     const job = await mutate('startUniLoginExport', '(mode: DELETE)');
     expect(job.id).not.toBe('sync:lost-in-redis');
     expect(await repo.get('lost-in-redis')).toMatchObject({
@@ -547,7 +547,7 @@ describe('sync jobs', () => {
         prefix,
         kinds: ['CRISTIN_EXPORT'],
         processors: new Map<SyncJobKind, SyncProcessor>([
-          ['CRISTIN_EXPORT', async (ctx) => ok(`finished on attempt ${ctx.attempt}`)],
+          ['CRISTIN_EXPORT', (ctx) => Promise.resolve(ok(`finished on attempt ${ctx.attempt}`))],
         ]),
       });
       await first.close();
@@ -568,7 +568,7 @@ describe('sync jobs', () => {
     const after = await gql(`{ syncJobs(first: 500) { totalCount edges { node { id state } } } }`);
     expect(after.data).toEqual(before.data);
 
-    behaviour.LOS_IMPORT = async () => ok('after the wipe');
+    behaviour.LOS_IMPORT = () => Promise.resolve(ok('after the wipe'));
     const job = await mutate('startLosImport');
     expect(await final(job.id, 'SUCCEEDED')).toMatchObject({ message: 'after the wipe' });
   });
@@ -614,7 +614,7 @@ describe('sync jobs across worker processes', () => {
     // worker (killed), then the worker here.
     const dataDir = mkdtempSync(join(tmpdir(), 'idbro-stall-'));
     dirs.push(dataDir);
-    const los = new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', async () => ok()]]);
+    const los = new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', () => Promise.resolve(ok())]]);
     let db = await openStore({ dataDir });
     const api = await createSyncService({ config, store: db, logger, processors: los, prefix });
     const job = await api.start('LOS_IMPORT');
@@ -631,9 +631,12 @@ describe('sync jobs across worker processes', () => {
     const takeover = new Map<SyncJobKind, SyncProcessor>([
       [
         'LOS_IMPORT',
-        async (ctx) => {
+        (ctx) => {
           seen.push(ctx.attempt);
-          return { result: { ...ZERO, created: 4, details: { attempt: ctx.attempt } }, message: 'taken over' };
+          return Promise.resolve({
+            result: { ...ZERO, created: 4, details: { attempt: ctx.attempt } },
+            message: 'taken over',
+          });
         },
       ],
     ]);
@@ -681,7 +684,7 @@ describe('sync jobs across worker processes', () => {
         config,
         store: db,
         logger,
-        processors: new Map([['LOS_IMPORT', async () => ok()]]),
+        processors: new Map([['LOS_IMPORT', () => Promise.resolve(ok())]]),
         prefix,
       });
       const { child, exited, next } = forkWorker({

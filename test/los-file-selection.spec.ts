@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runLosImport } from '../jobs/los-import/los-import';
 import type { Db } from '../store/db';
 import { fakeRun, losSnapshot, memoryStore, startLosBed, type LosBed } from './helpers/los-delivery';
+import { nth } from './helpers/defined';
 
 describe('LOS file selection through FTP, with modification times in the past', () => {
   let bed: LosBed;
@@ -30,7 +31,7 @@ describe('LOS file selection through FTP, with modification times in the past', 
   const deliverBackdated = async (day: number) => {
     await bed.deliver(day);
     const past = new Date('2001-02-03T04:05:06Z');
-    for (const name of bed.manifest.days[day].files) await fs.utimes(join(bed.root, name), past, past);
+    for (const name of nth(bed.manifest.days, day).files) await fs.utimes(join(bed.root, name), past, past);
   };
   const recorded = async () =>
     (await db.query('SELECT name, size, outcome, reason FROM los_files ORDER BY name')).rows as {
@@ -47,9 +48,9 @@ describe('LOS file selection through FTP, with modification times in the past', 
     await run();
     await deliverBackdated(1);
     const out = await run();
-    expect(appliedNames(out).sort()).toEqual([...bed.manifest.days[1].files].sort());
+    expect(appliedNames(out).sort()).toEqual([...nth(bed.manifest.days, 1).files].sort());
     const rows = await recorded();
-    for (const name of bed.manifest.days[1].files) {
+    for (const name of nth(bed.manifest.days, 1).files) {
       const size = (await fs.stat(join(bed.root, name))).size;
       expect(rows.find((r) => r.name === name)).toEqual({
         name,
@@ -66,12 +67,12 @@ describe('LOS file selection through FTP, with modification times in the past', 
   it('refuses a day delivered after a later one was applied, with an error naming the files, once; nothing changes', async () => {
     await bed.deliver(3);
     const day3 = await run();
-    expect(appliedNames(day3).sort()).toEqual([...bed.manifest.days[3].files].sort());
+    expect(appliedNames(day3).sort()).toEqual([...nth(bed.manifest.days, 3).files].sort());
     const before = await losSnapshot(db);
 
     await deliverBackdated(2); // day 2 turns up late
     const late = await run();
-    const day2 = [...bed.manifest.days[2].files].sort();
+    const day2 = [...nth(bed.manifest.days, 2).files].sort();
     expect(appliedNames(late)).toEqual([]);
     expect(late.message).toBe(`No LOS file applied: ${day2.length} new file(s) refused (see issues).`);
     expect((late.result.details as { refused: string[] }).refused.sort()).toEqual(day2);

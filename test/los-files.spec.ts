@@ -29,6 +29,7 @@ import {
   redactCprsInText,
 } from '../datasources/los/values';
 import { writeLosDelivery } from '../simulators/data/los-sample';
+import { first } from './helpers/defined';
 
 /** A stream of `bytes`, cut into `chunk`-byte pieces (1 = worst case for multi-byte characters and CRLF). */
 function streamOf(bytes: Buffer | string, chunk = 0): Readable {
@@ -271,7 +272,7 @@ describe('readCsv', () => {
   ])(
     'reads BOM, quotes, doubled quotes and multi-line fields with physical line numbers (%s)',
     async (_label, eol, chunk) => {
-      const { rows, issues, rejected } = await readAll(tricky.join(eol as string) + eol, 'x.csv', chunk as number);
+      const { rows, issues, rejected } = await readAll(tricky.join(eol) + eol, 'x.csv', chunk);
       expect(issues).toEqual([]);
       expect(rejected).toBe(false);
       expect(rows).toEqual([
@@ -295,9 +296,10 @@ describe('readCsv', () => {
     const csv = `${ORG_HEADER.replace('Med-i-LinjeOrg', 'Med-i-Linjeorg')};Ekstra\n${U(1)};K1;Navn;;${U(1)};Ja;;01-01-2020;31-12-9999;x\n`;
     const { rows, issues } = await readAll(csv, 'Org_nye_20210101_000000.csv');
     expect(issues).toEqual([]);
-    expect(rows[0].record['Med-i-LinjeOrg']).toBe('Ja');
-    expect(rows[0].record).not.toHaveProperty('Ekstra');
-    expect(rows[0].record).not.toHaveProperty('OrgEnhedsTypeUUID');
+    const { record } = first(rows);
+    expect(record['Med-i-LinjeOrg']).toBe('Ja');
+    expect(record).not.toHaveProperty('Ekstra');
+    expect(record).not.toHaveProperty('OrgEnhedsTypeUUID');
   });
 
   it('rejects a file that lacks a required column, naming it', async () => {
@@ -523,13 +525,13 @@ describe('Org_inital merge', () => {
     ...over,
   });
   const intervals = (rows: OrgRow[]) =>
-    mergeOrgInitial(rows, 'Org_inital.csv').units[0].versions.map((v) => [v.from, v.to, v.state.name]);
+    first(mergeOrgInitial(rows, 'Org_inital.csv').units).versions.map((v) => [v.from, v.to, v.state.name]);
 
   it('merges identical neighbours that touch, in any input order', () => {
     const rows = [row(2, '2015-01-01', '2016-12-31'), row(3, '2017-01-01', '2019-12-31'), row(4, '2020-01-01', null)];
     expect(intervals(rows)).toEqual([['2015-01-01', null, 'Skåde Skole']]);
     expect(intervals([...rows].reverse())).toEqual([['2015-01-01', null, 'Skåde Skole']]);
-    expect(mergeOrgInitial(rows, 'f').units[0].versions[0].lines).toEqual([2, 3, 4]);
+    expect(first(first(mergeOrgInitial(rows, 'f').units).versions).lines).toEqual([2, 3, 4]);
   });
 
   it('keeps a change as successive versions and a gap as a gap', () => {
@@ -557,7 +559,7 @@ describe('Org_inital merge', () => {
       [row(2, '2015-01-01', null), row(3, '2017-01-01', '2017-12-31', { name: 'Midlertidig' })],
       'f.csv',
     );
-    expect(result.units[0].versions.map((v) => [v.from, v.to, v.state.name])).toEqual([
+    expect(first(result.units).versions.map((v) => [v.from, v.to, v.state.name])).toEqual([
       ['2015-01-01', '2016-12-31', 'Skåde Skole'],
       ['2017-01-01', '2017-12-31', 'Midlertidig'],
       ['2018-01-01', null, 'Skåde Skole'],
@@ -638,7 +640,7 @@ describe('a generated delivery with bad rows', () => {
         u.versions,
       );
     }
-    for (const root of manifest.roots) expect(byUuid.get(root)?.versions[0].state.parentUuid).toBeNull();
+    for (const root of manifest.roots) expect(byUuid.get(root)?.versions[0]?.state.parentUuid).toBeNull();
     expect(new Set(day0.map((u) => u.history))).toEqual(new Set(['plain', 'split', 'renamed', 'gap', 'closed']));
     expect(Date.now() - started).toBeLessThan(5000);
   });

@@ -96,9 +96,8 @@ describe('LOS over plain FTP', () => {
           },
         }),
       );
-      const idle: SyncProcessor = async () => ({
-        result: { created: 0, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0 },
-      });
+      const idle: SyncProcessor = () =>
+        Promise.resolve({ result: { created: 0, updated: 0, unchanged: 0, terminated: 0, skipped: 0, failed: 0 } });
       const workers = await startWorkers({
         config: loadConfig({ REDIS_URL, LOS_FTP_URL: losFtpUrl }, { mode: 'worker' }),
         logger,

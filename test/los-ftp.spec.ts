@@ -13,6 +13,7 @@ import { LosFtpClient } from '../datasources/los/ftp';
 import { validatePersRow } from '../datasources/los/records';
 import { type LosDeliveryManifest, writeLosDelivery } from '../simulators/data/los-sample';
 import { type LosFtpSimulator, startLosFtpSimulator } from '../simulators/los-ftp';
+import { defined, nth } from './helpers/defined';
 
 let dir: string;
 let manifest: LosDeliveryManifest;
@@ -60,13 +61,13 @@ describe('LOS FTP simulator and client', () => {
     }
 
     // Selection by the files met (name, size, time from the listing): after days 0 and 1, days 2 and 3 only.
-    const met = new Set([...manifest.days[0].files, ...manifest.days[1].files]);
+    const met = new Set([...nth(manifest.days, 0).files, ...nth(manifest.days, 1).files]);
     const recorded = listing
       .filter((f) => met.has(f.name))
       .map((f) => ({ name: f.name, size: f.size, modifiedAt: f.modifiedAt, outcome: 'applied' as const }));
     const selection = selectFiles(listing, recorded);
     expect(selection.ordered.map((f) => f.name).sort()).toEqual(
-      [...manifest.days[2].files, ...manifest.days[3].files].sort(),
+      [...nth(manifest.days, 2).files, ...nth(manifest.days, 3).files].sort(),
     );
     expect(selection.stam).toEqual([]);
 
@@ -101,7 +102,7 @@ describe('LOS FTP simulator and client', () => {
   it('streams downloads through readCsv, one after another on one connection', async () => {
     const c = client();
     await c.connect(sim.url);
-    const pers = manifest.days[0].files.find((f) => f.startsWith('Pers_nye'));
+    const pers = nth(manifest.days, 0).files.find((f) => f.startsWith('Pers_nye'));
     if (!pers) throw new Error('no Pers_nye on day 0');
     const { rows, reader } = await drainRows(await c.download(pers), pers);
     expect(reader.rejected).toBe(false);
@@ -111,7 +112,7 @@ describe('LOS FTP simulator and client', () => {
     for (const r of valid) if (r.ok) expect(names.has(r.row.name)).toBe(true);
 
     // The rest of day 0, on the same connection.
-    for (const name of manifest.days[0].files) {
+    for (const name of nth(manifest.days, 0).files) {
       const { rows: all, reader: r } = await drainRows(await c.download(name), name);
       expect(r.rejected).toBe(false);
       expect(all.length).toBe(manifest.files.find((f) => f.name === name)?.rows);
@@ -125,9 +126,12 @@ describe('LOS FTP simulator and client', () => {
       code: 'UPSTREAM_ERROR',
       message: expect.stringContaining('LOS_FTP_URL ftp://127.0.0.1:'),
     });
-    const first = manifest.days[0].files.find((f) => f.startsWith('Org_inital')) as string;
+    const first = nth(manifest.days, 0).files.find((f) => f.startsWith('Org_inital')) as string;
     const stream = await c.download(first);
-    for await (const _row of readCsv(stream, first)) break; // stop after one row
+    // Read one row and stop, as a for-await loop's `break` does.
+    const rows = readCsv(stream, first)[Symbol.asyncIterator]();
+    await rows.next();
+    await rows.return(undefined);
     const listing = await c.list();
     expect(listing.length).toBe(manifest.files.length);
   });
@@ -144,7 +148,7 @@ describe('LOS FTP simulator and client', () => {
       expect(bad.reader.rejected).toBe(true);
       expect(bad.rows).toEqual([]);
       const stam = await drainRows(await c.download('STAM_UUID_Ledertype.csv'), 'STAM_UUID_Ledertype.csv');
-      expect(stam.rows).toHaveLength(manifest.classes.manager_type.length);
+      expect(stam.rows).toHaveLength(defined(manifest.classes.manager_type, 'the manager types').length);
     } finally {
       rmSync(nodePath.join(manifest.dir, 'Leder_ret_20990101_000000.csv'));
     }
@@ -224,7 +228,7 @@ describe('LOS FTP simulator and client', () => {
       await c.connect(secure.url);
       const listing = await c.list();
       expect(listing).toHaveLength(manifest.files.length);
-      const name = manifest.days[1].files.find((f) => f.startsWith('Pers_ret')) as string;
+      const name = nth(manifest.days, 1).files.find((f) => f.startsWith('Pers_ret')) as string;
       const { rows } = await drainRows(await c.download(name), name);
       expect(rows.length).toBe(manifest.files.find((f) => f.name === name)?.rows);
     } finally {
@@ -243,7 +247,7 @@ describe('an Aarhus-size delivery over FTP', () => {
     try {
       const c = client();
       await c.connect(server.url);
-      const name = big.days[0].files.find((f) => f.startsWith('Pers_nye')) as string;
+      const name = nth(big.days, 0).files.find((f) => f.startsWith('Pers_nye')) as string;
       t = Date.now();
       const heapBefore = process.memoryUsage().heapUsed;
       let valid = 0;

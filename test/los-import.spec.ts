@@ -6,6 +6,7 @@ import { KeyedIds } from '../core/keyed-ids';
 import { loadDeploymentIdentity } from '../store/deployment.repo';
 import { fakeRun, losSnapshot, memoryStore, startLosBed, type LosBed } from './helpers/los-delivery';
 import { storeBackends } from './helpers/stores';
+import { first, nth } from './helpers/defined';
 
 const envFor = (bed: LosBed) => ({ LOS_FTP_URL: bed.ftp.url, DAR_URL: bed.dar.url });
 
@@ -58,7 +59,7 @@ describe.each(storeBackends())('LOS import on $name: a small municipality delive
     // Engagements and persons.
     expect(await count(db, 'SELECT count(DISTINCT uuid) AS n FROM los_engagements')).toBe(m.engagements.length);
     expect(await count(db, 'SELECT count(*) AS n FROM los_persons')).toBe(m.persons.length);
-    const e = m.engagements[0];
+    const e = first(m.engagements, 'the manifest engagements');
     const {
       rows: [eng],
     } = await db.query(
@@ -111,7 +112,7 @@ describe.each(storeBackends())('LOS import on $name: a small municipality delive
   });
 
   it('a later delivery day is applied alone: its new units, changed and ended engagements, managers', async () => {
-    const day = bed.manifest.days[1];
+    const day = nth(bed.manifest.days, 1, 'the delivery days');
     const cached = await count(db, 'SELECT count(*) AS n FROM dar_cache');
     bed.dar.stats.reset();
     const run = fakeRun(db, envFor(bed));
@@ -196,7 +197,7 @@ describe('LOS import: DAR unavailable', () => {
       expect(await count(db, `SELECT count(*) AS n FROM los_org_units WHERE addresses ? 'AddressMailUnit'`)).toBe(0);
       const darIssues = run.issues.filter((i) => i.field === 'PostAdresse');
       expect(darIssues.length).toBeGreaterThan(0);
-      expect(darIssues[0].message).toMatch(/DAR unavailable.*DAR_URL/);
+      expect(first(darIssues).message).toMatch(/DAR unavailable.*DAR_URL/);
       expect(out.result.failed).toBe(0);
       // Failures are not cached: the next run asks DAR again.
       expect(await count(db, 'SELECT count(*) AS n FROM dar_cache')).toBe(0);
@@ -225,7 +226,7 @@ describe('LOS import: interrupted and re-run ends in the same state as a clean r
 
     const db = await memoryStore();
     const run = fakeRun(db, env);
-    const realProgress = run.ctx.progress;
+    const realProgress = run.ctx.progress.bind(run.ctx);
     run.ctx.progress = (f, msg) => {
       realProgress(f, msg);
       if (f > 0.5) run.abort(); // cancel mid-import

@@ -9,6 +9,7 @@ import { SEED_IT_SYSTEM } from '../jobs/los-import/los-seed';
 import { seedUuid } from '../datasources/los/ids';
 import type { Db } from '../store/db';
 import { fakeRun, memoryStore, startLosBed, type LosBed } from './helpers/los-delivery';
+import { first } from './helpers/defined';
 
 describe('LOS STAM files and the seed placeholders', () => {
   let bed: LosBed;
@@ -45,7 +46,7 @@ describe('LOS STAM files and the seed placeholders', () => {
       const later = new Date(Date.now() + 60_000);
       await fs.utimes(path, later, later);
       expect(dropped).toHaveLength(1);
-      return /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(dropped[0])![0].toLowerCase();
+      return /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(first(dropped))![0].toLowerCase();
     };
     const droppedRole = await shorten('STAM_UUID_Tilknytningsrolle.csv', 2);
     const droppedSystem = await shorten('STAM_UUID_ITSystem.csv', 2);

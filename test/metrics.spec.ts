@@ -27,8 +27,9 @@ function parse(text: string): Sample[] {
     const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!m) throw new Error(`not a sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]] = l[2];
-    out.push({ name: m[1], labels, value: Number(m[3]) });
+    const [, name = '', labelText = '', value] = m; // the name and the value always take part
+    for (const [, label = '', text = ''] of labelText.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[label] = text;
+    out.push({ name, labels, value: Number(value) });
   }
   return out;
 }
@@ -54,9 +55,7 @@ describe('Prometheus metrics on METRICS_PORT', () => {
     return { result: { created: 3, updated: 2, unchanged: 7, terminated: 1, skipped: 0, failed: 1 }, message: 'done' };
   };
   // CRISTIN_EXPORT is known to the API but no worker here runs it: its job stays waiting in its queue.
-  const never: SyncProcessor = async () => {
-    throw new Error('not run in this test');
-  };
+  const never: SyncProcessor = () => Promise.reject(new Error('not run in this test'));
   const processors = new Map<SyncJobKind, SyncProcessor>([
     ['LOS_IMPORT', los],
     ['CRISTIN_EXPORT', never],

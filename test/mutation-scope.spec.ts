@@ -14,6 +14,7 @@ import type { SyncProcessor } from '../jobs/framework/types';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import { memoryStore } from './helpers/los-delivery';
 import { REDIS_URL, deleteRedisKeys, testLogger, uniquePrefix } from './helpers/jobs';
+import { first } from './helpers/defined';
 
 const READ_SYNC = 'tok-read-sync';
 const FNR = '01017012345';
@@ -71,7 +72,7 @@ describe('mutation answers and scopes (issue 9, item 4)', () => {
     await store?.close();
   });
 
-  const jobCount = async () => (await store.query<{ n: string }>('SELECT count(*) AS n FROM sync_jobs')).rows[0].n;
+  const jobCount = async () => first((await store.query<{ n: string }>('SELECT count(*) AS n FROM sync_jobs')).rows).n;
 
   it('cancelSyncJob with only sync: the job handle, yes; its issues, result or message, no', async () => {
     const handle = await s.gql(

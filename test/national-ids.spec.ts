@@ -27,6 +27,7 @@ import { startFsStack, type FsStack } from './helpers/fs-stack';
 import { memoryStore, startLosBed, type LosBed } from './helpers/los-delivery';
 import { REDIS_URL, deleteRedisKeys, testLogger, uniquePrefix, waitFor } from './helpers/jobs';
 import { INTROSPECTION, namedType, selectAll, stringsIn, typesOf, type Types } from './helpers/schema-walk';
+import { first } from './helpers/defined';
 
 const DEPTH = 3;
 
@@ -138,7 +139,7 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
     // A finished job whose stored texts hold full national ids in every place a sync could put one.
     const repo = new SyncJobsRepo(store);
     legacyJobId = randomUUID();
-    const [fnr, cpr, fsFnr] = [cerebrumIds[0], losIds[0], fsIds[0]];
+    const [fnr, cpr, fsFnr] = [first(cerebrumIds), first(losIds), first(fsIds)];
     await repo.create({ id: legacyJobId, kind: 'FS_IMPORT' });
     await repo.addIssues(legacyJobId, [
       {
@@ -179,7 +180,16 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
   });
 
   /** Ids of every kind, read from the data, as arguments for the walk. */
-  async function discover(): Promise<Record<string, string[]>> {
+  /** Ids the walk uses as arguments, by kind. */
+  interface Discovered {
+    persons: string[];
+    units: string[];
+    accounts: string[];
+    jobs: string[];
+    nodes: string[];
+  }
+
+  async function discover(): Promise<Discovered> {
     const q = async (query: string) => {
       const { body } = await s.gql(query, undefined, TOKENS.read);
       expect(body.errors).toBeUndefined();
@@ -224,7 +234,7 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
   }
 
   /** Arguments (GraphQL literal text, '' for none) for each query field; a field missing here fails the walk. */
-  function argumentsFor(d: Record<string, string[]>): Record<string, string[]> {
+  function argumentsFor(d: Discovered): Record<string, string[]> {
     const lit = (v: string) => JSON.stringify(v);
     const sampleNids = [...known].filter((n) => /^\d+$/.test(n)).slice(0, 3);
     return {
@@ -279,7 +289,7 @@ describe('national ids only with scope pii: the whole schema walked (issue 9, it
       // A UUID (job ids are random ones) can hold a run of ten digits by chance: it is no national id.
       const t = raw.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>');
       for (const m of t.matchAll(/(?<!\d)(\d{6})[- ]?(\d{4,5})(?!\d)/g)) {
-        const digits = m[1] + m[2];
+        const digits = m.slice(1, 3).join(''); // the two groups
         if ((digits.length === 11 && isValidFnr(digits)) || (digits.length === 10 && parseCpr(digits).ok))
           shaped.push(raw);
       }

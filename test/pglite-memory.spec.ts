@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { PGLITE_SETTINGS } from '../store/pglite-memory';
 
 /** PostgreSQL's memory units as bytes (what current_setting() prints: 16MB, 512kB, 1GB). */
-function bytes(setting: string): number {
-  const m = /^(\d+)(kB|MB|GB)$/.exec(setting);
+function bytes(setting: string | undefined): number {
+  const m = /^(\d+)(kB|MB|GB)$/.exec(setting ?? '');
   if (!m) throw new Error(`not a memory setting: ${setting}`);
   return Number(m[1]) * { kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2] as 'kB' | 'MB' | 'GB'];
 }

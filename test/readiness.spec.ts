@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { assertRedisReachable } from '../jobs/framework/redis';
 import { startStack } from './helpers/gateway';
+import { first, last } from './helpers/defined';
 
 describe('/readyz', () => {
   it('is cached: many concurrent and serial calls cost Cerebrum one probe', async () => {
@@ -17,7 +18,7 @@ describe('/readyz', () => {
       const answers = await Promise.all(Array.from({ length: 25 }, () => fetch(`${s.url}/readyz`)));
       for (let i = 0; i < 10; i++) answers.push(await fetch(`${s.url}/readyz`));
       expect(answers.map((r) => r.status)).toEqual(Array(35).fill(200));
-      expect(await answers[34].json()).toEqual({
+      expect(await last(answers).json()).toEqual({
         status: 'ready',
         checks: [{ name: 'cerebrum', ok: true, status: 'OK' }],
       });
@@ -37,7 +38,7 @@ describe('/readyz', () => {
       const calls = Array.from({ length: 10 }, () => fetch(`${s.url}/readyz`));
       const answers = await Promise.all(calls);
       expect(answers.every((r) => r.status === 503)).toBe(true);
-      const body = (await answers[0].json()) as any;
+      const body = (await first(answers).json()) as any;
       expect(body.checks).toEqual([
         { name: 'cerebrum', ok: false, status: 'UPSTREAM_TIMEOUT', message: expect.stringContaining('CEREBRUM_URL') },
       ]);

@@ -91,11 +91,12 @@ describe('redaction', () => {
     const { logs, sink } = capture();
     const logger = createLogger('debug', sink);
     const config = loadConfig({ REDIS_URL }, { mode: 'worker' });
-    const fail: SyncProcessor = async () => {
-      throw new Error(
-        `LOS refused CPR ${CPR} at ftp://los:hunter2@ftp.example/out (password=hunter3, Authorization: Bearer tok-xyz-123)`,
+    const fail: SyncProcessor = () =>
+      Promise.reject(
+        new Error(
+          `LOS refused CPR ${CPR} at ftp://los:hunter2@ftp.example/out (password=hunter3, Authorization: Bearer tok-xyz-123)`,
+        ),
       );
-    };
     const processors = new Map<SyncJobKind, SyncProcessor>([['LOS_IMPORT', fail]]);
     let store: Db;
     let sync: SyncService;

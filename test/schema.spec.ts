@@ -48,7 +48,7 @@ describe('schema artifact', () => {
       if ((isObjectType(a) || isInterfaceType(a)) && (isObjectType(m) || isInterfaceType(m))) {
         const fields = (t: typeof a) =>
           Object.values(t.getFields()).map(
-            (f) => `${f.name}(${f.args.map((x) => `${x.name}: ${x.type}`).join(', ')}): ${f.type}`,
+            (f) => `${f.name}(${f.args.map((x) => `${x.name}: ${String(x.type)}`).join(', ')}): ${String(f.type)}`,
           );
         expect(fields(m).filter((f) => !f.startsWith('_'))).toEqual(fields(a));
       }
@@ -80,11 +80,11 @@ describe('public contract', () => {
     if ((isObjectType(type) || isInterfaceType(type)) && (isObjectType(mine) || isInterfaceType(mine))) {
       for (const field of Object.values(type.getFields())) {
         const m = mine.getFields()[field.name];
-        expect(`${name}.${field.name}: ${m?.type}`).toBe(`${name}.${field.name}: ${field.type}`);
+        expect(`${name}.${field.name}: ${String(m?.type)}`).toBe(`${name}.${field.name}: ${String(field.type)}`);
         for (const arg of field.args) {
-          const ma = m.args.find((a) => a.name === arg.name);
-          expect(`${name}.${field.name}(${arg.name}: ${ma?.type} = ${JSON.stringify(ma?.defaultValue)})`).toBe(
-            `${name}.${field.name}(${arg.name}: ${arg.type} = ${JSON.stringify(arg.defaultValue)})`,
+          const ma = m?.args.find((a) => a.name === arg.name);
+          expect(`${name}.${field.name}(${arg.name}: ${String(ma?.type)} = ${JSON.stringify(ma?.defaultValue)})`).toBe(
+            `${name}.${field.name}(${arg.name}: ${String(arg.type)} = ${JSON.stringify(arg.defaultValue)})`,
           );
         }
       }
@@ -96,8 +96,8 @@ describe('public contract', () => {
     }
     if (isInputObjectType(type) && isInputObjectType(mine)) {
       for (const field of Object.values(type.getFields())) {
-        expect(`${name}.${field.name}: ${mine.getFields()[field.name]?.type}`).toBe(
-          `${name}.${field.name}: ${field.type}`,
+        expect(`${name}.${field.name}: ${String(mine.getFields()[field.name]?.type)}`).toBe(
+          `${name}.${field.name}: ${String(field.type)}`,
         );
       }
     }

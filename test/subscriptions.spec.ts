@@ -64,7 +64,7 @@ describe('subscriptions over graphql-ws', () => {
         return run(ctx);
       },
     ],
-    ['CRISTIN_EXPORT', async () => ({ result: { ...ZERO } })],
+    ['CRISTIN_EXPORT', () => Promise.resolve({ result: { ...ZERO } })],
   ]);
   let store: Db;
   let sync: SyncService;
@@ -89,7 +89,7 @@ describe('subscriptions over graphql-ws', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await Promise.all(clients.splice(0).map((c) => Promise.resolve(c.dispose()))); // dispose: void | Promise<void>
     // Every test leaves no subscription behind: the next one counts from zero.
     await waitFor('subscriptions to end', () => stack.gateway.activeSubscriptions() === 0);
   });
@@ -254,7 +254,7 @@ describe('subscriptions over graphql-ws', () => {
   });
 
   it('syncJobUpdated: a job run by a BullMQ worker, RUNNING with growing progress, then SUCCEEDED with its counts', async () => {
-    const gates = [deferred(), deferred(), deferred(), deferred()];
+    const gates = [deferred(), deferred(), deferred(), deferred()] as const;
     behaviour.LOS_IMPORT = async (ctx) => {
       await gates[0].promise;
       ctx.progress(0.25, 'a quarter');
@@ -330,8 +330,8 @@ describe('subscriptions over graphql-ws', () => {
       client(TOKENS.read),
       `subscription { syncJobUpdated(id: "sync:${randomUUID()}") { id } }`,
     ).next();
-    expect(r.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(r.errors?.[0].message).toMatch(/no sync job/);
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toMatch(/no sync job/);
   });
 
   it('applies the query limits to subscription documents and serves only subscriptions over WebSocket', async () => {

@@ -1,6 +1,7 @@
 import { runUniLoginExport } from '../jobs/unilogin-export/unilogin-export';
 import { startUniLoginSimulator, type UniLoginSimulator } from '../simulators/unilogin';
-import { FS_SAMPLE, startFsSimulator, type FsSimulator } from '../simulators/fs';
+import { startFsSimulator, type FsSimulator } from '../simulators/fs';
+import { FS_SAMPLE } from './helpers/fs-sample';
 import type { Db } from '../store/db';
 import { memoryStore } from './helpers/los-delivery';
 import { insertLosFixtures } from './helpers/los-fixtures';

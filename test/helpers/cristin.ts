@@ -11,6 +11,7 @@ import { startCerebrumSimulator, sampleUniversity, type CerebrumSimulator } from
 import { openStore, type Db } from '../../store/db';
 import type { NewSyncIssue } from '../../store/sync-jobs.repo';
 import { fakeRun } from './los-delivery';
+import { first, last } from './defined';
 
 // sax ships no types; it is the SOAP stack's parser (a dependency of `soap`).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -62,14 +63,16 @@ export function parseXml(text: string): XmlNode {
   const parser = sax.parser(true, { trim: false });
   const root: XmlNode = { name: '#document', attrs: {}, children: [], text: '' };
   const stack: XmlNode[] = [root];
-  let error: Error | null = null;
+  let error = null as Error | null; // set by the callbacks, which the compiler's narrowing does not see
   parser.onerror = (e) => {
     error ??= e;
     throw e;
   };
+  // The open element; the document when none is (a close tag without its open tag is a sax error).
+  const top = () => last(stack, 'the open elements');
   parser.onopentag = (t) => {
     const node: XmlNode = { name: t.name, attrs: { ...t.attributes }, children: [], text: '' };
-    stack[stack.length - 1].children.push(node);
+    top().children.push(node);
     stack.push(node);
   };
   parser.onclosetag = () => {
@@ -77,12 +80,12 @@ export function parseXml(text: string): XmlNode {
     node.text = node.text.trim();
   };
   parser.ontext = (t) => {
-    stack[stack.length - 1].text += t;
+    top().text += t;
   };
   parser.write(text).close();
   if (error) throw error;
   if (root.children.length !== 1) throw new Error(`expected one root element, got ${root.children.length}`);
-  return root.children[0];
+  return first(root.children);
 }
 
 /** Children named `name` (direct only). */
@@ -102,7 +105,8 @@ export interface CristinBed {
   dataDir: string;
   /** The Cristin export's settings for this bed (Cerebrum URL and key, institution 185, DATA_DIR, TZ). */
   env: Record<string, string>;
-  stop(): Promise<void>;
+  /** A function property, not a method: tests destructure it from the bed. */
+  stop: () => Promise<void>;
 }
 
 /** A Cerebrum simulator with an API key, an in-memory store and a temporary DATA_DIR, for Cristin export tests. */

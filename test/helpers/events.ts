@@ -5,6 +5,7 @@ import amqp from 'amqplib';
 import type { CerebrumChange, ChangeBus } from '../../datasources/cerebrum/events/change';
 import type { CerebrumEventConsumer, ConsumerState } from '../../datasources/cerebrum/events/consumer';
 import { startStack, type Stack } from './gateway';
+import { first } from './defined';
 
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -77,7 +78,7 @@ export async function mutateAndApply(stack: Stack, m: Record<string, unknown>): 
   const off = bus.subscribe((c) => {
     jtis.add(c.jti);
   });
-  const [ev] = await mutate(stack, m);
+  const ev = first(await mutate(stack, m), 'the events /__mutate published');
   if (!jtis.has(ev.jti)) seen.push(changeSeen(bus, ev.jti));
   await Promise.all(seen);
   off();
@@ -89,7 +90,7 @@ export async function brokerCloses(connectionName: string): Promise<void> {
   const { stdout } = await rabbitmqctl('list_connections', 'pid', 'client_properties');
   const line = stdout.split('\n').find((l) => l.includes(connectionName));
   if (!line) throw new Error(`no broker connection named ${connectionName}`);
-  await rabbitmqctl('close_connection', line.split('\t')[0], 'idbro test: connection lost');
+  await rabbitmqctl('close_connection', first(line.split('\t')), 'idbro test: connection lost');
 }
 
 export async function deleteExchange(name: string): Promise<void> {

@@ -70,10 +70,11 @@ export async function waitFor<T>(
   }
 }
 
+/** resolve and reject are function properties (bound, unlike methods): tests pass them around as callbacks. */
 export interface Deferred<T = void> {
   promise: Promise<T>;
-  resolve(value: T): void;
-  reject(err: unknown): void;
+  resolve: (value: T) => void;
+  reject: (err: unknown) => void;
 }
 
 export function deferred<T = void>(): Deferred<T> {

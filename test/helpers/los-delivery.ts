@@ -13,6 +13,7 @@ import { createLogger } from '../../core/logger';
 import type { SyncRunContext, SyncOutcome } from '../../jobs/framework/types';
 import type { NewSyncIssue } from '../../store/sync-jobs.repo';
 import { uuidV5 } from '../../datasources/los/ids';
+import { nth } from './defined';
 
 /**
  * A LOS delivery staged day by day: `deliver(day)` copies that day's files into the folder the FTP simulator
@@ -59,7 +60,7 @@ export async function startLosBed(opts: LosDeliveryOptions & { failAddresses?: n
       const names =
         day === 'all'
           ? manifest.files.map((f) => f.name)
-          : manifest.days[day].files.concat(
+          : nth(manifest.days, day).files.concat(
               day === 0 ? manifest.files.filter((f) => f.name.startsWith('STAM_')).map((f) => f.name) : [],
             );
       const when = new Date(Date.now() + 2000); // later than any run that started before this delivery

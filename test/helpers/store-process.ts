@@ -37,7 +37,7 @@ async function main(): Promise<void> {
 
   const handlers: Record<string, (req: Request) => Promise<unknown>> = {
     query: async (req) => (await db.query(req.sql, req.params)).rows,
-    role: async () => ({ role: db.role, ownerPid: db.ownerPid }),
+    role: () => Promise.resolve({ role: db.role, ownerPid: db.ownerPid }),
     burst: async (req) => {
       const answers = await Promise.all(
         Array.from({ length: req.n }, (_, i) =>
@@ -86,9 +86,9 @@ async function main(): Promise<void> {
         if (req.misuse) await db.query('SELECT 1');
         throw Object.assign(new Error('the callback gave up'), { code: 'OWN_ERROR' });
       }),
-    continue: async () => {
+    continue: () => {
       resume?.();
-      return true;
+      return Promise.resolve(true);
     },
     close: async () => {
       await db.close();
@@ -109,6 +109,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.send?.({ type: 'error', message: (err as Error).message, code: (err as any)?.code });
+  process.send?.({ type: 'error', message: (err as Error).message, code: err?.code });
   process.exit(1);
 });

@@ -9,6 +9,7 @@ import type { Db } from '../../store/db';
 import { fakeRun, type FakeRun } from './los-delivery';
 import type { UniLoginSimulator } from '../../simulators/unilogin';
 import { UNITS } from './los-fixtures';
+import { first, last } from './defined';
 
 export const INSTITUTION = 'A10035';
 export const SOURCE = 'idbro';
@@ -65,23 +66,26 @@ export function shapeOf(xml: string, depth = 6): ShapeNode {
   const tags = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([\w.:-]+)((?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
   for (const m of xml.matchAll(tags)) {
     if (!m[2]) continue;
-    const [, closing, qname, attrs, selfClosing] = m;
+    const [, closing, qname = '', attrs = '', selfClosing] = m; // groups 2 and 3 always take part
     if (closing) {
       stack.pop();
       continue;
     }
-    const scope = { ...stack[stack.length - 1].scope };
-    for (const a of attrs.matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-      if (a[1] === 'xmlns') scope[''] = a[2] ?? a[3];
-      else if (a[1].startsWith('xmlns:')) scope[a[1].slice(6)] = a[2] ?? a[3];
+    const scope = { ...last(stack, 'the open elements').scope };
+    for (const [, attr = '', doubleQuoted, singleQuoted] of attrs.matchAll(
+      /([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g,
+    )) {
+      const value = doubleQuoted ?? singleQuoted ?? ''; // one of the two takes part
+      if (attr === 'xmlns') scope[''] = value;
+      else if (attr.startsWith('xmlns:')) scope[attr.slice(6)] = value;
     }
     const colon = qname.indexOf(':');
     const prefix = colon < 0 ? '' : qname.slice(0, colon);
     const node: ShapeNode = { ns: scope[prefix] ?? `?${prefix}`, name: qname.slice(colon + 1), children: [] };
-    if (stack.length <= depth) stack[stack.length - 1].node.children.push(node);
+    if (stack.length <= depth) last(stack, 'the open elements').node.children.push(node);
     if (!selfClosing) stack.push({ node, scope });
   }
-  return root.children[0];
+  return first(root.children, 'the elements of the document');
 }
 
 /** The path of element names (with namespaces) from the root down through the first child named each time. */
