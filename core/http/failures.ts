@@ -4,7 +4,6 @@
  * `extensions.upstream { status, method, path }`). The wording that is the same for every source lives here;
  * what a source says about an answer it got (a refused key, a GraphQL error) is the source client's.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { UpstreamError, type SourceName, type UpstreamInfo } from '../errors';
 import { cancelledUpstreamError } from '../request-budget';
 
@@ -26,7 +25,6 @@ export class HttpStatusError extends Error {
     readonly status: number,
     /** What the upstream said (parsed or raw text), for the source's own message. */
     readonly body: unknown,
-    readonly headers: IncomingHttpHeaders = {},
   ) {
     super(`HTTP ${status}`);
     this.name = 'HttpStatusError';
@@ -56,8 +54,7 @@ export function networkCause(e: unknown): string {
 }
 
 /** Retry-After is delay-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
+export function parseRetryAfter(v: string | undefined): number | undefined {
   if (v === undefined || v.trim() === '') return undefined;
   if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
   const at = Date.parse(v);

@@ -11,7 +11,7 @@
  *  - times each attempt out after `timeoutMs`, and stops at once when the caller's `signal` aborts (a request's
  *    time budget or a client that left: core/request-budget.ts; a cancelled job): queued attempts are never sent,
  *    the one in flight is cut, no retry follows;
- *  - retries network errors, time-outs and answers with status 429 or >= 500 (a `read` that throws
+ *  - retries network errors, time-outs and answers with status 429 or >= 500 (for which `read` throws
  *    HttpStatusError) with exponential backoff and ±50% jitter: `backoffMs`, 2×, 4×, … up to `retries` times,
  *    for the methods in `retryMethods` only; honours Retry-After when `retryAfter` is set (the pause then holds
  *    every start of the transport, since a 429 is about the client, not the request);
@@ -132,6 +132,8 @@ export interface HttpAnswer {
 interface Failed {
   error: unknown;
   retryable: boolean;
+  /** The answer's Retry-After, for a retryable answer that carried one. */
+  retryAfterMs?: number;
 }
 
 export class HttpTransport {
@@ -211,14 +213,11 @@ export class HttpTransport {
       const { error } = outcome;
       if (attempt > retries || signal?.aborted || !outcome.retryable) throw error;
       let delayMs = this.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random());
-      if (this.retryAfter && error instanceof HttpStatusError) {
-        const after = parseRetryAfter(error.headers['retry-after']);
-        if (after !== undefined && after > this.retryAfter.maxMs)
-          throw new RetryAfterTooLong(error, after, this.retryAfter.maxMs);
-        if (after !== undefined) {
-          delayMs = after;
-          this.starts?.pauseUntil(performance.now() + delayMs);
-        }
+      const after = outcome.retryAfterMs;
+      if (this.retryAfter && after !== undefined && error instanceof HttpStatusError) {
+        if (after > this.retryAfter.maxMs) throw new RetryAfterTooLong(error, after, this.retryAfter.maxMs);
+        delayMs = after;
+        this.starts?.pauseUntil(performance.now() + delayMs);
       }
       for (const s of this.statsOf(call)) s.retries++;
       call.onRetry?.({ attempt, delayMs, failure: error });
@@ -269,7 +268,12 @@ export class HttpTransport {
       try {
         return { value: read(answer) };
       } catch (error) {
-        return { error, retryable: error instanceof HttpStatusError && retryableStatus(error.status) };
+        const retryable = error instanceof HttpStatusError && retryableStatus(error.status);
+        return {
+          error,
+          retryable,
+          retryAfterMs: retryable ? parseRetryAfter(answer.headers['retry-after']) : undefined,
+        };
       }
     } catch (error) {
       // The start limiter's wait was aborted.

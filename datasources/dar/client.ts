@@ -245,9 +245,9 @@ export class DarClient implements DarLookup {
    * What an answer means: a result (kategori A/B, C, or a definite refusal: data for the import's issues), or
    * HttpStatusError for 429 and 5xx, which the transport retries.
    */
-  private interpret({ status, headers, text }: HttpAnswer): DarResult {
+  private interpret({ status, text }: HttpAnswer): DarResult {
     const where = `${this.shownUrl} (DAR_URL)`;
-    if (status === 429 || status >= 500) throw new HttpStatusError(status, text, headers);
+    if (status === 429 || status >= 500) throw new HttpStatusError(status, text);
     if (status !== 200) {
       return { ok: false, reason: `DAR refused the lookup: HTTP ${status} from ${where}${problemTitle(text)}` };
     }
