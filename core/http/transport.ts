@@ -139,8 +139,7 @@ interface Failed {
 export class HttpTransport {
   /** Totals over every attempt of this transport. */
   readonly stats: HttpStats;
-  /** Most attempts started within any 1000 ms, by this process's clock (only counted under a `rate`). */
-  maxStartedInAnySecond = 0;
+  private peakStartsPerSecond = 0;
   readonly timeoutMs: number;
   private readonly names: UpstreamNames;
   private readonly retries: number;
@@ -182,6 +181,11 @@ export class HttpTransport {
     });
     this.slots = new Semaphore(concurrency);
     if (o.rate) this.starts = new StartLimiter(o.rate.perSecond, 1000 + (o.rate.slackMs ?? 50));
+  }
+
+  /** Most attempts started within any 1000 ms, by this process's clock (only counted under a `rate`). */
+  get maxStartedInAnySecond(): number {
+    return this.peakStartsPerSecond;
   }
 
   /** Closes pooled connections and drops the rate limiter's timer; requests under way fail. */
@@ -244,7 +248,7 @@ export class HttpTransport {
     try {
       if (this.starts) {
         await this.starts.take(signal);
-        this.maxStartedInAnySecond = Math.max(this.maxStartedInAnySecond, this.starts.startedWithin(1000));
+        this.peakStartsPerSecond = Math.max(this.peakStartsPerSecond, this.starts.startedWithin(1000));
       }
       const stats = this.statsOf(call);
       for (const s of stats) {
