@@ -34,6 +34,7 @@ export class Semaphore {
    * `signal` aborts first (also when it is already aborted: an aborted caller never gets a slot).
    */
   acquire(owner: object = SHARED, signal?: AbortSignal): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the signal's own reason, unwrapped: jobs abort with strings ('cancel') their runner compares
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.active < this.limit && this.waiting === 0) {
       this.active++;
@@ -46,6 +47,7 @@ export class Semaphore {
           if (w.done) return;
           w.done = true;
           this.waiting--;
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the signal's own reason, unwrapped: jobs abort with strings ('cancel') their runner compares
           reject(signal.reason);
         };
         signal.addEventListener('abort', w.onAbort, { once: true });
@@ -63,15 +65,14 @@ export class Semaphore {
 
   release(): void {
     // Aborted waiters stay in their queue until a release passes them (O(1) abort); skip them here.
-    while (this.turn.length > 0) {
-      const q = this.turn.shift()!;
+    for (let q = this.turn.shift(); q; q = this.turn.shift()) {
       const w = take(q);
       if (!hasLive(q)) this.queues.delete(q.owner);
       else this.turn.push(q);
       if (!w) continue;
       w.done = true;
       this.waiting--;
-      if (w.onAbort) w.signal!.removeEventListener('abort', w.onAbort);
+      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
       w.resolve();
       return;
     }
@@ -100,7 +101,7 @@ interface OwnerQueue {
 function take(q: OwnerQueue): Waiter | undefined {
   while (q.head < q.waiters.length) {
     const w = q.waiters[q.head++];
-    if (!w.done) {
+    if (w && !w.done) {
       compact(q);
       return w;
     }
@@ -110,7 +111,7 @@ function take(q: OwnerQueue): Waiter | undefined {
 }
 
 function hasLive(q: OwnerQueue): boolean {
-  for (let i = q.head; i < q.waiters.length; i++) if (!q.waiters[i].done) return true;
+  for (let i = q.head; i < q.waiters.length; i++) if (q.waiters[i]?.done === false) return true;
   return false;
 }
 

@@ -7,6 +7,15 @@ import type { DarLookup, DarResult } from './client';
  * inside the import's transaction so a dry run or a failed run leaves the cache as it was.
  * "DAR unavailable" answers are not kept: the next run asks again.
  */
+/** A row of dar_cache as `load` reads it (dar_id cast to text). */
+interface DarCacheRow {
+  text: string;
+  dar_id: string | null;
+  betegnelse: string | null;
+  kategori: string;
+  reason: string | null;
+}
+
 export class CachedDarLookup implements DarLookup {
   private readonly known = new Map<string, DarResult>();
   private readonly fresh = new Map<string, DarResult>();
@@ -18,7 +27,7 @@ export class CachedDarLookup implements DarLookup {
   ) {}
 
   async load(q: Queryable): Promise<void> {
-    const { rows } = await q.query(
+    const { rows } = await q.query<DarCacheRow>(
       `SELECT text, dar_id::text AS dar_id, betegnelse, kategori, reason FROM dar_cache
         WHERE checked_at > now() - make_interval(days => $1::int)`,
       [this.maxAgeDays],

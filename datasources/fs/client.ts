@@ -1,18 +1,14 @@
-import http from 'node:http';
-import https from 'node:https';
 import { UpstreamError, redactNationalIds } from '../../core/errors';
 import type { Logger } from '../../core/logger';
-import { Semaphore } from '../../core/http/semaphore';
-import { backoff } from '../../core/http/backoff';
-import { cancelledUpstreamError } from '../../core/request-budget';
-import { observeUpstream } from '../../core/upstream-telemetry';
+import { HttpStatusError, type ShownRequest } from '../../core/http/failures';
+import { HttpStats, HttpTransport, type HttpAnswer } from '../../core/http/transport';
 
 /**
  * Transport to FS GraphQL (specs/fs.md): `POST <FS_URL>` with a JSON body `{query, variables, operationName}`,
  * HTTP Basic auth (one API user per institution). Every operation the gateway sends is a query, so every
- * attempt may be retried safely. The client
+ * attempt may be retried safely. The client, through the shared HTTP transport (core/http/transport.ts),
  *  - holds at most `concurrency` operations in flight per process, taken in turn by the callers waiting (one
- *    queue per `stats` object, i.e. per GraphQL request or import run: ../semaphore.ts),
+ *    queue per `stats` object, i.e. per GraphQL request or import run),
  *  - drops a caller's queued operations when its `signal` aborts (request budget, disconnect, cancel),
  *  - times each attempt out,
  *  - retries network errors, 5xx and 429 with exponential backoff and jitter (bounded),
@@ -40,10 +36,7 @@ export interface FsClientOptions {
 }
 
 /** Per-caller accounting (one GraphQL request, one import run) and process-wide totals. */
-export class FsRequestStats {
-  /** HTTP attempts sent. */
-  requests = 0;
-  retries = 0;
+export class FsRequestStats extends HttpStats {
   /** Attempts per operation name, e.g. 'FsPersonsByNumber'. */
   readonly byOperation = new Map<string, number>();
 }
@@ -53,36 +46,20 @@ export interface FsQueryOptions {
   signal?: AbortSignal;
 }
 
+type FsGraphQLError = { message?: string; extensions?: { code?: string } };
+
 /** A GraphQL answer with `errors` (HTTP 200): not retried, FS gave a definite answer. */
 class FsGraphQLErrors extends Error {
-  constructor(readonly errors: Array<{ message?: string; extensions?: { code?: string } }>) {
+  constructor(readonly errors: FsGraphQLError[]) {
     super('GraphQL errors');
   }
 }
-class FsHttpStatus extends Error {
-  constructor(
-    readonly status: number,
-    readonly bodyText: string,
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
-class TimeoutSignal extends Error {}
-
-const RETRYABLE = (status: number) => status >= 500 || status === 429;
 
 export class FsClient {
   private readonly target: URL;
-  private readonly headers: Record<string, string>;
   /** The endpoint's path, the only part of FS_URL that goes into messages (never user:password@host). */
   readonly path: string;
-  private readonly concurrency: number;
-  private readonly timeoutMs: number;
-  private readonly retries: number;
-  private readonly backoffMs: number;
-  private readonly agent: http.Agent;
-  private readonly transport: typeof http | typeof https;
-  private readonly slots: Semaphore;
+  private readonly http: HttpTransport;
   readonly stats = new FsRequestStats();
 
   constructor(private readonly opts: FsClientOptions) {
@@ -93,21 +70,26 @@ export class FsClient {
     this.target.username = '';
     this.target.password = '';
     this.path = this.target.pathname;
-    this.headers = { accept: 'application/json', 'content-type': 'application/json' };
-    if (user || password) this.headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-    if (opts.featureFlags) this.headers['Feature-Flags'] = opts.featureFlags;
-    this.concurrency = opts.concurrency ?? 8;
-    this.slots = new Semaphore(this.concurrency);
-    this.timeoutMs = opts.timeoutMs ?? 15_000;
-    this.retries = opts.retries ?? 2;
-    this.backoffMs = opts.backoffMs ?? 200;
-    const secure = this.target.protocol === 'https:';
-    this.transport = secure ? https : http;
-    this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: this.concurrency });
+    const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json' };
+    if (user || password) headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    if (opts.featureFlags) headers['Feature-Flags'] = opts.featureFlags;
+    this.http = new HttpTransport({
+      source: 'FS',
+      label: 'FS',
+      urlSetting: 'FS_URL',
+      url: this.target,
+      headers,
+      concurrency: opts.concurrency ?? 8,
+      timeoutMs: opts.timeoutMs ?? 15_000,
+      retries: opts.retries ?? 2,
+      backoffMs: opts.backoffMs ?? 200,
+      stats: this.stats,
+      describe: (e, req) => this.describe(e, req),
+    });
   }
 
   close(): void {
-    this.agent.destroy();
+    this.http.close();
   }
 
   /**
@@ -120,23 +102,31 @@ export class FsClient {
     variables: Record<string, unknown> = {},
     o: FsQueryOptions = {},
   ): Promise<T> {
-    const body = JSON.stringify({ query: document, variables, operationName });
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.attempt<T>(operationName, body, o);
-      } catch (e) {
-        const retryable =
-          attempt <= this.retries &&
-          !o.signal?.aborted &&
-          !(e instanceof FsGraphQLErrors) &&
-          (!(e instanceof FsHttpStatus) || RETRYABLE(e.status));
-        if (!retryable) throw this.toUpstreamError(e, operationName, o.signal);
-        for (const s of this.statsOf(o)) s.retries++;
-        const delay = this.backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random());
-        this.opts.logger?.debug({ operation: operationName, attempt, delay: Math.round(delay) }, 'retrying FS request');
-        if (!(await backoff(delay, o.signal))) throw this.toUpstreamError(o.signal!.reason, operationName, o.signal);
-      }
-    }
+    const counted = o.stats ? [this.stats, o.stats] : [this.stats];
+    return this.http.request(
+      {
+        method: 'POST',
+        url: this.target,
+        // Spans and metrics by operation name, a constant of ours.
+        route: operationName,
+        body: JSON.stringify({ query: document, variables, operationName }),
+        what: operationName,
+        path: this.path,
+      },
+      readData<T>,
+      {
+        stats: o.stats,
+        signal: o.signal,
+        onAttempt: () => {
+          for (const s of counted) s.byOperation.set(operationName, (s.byOperation.get(operationName) ?? 0) + 1);
+        },
+        onRetry: ({ attempt, delayMs }) =>
+          this.opts.logger?.debug(
+            { operation: operationName, attempt, delay: Math.round(delayMs) },
+            'retrying FS request',
+          ),
+      },
+    );
   }
 
   /**
@@ -148,7 +138,7 @@ export class FsClient {
     operationName: string,
     document: string,
     variables: Record<string, unknown>,
-    pick: (data: any) => RawConnection<N>,
+    pick: (data: unknown) => RawConnection<N>,
     o: FsQueryOptions & { pageSize?: number } = {},
   ): AsyncGenerator<N> {
     let after: string | null = null;
@@ -179,84 +169,9 @@ export class FsClient {
     }
   }
 
-  private statsOf(o: FsQueryOptions): FsRequestStats[] {
-    return o.stats ? [this.stats, o.stats] : [this.stats];
-  }
-
-  private async attempt<T>(operationName: string, body: string, o: FsQueryOptions): Promise<T> {
-    await this.slots.acquire(o.stats, o.signal);
-    for (const s of this.statsOf(o)) {
-      s.requests++;
-      s.byOperation.set(operationName, (s.byOperation.get(operationName) ?? 0) + 1);
-    }
-    try {
-      // Span, traceparent and metrics per attempt, by operation name (a constant of ours): core/upstream-telemetry.ts.
-      const { status, text } = await observeUpstream({ source: 'FS', method: 'POST', route: operationName }, (trace) =>
-        this.send1(body, o.signal, trace),
-      );
-      if (status >= 300) throw new FsHttpStatus(status, text.slice(0, 300));
-      let parsed: { data?: T; errors?: FsGraphQLErrors['errors'] };
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new FsHttpStatus(502, 'FS answered with a body that is not JSON');
-      }
-      if (parsed.errors?.length) throw new FsGraphQLErrors(parsed.errors);
-      if (parsed.data == null) throw new FsHttpStatus(502, 'FS answered without data');
-      return parsed.data;
-    } finally {
-      this.slots.release();
-    }
-  }
-
-  private send1(
-    body: string,
-    signal?: AbortSignal,
-    trace: Record<string, string> = {},
-  ): Promise<{ status: number; text: string }> {
-    return new Promise((resolve, reject) => {
-      const req = this.transport.request(
-        this.target,
-        {
-          method: 'POST',
-          agent: this.agent,
-          headers: { ...this.headers, ...trace, 'content-length': Buffer.byteLength(body) },
-          signal,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-          });
-          res.on('error', (e) => {
-            clearTimeout(timer);
-            reject(e);
-          });
-        },
-      );
-      const timer = setTimeout(() => req.destroy(new TimeoutSignal()), this.timeoutMs);
-      req.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      req.end(body);
-    });
-  }
-
-  private toUpstreamError(e: unknown, op: string, signal?: AbortSignal): UpstreamError {
-    if (e instanceof UpstreamError) return e;
-    const upstream = (status: number | null) => ({ status, method: 'POST', path: this.path });
-    if (signal?.aborted) return cancelledUpstreamError('FS', 'FS', op, signal.reason, upstream(null));
-    if (e instanceof TimeoutSignal) {
-      return new UpstreamError(
-        'UPSTREAM_TIMEOUT',
-        'FS',
-        `FS did not answer ${op} within ${this.timeoutMs} ms`,
-        upstream(null),
-      );
-    }
+  /** FS's wording for an answer that failed (the transport words time-outs, cancels, network errors). */
+  private describe(e: unknown, { what: op, method, path }: ShownRequest): UpstreamError | undefined {
+    const upstream = (status: number) => ({ status, method, path });
     if (e instanceof FsGraphQLErrors) {
       const first = e.errors[0]?.message ?? 'unknown error';
       const more = e.errors.length > 1 ? ` (and ${e.errors.length - 1} more)` : '';
@@ -267,37 +182,22 @@ export class FsClient {
         upstream(200),
       );
     }
-    if (e instanceof FsHttpStatus) {
-      if (e.status === 401 || e.status === 403) {
-        return new UpstreamError(
-          'UPSTREAM_ERROR',
-          'FS',
-          `FS refused the gateway's credentials (${e.status}) for ${op}; check FS_USERNAME and FS_PASSWORD`,
-          upstream(e.status),
-        );
-      }
-      if (e.status === 429 || e.status === 503) {
-        return new UpstreamError(
-          'UPSTREAM_UNAVAILABLE',
-          'FS',
-          `FS is unavailable (${e.status}) for ${op}`,
-          upstream(e.status),
-        );
-      }
-      const detail = messageOf(e.bodyText);
+    if (!(e instanceof HttpStatusError)) return undefined;
+    if (e.status === 401 || e.status === 403) {
       return new UpstreamError(
         'UPSTREAM_ERROR',
         'FS',
-        `FS answered ${e.status} for ${op}${detail ? `: ${this.scrub(detail)}` : ''}`,
+        `FS refused the gateway's credentials (${e.status}) for ${op}; check FS_USERNAME and FS_PASSWORD`,
         upstream(e.status),
       );
     }
-    const cause = (e as { code?: string })?.code ?? (e as Error)?.name ?? 'network error';
+    if (e.status === 429 || e.status === 503) return undefined; // the transport's "unavailable"
+    const detail = typeof e.body === 'string' ? messageOf(e.body) : undefined;
     return new UpstreamError(
-      'UPSTREAM_UNAVAILABLE',
+      'UPSTREAM_ERROR',
       'FS',
-      `Cannot reach FS at FS_URL (${cause}) for ${op}`,
-      upstream(null),
+      `FS answered ${e.status} for ${op}${detail ? `: ${this.scrub(detail)}` : ''}`,
+      upstream(e.status),
     );
   }
 
@@ -309,6 +209,20 @@ export class FsClient {
     }
     return out.slice(0, 300);
   }
+}
+
+/** An FS answer: `data` of a 200 without `errors`; anything else fails (a status >= 300 with what FS said). */
+function readData<T>({ status, text }: HttpAnswer): T {
+  if (status >= 300) throw new HttpStatusError(status, text.slice(0, 300));
+  let parsed: { data?: T; errors?: FsGraphQLError[] } | null;
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    throw new HttpStatusError(502, 'FS answered with a body that is not JSON');
+  }
+  if (parsed?.errors?.length) throw new FsGraphQLErrors(parsed.errors);
+  if (parsed?.data == null) throw new HttpStatusError(502, 'FS answered without data');
+  return parsed.data;
 }
 
 /** A Relay connection as FS answers it: `edges { cursor node }` and/or `nodes`. */
@@ -328,7 +242,8 @@ function messageOf(text: string): string | undefined {
   try {
     const body = JSON.parse(text) as { message?: unknown; errors?: Array<{ message?: unknown }> };
     if (typeof body.message === 'string') return body.message;
-    if (typeof body.errors?.[0]?.message === 'string') return body.errors[0].message as string;
+    const first = body.errors?.[0]?.message;
+    if (typeof first === 'string') return first;
   } catch {
     /* not JSON */
   }
