@@ -12,13 +12,12 @@ import {
   FsStudentRule,
 } from '../schema/fs-decision.type';
 import { requireScope, warnSourceDisabled, type Context } from './context';
-import { badInput } from '../core/errors';
+import { InvalidCursorError, badInput } from '../core/errors';
 import { NORWEGIAN_NATIONAL_ID_TYPE, isNationalIdValue, redactNationalIds } from '../core/national-ids';
 import type { FsRulesAddress } from '../jobs/fs-import/rules/model';
 import { termLabel } from '../jobs/fs-import/rules/terms';
 import {
   FsDecisionsRepo,
-  InvalidFsDecisionCursorError,
   fsDecisionCursor,
   type StoredFsDecision,
 } from '../store/fs-decisions.repo';
@@ -172,7 +171,7 @@ export class FsDecisionResolver {
         after,
       );
     } catch (e) {
-      if (e instanceof InvalidFsDecisionCursorError) throw badInput(e.message);
+      if (e instanceof InvalidCursorError) throw badInput(e.message);
       throw e;
     }
     const pii = ctx.scopes.has('pii');
