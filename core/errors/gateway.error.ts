@@ -11,8 +11,17 @@ export class GatewayError extends GraphQLError {
   /** The codes an instance of this class can carry (the subclasses narrow it to one). */
   static readonly codes: readonly ErrorCode[] = ERROR_CODES;
 
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extensions: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, { extensions: { code, ...extensions } });
+    // GraphQLError takes no `cause`; keep it as Error does (not enumerable, so not in the answer or toJSON).
+    if (options && 'cause' in options) {
+      Object.defineProperty(this, 'cause', { value: options.cause, configurable: true, writable: true });
+    }
   }
 
   /** `extensions.code` (an accessor, so the error's own enumerable fields stay graphql-js's). */

@@ -3,8 +3,11 @@ import type { ErrorCode } from './codes';
 import { GatewayError } from './gateway.error';
 import type { SourceName, UpstreamInfo } from './upstream-info';
 
-export const UPSTREAM_CODES = ['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_ERROR'] as const satisfies
-  readonly ErrorCode[];
+export const UPSTREAM_CODES = [
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_ERROR',
+] as const satisfies readonly ErrorCode[];
 export type UpstreamCode = (typeof UPSTREAM_CODES)[number];
 
 /**
