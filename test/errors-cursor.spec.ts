@@ -63,7 +63,7 @@ const codesOf = (c: ErrorClass): readonly string[] => (c as unknown as { codes?:
 describe('the closed error vocabulary', () => {
   it('core/errors exports a class of every kind, each declaring codes of the closed list only', () => {
     const classes = Object.values(errors).filter(
-      (v): v is ErrorClass => typeof v === 'function' && v.prototype instanceof Error,
+      (v: unknown): v is ErrorClass => typeof v === 'function' && v.prototype instanceof Error,
     );
     expect(classes.length).toBeGreaterThanOrEqual(8);
     for (const c of classes) {
