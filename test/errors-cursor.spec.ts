@@ -32,6 +32,12 @@ import {
   SyncKindUnavailableError,
   SyncQueueUnavailableError,
 } from '../jobs/framework/sync-service';
+import { PermanentSyncError, SyncCancelledError } from '../jobs/framework/types';
+import { CristinWalkError } from '../jobs/cristin-export/walk';
+import { FsImportConfigError } from '../jobs/fs-import/rules/config';
+import { StoreError } from '../store/db';
+import { UniLoginError } from '../datasources/unilogin/client';
+import { UniLoginHttpError } from '../datasources/unilogin/transport';
 import { startStack, type Stack } from './helpers/gateway';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
@@ -55,6 +61,13 @@ const SAMPLES: [ErrorClass, Error][] = [
   [SyncKindUnavailableError, new SyncKindUnavailableError('FS_IMPORT')],
   [SyncJobNotFoundError, new SyncJobNotFoundError('x')],
   [SyncQueueUnavailableError, new SyncQueueUnavailableError('x')],
+  [PermanentSyncError, new PermanentSyncError('x')],
+  [SyncCancelledError, new SyncCancelledError()],
+  [CristinWalkError, new CristinWalkError('x')],
+  [FsImportConfigError, new FsImportConfigError('file', ['x'])],
+  [StoreError, new StoreError('STORE_UNAVAILABLE', 'x')],
+  [UniLoginError, new UniLoginError('x', 'timeout', true)],
+  [UniLoginHttpError, new UniLoginHttpError('x', undefined, 'ECONNREFUSED')],
 ];
 
 /** The codes a class declares it can produce (static `codes`, inherited from its core base). */
