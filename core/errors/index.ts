@@ -7,7 +7,8 @@
  *    it is resolved where it is raised or masked as INTERNAL_SERVER_ERROR at the boundary.
  * A concept of one module (LeaseLostError, SyncKindUnavailableError, …) lives with it and extends one of these.
  * Private control-flow sentinels that never leave their function (TimeoutSignal, AttemptTimeout in the HTTP
- * clients, DryRunRollback in the LOS import, CheckTimeout in server/readiness.ts) stay private where they are.
+ * clients, DryRunRollback and FileRejected in the LOS import, CheckTimeout in server/readiness.ts) stay private
+ * where they are.
  */
 export { ERROR_CODES, isErrorCode, type ErrorCode } from './codes';
 export { GatewayError } from './gateway.error';
