@@ -15,14 +15,20 @@ export function parseGlobalId(id: string): ParsedId {
     throw badInput(
       `"${id}" is not a global ID: expected "<source>:<native id>", e.g. "cerebrum:85073" or "los:<uuid>"`,
     );
-  const [, source, rest] = m;
+  // Every group below is required, so a match sets it: the defaults only satisfy the type checker.
+  const [, source = '', rest = ''] = m;
   if (source === 'cerebrum') {
     const typed = /^(ou|account|person):(.+)$/.exec(rest);
-    if (typed) return { source, type: typed[1] as 'person' | 'ou' | 'account', nativeId: typed[2] };
+    if (typed) {
+      const [, type = '', nativeId = ''] = typed;
+      return { source, type: type as 'person' | 'ou' | 'account', nativeId };
+    }
     return { source, type: 'person', nativeId: rest };
   }
   const typed = /^([a-z]+):(.+)$/.exec(rest);
-  return typed && !/^[0-9a-f]{8}-/i.test(rest)
-    ? { source: source as 'los' | 'fs' | 'unilogin' | 'sync', type: typed[1], nativeId: typed[2] }
-    : { source: source as 'los' | 'fs' | 'unilogin' | 'sync', type: '', nativeId: rest };
+  if (typed && !/^[0-9a-f]{8}-/i.test(rest)) {
+    const [, type = '', nativeId = ''] = typed;
+    return { source: source as 'los' | 'fs' | 'unilogin' | 'sync', type, nativeId };
+  }
+  return { source: source as 'los' | 'fs' | 'unilogin' | 'sync', type: '', nativeId: rest };
 }

@@ -66,8 +66,8 @@ export class KeyedIds {
 export function uuidV8(bytes: Buffer): string {
   const b = Buffer.from(bytes.subarray(0, 16));
   if (b.length < 16) throw new Error('uuidV8 needs 16 bytes');
-  b[6] = (b[6] & 0x0f) | 0x80;
-  b[8] = (b[8] & 0x3f) | 0x80;
+  b.writeUInt8((b.readUInt8(6) & 0x0f) | 0x80, 6); // version 8
+  b.writeUInt8((b.readUInt8(8) & 0x3f) | 0x80, 8); // variant 10
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }

@@ -78,12 +78,15 @@ function plausibleDate(ddmmyy: string, length: number): boolean {
 export function isNationalIdValue(value: string | null | undefined): boolean {
   if (value == null) return false;
   const m = /^(\d{6})[- ]?(\d{4,5})$/.exec(value.trim());
-  return m !== null && plausibleDate(m[1], 6 + m[2].length);
+  if (m === null) return false;
+  const [, date = '', serial = ''] = m; // both groups are required: set on every match
+  return plausibleDate(date, 6 + serial.length);
 }
 
 /** True when the text holds anything shaped like a fødselsnummer or a CPR number. */
 export function containsNationalId(text: string): boolean {
-  for (const m of text.matchAll(CANDIDATE)) if (plausibleDate(m[1], 6 + m[2].length)) return true;
+  for (const [, date = '', serial = ''] of text.matchAll(CANDIDATE))
+    if (plausibleDate(date, 6 + serial.length)) return true;
   return false;
 }
 

@@ -22,6 +22,8 @@ export function redactText(text: string, knownSecrets: readonly (string | undefi
 /** An error's stack (or message when it has none), redacted, for a log line's `err.stack`. */
 export function redactedStack(e: unknown, knownSecrets: readonly (string | undefined)[] = []): string | undefined {
   if (e instanceof Error) return redactText(e.stack ?? e.message, knownSecrets);
+  // A thrown non-Error is logged as String() renders it: its fields are deliberately not walked into the log.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return e === undefined ? undefined : redactText(String(e), knownSecrets);
 }
 

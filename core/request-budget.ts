@@ -10,20 +10,20 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { UpstreamError, type SourceName, type UpstreamInfo } from './errors';
+import { InternalError, UpstreamError, type SourceName, type UpstreamInfo } from './errors';
 
-/** The abort reason when REQUEST_TIMEOUT_MS ran out. */
-export class RequestBudgetExceeded extends Error {
+/** The abort reason when REQUEST_TIMEOUT_MS ran out; cancelledUpstreamError maps it to UPSTREAM_TIMEOUT. */
+export class RequestBudgetExceeded extends InternalError {
   constructor(readonly ms: number) {
-    super(`the request's time budget of ${ms} ms (REQUEST_TIMEOUT_MS) ran out`);
+    super('REQUEST_BUDGET_EXCEEDED', `the request's time budget of ${ms} ms (REQUEST_TIMEOUT_MS) ran out`);
     this.name = 'RequestBudgetExceeded';
   }
 }
 
-/** The abort reason when the client closed the connection before the answer was written. */
-export class ClientDisconnected extends Error {
+/** The abort reason when the client closed the connection before the answer was written (nobody reads it). */
+export class ClientDisconnected extends InternalError {
   constructor() {
-    super('the client disconnected before the answer was written');
+    super('CLIENT_DISCONNECTED', 'the client disconnected before the answer was written');
     this.name = 'ClientDisconnected';
   }
 }

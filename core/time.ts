@@ -5,7 +5,9 @@
 export function naiveToInstant(naive: string, tz: string): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(naive);
   if (!m) return new Date(NaN);
-  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  // Year, month and day are required groups (set on every match); the time and its seconds are optional.
+  const [, year = '', month = '', day = '', hour = '0', minute = '0', second = '0'] = m;
+  const wall = Date.UTC(+year, +month - 1, +day, +hour, +minute, +second);
   let guess = wall;
   for (let i = 0; i < 2; i++) guess = wall - offsetMs(new Date(guess), tz);
   return new Date(guess);
@@ -32,11 +34,9 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
 }
 
 function offsetMs(at: Date, tz: string): number {
-  const parts = Object.fromEntries(
-    formatterFor(tz)
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  const parts = formatterFor(tz).formatToParts(at);
+  // The formatter asks for every one of these parts, so each is there; NaN would show if one were not.
+  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? NaN);
+  const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }

@@ -38,7 +38,7 @@ function clean(attributes: Record<string, unknown>): void {
     if (SECRET_KEY.test(key) || key === 'url.query') {
       delete attributes[key];
     } else if (typeof value === 'string') {
-      let v = URL_KEYS.has(key) ? value.split('?')[0] : value;
+      let v = URL_KEYS.has(key) ? (value.split('?', 1)[0] ?? value) : value;
       if (containsNationalId(v)) v = redactNationalIds(v);
       if (v !== value) attributes[key] = v;
     }
@@ -53,8 +53,8 @@ function clean(attributes: Record<string, unknown>): void {
 class RedactingSpanProcessor implements tracing.SpanProcessor {
   onStart(): void {}
   onEnd(span: tracing.ReadableSpan): void {
-    clean(span.attributes as Record<string, unknown>);
-    for (const e of span.events) if (e.attributes) clean(e.attributes as Record<string, unknown>);
+    clean(span.attributes);
+    for (const e of span.events) if (e.attributes) clean(e.attributes);
   }
   forceFlush(): Promise<void> {
     return Promise.resolve();

@@ -12,16 +12,11 @@ import {
   FsStudentRule,
 } from '../schema/fs-decision.type';
 import { requireScope, warnSourceDisabled, type Context } from './context';
-import { badInput } from '../core/errors';
+import { InvalidCursorError, badInput } from '../core/errors';
 import { NORWEGIAN_NATIONAL_ID_TYPE, isNationalIdValue, redactNationalIds } from '../core/national-ids';
 import type { FsRulesAddress } from '../jobs/fs-import/rules/model';
 import { termLabel } from '../jobs/fs-import/rules/terms';
-import {
-  FsDecisionsRepo,
-  InvalidFsDecisionCursorError,
-  fsDecisionCursor,
-  type StoredFsDecision,
-} from '../store/fs-decisions.repo';
+import { FsDecisionsRepo, fsDecisionCursor, type StoredFsDecision } from '../store/fs-decisions.repo';
 
 /**
  * The FS import's decisions over GraphQL (scope read; letter addresses need pii):
@@ -172,7 +167,7 @@ export class FsDecisionResolver {
         after,
       );
     } catch (e) {
-      if (e instanceof InvalidFsDecisionCursorError) throw badInput(e.message);
+      if (e instanceof InvalidCursorError) throw badInput(e.message);
       throw e;
     }
     const pii = ctx.scopes.has('pii');

@@ -21,6 +21,7 @@ import { requireScope, warnSourceDisabled, type Context } from './context';
 import { parseGlobalId } from '../core/ids';
 import { selectedFields } from './selection';
 import { badInput } from '../core/errors';
+import { cursorCodec } from '../core/cursor';
 import { isNationalIdValue } from '../core/national-ids';
 import { toSyncJob } from './sync.resolver';
 import { losOf, normaliseUuid } from '../datasources/los-store/source';
@@ -44,13 +45,15 @@ export function personPrefetch(fields: Set<string>, fsEnabled = false, pii = fal
   };
 }
 
-/** Our cursor for an FS cursor: tells a cursor of another listing apart (bad input) before FS sees it. */
-const wrapFsCursor = (c: string) => Buffer.from(`fs:${c}`).toString('base64url');
+/** Our cursor for an FS cursor (core/cursor.ts): tells a cursor of another listing apart (bad input) before FS sees it. */
+const FS_CURSOR = cursorCodec('fs_person', {
+  is: (v): v is string => typeof v === 'string',
+  invalid: () => '"after" is not a cursor of persons(filter: {source: FS})',
+});
+const wrapFsCursor = (c: string) => FS_CURSOR.encode(c);
 function unwrapFsCursor(c: string | null | undefined): string | null {
   if (c == null) return null;
-  const raw = Buffer.from(c, 'base64url').toString();
-  if (!raw.startsWith('fs:')) throw badInput('"after" is not a cursor of persons(filter: {source: FS})');
-  return raw.slice(3);
+  return FS_CURSOR.decode(c);
 }
 
 function checkFirst(first: number): void {

@@ -3,10 +3,10 @@ import { SyncIssue, SyncJob, SyncResult } from '../schema/sync-job.type';
 import { SyncJobConnection, type Connection } from '../schema/connections';
 import { CristinExportMode, SyncKind, SyncState, UniLoginExportMode } from '../schema/enums';
 import { requireScope, type Context } from './context';
-import { badInput, gqlError } from '../core/errors';
+import { InvalidCursorError, badInput, gqlError } from '../core/errors';
 import { isNationalIdValue, redactNationalIds, scrubNationalIds } from '../core/national-ids';
+import { cursorCodec, isNonNegativeInteger } from '../core/cursor';
 import {
-  InvalidCursorError,
   SyncJobsRepo,
   syncJobCursor,
   type SyncIssue as StoredIssue,
@@ -75,14 +75,16 @@ export function toSyncJob(j: StoredJob, pii: boolean): SyncJob {
   return job;
 }
 
-/** Opaque issue cursors: base64url of "i:<seq>" (seq numbers a job's issues 1, 2, … in recorded order). */
+/** Opaque issue cursors (core/cursor.ts) of the seq that numbers a job's issues 1, 2, … in recorded order. */
+const ISSUE_CURSOR = cursorCodec('sync_issue', {
+  is: (v): v is number => isNonNegativeInteger(v) && v < 1e15,
+  invalid: () => '"after" is not an issue cursor from this API (use SyncIssue.cursor).',
+});
 function issueCursor(seq: number): string {
-  return Buffer.from(`i:${seq}`).toString('base64url');
+  return ISSUE_CURSOR.encode(seq);
 }
 function seqOfIssueCursor(cursor: string): number {
-  const m = /^i:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw badInput('"after" is not an issue cursor from this API (use SyncIssue.cursor).');
-  return Number(m[1]);
+  return ISSUE_CURSOR.decode(cursor);
 }
 
 function toSyncIssue(i: StoredIssue, pii: boolean): SyncIssue {

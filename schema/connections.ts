@@ -4,6 +4,7 @@ import { Person } from './person.type';
 import { OrganisationUnit } from './organisation-unit.type';
 import { ClassType } from './class.type';
 import { SyncJob } from './sync-job.type';
+import { cursorCodec, isNonNegativeInteger } from '../core/cursor';
 
 @ObjectType()
 export class PageInfo {
@@ -42,15 +43,22 @@ export const OrganisationUnitConnection = connection('OrganisationUnit', Organis
 export const ClassConnection = connection('Class', ClassType);
 export const SyncJobConnection = connection('SyncJob', SyncJob);
 
-/** Opaque offset cursors: base64 of "o:<offset>". */
+/**
+ * Opaque offset cursors (core/cursor.ts) of the in-memory listings (pageOf): the index of the last item seen.
+ * One kind for all of them, as before: an offset means the same in each.
+ */
+const OFFSET_CURSOR = cursorCodec('offset', {
+  is: isNonNegativeInteger,
+  invalid: () => '"after" is not a cursor of this listing: pass an endCursor or edge cursor it returned',
+});
+
 export function offsetCursor(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString('base64url');
+  return OFFSET_CURSOR.encode(offset);
 }
+/** The index to start at after `cursor` (0 without one); InvalidCursorError (BAD_USER_INPUT) for a foreign value. */
 export function parseOffsetCursor(cursor: string | null | undefined): number {
   if (cursor == null) return 0;
-  const m = /^o:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new TypeError('not a cursor from this API');
-  return Number(m[1]) + 1;
+  return OFFSET_CURSOR.decode(cursor) + 1;
 }
 
 /** Slices an in-memory list into a page; `after` is the cursor of the last item already seen. */

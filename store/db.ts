@@ -5,6 +5,7 @@
  * connections. `openStore()` applies the SQL migrations in store/migrations before it returns.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { InternalError } from '../core/errors';
 
 export interface QueryResult<R = any> {
   rows: R[];
@@ -102,15 +103,19 @@ export type StoreErrorCode =
   | 'MIGRATION_FAILED'
   | 'MIGRATION_CHANGED'; // an applied migration file was edited afterwards
 
-/** Every error the store itself raises. Messages name the setting to fix and never contain a password. */
-export class StoreError extends Error {
+/**
+ * Every error the store itself raises. Messages name the setting to fix and never contain a password. `code` (also
+ * its `reason`) is the store's own vocabulary, never an `extensions.code`: one that reaches a resolver is masked
+ * as INTERNAL_SERVER_ERROR at the boundary.
+ */
+export class StoreError extends InternalError {
   override readonly name = 'StoreError';
   constructor(
     readonly code: StoreErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

@@ -9,6 +9,7 @@ import type { FsPersonDecision, PlannedAction } from '../jobs/fs-import/rules/mo
 
 export type { PlannedAction };
 import type { Queryable, Tx } from './db';
+import { cursorCodec, isNonEmptyString } from '../core/cursor';
 
 /** A decision as stored: the rules' decision, what was written to Cerebrum and what is left as a plan. */
 export interface StoredFsDecision extends FsPersonDecision {
@@ -59,20 +60,18 @@ export interface FsDecisionPage {
   endCursor: string | null;
 }
 
-export class InvalidFsDecisionCursorError extends Error {
-  override readonly name = 'InvalidFsDecisionCursorError';
-  readonly code = 'BAD_USER_INPUT';
-}
+/** The opaque cursor of a decision (core/cursor.ts): its person key, the list's sort key. */
+const DECISION_CURSOR = cursorCodec('fs_decision', {
+  is: isNonEmptyString,
+  invalid: (cursor) => `"${cursor.slice(0, 40)}" is not an FS decision cursor.`,
+});
 
 export function fsDecisionCursor(key: string): string {
-  return Buffer.from(`fsd:${key}`, 'utf8').toString('base64url');
+  return DECISION_CURSOR.encode(key);
 }
 
 function cursorKey(cursor: string): string {
-  const s = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!s.startsWith('fsd:') || s.length === 4)
-    throw new InvalidFsDecisionCursorError(`"${cursor.slice(0, 40)}" is not an FS decision cursor.`);
-  return s.slice(4);
+  return DECISION_CURSOR.decode(cursor);
 }
 
 const BATCH = 1000;

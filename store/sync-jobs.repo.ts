@@ -7,6 +7,8 @@
  * progress report or a retried attempt of a cancelled job cannot rewrite what happened.
  */
 import type { Queryable } from './db';
+import { InternalError, InvalidCursorError } from '../core/errors';
+import { cursorCodec, isNonEmptyString } from '../core/cursor';
 
 export const SYNC_JOB_KINDS = ['LOS_IMPORT', 'FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT'] as const;
 export type SyncJobKind = (typeof SYNC_JOB_KINDS)[number];
@@ -89,35 +91,35 @@ export interface SyncJobPage {
   endCursor: string | null;
 }
 
-/** A cursor value was not made by syncJobCursor, or names a job that no longer exists. */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-  readonly code = 'BAD_USER_INPUT';
-}
+/** A cursor value was not made by syncJobCursor, or names a job that no longer exists (core/errors). */
+export { InvalidCursorError };
 
-/** create() of a second QUEUED/RUNNING job of a kind (at most one per kind); use createUnlessActive to start one. */
-export class ActiveSyncJobExistsError extends Error {
+/**
+ * create() of a second QUEUED/RUNNING job of a kind (at most one per kind); use createUnlessActive to start one.
+ * A store conflict, not a client's error: SyncService.start answers it with the running job.
+ */
+export class ActiveSyncJobExistsError extends InternalError {
   override readonly name = 'ActiveSyncJobExistsError';
-  readonly code = 'SYNC_JOB_ACTIVE';
   constructor(readonly kind: SyncJobKind) {
-    super(`A ${kind} job is already queued or running; only one of each kind runs at a time.`);
+    super('SYNC_JOB_ACTIVE', `A ${kind} job is already queued or running; only one of each kind runs at a time.`);
   }
 }
 
 /**
- * The opaque pagination cursor of a job. It carries only the id: the keyset position is read back from the row,
- * which keeps the database's microsecond created_at exact (a JS Date has milliseconds only).
+ * The opaque pagination cursor of a job (core/cursor.ts). It carries only the id: the keyset position is read back
+ * from the row, which keeps the database's microsecond created_at exact (a JS Date has milliseconds only).
  */
+const JOB_CURSOR = cursorCodec('sync_job', {
+  is: isNonEmptyString,
+  invalid: (cursor) => `"${cursor.slice(0, 40)}" is not a sync job cursor.`,
+});
+
 export function syncJobCursor(job: Pick<SyncJob, 'id'>): string {
-  return Buffer.from(`sync_job:${job.id}`, 'utf8').toString('base64url');
+  return JOB_CURSOR.encode(job.id);
 }
 
 function cursorJobId(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('sync_job:') || decoded.length === 'sync_job:'.length) {
-    throw new InvalidCursorError(`"${cursor.slice(0, 40)}" is not a sync job cursor.`);
-  }
-  return decoded.slice('sync_job:'.length);
+  return JOB_CURSOR.decode(cursor);
 }
 
 const JOB_COLUMNS =

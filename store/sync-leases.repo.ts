@@ -11,13 +11,18 @@
  * the workers' clocks do not matter.
  */
 import type { Queryable } from './db';
+import { InternalError } from '../core/errors';
 import type { SyncJobKind } from './sync-jobs.repo';
 
-/** A write of a run whose lease another run has taken over (or that was released): the write is refused. */
-export class LeaseLostError extends Error {
+/**
+ * A write of a run whose lease another run has taken over (or that was released): the write is refused. The job
+ * framework ends that run (jobs/framework/sync-run.ts); it never reaches a client.
+ */
+export class LeaseLostError extends InternalError {
   override readonly name = 'LeaseLostError';
   constructor(readonly kind: SyncJobKind) {
     super(
+      'LEASE_LOST',
       `This run of ${kind} no longer holds the ${kind} lease (another run took over after it stopped renewing it); its writes are refused.`,
     );
   }

@@ -1,35 +1,26 @@
 import type { Connection } from '../../schema/connections';
-import { badInput } from '../../core/errors';
+import { cursorCodec } from '../../core/cursor';
 import type { Keyset, Sorted } from './queries';
 
 /**
  * Keyset cursors for the LOS listings (units, persons): the (sort key, uuid) of the last row seen, opaque to
- * the caller. A keyset page stays right while the import writes between two page requests: rows are neither
- * skipped nor repeated because an earlier row came or went, as they would be with an offset.
+ * the caller (core/cursor.ts). A keyset page stays right while the import writes between two page requests: rows
+ * are neither skipped nor repeated because an earlier row came or went, as they would be with an offset.
  */
+const LOS_CURSOR = cursorCodec('los', {
+  is: (v): v is [string, string] =>
+    Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && isUuid(v[1]),
+  invalid: () => '"after" is not a cursor of this LOS listing: pass an endCursor or edge cursor it returned',
+});
+
 export function keysetCursor(row: { _sort: string; uuid: string }): string {
-  return Buffer.from(JSON.stringify(['los', row._sort, row.uuid])).toString('base64url');
+  return LOS_CURSOR.encode([row._sort, row.uuid]);
 }
 
 export function parseKeysetCursor(cursor: string | null | undefined): Keyset | null {
   if (cursor == null) return null;
-  let v: unknown;
-  try {
-    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    v = undefined;
-  }
-  if (
-    !Array.isArray(v) ||
-    v.length !== 3 ||
-    v[0] !== 'los' ||
-    typeof v[1] !== 'string' ||
-    typeof v[2] !== 'string' ||
-    !isUuid(v[2])
-  ) {
-    throw badInput(`"after" is not a cursor of this LOS listing: pass an endCursor or edge cursor it returned`);
-  }
-  return { sortKey: v[1], uuid: v[2] };
+  const [sortKey, uuid] = LOS_CURSOR.decode(cursor);
+  return { sortKey, uuid };
 }
 
 export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
@@ -42,11 +33,12 @@ export function keysetPage<R extends { uuid: string }, T>(
   totalCount: number | null,
 ): Connection<T> {
   const slice = rows.slice(0, first);
+  const last = slice.at(-1);
   return {
     edges: slice.map((r) => ({ cursor: keysetCursor(r), node: map(r) })),
     pageInfo: {
       hasNextPage: rows.length > first,
-      endCursor: slice.length > 0 ? keysetCursor(slice[slice.length - 1]) : null,
+      endCursor: last ? keysetCursor(last) : null,
     },
     totalCount,
   };

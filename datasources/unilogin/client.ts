@@ -10,6 +10,7 @@
  * overrideRootElement option keeps that off.
  */
 import * as soap from 'soap';
+import { InternalError } from '../../core/errors';
 import { DOCUMENT_PLACEHOLDER, StreamingTransport, UniLoginHttpError } from './transport';
 import { parseSoapFault, parseUploadResult, parseValidateResult, type UploadResult } from './result';
 import { bundledWsdlPath } from './schema-files';
@@ -27,7 +28,7 @@ export const BAD_CREDENTIALS = 'Kombinationen af brugernavn og adgangskode er fo
 export type UniLoginErrorKind = 'credentials' | 'fault' | 'http' | 'unreachable' | 'timeout' | 'cancelled' | 'answer';
 
 /** A failed call. `transient`: the same call later may succeed (service down, network, timeout). */
-export class UniLoginError extends Error {
+export class UniLoginError extends InternalError {
   override readonly name = 'UniLoginError';
   constructor(
     message: string,
@@ -35,7 +36,7 @@ export class UniLoginError extends Error {
     readonly transient: boolean,
     readonly status?: number,
   ) {
-    super(message);
+    super('UNILOGIN_FAILED', message);
   }
 }
 

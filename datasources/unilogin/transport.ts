@@ -13,12 +13,13 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import { observeUpstream } from '../../core/upstream-telemetry';
+import { InternalError } from '../../core/errors';
 
 /** Marks where the document file goes inside the envelope soap builds. */
 export const DOCUMENT_PLACEHOLDER = '<!--idbro:unilogin-document-->';
 
 /** An HTTP-level failure: no answer (network, timeout) or an answer that is not SOAP. */
-export class UniLoginHttpError extends Error {
+export class UniLoginHttpError extends InternalError {
   override readonly name = 'UniLoginHttpError';
   constructor(
     message: string,
@@ -27,7 +28,7 @@ export class UniLoginHttpError extends Error {
     /** ECONNREFUSED, ENOTFOUND, ETIMEDOUT, … */
     readonly code?: string,
   ) {
-    super(message);
+    super('UNILOGIN_HTTP', message);
   }
 }
 

@@ -24,6 +24,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { GraphQLError } from 'graphql';
+import { InternalError } from '../../core/errors';
 import type { OrganisationUnit } from '../../schema/organisation-unit.type';
 import type { NewSyncIssue } from '../../store/sync-jobs.repo';
 import type { CerebrumClient, RequestStats } from '../../datasources/cerebrum/client';
@@ -95,9 +96,9 @@ export interface WalkResult {
 }
 
 /** A state of Cerebrum the export cannot work with (a bad CRISTIN_ROOT_OU, an affiliation it does not know). */
-export class CristinWalkError extends Error {
+export class CristinWalkError extends InternalError {
   constructor(message: string) {
-    super(message);
+    super('CRISTIN_WALK_FAILED', message);
     this.name = 'CristinWalkError';
   }
 }

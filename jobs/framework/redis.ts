@@ -4,13 +4,16 @@
  * of reconnecting forever. Nothing here ever prints the password of REDIS_URL.
  */
 import { RedisConnection, type ConnectionOptions } from 'bullmq';
+import { InternalError } from '../../core/errors';
 
-/** Raised when Redis does not answer at start-up. The message names REDIS_URL and says how to start a Redis. */
-export class RedisUnavailableError extends Error {
+/**
+ * Raised when Redis does not answer at start-up. The message names REDIS_URL and says how to start a Redis. A
+ * start-up failure, never a GraphQL answer: serve and worker print it and exit (server/entry/*.ts).
+ */
+export class RedisUnavailableError extends InternalError {
   override readonly name = 'RedisUnavailableError';
-  readonly code = 'REDIS_UNAVAILABLE';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('REDIS_UNAVAILABLE', message, options);
   }
 }
 

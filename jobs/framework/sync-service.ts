@@ -14,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
+import { BadUserInputError, GatewayError, SourceDisabledError } from '../../core/errors';
 import type { Db } from '../../store/db';
 import { loadDeploymentIdentity } from '../../store/deployment.repo';
 import {
@@ -51,26 +52,26 @@ export const KIND_LABELS: Readonly<Record<SyncJobKind, string>> = {
 };
 
 /** The kind has no processor in this build: its mutation answers SOURCE_DISABLED. */
-export class SyncKindUnavailableError extends Error {
+export class SyncKindUnavailableError extends SourceDisabledError {
   override readonly name = 'SyncKindUnavailableError';
-  readonly code = 'SOURCE_DISABLED';
   constructor(readonly kind: SyncJobKind) {
-    super(`${KIND_LABELS[kind]} is not available yet in this build of idbro.`);
+    super(`${KIND_LABELS[kind]} is not available yet in this build of idbro.`, { kind });
   }
 }
 
-export class SyncJobNotFoundError extends Error {
+export class SyncJobNotFoundError extends BadUserInputError {
   override readonly name = 'SyncJobNotFoundError';
-  readonly code = 'BAD_USER_INPUT';
   constructor(readonly id: string) {
     super(`There is no sync job with id "${id.slice(0, 100)}".`);
   }
 }
 
 /** Redis refused or did not take a command (it went away after start-up). */
-export class SyncQueueUnavailableError extends Error {
+export class SyncQueueUnavailableError extends GatewayError {
   override readonly name = 'SyncQueueUnavailableError';
-  readonly code = 'UPSTREAM_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UPSTREAM_UNAVAILABLE', message, { source: 'REDIS' }, options);
+  }
 }
 
 export interface StartOptions {

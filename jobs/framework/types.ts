@@ -1,6 +1,7 @@
 import type { Db } from '../../store/db';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
+import { InternalError } from '../../core/errors';
 import type { NewSyncIssue, SyncJobKind, SyncJobResult } from '../../store/sync-jobs.repo';
 
 /**
@@ -53,17 +54,17 @@ export type SyncProcessor = (ctx: SyncRunContext) => Promise<SyncOutcome>;
  * A failure that retrying cannot fix (bad configuration, credentials refused, a guard such as Cristin's 15%
  * size check). The framework fails the job at once with this message instead of retrying.
  */
-export class PermanentSyncError extends Error {
+export class PermanentSyncError extends InternalError {
   constructor(message: string) {
-    super(message);
+    super('SYNC_FAILED_PERMANENTLY', message);
     this.name = 'PermanentSyncError';
   }
 }
 
 /** Thrown by a sync that noticed `signal.aborted`; the job ends CANCELLED. */
-export class SyncCancelledError extends Error {
+export class SyncCancelledError extends InternalError {
   constructor(message = 'cancelled') {
-    super(message);
+    super('SYNC_CANCELLED', message);
     this.name = 'SyncCancelledError';
   }
 }

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { unsafeSegmentReason } from '../../../datasources/cerebrum/path';
+import { InternalError } from '../../../core/errors';
 
 /** Selects programmes (or EVU courses) for a profile. Every given selector must match; none given = all programmes. */
 export interface ProfileSelector {
@@ -68,12 +69,13 @@ export interface FsImportConfig {
   profiles: Profile[];
 }
 
-export class FsImportConfigError extends Error {
+export class FsImportConfigError extends InternalError {
   constructor(
     readonly source: string,
     readonly problems: string[],
   ) {
     super(
+      'FS_IMPORT_CONFIG_INVALID',
       `${source}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`}`,
     );
     this.name = 'FsImportConfigError';
