@@ -59,7 +59,8 @@ function changesOf(
   field: string,
 ): AsyncIterableIterator<ChangeEvent> {
   requireScope(ctx, 'read', field);
-  if (!ctx.cerebrum)
+  // The source the change events are about must serve reads: every payload is read from it.
+  if (!ctx.sources.modules.some((m) => m.servesChanges && ctx.sources.enabled(m.prefix)))
     throw gqlError('SOURCE_DISABLED', `${field} needs Cerebrum, which is not configured (CEREBRUM_URL is unset).`, {
       source: 'CEREBRUM',
     });

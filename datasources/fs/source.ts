@@ -11,7 +11,6 @@
  *
  * Terms: `termOf(today)` is the current term of seed 2.0 (VÅR = Jan–Jul, HØST = Aug–Dec; terms.ts).
  */
-import { warnSourceDisabled, type Context } from '../../resolvers/context';
 import { FsClient, FsRequestStats, type FsQueryOptions } from './client';
 import { createFsLoaders, type FsLoaders } from './loaders';
 import {
@@ -275,13 +274,4 @@ export class FsSource {
     for await (const n of this.client.paginate<R>(op.name, op.doc, { eier: this.institution, ...vars }, pick, this.q))
       yield map(n);
   }
-}
-
-/**
- * The request's FS reader, or undefined with a SOURCE_DISABLED warning on the response when FS_URL is unset
- * (runtime.md: a disabled source's fields resolve to null/[] and the response says so).
- */
-export function fsOf(ctx: Pick<Context, 'fs' | 'warnings'>): FsSource | undefined {
-  if (!ctx.fs) warnSourceDisabled(ctx as Context, 'FS', 'FS_URL');
-  return ctx.fs;
 }

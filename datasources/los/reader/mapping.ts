@@ -1,14 +1,14 @@
 /**
  * Stored LOS rows → the unified model (schema/*.type.ts). Pure functions; the loaders fetch, these shape.
  */
-import { Source } from '../../schema/enums';
-import { OrganisationUnit } from '../../schema/organisation-unit.type';
-import { Person } from '../../schema/person.type';
-import { PersonName } from '../../schema/contact.type';
-import { Affiliation } from '../../schema/affiliation.type';
-import { Manager } from '../../schema/manager.type';
-import { ClassType, Facet, ItSystem } from '../../schema/class.type';
-import { isIsoDate } from '../../schema/scalars';
+import { Source } from '../../../schema/enums';
+import { OrganisationUnit } from '../../../schema/organisation-unit.type';
+import { Person } from '../../../schema/person.type';
+import { PersonName } from '../../../schema/contact.type';
+import { Affiliation } from '../../../schema/affiliation.type';
+import { Manager } from '../../../schema/manager.type';
+import { ClassType, Facet, ItSystem } from '../../../schema/class.type';
+import { isIsoDate } from '../../../schema/scalars';
 import type { ClassRow, EngagementRow, ItSystemRow, ManagerRow, PersonRow, UnitRow } from './rows';
 
 export const losId = (uuid: string) => `los:${uuid}`;

@@ -1,5 +1,5 @@
-import type { Connection } from '../../schema/connections';
-import { badInput } from '../../core/errors';
+import type { Connection } from '../../../schema/connections';
+import { badInput } from '../../../core/errors';
 import type { Keyset, Sorted } from './queries';
 
 /**

@@ -7,7 +7,7 @@
  * the ordinality `_i` says which key a row answers. A version is valid on day d when
  * `valid_from <= d AND (valid_to IS NULL OR valid_to >= d)` (inclusive ranges, architecture.md "Time").
  */
-import type { Queryable } from '../../store/db';
+import type { Queryable } from '../../../store/db';
 import type { ClassRow, DatedKey, EngagementRow, ItSystemRow, LosKind, ManagerRow, PersonRow, UnitRow } from './rows';
 
 const VALID_ON = (alias: string, at: string) =>
