@@ -320,7 +320,7 @@ export class SourceSet {
 
   /** A module's instance, typed by the module; undefined when its settings are absent. */
   instance<S, I extends SourceInstance>(m: SourceModule<S, I>): I | undefined {
-    return this.built.get(m as unknown as SourceModule) as I | undefined;
+    return this.built.get(m) as I | undefined;
   }
 
   /** Every readiness check, in the order of the list. */

@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { Authenticator } from './auth';
@@ -106,8 +106,10 @@ function formatErrorWith(logger: Logger, secrets: readonly (string | undefined)[
       const g = original.toGraphQLError();
       return { message: g.message, locations: formatted.locations, path: formatted.path, extensions: g.extensions };
     }
-    const code = String(formatted.extensions?.code ?? '');
-    const { stacktrace: _s, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const rawCode = formatted.extensions?.code;
+    const code = typeof rawCode === 'string' || typeof rawCode === 'number' ? String(rawCode) : '';
+    const ext: Record<string, unknown> = { ...formatted.extensions };
+    delete ext.stacktrace;
     // Apollo gives every error without a code INTERNAL_SERVER_ERROR: only one we raised with that code is ours to
     // pass on; any other (a TypeError's message can quote upstream data) is masked below.
     const ours =
@@ -176,18 +178,21 @@ export function createGateway(opts: GatewayOptions): Gateway {
     mutationScopePlugin(),
     telemetryPlugin<Context>(),
     {
-      async requestDidStart({ contextValue }) {
+      requestDidStart({ contextValue }) {
         const started = performance.now();
-        return {
+        return Promise.resolve({
           // The read scope is checked once the operation is known and before any resolver runs.
-          async didResolveOperation({ operation }) {
-            if (operation?.operation === 'query' && !contextValue.scopes.has('read')) {
-              throw gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', {
-                http: { status: 403 },
-              });
+          didResolveOperation({ operation }) {
+            if (operation?.operation === OperationTypeNode.QUERY && !contextValue.scopes.has('read')) {
+              return Promise.reject(
+                gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', {
+                  http: { status: 403 },
+                }),
+              );
             }
+            return Promise.resolve();
           },
-          async willSendResponse({ response, errors, request }) {
+          willSendResponse({ response, errors, request }) {
             if (contextValue.warnings.size > 0 && response.body.kind === 'single') {
               response.body.singleResult.extensions = {
                 ...response.body.singleResult.extensions,
@@ -208,12 +213,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
               },
               'graphql request',
             );
+            return Promise.resolve();
           },
-        };
+        });
       },
     },
     // After the scope check: a caller without scope read hears FORBIDDEN, not about costs.
-    limits.plugin as ApolloServerPlugin<Context>,
+    limits.plugin,
   ];
 
   const formatError = formatErrorWith(logger, knownSecrets(config));
@@ -319,11 +325,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
           express.json({ limit: '1mb' }),
           graphqlSpanMiddleware(),
           expressMiddleware(apollo, {
-            context: async ({ req, res }): Promise<Context> => {
+            context: ({ req, res }): Promise<Context> => {
               const requestId = (req as unknown as { requestId: string }).requestId;
               const scopes = auth.scopesFor(req.header('authorization'));
               // Aborts this request's upstream loads at REQUEST_TIMEOUT_MS or when its client disconnects.
-              return contextFor({ requestId, scopes, signal: requestSignal(res, config.requestTimeoutMs) });
+              return Promise.resolve(
+                contextFor({ requestId, scopes, signal: requestSignal(res, config.requestTimeoutMs) }),
+              );
             },
           }),
         );

@@ -55,8 +55,8 @@ export class FsRequestReader implements SourceReader {
     return p ? [mapFsPerson(p)] : [];
   }
 
-  async contacts(p: Person): Promise<Contact[]> {
-    return p.fsProfile ? mapFsContacts(p.fsProfile) : [];
+  contacts(p: Person): Promise<Contact[]> {
+    return Promise.resolve(p.fsProfile ? mapFsContacts(p.fsProfile) : []);
   }
 
   async externalIds(p: Person): Promise<ExternalId[]> {

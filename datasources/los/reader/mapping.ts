@@ -171,7 +171,8 @@ export function addressEntries(data: Record<string, unknown> | null | undefined)
       const darId = typeof o.darId === 'string' && o.darId !== '' ? o.darId : null;
       if ((typeof text === 'string' && text !== '') || darId)
         out.push({ typeKey, value: typeof text === 'string' && text !== '' ? text : darId!, darId });
-    } else if (String(raw) !== '') {
+    } else if ((typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') && String(raw) !== '') {
+      // jsonb scalars: a number or a flag is stored as such, shown as text.
       out.push({ typeKey, value: String(raw), darId: null });
     }
   }

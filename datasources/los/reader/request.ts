@@ -49,8 +49,8 @@ export class LosRequestReader implements SourceReader {
     return this.los.personByCpr(nationalId);
   }
 
-  async contacts(p: Person): Promise<Contact[]> {
-    return this.los.contacts(p);
+  contacts(p: Person): Promise<Contact[]> {
+    return Promise.resolve(this.los.contacts(p));
   }
 
   externalIds(p: Person): Promise<ExternalId[]> {

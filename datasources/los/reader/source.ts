@@ -195,7 +195,11 @@ export class LosStoreSource {
       q.listPersons(filter, keyset, first + 1),
       withTotal ? q.countPersons(filter) : Promise.resolve(null),
     ]);
-    for (const { _sort: _s, ...row } of rows) this.loaders.persons.prime(row.uuid, row);
+    for (const sorted of rows) {
+      const row: Omit<typeof sorted, '_sort'> & { _sort?: string } = { ...sorted };
+      delete row._sort; // the keyset's sort key is no column of the person
+      this.loaders.persons.prime(row.uuid, row);
+    }
     return keysetPage(rows, first, (r) => mapPerson(r, readAt), total);
   }
 
