@@ -168,7 +168,12 @@ export class SubscriptionResolver {
       'Needs scope read. A payload per Cerebrum change event of a person (of this one with `id`), read from Cerebrum after ' +
       'the event. Live only, at most once: see the README (Subscriptions).',
     subscribe: ({ args, context }) =>
-      changesOf(context as Context, 'persons', filterId(idArg(args as unknown), 'person', 'personChanged'), 'personChanged'),
+      changesOf(
+        context as Context,
+        'persons',
+        filterId(idArg(args as unknown), 'person', 'personChanged'),
+        'personChanged',
+      ),
   })
   personChanged(
     @Root() event: ChangeEvent,

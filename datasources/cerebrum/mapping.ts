@@ -67,7 +67,7 @@ function pickName(names: RawName2[], variants: string[]): string | null {
     const inLang = names.filter((n) => (n.language ?? '') === lang && variants.includes(n.variant));
     if (inLang.length === 0) continue;
     inLang.sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant));
-    return inLang[0].name;
+    return inLang[0]!.name; // non-empty: checked above
   }
   return null;
 }

@@ -46,7 +46,7 @@ export function keysetPage<R extends { uuid: string }, T>(
     edges: slice.map((r) => ({ cursor: keysetCursor(r), node: map(r) })),
     pageInfo: {
       hasNextPage: rows.length > first,
-      endCursor: slice.length > 0 ? keysetCursor(slice[slice.length - 1]) : null,
+      endCursor: slice.length > 0 ? keysetCursor(slice[slice.length - 1]!) : null, // non-empty: checked
     },
     totalCount,
   };

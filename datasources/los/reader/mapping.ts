@@ -128,7 +128,10 @@ export function mapItSystem(row: ItSystemRow): ItSystem {
 export function splitName(name: string | null): { firstName: string | null; lastName: string | null } {
   const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return { firstName: null, lastName: null };
-  return { firstName: words.length > 1 ? words.slice(0, -1).join(' ') : null, lastName: words[words.length - 1] };
+  return {
+    firstName: words.length > 1 ? words.slice(0, -1).join(' ') : null,
+    lastName: words[words.length - 1] ?? null,
+  };
 }
 
 /**
