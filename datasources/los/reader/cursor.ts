@@ -42,11 +42,12 @@ export function keysetPage<R extends { uuid: string }, T>(
   totalCount: number | null,
 ): Connection<T> {
   const slice = rows.slice(0, first);
+  const last = slice.at(-1);
   return {
     edges: slice.map((r) => ({ cursor: keysetCursor(r), node: map(r) })),
     pageInfo: {
       hasNextPage: rows.length > first,
-      endCursor: slice.length > 0 ? keysetCursor(slice[slice.length - 1]!) : null, // non-empty: checked
+      endCursor: last ? keysetCursor(last) : null,
     },
     totalCount,
   };
