@@ -9,16 +9,10 @@
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse';
-import { type ColumnSpec, columnsForFile } from './records';
-import { type LosIssue, describeRecord } from './values';
+import { type ColumnSpec, type CsvRow, columnsForFile } from './records';
 
-/** One data row: its physical line (header = 1; a quoted multi-line field counts all its lines) and its values. */
-export interface CsvRow {
-  /** The line the record starts on. */
-  line: number;
-  /** Values by canonical column name; an empty field is absent. Unknown columns are left out. */
-  record: Record<string, string>;
-}
+export type { CsvRow };
+import { type LosIssue, describeRecord } from './values';
 
 export interface ReadCsvOptions {
   /**
