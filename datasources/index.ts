@@ -9,7 +9,7 @@ import { cerebrumModule } from './cerebrum/module';
 import { fsModule } from './fs/module';
 import { losModule } from './los/module';
 
-export const defaultSources: readonly SourceModule[] = [cerebrumModule, fsModule, losModule] as SourceModule[];
+export const defaultSources: readonly SourceModule[] = [cerebrumModule, fsModule, losModule];
 
 export type * from './source-module';
 export { RequestSources, warnSourceDisabled } from './source-module';

@@ -3,7 +3,7 @@ import { Account } from '../schema/account.type';
 import { Person } from '../schema/person.type';
 import { DateScalar, DateTimeScalar } from '../schema/scalars';
 import type { Context } from './context';
-import type { AccountDetails, SourceReader } from '../datasources/source-module';
+import type { AccountDetails, SourceReader } from '../datasources/index';
 import { naiveToInstant } from '../core/time';
 import { parseSourceId } from './source-ids';
 

@@ -9,7 +9,7 @@ import {
   type RequestSources,
   type SourceReader,
   type Warning,
-} from '../datasources/source-module';
+} from '../datasources/index';
 import type { ChangeBus } from '../datasources/cerebrum/events/change';
 import type { SyncJobEvents } from '../jobs/framework/sync-events';
 

@@ -6,7 +6,7 @@ import { Account } from '../schema/account.type';
 import { StudyRight } from '../schema/study-right.type';
 import { DateScalar } from '../schema/scalars';
 import { readerOf, type Context } from './context';
-import type { SourceReader } from '../datasources/source-module';
+import type { SourceReader } from '../datasources/index';
 import { UpstreamError } from '../core/errors';
 import { withoutNationalIds } from '../core/national-ids';
 

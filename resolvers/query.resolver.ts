@@ -15,7 +15,7 @@ import {
 } from '../schema/connections';
 import { OrganisationUnitFilter, PersonFilter } from '../schema/filters.input';
 import type { Source } from '../schema/enums';
-import type { PersonListQuery, Selection, SourceModule, SourceReader } from '../datasources/source-module';
+import type { PersonListQuery, Selection, SourceModule, SourceReader } from '../datasources/index';
 import { requireScope, type Context } from './context';
 import { selectedFields } from './selection';
 import { badInput } from '../core/errors';
