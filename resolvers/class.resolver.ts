@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { ClassType, Facet } from '../schema/class.type';
 import type { Context } from './context';
-import { losOf } from '../datasources/los-store/source';
+import { classReaders } from './query.resolver';
 
 @Resolver(() => Facet)
 export class FacetResolver {
@@ -15,6 +15,9 @@ export class FacetResolver {
   ): Promise<ClassType[]> {
     if (f.classesList) return f.classesList.filter((c) => includeUnpublished || c.published !== false);
     // Every facet in one answer shares one query (classesByFacet loader).
-    return (await losOf(ctx)?.classes(f.userKey, includeUnpublished ?? false)) ?? [];
+    const lists = await Promise.all(
+      classReaders(ctx).map(async (r) => (await r.classes?.(f.userKey, includeUnpublished ?? false)) ?? []),
+    );
+    return lists.flat();
   }
 }

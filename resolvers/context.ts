@@ -1,20 +1,19 @@
 import type { Config, Scope } from '../core/config';
 import type { Logger } from '../core/logger';
 import { RequestStats } from '../datasources/cerebrum/client';
-import type { CerebrumSource } from '../datasources/cerebrum/source';
 import { forbidden } from '../core/errors';
 import type { SyncService } from '../jobs/framework/sync-service';
 import type { Db } from '../store/db';
-import type { LosStoreSource } from '../datasources/los-store/source';
-import type { FsSource } from '../datasources/fs/source';
+import {
+  warnSourceDisabled as warnInto,
+  type RequestSources,
+  type SourceReader,
+  type Warning,
+} from '../datasources/index';
 import type { ChangeBus } from '../datasources/cerebrum/events/change';
 import type { SyncJobEvents } from '../jobs/framework/sync-events';
 
-export interface Warning {
-  code: string;
-  source?: string;
-  message: string;
-}
+export type { Warning };
 
 /** Everything a resolver may use; built fresh for every request (new loaders, new stats). */
 export interface Context {
@@ -24,15 +23,14 @@ export interface Context {
   config: Config;
   /** Today in the configured time zone (TZ), YYYY-MM-DD: the default for `at` arguments. */
   today: string;
-  /** Undefined when CEREBRUM_URL is not set: the source is disabled. */
-  cerebrum?: CerebrumSource;
+  /**
+   * This request's sources: a reader (fresh loaders) per enabled source, reached by global-id prefix or by the
+   * `source` of an object — never by name (datasources/index.ts is the list).
+   */
+  sources: RequestSources;
   stats: RequestStats;
   /** The store (PostgreSQL or embedded PGlite): imported LOS data, job history, export snapshots. */
   store?: Db;
-  /** This request's reader of the stored LOS data (its own loaders); undefined without a store. */
-  los?: LosStoreSource;
-  /** This request's FS reader (its own DataLoaders); undefined when FS_URL is not set: FS is disabled. */
-  fs?: FsSource;
   /** Collected into `extensions.warnings` of the response (e.g. a disabled source). */
   warnings: Map<string, Warning>;
   /** Later issues hang their services here (store, jobs, …). */
@@ -54,12 +52,13 @@ export function requireScope(ctx: Context, scope: Scope, what: string): void {
   if (!ctx.scopes.has(scope)) throw forbidden(scope, what);
 }
 
-export function warnSourceDisabled(ctx: Context, source: string, setting: string): void {
-  ctx.warnings.set(`SOURCE_DISABLED:${source}`, {
-    code: 'SOURCE_DISABLED',
-    source,
-    message: `${source} is not configured (${setting} is unset): its fields resolve to null or [].`,
-  });
+export function warnSourceDisabled(ctx: Pick<Context, 'warnings'>, source: string, setting: string): void {
+  warnInto(ctx.warnings, source, setting);
+}
+
+/** The reader of the source of an object (a person's, a unit's, …); undefined when that source is disabled. */
+export function readerOf(ctx: Context, source: string): SourceReader | undefined {
+  return ctx.sources.of(source);
 }
 
 /** Today's date in a time zone, YYYY-MM-DD. */

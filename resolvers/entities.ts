@@ -43,7 +43,9 @@ export async function resolveReference(
   }
   const node = await dispatch.node(rep.id, ctx, info);
   // "los:<uuid>" may name a unit while the router asked for a Person: that Person does not exist.
-  return node instanceof ENTITY_CLASSES[typename] ? node : null;
+  const entityClass = ENTITY_CLASSES[typename];
+  if (!entityClass) throw badInput(`"${typename}" is no entity of this subgraph.`); // callers pass known names only
+  return node instanceof entityClass ? node : null;
 }
 
 /**

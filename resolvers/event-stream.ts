@@ -58,7 +58,7 @@ export class EventChannel<T> implements AsyncIterableIterator<T> {
 
   throw(err: unknown): Promise<IteratorResult<T>> {
     this.close();
-    return Promise.reject(err);
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
 
   [Symbol.asyncIterator](): this {

@@ -11,7 +11,7 @@ import {
   FsPrecedenceRule,
   FsStudentRule,
 } from '../schema/fs-decision.type';
-import { requireScope, warnSourceDisabled, type Context } from './context';
+import { readerOf, requireScope, warnSourceDisabled, type Context } from './context';
 import { InvalidCursorError, badInput } from '../core/errors';
 import { NORWEGIAN_NATIONAL_ID_TYPE, isNationalIdValue, redactNationalIds } from '../core/national-ids';
 import type { FsRulesAddress } from '../jobs/fs-import/rules/model';
@@ -192,9 +192,11 @@ export class FsDecisionResolver {
     if (!ctx.store) return null;
     const keys: Key[] = [];
     const dry = dryRun ?? false;
+    const reader = readerOf(ctx, p.source);
     if (p.source === Source.FS) keys.push({ dryRun: dry, kind: 'plnr', value: p.nativeId });
-    else if (p.source === Source.CEREBRUM && ctx.cerebrum) {
-      for (const e of await ctx.cerebrum.externalIds(p)) {
+    else if (reader?.nationalId && reader.externalIds) {
+      // A source that reads the national id among the external ids (Cerebrum) may also know the FS person number.
+      for (const e of await reader.externalIds(p)) {
         if (e.type === 'fsPersonSerialNumber') keys.unshift({ dryRun: dry, kind: 'plnr', value: e.value });
         if (e.type === NORWEGIAN_NATIONAL_ID_TYPE) keys.push({ dryRun: dry, kind: 'nid', value: e.value });
       }

@@ -4,9 +4,7 @@ import { Affiliation } from '../schema/affiliation.type';
 import { Address, Manager } from '../schema/manager.type';
 import { ClassType } from '../schema/class.type';
 import { DateScalar } from '../schema/scalars';
-import { Source } from '../schema/enums';
-import type { Context } from './context';
-import { losOf } from '../datasources/los-store/source';
+import { readerOf, type Context } from './context';
 
 const CEREBRUM_NO_TREE =
   'Cerebrum REST has no parent or children endpoint for OUs (GET /v1/ous/{id} only): null/[] for Cerebrum units.';
@@ -14,11 +12,8 @@ const LOS_AT =
   'For LOS units `at` defaults to the day this unit was read for (organisationUnit(at:), organisationUnits(filter: {at}), ' +
   "the parent's children(at:)), else today in TZ.";
 
-/** The day a dated LOS sub-field of a unit is read for (see LOS_AT). */
-const dayOf = (ou: OrganisationUnit, at: string | null | undefined, ctx: Context) => at ?? ou.at ?? ctx.today;
-
-/** The LOS reader for a LOS unit; undefined for a unit of another source. */
-const losFor = (ou: OrganisationUnit, ctx: Context) => (ou.source === Source.LOS ? losOf(ctx) : undefined);
+/** The reader of the unit's source; a source without a method for a field answers null or [] for it. */
+const readerFor = (ou: OrganisationUnit, ctx: Context) => readerOf(ctx, ou.source);
 
 @Resolver(() => OrganisationUnit)
 export class OrganisationUnitResolver {
@@ -27,7 +22,7 @@ export class OrganisationUnitResolver {
     description: `The parent unit; null for a root. LOS: the parent as it was while this version of the unit was valid. ${CEREBRUM_NO_TREE}`,
   })
   async parent(@Root() ou: OrganisationUnit, @Ctx() ctx: Context): Promise<OrganisationUnit | null> {
-    return (await losFor(ou, ctx)?.parent(ou, ctx.today)) ?? null;
+    return (await readerFor(ou, ctx)?.parent?.(ou)) ?? null;
   }
 
   @FieldResolver(() => [OrganisationUnit], {
@@ -38,7 +33,7 @@ export class OrganisationUnitResolver {
     @Ctx() ctx: Context,
     @Arg('at', () => DateScalar, { nullable: true }) at?: string | null,
   ): Promise<OrganisationUnit[]> {
-    return (await losFor(ou, ctx)?.children(ou.nativeId, dayOf(ou, at, ctx))) ?? [];
+    return (await readerFor(ou, ctx)?.children?.(ou, at)) ?? [];
   }
 
   @FieldResolver(() => ClassType, {
@@ -46,7 +41,7 @@ export class OrganisationUnitResolver {
     description: 'LOS unit type (a class of facet org_unit_type); null for Cerebrum units.',
   })
   async unitType(@Root() ou: OrganisationUnit, @Ctx() ctx: Context): Promise<ClassType | null> {
-    return (await losFor(ou, ctx)?.unitType(ou)) ?? null;
+    return (await readerFor(ou, ctx)?.unitType?.(ou)) ?? null;
   }
 
   @FieldResolver(() => [ClassType], {
@@ -54,7 +49,7 @@ export class OrganisationUnitResolver {
       'LOS: the hierarchies (facet org_unit_hierarchy) the unit is in — Linjeorganisation when the LOS file says Med-i-LinjeOrg. [] for Cerebrum units.',
   })
   async hierarchies(@Root() ou: OrganisationUnit, @Ctx() ctx: Context): Promise<ClassType[]> {
-    return (await losFor(ou, ctx)?.hierarchies(ou)) ?? [];
+    return (await readerFor(ou, ctx)?.hierarchies?.(ou)) ?? [];
   }
 
   @FieldResolver(() => [Address], {
@@ -67,12 +62,13 @@ export class OrganisationUnitResolver {
     @Ctx() ctx: Context,
     @Arg('at', () => DateScalar, { nullable: true }) at?: string | null,
   ): Promise<Address[]> {
-    return (await losFor(ou, ctx)?.addresses(ou, at)) ?? [];
+    return (await readerFor(ou, ctx)?.addresses?.(ou, at)) ?? [];
   }
 
   /**
    * Cerebrum: the affiliations held at this unit itself (not its sub-units), found with the affiliation
    * search by stedkode — one search, then each person's affiliation list (through the loaders).
+   * LOS: the engagements at the unit.
    */
   @FieldResolver(() => [Affiliation], {
     description: `Affiliations held at this unit itself (not its sub-units), valid on \`at\`. LOS: the engagements (kind ENGAGEMENT). ${LOS_AT}`,
@@ -82,16 +78,7 @@ export class OrganisationUnitResolver {
     @Ctx() ctx: Context,
     @Arg('at', () => DateScalar, { nullable: true }) at?: string | null,
   ): Promise<Affiliation[]> {
-    if (ou.source === Source.LOS) return (await losOf(ctx)?.engagementsAtUnit(ou.nativeId, dayOf(ou, at, ctx))) ?? [];
-    if (ou.source !== Source.CEREBRUM || !ctx.cerebrum || !ou.stedkode) return [];
-    const cerebrum = ctx.cerebrum;
-    const round = (ou.round ?? 0) + 1;
-    const ids = await cerebrum.searchPersonIds({ location: ou.stedkode }, round);
-    const day = at ?? ctx.today;
-    const lists = await Promise.all(
-      ids.map((id) => cerebrum.affiliations({ nativeId: id, round: round + 1 }, day, ctx.today)),
-    );
-    return lists.flat().filter((a) => a.ouNativeId === ou.nativeId);
+    return (await readerFor(ou, ctx)?.unitAffiliations?.(ou, at)) ?? [];
   }
 
   @FieldResolver(() => [Manager], {
@@ -102,6 +89,6 @@ export class OrganisationUnitResolver {
     @Ctx() ctx: Context,
     @Arg('at', () => DateScalar, { nullable: true }) at?: string | null,
   ): Promise<Manager[]> {
-    return (await losFor(ou, ctx)?.managersAtUnit(ou.nativeId, dayOf(ou, at, ctx))) ?? [];
+    return (await readerFor(ou, ctx)?.managers?.(ou, at)) ?? [];
   }
 }

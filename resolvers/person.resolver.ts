@@ -5,11 +5,8 @@ import { Affiliation } from '../schema/affiliation.type';
 import { Account } from '../schema/account.type';
 import { StudyRight } from '../schema/study-right.type';
 import { DateScalar } from '../schema/scalars';
-import { Source } from '../schema/enums';
-import { warnSourceDisabled, type Context } from './context';
-import { losOf } from '../datasources/los-store/source';
-import { fsOf } from '../datasources/fs/source';
-import { mapFsContacts, mapFsExternalIds, mapFsPerson, mapFsStudyRight } from '../datasources/fs/mapping';
+import { readerOf, type Context } from './context';
+import type { SourceReader } from '../datasources/index';
 import { UpstreamError } from '../core/errors';
 import { withoutNationalIds } from '../core/national-ids';
 
@@ -39,14 +36,31 @@ async function crossSource<T>(ctx: Context, fallback: T, read: () => Promise<T>)
   }
 }
 
-/** Cerebrum's external-id search answers per request once per national id (no batch endpoint exists). */
-const cerebrumSearches = new WeakMap<Context, Map<string, Promise<string[]>>>();
-function cerebrumIdsByNationalId(ctx: Context, nationalId: string): Promise<string[]> {
-  let memo = cerebrumSearches.get(ctx);
-  if (!memo) cerebrumSearches.set(ctx, (memo = new Map()));
-  let ids = memo.get(nationalId);
-  if (!ids) memo.set(nationalId, (ids = ctx.cerebrum!.personIdsByNationalId(nationalId)));
-  return ids;
+/**
+ * Reads the persons' linked sources (the person's module's `linkedByNationalId`) by its national id. The
+ * national id a source stores with the person is checked first (no id: nothing to look up, nothing to warn
+ * about); one the source must read is read only when a linked source is enabled, so a disabled one costs no
+ * upstream request, only its SOURCE_DISABLED warning.
+ */
+async function viaNationalId<T>(
+  ctx: Context,
+  p: Person,
+  read: (linked: SourceReader, nationalId: string) => Promise<T[]> | undefined,
+): Promise<T[]> {
+  const m = ctx.sources.moduleOf(p.source);
+  const own = readerOf(ctx, p.source);
+  if (!m?.linkedByNationalId?.length) return [];
+  const stored = !own?.nationalId;
+  if (stored && !p.storedNationalId) return [];
+  const out: T[] = [];
+  for (const prefix of m.linkedByNationalId) {
+    const linked = ctx.sources.get(prefix);
+    if (!linked) continue;
+    const nid = stored ? p.storedNationalId : await own?.nationalId?.(p);
+    if (!nid) continue;
+    out.push(...(await crossSource(ctx, [], async () => (await read(linked, nid)) ?? [])));
+  }
+  return out;
 }
 
 @Resolver(() => Person)
@@ -55,37 +69,21 @@ export class PersonResolver {
   async nationalId(@Root() p: Person, @Ctx() ctx: Context): Promise<string | null> {
     // No error without pii: the contract says the field is simply null then.
     if (!ctx.scopes.has('pii')) return null;
-    if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.nationalId(p);
+    const reader = readerOf(ctx, p.source);
+    if (reader?.nationalId) return reader.nationalId(p);
     return p.storedNationalId ?? null;
   }
 
   @FieldResolver(() => [Contact], { description: 'LOS: the e-mail address from the Pers files (type EMAIL).' })
   async contacts(@Root() p: Person, @Ctx() ctx: Context): Promise<Contact[]> {
-    if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.contacts(p);
-    if (p.source === Source.LOS) return losOf(ctx)?.contacts(p) ?? [];
-    if (p.source === Source.FS && p.fsProfile) return mapFsContacts(p.fsProfile);
-    return [];
+    return (await readerOf(ctx, p.source)?.contacts?.(p)) ?? [];
   }
 
   @FieldResolver(() => [ExternalId], { description: EXTERNAL_IDS })
   async externalIds(@Root() p: Person, @Ctx() ctx: Context): Promise<ExternalId[]> {
-    const ids = await this.allExternalIds(p, ctx);
+    const ids = (await readerOf(ctx, p.source)?.externalIds?.(p)) ?? [];
     // Without pii a national id is left out, not masked (core/national-ids.ts decides which entries are).
     return ctx.scopes.has('pii') ? ids : withoutNationalIds(ids);
-  }
-
-  private async allExternalIds(p: Person, ctx: Context): Promise<ExternalId[]> {
-    if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.externalIds(p);
-    if (p.source === Source.LOS) return (await losOf(ctx)?.externalIds(p)) ?? [];
-    if (p.source === Source.FS && p.fsProfile) {
-      // The student numbers come with the study rights (one batched FS call, shared with studyRights).
-      const rights = ctx.fs ? await ctx.fs.studyRightsOf(p.nativeId) : [];
-      return mapFsExternalIds(
-        p.fsProfile,
-        rights.flatMap((r) => (r.studentNumber ? [r.studentNumber] : [])),
-      );
-    }
-    return [];
   }
 
   @FieldResolver(() => [Affiliation], {
@@ -98,69 +96,28 @@ export class PersonResolver {
     @Ctx() ctx: Context,
     @Arg('at', () => DateScalar, { nullable: true }) at?: string | null,
   ): Promise<Affiliation[]> {
-    if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.affiliations(p, at ?? ctx.today, ctx.today);
-    if (p.source === Source.LOS)
-      return (await losOf(ctx)?.engagementsOfPerson(p.nativeId, at ?? p.at ?? ctx.today)) ?? [];
-    return [];
+    return (await readerOf(ctx, p.source)?.affiliations?.(p, at)) ?? [];
   }
 
   @FieldResolver(() => [Account], { description: 'Every account, expired ones included (active: false).' })
   async accounts(@Root() p: Person, @Ctx() ctx: Context): Promise<Account[]> {
-    if (p.source === Source.CEREBRUM && ctx.cerebrum) return ctx.cerebrum.accounts(p);
-    return [];
+    return (await readerOf(ctx, p.source)?.accounts?.(p)) ?? [];
   }
 
   @FieldResolver(() => Account, { nullable: true, description: 'The account flagged primary, or null when none is.' })
   async primaryAccount(@Root() p: Person, @Ctx() ctx: Context): Promise<Account | null> {
-    if (p.source === Source.CEREBRUM && ctx.cerebrum)
-      return (await ctx.cerebrum.accounts(p)).find((a) => a.primary) ?? null;
-    return null;
+    return ((await readerOf(ctx, p.source)?.accounts?.(p)) ?? []).find((a) => a.primary) ?? null;
   }
 
   @FieldResolver(() => [StudyRight], { description: STUDY_RIGHTS })
   async studyRights(@Root() p: Person, @Ctx() ctx: Context): Promise<StudyRight[]> {
-    if (p.source === Source.FS) {
-      const fs = fsOf(ctx);
-      return fs ? (await fs.studyRightsOf(p.nativeId)).map(mapFsStudyRight) : [];
-    }
-    if (p.source !== Source.CEREBRUM || !ctx.cerebrum) return [];
-    const fs = fsOf(ctx);
-    if (!fs) return [];
-    const nid = await ctx.cerebrum.nationalId(p);
-    if (!nid) return [];
-    return crossSource(ctx, [], async () => {
-      const fsPerson = await fs.personByNationalId(nid);
-      return fsPerson ? (await fs.studyRightsOf(fsPerson.personNumber)).map(mapFsStudyRight) : [];
-    });
+    const own = readerOf(ctx, p.source);
+    if (own?.studyRights) return own.studyRights(p);
+    return viaNationalId(ctx, p, (linked, nid) => linked.studyRightsByNationalId?.(nid));
   }
 
   @FieldResolver(() => [Person], { description: SAME_AS })
   async sameAs(@Root() p: Person, @Ctx() ctx: Context): Promise<Person[]> {
-    if (p.source === Source.CEREBRUM && ctx.cerebrum) {
-      const fs = fsOf(ctx);
-      if (!fs) return [];
-      const nid = await ctx.cerebrum.nationalId(p);
-      if (!nid) return [];
-      return crossSource(ctx, [], async () => {
-        const fsPerson = await fs.personByNationalId(nid);
-        return fsPerson ? [mapFsPerson(fsPerson)] : [];
-      });
-    }
-    if (p.source === Source.FS) {
-      const nid = p.storedNationalId;
-      if (!nid) return [];
-      const cerebrum = ctx.cerebrum;
-      if (!cerebrum) {
-        warnSourceDisabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-        return [];
-      }
-      return crossSource(ctx, [], async () => {
-        const ids = await cerebrumIdsByNationalId(ctx, nid);
-        // The search answered round 1; the person records are round 2.
-        const persons = await Promise.all(ids.map((id) => cerebrum.person(id, 2)));
-        return persons.filter((x): x is Person => x !== null);
-      });
-    }
-    return [];
+    return viaNationalId(ctx, p, (linked, nid) => linked.personsByNationalId?.(nid));
   }
 }

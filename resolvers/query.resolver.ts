@@ -14,58 +14,41 @@ import {
   type Connection,
 } from '../schema/connections';
 import { OrganisationUnitFilter, PersonFilter } from '../schema/filters.input';
-import { Source } from '../schema/enums';
-import { mapAccountRef } from '../datasources/cerebrum/mapping';
-import type { PersonPrefetch } from '../datasources/cerebrum/source';
-import { requireScope, warnSourceDisabled, type Context } from './context';
-import { parseGlobalId } from '../core/ids';
+import type { Source } from '../schema/enums';
+import type { PersonListQuery, Selection, SourceModule, SourceReader } from '../datasources/index';
+import { requireScope, type Context } from './context';
 import { selectedFields } from './selection';
 import { badInput } from '../core/errors';
-import { cursorCodec } from '../core/cursor';
 import { isNationalIdValue } from '../core/national-ids';
 import { toSyncJob } from './sync.resolver';
-import { losOf, normaliseUuid } from '../datasources/los-store/source';
-import { fsOf } from '../datasources/fs/source';
-import { mapFsPerson, mapFsUnit } from '../datasources/fs/mapping';
-
-/**
- * Which person sub-resources a selection will need, so they load in the same round as the person. With FS
- * enabled, studyRights and sameAs need the national id (an external id) to find the FS person. Without scope
- * pii, `nationalId` answers null: its external ids are not fetched for it.
- */
-export function personPrefetch(fields: Set<string>, fsEnabled = false, pii = false): PersonPrefetch {
-  return {
-    contacts: fields.has('contacts'),
-    externalIds:
-      fields.has('externalIds') ||
-      (pii && fields.has('nationalId')) ||
-      (fsEnabled && (fields.has('studyRights') || fields.has('sameAs'))),
-    affiliations: fields.has('affiliations'),
-    accounts: fields.has('accounts') || fields.has('primaryAccount'),
-  };
-}
-
-/** Our cursor for an FS cursor (core/cursor.ts): tells a cursor of another listing apart (bad input) before FS sees it. */
-const FS_CURSOR = cursorCodec('fs_person', {
-  is: (v): v is string => typeof v === 'string',
-  invalid: () => '"after" is not a cursor of persons(filter: {source: FS})',
-});
-const wrapFsCursor = (c: string) => FS_CURSOR.encode(c);
-function unwrapFsCursor(c: string | null | undefined): string | null {
-  if (c == null) return null;
-  return FS_CURSOR.decode(c);
-}
+import { parseSourceId } from './source-ids';
 
 function checkFirst(first: number): void {
   if (first < 0 || first > 500) throw badInput(`"first" must be between 0 and 500, got ${first}`);
 }
 
-/** The uuid of a LOS unit's global id given as a filter value; bad input for anything else. */
-function losUnitUuid(id: string, what: string): string {
-  const parsed = parseGlobalId(id);
-  const uuid = parsed.source === 'los' && parsed.type === '' ? normaliseUuid(parsed.nativeId) : undefined;
-  if (!uuid) throw badInput(`${what} "${id}" is not a LOS unit (expected "los:<uuid>")`);
-  return uuid;
+/** What the readers may know of the selection under a field (their look-ahead). */
+export function selectionOf(ctx: Context, info: GraphQLResolveInfo, path: string[] = []): Selection {
+  return { fields: selectedFields(info, path), pii: ctx.scopes.has('pii') };
+}
+
+/** The module of an id's prefix when it names that kind of object (`kind` of its `ids`); else undefined. */
+function moduleFor(
+  ctx: Context,
+  id: string,
+  kind: keyof SourceModule['ids'],
+): { m: SourceModule; type: string; nativeId: string } | undefined {
+  const parsed = parseSourceId(ctx, id);
+  const m = ctx.sources.module(parsed.source);
+  return m?.ids[kind].includes(parsed.type) ? { m, type: parsed.type, nativeId: parsed.nativeId } : undefined;
+}
+
+/** The enabled readers of the sources that serve the class lists (a disabled one warns). */
+export function classReaders(ctx: Context): SourceReader[] {
+  return ctx.sources.modules.flatMap((m) => {
+    const r = m.servesClasses ? ctx.sources.get(m.prefix) : undefined;
+    return r ? [r] : [];
+  });
 }
 
 const ORGANISATION_UNIT_VERSION =
@@ -82,17 +65,18 @@ const PERSONS_DESCRIPTION =
   'stedkode) or "fs:ou:<stedkode>" gives the persons with a study right in a programme of, a teaching posting at, or employment ' +
   'at that stedkode itself; `name` a case-insensitive substring of the full name; `at` is ignored.';
 
-/** persons() without a source: the unit's source when filtering by unit, else Cerebrum when enabled, else LOS. */
-function defaultPersonSource(ctx: Context, filter: PersonFilter | null | undefined): Source {
+/**
+ * persons() without a source: the unit's source when filtering by unit, else the first enabled source that lists
+ * persons by default (datasources/index.ts order: Cerebrum, then LOS), else the first such source (which answers
+ * empty, with its SOURCE_DISABLED warning).
+ */
+function defaultPersonSource(ctx: Context, filter: PersonFilter | null | undefined): Source | undefined {
   if (filter?.organisationUnit != null) {
-    const unitSource = parseGlobalId(filter.organisationUnit).source;
-    if (unitSource === 'los') return Source.LOS;
-    if (unitSource === 'cerebrum') return Source.CEREBRUM;
-    if (unitSource === 'fs') return Source.FS;
+    const unitSource = ctx.sources.module(parseSourceId(ctx, filter.organisationUnit).source);
+    if (unitSource) return unitSource.source;
   }
-  if (ctx.cerebrum) return Source.CEREBRUM;
-  // Neither enabled: the Cerebrum branch answers as before (empty, with its SOURCE_DISABLED warning).
-  return ctx.store ? Source.LOS : Source.CEREBRUM;
+  const defaults = ctx.sources.modules.filter((m) => m.defaultPersonList);
+  return (defaults.find((m) => ctx.sources.enabled(m.prefix)) ?? defaults[0])?.source;
 }
 
 @Resolver()
@@ -103,21 +87,16 @@ export class QueryResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Node | null> {
-    const parsed = parseGlobalId(id);
-    if (parsed.source === 'cerebrum') {
-      if (parsed.type === 'person') return this.person(id, ctx, info);
-      if (parsed.type === 'ou') return this.organisationUnit(id, ctx);
-      if (parsed.type === 'account') return this.account(parsed.nativeId, ctx);
-    }
-    if (parsed.source === 'los' && parsed.type === '')
-      return (await losOf(ctx)?.node(parsed.nativeId, ctx.today)) ?? null;
-    if (parsed.source === 'fs' && parsed.type === '') return this.person(id, ctx, info);
-    if (parsed.source === 'fs' && parsed.type === 'ou') return this.organisationUnit(id, ctx);
-    if (parsed.source === 'sync' && ctx.sync) {
+    const parsed = parseSourceId(ctx, id);
+    if (parsed.source === 'sync') {
+      if (!ctx.sync) return null;
       const job = await ctx.sync.get(parsed.nativeId);
       return job ? toSyncJob(job, ctx.scopes.has('pii')) : null;
     }
-    return null;
+    const found = moduleFor(ctx, id, 'node');
+    if (!found) return null;
+    const reader = ctx.sources.get(found.m.prefix);
+    return (await reader?.node?.(found.type, found.nativeId, selectionOf(ctx, info))) ?? null;
   }
 
   @Query(() => Person, { nullable: true })
@@ -126,21 +105,10 @@ export class QueryResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<Person | null> {
-    const parsed = parseGlobalId(id);
-    if (parsed.source === 'cerebrum' && parsed.type === 'person') {
-      if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-      return ctx.cerebrum.person(
-        parsed.nativeId,
-        1,
-        personPrefetch(selectedFields(info), !!ctx.fs, ctx.scopes.has('pii')),
-      );
-    }
-    if (parsed.source === 'los' && parsed.type === '') return (await losOf(ctx)?.person(parsed.nativeId)) ?? null;
-    if (parsed.source === 'fs' && parsed.type === '') {
-      const fsPerson = await fsOf(ctx)?.person(parsed.nativeId);
-      return fsPerson ? mapFsPerson(fsPerson) : null;
-    }
-    return null;
+    const found = moduleFor(ctx, id, 'person');
+    if (!found) return null;
+    const reader = ctx.sources.get(found.m.prefix);
+    return (await reader?.person?.(found.nativeId, selectionOf(ctx, info))) ?? null;
   }
 
   @Query(() => Person, {
@@ -160,21 +128,16 @@ export class QueryResolver {
       throw badInput(
         'nationalId must be an 11-digit fødselsnummer or a 10-digit CPR (a date of birth in its first six digits)',
       );
-    if (nid.length === 10 && ctx.store) {
-      const los = await losOf(ctx)?.personByCpr(nid);
-      if (los) return los;
+    // The sources whose own numbers these are come first, and are asked only when enabled; then the others in
+    // list order, a disabled one with its warning.
+    const modules = ctx.sources.modules.filter((m) => m.holdsNationalId?.(nid));
+    const sel = selectionOf(ctx, info);
+    for (const m of [...modules.filter((x) => x.nationalIdFirst), ...modules.filter((x) => !x.nationalIdFirst)]) {
+      const reader = m.nationalIdFirst ? ctx.sources.peek(m.prefix) : ctx.sources.get(m.prefix);
+      const person = await reader?.personByNationalId?.(nid, sel);
+      if (person) return person;
     }
-    if (ctx.cerebrum) {
-      const ids = await ctx.cerebrum.personIdsByNationalId(nid);
-      // The search answered round 1; the person record and its sub-resources are round 2.
-      if (ids.length > 0)
-        return ctx.cerebrum.person(ids[0], 2, personPrefetch(selectedFields(info), !!ctx.fs, ctx.scopes.has('pii')));
-    } else {
-      this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-    }
-    if (nid.length !== 11) return null; // FS keys persons by the 11-digit fødselsnummer
-    const fsPerson = await fsOf(ctx)?.personByNationalId(nid);
-    return fsPerson ? mapFsPerson(fsPerson) : null;
+    return null;
   }
 
   @Query(() => PersonConnection, { description: PERSONS_DESCRIPTION })
@@ -187,40 +150,20 @@ export class QueryResolver {
   ): Promise<Connection<Person>> {
     checkFirst(first);
     const source = filter?.source ?? defaultPersonSource(ctx, filter);
-    if (source === Source.LOS) return this.losPersons(ctx, info, filter, first, after);
-    if (source === Source.FS) return this.fsPersons(ctx, filter, first, after);
-    if (source !== Source.CEREBRUM) return pageOf([], first, after);
-    if (!ctx.cerebrum) {
-      this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-      return pageOf([], first, after);
-    }
-    if (filter?.name != null) {
-      throw badInput(
-        'Cerebrum REST cannot search persons by name; filter Cerebrum persons by organisationUnit instead',
-      );
-    }
-    let location: string | undefined;
-    if (filter?.organisationUnit != null) {
-      const parsed = parseGlobalId(filter.organisationUnit);
-      if (parsed.source !== 'cerebrum' || parsed.type !== 'ou') {
-        throw badInput(
-          `organisationUnit "${filter.organisationUnit}" is not a Cerebrum unit (expected "cerebrum:ou:<id>")`,
-        );
-      }
-      const ou = await ctx.cerebrum.ou(parsed.nativeId, 1);
-      if (!ou?.stedkode) return pageOf([], first, after);
-      location = ou.stedkode;
-    }
-    const round = location ? 3 : 2; // ids come from the search (round 1, or 2 after the OU look-up)
-    const ids = await ctx.cerebrum.searchPersonIds({ location }, round - 1);
-    const page = pageOf(ids, first, after);
-    const prefetch = personPrefetch(selectedFields(info, ['edges', 'node']), !!ctx.fs, ctx.scopes.has('pii'));
-    const cerebrum = ctx.cerebrum;
-    const persons = await Promise.all(page.edges.map((e) => cerebrum.person(e.node, round, prefetch)));
-    return {
-      ...page,
-      edges: page.edges.flatMap((e, i) => (persons[i] ? [{ cursor: e.cursor, node: persons[i]! }] : [])),
+    const m = source && ctx.sources.moduleOf(source);
+    if (!m) return pageOf([], first, after);
+    m.checkPersonFilter?.(filter);
+    const reader = ctx.sources.get(m.prefix);
+    if (!reader?.listPersons) return pageOf([], first, after);
+    const q: PersonListQuery = {
+      filter,
+      first,
+      after,
+      connectionFields: selectedFields(info),
+      sel: selectionOf(ctx, info, ['edges', 'node']),
+      sources: ctx.sources,
     };
+    return reader.listPersons(q);
   }
 
   @Query(() => OrganisationUnit, { nullable: true, description: ORGANISATION_UNIT_VERSION })
@@ -230,19 +173,10 @@ export class QueryResolver {
     @Arg('at', () => DateScalar, { nullable: true, description: 'LOS: the day whose version to read (see above).' })
     at?: string | null,
   ): Promise<OrganisationUnit | null> {
-    const parsed = parseGlobalId(id);
-    if (parsed.source === 'cerebrum') {
-      if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-      // "cerebrum:567" is accepted too: Cerebrum entity ids are unique across entity types.
-      return ctx.cerebrum.ou(parsed.nativeId, 1);
-    }
-    if (parsed.source === 'los' && parsed.type === '')
-      return (await losOf(ctx)?.unit(parsed.nativeId, at, ctx.today)) ?? null;
-    if (parsed.source === 'fs' && parsed.type === 'ou') {
-      const unit = await fsOf(ctx)?.unit(parsed.nativeId);
-      return unit ? mapFsUnit(unit) : null;
-    }
-    return null;
+    const found = moduleFor(ctx, id, 'unit');
+    if (!found) return null;
+    const reader = ctx.sources.get(found.m.prefix);
+    return (await reader?.unit?.(found.type, found.nativeId, at)) ?? null;
   }
 
   @Query(() => OrganisationUnitConnection, {
@@ -259,36 +193,26 @@ export class QueryResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<Connection<OrganisationUnit>> {
     checkFirst(first);
-    if (filter?.source === Source.CEREBRUM) {
-      throw badInput(
-        'Cerebrum REST has no OU listing or search; ask for one unit with organisationUnit(id: "cerebrum:ou:<id>")',
-      );
-    }
-    if (filter?.source != null && filter.source !== Source.LOS) return pageOf([], first, after);
-    const parentUuid = filter?.parent != null ? losUnitUuid(filter.parent, 'filter.parent') : undefined;
-    const los = losOf(ctx);
-    if (!los) return pageOf([], first, after);
-    return los.listUnits(
-      { at: filter?.at ?? ctx.today, parentUuid, roots: filter?.roots ?? undefined, name: filter?.name ?? undefined },
-      first,
-      after,
-      selectedFields(info).has('totalCount'),
-    );
+    const m =
+      filter?.source != null ? ctx.sources.moduleOf(filter.source) : ctx.sources.modules.find((x) => x.listsUnits);
+    if (m?.unitListRefusal) throw badInput(m.unitListRefusal);
+    if (!m?.listsUnits) return pageOf([], first, after);
+    m.checkUnitFilter?.(filter);
+    const reader = ctx.sources.get(m.prefix);
+    if (!reader?.listUnits) return pageOf([], first, after);
+    return reader.listUnits({ filter, first, after, connectionFields: selectedFields(info) });
   }
 
   @Query(() => Account, { nullable: true, description: 'Cerebrum account by account name.' })
   async account(@Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Account | null> {
-    if (!ctx.cerebrum) return this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-    const raw = await ctx.cerebrum.accountByName(name, 1);
-    if (!raw) return null;
-    // Prime the loader under the canonical name, so that the detail fields reuse this answer.
-    ctx.cerebrum.loaders.account.prime(raw.name, raw);
-    return mapAccountRef({ href: raw.href, id: raw.id, name: raw.name }, 0);
+    const m = ctx.sources.modules.find((x) => x.servesAccounts);
+    const reader = m && ctx.sources.get(m.prefix);
+    return (await reader?.account?.(name)) ?? null;
   }
 
   @Query(() => [Facet], { description: 'The LOS facets (class lists), by user_key.' })
   async facets(@Ctx() ctx: Context): Promise<Facet[]> {
-    return (await losOf(ctx)?.facets()) ?? [];
+    return (await Promise.all(classReaders(ctx).map(async (r) => (await r.facets?.()) ?? []))).flat();
   }
 
   @Query(() => ClassConnection, {
@@ -304,81 +228,14 @@ export class QueryResolver {
     @Arg('includeUnpublished', () => Boolean, { nullable: true, defaultValue: false }) includeUnpublished = false,
   ): Promise<Connection<ClassType>> {
     checkFirst(first);
-    const classes = (await losOf(ctx)?.classes(facet, includeUnpublished ?? false)) ?? [];
-    return pageOf(classes, first, after);
+    const lists = await Promise.all(
+      classReaders(ctx).map(async (r) => (await r.classes?.(facet, includeUnpublished ?? false)) ?? []),
+    );
+    return pageOf(lists.flat(), first, after);
   }
 
   @Query(() => [ItSystem], { description: 'The LOS IT systems (published ones), by name.' })
   async itSystems(@Ctx() ctx: Context): Promise<ItSystem[]> {
-    return (await losOf(ctx)?.itSystems()) ?? [];
-  }
-
-  /** persons(filter: {source: LOS …}): keyset pages over the stored persons. */
-  private async losPersons(
-    ctx: Context,
-    info: GraphQLResolveInfo,
-    filter: PersonFilter | null | undefined,
-    first: number,
-    after: string | null | undefined,
-  ): Promise<Connection<Person>> {
-    const unitUuid =
-      filter?.organisationUnit != null ? losUnitUuid(filter.organisationUnit, 'organisationUnit') : undefined;
-    const los = losOf(ctx);
-    if (!los) return pageOf([], first, after);
-    const at = filter?.at ?? ctx.today;
-    return los.listPersons(
-      { unitUuid, at, name: filter?.name ?? undefined },
-      first,
-      after,
-      selectedFields(info).has('totalCount'),
-      // Persons found through their engagements on a day are read for that day (their affiliations' default).
-      unitUuid ? at : (filter?.at ?? null),
-    );
-  }
-
-  /**
-   * persons(filter: {source: FS …}): one FS page per call (`personProfiler`, by person number), FS's own
-   * cursors wrapped in ours. `organisationUnit`: a Cerebrum unit (its stedkode) or an FS unit `fs:ou:<stedkode>`;
-   * the persons with a study right in a programme of, teaching at, or employed at exactly that stedkode
-   * (not its sub-units). `name`: case-insensitive substring of the full name. `at` is not a filter here.
-   */
-  private async fsPersons(
-    ctx: Context,
-    filter: PersonFilter | null | undefined,
-    first: number,
-    after: string | null | undefined,
-  ): Promise<Connection<Person>> {
-    let stedkode: string | undefined;
-    if (filter?.organisationUnit != null) {
-      const parsed = parseGlobalId(filter.organisationUnit);
-      if (parsed.source === 'fs' && parsed.type === 'ou' && /^\d{6}$/.test(parsed.nativeId)) {
-        stedkode = parsed.nativeId;
-      } else if (parsed.source === 'cerebrum' && parsed.type === 'ou') {
-        if (!ctx.cerebrum) {
-          this.disabled(ctx, 'CEREBRUM', 'CEREBRUM_URL');
-          return pageOf([], first, after);
-        }
-        const ou = await ctx.cerebrum.ou(parsed.nativeId, 1);
-        if (!ou?.stedkode) return pageOf([], first, after);
-        stedkode = ou.stedkode;
-      } else {
-        throw badInput(
-          `organisationUnit "${filter.organisationUnit}" is neither a Cerebrum unit ("cerebrum:ou:<id>") nor an FS unit ("fs:ou:<stedkode>")`,
-        );
-      }
-    }
-    const fs = fsOf(ctx);
-    if (!fs) return pageOf([], first, after);
-    const page = await fs.searchPersons({ name: filter?.name ?? undefined, stedkode }, first, unwrapFsCursor(after));
-    return {
-      edges: page.items.map((p, i) => ({ cursor: wrapFsCursor(page.cursors[i]), node: mapFsPerson(p) })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor ? wrapFsCursor(page.endCursor) : null },
-      totalCount: page.totalCount,
-    };
-  }
-
-  private disabled(ctx: Context, source: string, setting: string): null {
-    warnSourceDisabled(ctx, source, setting);
-    return null;
+    return (await Promise.all(classReaders(ctx).map(async (r) => (await r.itSystems?.()) ?? []))).flat();
   }
 }

@@ -1,4 +1,10 @@
-import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLResolveInfo,
+  type SelectionSetNode,
+} from 'graphql';
 
 /**
  * The field names selected below the current field, following `path` (e.g. ['edges', 'node']) and
@@ -24,11 +30,13 @@ function collect(
   const out: FieldNode[] = [];
   for (const set of sets) {
     for (const sel of set.selections) {
-      if (sel.kind === 'Field') out.push(sel);
-      else if (sel.kind === 'InlineFragment') out.push(...collect([sel.selectionSet], fragments, seen));
-      else if (sel.kind === 'FragmentSpread' && !seen.has(sel.name.value) && fragments[sel.name.value]) {
+      if (sel.kind === Kind.FIELD) out.push(sel);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) out.push(...collect([sel.selectionSet], fragments, seen));
+      else if (sel.kind === Kind.FRAGMENT_SPREAD && !seen.has(sel.name.value)) {
+        const fragment = fragments[sel.name.value];
+        if (!fragment) continue;
         seen.add(sel.name.value);
-        out.push(...collect([fragments[sel.name.value].selectionSet], fragments, seen));
+        out.push(...collect([fragment.selectionSet], fragments, seen));
       }
     }
   }

@@ -59,7 +59,8 @@ function changesOf(
   field: string,
 ): AsyncIterableIterator<ChangeEvent> {
   requireScope(ctx, 'read', field);
-  if (!ctx.cerebrum)
+  // The source the change events are about must serve reads: every payload is read from it.
+  if (!ctx.sources.modules.some((m) => m.servesChanges && ctx.sources.enabled(m.prefix)))
     throw gqlError('SOURCE_DISABLED', `${field} needs Cerebrum, which is not configured (CEREBRUM_URL is unset).`, {
       source: 'CEREBRUM',
     });
@@ -80,6 +81,11 @@ function changesOf(
     channel.push({ change, nativeId });
   });
   return channel;
+}
+
+/** The `id` argument of a subscription (type-graphql hands `subscribe` the raw arguments). */
+function idArg(args: unknown): string | null | undefined {
+  return (args as { id?: string | null }).id;
 }
 
 function kindOf(change: CerebrumChange): ChangeKind {
@@ -162,12 +168,18 @@ export class SubscriptionResolver {
       'Needs scope read. A payload per Cerebrum change event of a person (of this one with `id`), read from Cerebrum after ' +
       'the event. Live only, at most once: see the README (Subscriptions).',
     subscribe: ({ args, context }) =>
-      changesOf(context as Context, 'persons', filterId(args.id, 'person', 'personChanged'), 'personChanged'),
+      changesOf(
+        context as Context,
+        'persons',
+        filterId(idArg(args as unknown), 'person', 'personChanged'),
+        'personChanged',
+      ),
   })
   personChanged(
     @Root() event: ChangeEvent,
-    @Arg('id', () => ID, { nullable: true, description: 'Only this person ("cerebrum:<id>").' }) _id?: string | null,
+    @Arg('id', () => ID, { nullable: true, description: 'Only this person ("cerebrum:<id>").' }) id?: string | null,
   ): PersonChange {
+    void id; // declared for the schema; `subscribe` applies it
     return Object.assign(new PersonChange(), {
       id: `cerebrum:${event.nativeId}`,
       nativeId: event.nativeId,
@@ -185,14 +197,15 @@ export class SubscriptionResolver {
       changesOf(
         context as Context,
         'ous',
-        filterId(args.id, 'ou', 'organisationUnitChanged'),
+        filterId(idArg(args as unknown), 'ou', 'organisationUnitChanged'),
         'organisationUnitChanged',
       ),
   })
   organisationUnitChanged(
     @Root() event: ChangeEvent,
-    @Arg('id', () => ID, { nullable: true, description: 'Only this unit ("cerebrum:ou:<id>").' }) _id?: string | null,
+    @Arg('id', () => ID, { nullable: true, description: 'Only this unit ("cerebrum:ou:<id>").' }) id?: string | null,
   ): OrganisationUnitChange {
+    void id; // declared for the schema; `subscribe` applies it
     return Object.assign(new OrganisationUnitChange(), {
       id: `cerebrum:ou:${event.nativeId}`,
       nativeId: event.nativeId,
@@ -206,14 +219,15 @@ export class SubscriptionResolver {
     description:
       'Needs scope read. The job (every job without `id`) each time its state, progress, message or attempts change, as ' +
       'syncJob(id:) would answer; with `id`, its current state first. Ends for no one: unsubscribe when it is final.',
-    subscribe: ({ args, context }) => jobUpdates(context as Context, args.id as string | null | undefined),
+    subscribe: ({ args, context }) => jobUpdates(context as Context, idArg(args as unknown)),
   })
   syncJobUpdated(
     @Root() job: StoredJob,
     @Ctx() ctx: Context,
     @Arg('id', () => ID, { nullable: true, description: 'Only this job ("sync:<id>" or the bare id).' })
-    _id?: string | null,
+    id?: string | null,
   ): SyncJob {
+    void id; // declared for the schema; `subscribe` applies it
     return toSyncJob(job, ctx.scopes.has('pii'));
   }
 }

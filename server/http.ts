@@ -7,11 +7,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, OperationTypeNode, type GraphQLFormattedError } from 'graphql';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { Authenticator } from './auth';
-import { RequestStats, todayIn, type Context } from '../resolvers/context';
+import { RequestStats, todayIn, type Context, type Warning } from '../resolvers/context';
 import { ERROR_CODES, UpstreamError, gqlError } from '../core/errors';
 import { useLimits } from './plugins/use-limits';
 import { ReadinessProbe, type ReadinessCheck } from './readiness';
@@ -23,13 +23,14 @@ import { exportsRouter } from './exports';
 import { buildIdbroSubgraphSchema } from './subgraph';
 import { federationPlugins } from './plugins/use-entities-limit';
 import { requestSignal } from '../core/request-budget';
-import { CerebrumClient } from '../datasources/cerebrum/client';
-import { CerebrumSource } from '../datasources/cerebrum/source';
-import { startCerebrumLive, type CerebrumLive } from '../datasources/cerebrum/events/live';
-import { FsClient } from '../datasources/fs/client';
-import { FsSource } from '../datasources/fs/source';
+import type { CerebrumClient } from '../datasources/cerebrum/client';
+import type { CerebrumLive } from '../datasources/cerebrum/events/live';
+import type { FsClient } from '../datasources/fs/client';
+import { cerebrumModule } from '../datasources/cerebrum/module';
+import { fsModule } from '../datasources/fs/module';
+import { defaultSources } from '../datasources/index';
+import { SourceSet, type SourceModule } from '../datasources/source-module';
 import type { SyncService } from '../jobs/framework/sync-service';
-import { LosStoreSource } from '../datasources/los-store/source';
 import type { Db } from '../store/db';
 import { mutationScopePlugin } from './mutation-scope';
 import { attachSubscriptions } from './subscriptions';
@@ -60,6 +61,8 @@ export interface GatewayOptions {
   naiveLoaders?: boolean;
   /** Cerebrum change notices (the event consumer publishes them): feeds personChanged / organisationUnitChanged. */
   changes?: ChangeBus;
+  /** The sources this gateway reads. Default: the list of datasources/index.ts (tests add a plug-in source). */
+  sources?: readonly SourceModule[];
 }
 
 export interface Gateway {
@@ -82,6 +85,15 @@ export interface Gateway {
 
 const CODES = new Set<string>(ERROR_CODES);
 
+/** The request counts of the sources that keep their own (FS), by prefix, for the request log line. */
+function ownStatsOf(ctx: Context): Record<string, { requests: number; retries: number }> {
+  const out: Record<string, { requests: number; retries: number }> = {};
+  for (const [prefix, reader] of ctx.sources.entries())
+    if (reader.ownStats?.requests)
+      out[prefix] = { requests: reader.ownStats.requests, retries: reader.ownStats.retries };
+  return out;
+}
+
 /**
  * Maps every error to the closed vocabulary (architecture.md, convention 4): upstream failures carry
  * `source` and `upstream`; graphql-js and Apollo validation errors become BAD_USER_INPUT; anything
@@ -94,8 +106,10 @@ function formatErrorWith(logger: Logger, secrets: readonly (string | undefined)[
       const g = original.toGraphQLError();
       return { message: g.message, locations: formatted.locations, path: formatted.path, extensions: g.extensions };
     }
-    const code = String(formatted.extensions?.code ?? '');
-    const { stacktrace: _s, ...ext } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const rawCode = formatted.extensions?.code;
+    const code = typeof rawCode === 'string' || typeof rawCode === 'number' ? String(rawCode) : '';
+    const ext: Record<string, unknown> = { ...formatted.extensions };
+    delete ext.stacktrace;
     // Apollo gives every error without a code INTERNAL_SERVER_ERROR: only one we raised with that code is ours to
     // pass on; any other (a TypeError's message can quote upstream data) is masked below.
     const ours =
@@ -144,22 +158,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const auth = new Authenticator(config);
-  const cerebrum = config.cerebrum
-    ? new CerebrumClient({ ...config.cerebrum, logger: logger.child({ source: 'CEREBRUM' }) })
-    : undefined;
-  const live =
-    config.cerebrumEvents || config.cerebrumCacheTtlS
-      ? startCerebrumLive(config, logger.child({ component: 'cerebrum-events' }))
-      : undefined;
-  const cerebrumReader = cerebrum && live ? live.reader(cerebrum) : cerebrum;
-  const fs = config.fs
-    ? new FsClient({
-        url: config.fs.url,
-        username: config.fs.username,
-        password: config.fs.password,
-        logger: logger.child({ source: 'FS' }),
-      })
-    : undefined;
+  // Every source of the list whose settings are present: clients, caches, event consumers (closed by stop()).
+  const sources = new SourceSet(opts.sources ?? defaultSources, {
+    config,
+    logger,
+    store: opts.store,
+    naiveLoaders: opts.naiveLoaders,
+  });
+  // Exposed on the Gateway for tests and benchmarks (their upstream stats, the change events).
+  const cerebrumInstance = sources.instance(cerebrumModule);
+  const cerebrum = cerebrumInstance?.client;
+  const live = cerebrumInstance?.live;
+  const fs = sources.instance(fsModule)?.client;
 
   const limits = useLimits(config);
   const plugins: ApolloServerPlugin<Context>[] = [
@@ -168,18 +178,21 @@ export function createGateway(opts: GatewayOptions): Gateway {
     mutationScopePlugin(),
     telemetryPlugin<Context>(),
     {
-      async requestDidStart({ contextValue }) {
+      requestDidStart({ contextValue }) {
         const started = performance.now();
-        return {
+        return Promise.resolve({
           // The read scope is checked once the operation is known and before any resolver runs.
-          async didResolveOperation({ operation }) {
-            if (operation?.operation === 'query' && !contextValue.scopes.has('read')) {
-              throw gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', {
-                http: { status: 403 },
-              });
+          didResolveOperation({ operation }) {
+            if (operation?.operation === OperationTypeNode.QUERY && !contextValue.scopes.has('read')) {
+              return Promise.reject(
+                gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', {
+                  http: { status: 403 },
+                }),
+              );
             }
+            return Promise.resolve();
           },
-          async willSendResponse({ response, errors, request }) {
+          willSendResponse({ response, errors, request }) {
             if (contextValue.warnings.size > 0 && response.body.kind === 'single') {
               response.body.singleResult.extensions = {
                 ...response.body.singleResult.extensions,
@@ -195,19 +208,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
                 operationName: request.operationName ?? null,
                 ms: Math.round(performance.now() - started),
                 upstream: { requests: s.requests, retries: s.retries, rounds: s.rounds, peakInFlight: s.peakInFlight },
-                ...(contextValue.fs?.stats.requests
-                  ? { fs: { requests: contextValue.fs.stats.requests, retries: contextValue.fs.stats.retries } }
-                  : {}),
+                ...ownStatsOf(contextValue),
                 errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
               },
               'graphql request',
             );
+            return Promise.resolve();
           },
-        };
+        });
       },
     },
     // After the scope check: a caller without scope read hears FORBIDDEN, not about costs.
-    limits.plugin as ApolloServerPlugin<Context>,
+    limits.plugin,
   ];
 
   const formatError = formatErrorWith(logger, knownSecrets(config));
@@ -249,20 +261,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
     signal: AbortSignal;
   }): Context => {
     const stats = new RequestStats();
+    const today = todayIn(config.tz);
+    const warnings = new Map<string, Warning>();
     return {
       requestId,
       scopes,
       log: logger.child({ requestId }),
       config,
-      today: todayIn(config.tz),
-      cerebrum: cerebrumReader
-        ? new CerebrumSource(cerebrumReader, { stats, naive: opts.naiveLoaders, signal })
-        : undefined,
-      fs: fs ? new FsSource(fs, { signal }) : undefined,
+      today,
+      sources: sources.forRequest({ stats, signal, today }, warnings),
       stats,
       store: opts.store,
-      los: opts.store ? new LosStoreSource(opts.store) : undefined,
-      warnings: new Map(),
+      warnings,
       services: opts.services ?? {},
       sync: opts.sync,
     };
@@ -273,21 +283,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   if (store)
     readiness.push({ name: 'store', setting: 'DATABASE_URL', check: async () => void (await store.query('SELECT 1')) });
   if (sync) readiness.push({ name: 'redis', setting: 'REDIS_URL', check: () => sync.ping() });
-  if (cerebrum) {
-    readiness.push({
-      name: 'cerebrum',
-      setting: 'CEREBRUM_URL',
-      check: async () => void (await cerebrum.get('/contexts/', { round: 1 })),
-    });
-  }
-  if (live?.consumer)
-    readiness.push({ name: 'cerebrum-events', setting: 'CEREBRUM_EVENTS_URL', check: () => live.consumer!.check() });
-  if (fs)
-    readiness.push({
-      name: 'fs',
-      setting: 'FS_URL',
-      check: async () => void (await fs.query('FsPing', 'query FsPing { __typename }')),
-    });
+  readiness.push(...sources.readiness());
   const probe = new ReadinessProbe(readiness, logger.child({ component: 'readiness' }), config.readinessCacheMs);
 
   app.use((req, res, next) => {
@@ -329,11 +325,13 @@ export function createGateway(opts: GatewayOptions): Gateway {
           express.json({ limit: '1mb' }),
           graphqlSpanMiddleware(),
           expressMiddleware(apollo, {
-            context: async ({ req, res }): Promise<Context> => {
+            context: ({ req, res }): Promise<Context> => {
               const requestId = (req as unknown as { requestId: string }).requestId;
               const scopes = auth.scopesFor(req.header('authorization'));
               // Aborts this request's upstream loads at REQUEST_TIMEOUT_MS or when its client disconnects.
-              return contextFor({ requestId, scopes, signal: requestSignal(res, config.requestTimeoutMs) });
+              return Promise.resolve(
+                contextFor({ requestId, scopes, signal: requestSignal(res, config.requestTimeoutMs) }),
+              );
             },
           }),
         );
@@ -357,9 +355,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       stopping ??= (async () => {
         if (started) await apollo.stop();
         else if (httpServer.listening) await new Promise((r) => httpServer.close(r));
-        await live?.stop();
-        cerebrum?.close();
-        fs?.close();
+        await sources.close();
         await gateway.metrics?.close();
         unobserveQueues?.();
       })();

@@ -1,13 +1,13 @@
 import type { Logger } from '../core/logger';
 import { UpstreamError } from '../core/errors';
 import { redactText } from '../core/redact';
+import type { SourceCheck } from '../datasources/index';
 
-export interface ReadinessCheck {
-  name: string;
-  /** The setting that points at what this check reaches (named in the answer, its value never). */
-  setting?: string;
-  check(): Promise<void>;
-}
+/**
+ * One check: a name, the setting that points at what it reaches (named in the answer, its value never) and the
+ * probe. The sources declare theirs in the same shape (datasources/source-module.ts).
+ */
+export type ReadinessCheck = SourceCheck;
 
 /** A check's coded outcome: OK, or the error vocabulary's upstream codes. */
 export type CheckStatus = 'OK' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_ERROR';

@@ -21,7 +21,7 @@ import {
 import { cursorCodec, isNonEmptyString } from '../core/cursor';
 import { RequestBudgetExceeded, ClientDisconnected } from '../core/request-budget';
 import { offsetCursor, parseOffsetCursor } from '../schema/connections';
-import { keysetCursor, parseKeysetCursor } from '../datasources/los-store/cursor';
+import { keysetCursor, parseKeysetCursor } from '../datasources/los/reader/cursor';
 import { openStore, type Db } from '../store/db';
 import { ActiveSyncJobExistsError, SyncJobsRepo, syncJobCursor } from '../store/sync-jobs.repo';
 import { fsDecisionCursor } from '../store/fs-decisions.repo';

@@ -154,9 +154,10 @@ export class CerebrumCache {
   private invalidatedSince(since: number, tags: string[]): boolean {
     if (this.seq === since) return false;
     if ((this.recent[0]?.seq ?? Infinity) > since + 1) return true; // history no longer reaches back: assume so
-    for (let i = this.recent.length - 1; i >= 0 && this.recent[i].seq > since; i--) {
-      const t = this.recent[i].tag;
-      if (t === '*' || tags.includes(t)) return true;
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const r = this.recent[i];
+      if (!r || r.seq <= since) break;
+      if (r.tag === '*' || tags.includes(r.tag)) return true;
     }
     return false;
   }
@@ -225,7 +226,7 @@ function baseTags(path: string): string[] | null {
   let m = PERSON.exec(path);
   if (m) return m[2] === 'accounts' ? [`p:${m[1]}`, 'pacc'] : [`p:${m[1]}`];
   if ((m = OU.exec(path))) return [`o:${m[1]}`];
-  if ((m = ACCOUNT.exec(path))) return [`a:${safeDecode(m[1])}`];
+  if ((m = ACCOUNT.exec(path))) return [`a:${safeDecode(m[1] ?? '')}`];
   if (SEARCH.test(path)) return ['search'];
   return null;
 }

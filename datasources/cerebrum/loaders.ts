@@ -81,7 +81,7 @@ export function createCerebrumLoaders(client: CerebrumReader, o: CerebrumLoaderO
     affiliations: roundLoader<string, RawAffiliation[] | null>(client, { ...o, name: 'affiliations' }, async (k, r) => {
       const [pid, flag] = k.split('|');
       const body = await get<{ affiliations: RawAffiliation[] }>(
-        `/persons/${id(pid)}/affiliations${flag === 'deleted' ? '?include_deleted=true' : ''}`,
+        `/persons/${id(pid ?? '')}/affiliations${flag === 'deleted' ? '?include_deleted=true' : ''}`,
         r,
       );
       return body ? body.affiliations : null;

@@ -65,9 +65,9 @@ function pickName(names: RawName2[], variants: string[]): string | null {
   ];
   for (const lang of langs) {
     const inLang = names.filter((n) => (n.language ?? '') === lang && variants.includes(n.variant));
-    if (inLang.length === 0) continue;
     inLang.sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant));
-    return inLang[0].name;
+    const best = inLang[0];
+    if (best) return best.name;
   }
   return null;
 }

@@ -23,7 +23,7 @@ const WORDS = new Set([
 ]);
 
 export function cerebrumRoute(path: string): string {
-  const segments = path.split('?')[0].split('/');
+  const segments = (path.split('?')[0] ?? '').split('/');
   const search = segments[1] === 'search';
   const out = segments.map((s, i) => {
     if (i === 0 || s === '') return s;

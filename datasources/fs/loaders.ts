@@ -3,6 +3,7 @@ import { dataloaderBatchSize } from '../../core/metrics';
 import type { FsClient, FsQueryOptions } from './client';
 import { nodesOf, type RawConnection } from './client';
 import {
+  connectionAt,
   Q,
   stedkodeParts,
   toProfile,
@@ -47,15 +48,9 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
   };
 
   /** Every page of a list-filtered connection (normally one: `first` = number of keys). */
-  const all = async <N>(
-    name: string,
-    doc: string,
-    vars: Record<string, unknown>,
-    pick: (d: any) => RawConnection<N>,
-    pageSize: number,
-  ) => {
+  const all = async <N>(name: string, doc: string, vars: Record<string, unknown>, field: string, pageSize: number) => {
     const out: N[] = [];
-    for await (const n of client.paginate<N>(name, doc, vars, pick, { ...q, pageSize })) out.push(n);
+    for await (const n of client.paginate<N>(name, doc, vars, connectionAt<N>(field), { ...q, pageSize })) out.push(n);
     return out;
   };
 
@@ -67,7 +62,7 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
         Q.personsByNumber.name,
         Q.personsByNumber.doc,
         { eier, numbers: keys },
-        (d) => d.personProfiler,
+        'personProfiler',
         keys.length,
       );
       return byKey(keys, raw.map(toProfile), (p) => p.personNumber);
@@ -80,7 +75,7 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
         Q.personsByNationalId.name,
         Q.personsByNationalId.doc,
         { eier, ids: keys },
-        (d) => d.personProfiler,
+        'personProfiler',
         keys.length,
       );
       return byKey(keys, raw.map(toProfile), (p) => p.nationalId);
@@ -105,7 +100,7 @@ export function createFsLoaders(client: FsClient, o: FsLoaderOptions) {
         Q.studyRightsOfPersons.name,
         Q.studyRightsOfPersons.doc,
         { eier, numbers: keys },
-        (d) => d.programStudieretter,
+        'programStudieretter',
         500,
       );
       const rights = raw.map(toStudyRight);

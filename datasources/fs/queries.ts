@@ -23,6 +23,7 @@ import type {
   FsUnit,
 } from './types';
 import { isTermName } from './terms';
+import type { RawConnection } from './client';
 
 // ---- fragments -------------------------------------------------------------------------------------
 
@@ -400,7 +401,67 @@ export function toTermInfo(t: RawTerm & { startdato: string; sluttdato: string }
   return { ...term(t), startDate: t.startdato, endDate: t.sluttdato };
 }
 
-export function toSemesterRegistration(n: any): FsSemesterRegistration {
+/** The connection an answer holds under `field` (the query names it), for FsClient.paginate. */
+export function connectionAt<N>(field: string): (data: unknown) => RawConnection<N> {
+  return (data) => {
+    const c = (data as Record<string, RawConnection<N> | undefined> | null)?.[field];
+    if (!c) throw new Error(`FS answered without "${field}"`);
+    return c;
+  };
+}
+
+/** Raw nodes of the bulk connections (the fields the queries above select). */
+interface RawKode {
+  kode: string;
+}
+export interface RawSemesterRegistration {
+  personProfil: { personlopenummer: number | string };
+  studentnummer: string;
+  termin: RawTerm;
+  regformkode: string;
+  registrertDato?: string | null;
+}
+export interface RawExamRegistration {
+  personProfil: { personlopenummer: number | string };
+  studentnummer: string;
+  emne: { kode: string; versjonskode?: string | null };
+  termin: RawTerm;
+  studieprogram?: RawKode | null;
+}
+export interface RawTeachingAssignment {
+  personProfil: RawProfile;
+  termin: RawTerm;
+  emne?: RawKode | null;
+  organisasjonsenhet: RawUnit;
+  rolle?: RawKode | null;
+}
+export interface RawEvuCourse {
+  kode: string;
+  tidskode: string;
+  navnAlleSprak?: RawText | null;
+  startdato?: string | null;
+  sluttdato?: string | null;
+  statusNettbasertUndervisning?: boolean | null;
+  organisasjonsenhet?: RawUnit | null;
+}
+export interface RawEvuParticipation {
+  personProfil: RawProfile;
+  kurs: { kode: string; tidskode: string };
+  deltakernummer?: string | null;
+  jobbadresse?: RawAddress | null;
+  hjemadresse?: RawAddress | null;
+  status?: RawKode | null;
+}
+export interface RawInvoice {
+  fakturanummer: number | string;
+  personProfil: { personlopenummer: number | string };
+  termin: RawTerm;
+  statusBetalt?: boolean | null;
+  fakturastatus?: RawKode | null;
+  fakturadetaljer?: { fakturadetaljtype: RawKode; belop: number | string }[] | null;
+}
+
+export function toSemesterRegistration(n: RawSemesterRegistration): FsSemesterRegistration {
   return {
     personNumber: String(n.personProfil.personlopenummer),
     studentNumber: n.studentnummer,
@@ -410,7 +471,7 @@ export function toSemesterRegistration(n: any): FsSemesterRegistration {
   };
 }
 
-export function toExamRegistration(n: any): FsExamRegistration {
+export function toExamRegistration(n: RawExamRegistration): FsExamRegistration {
   return {
     personNumber: String(n.personProfil.personlopenummer),
     studentNumber: n.studentnummer,
@@ -421,7 +482,7 @@ export function toExamRegistration(n: any): FsExamRegistration {
   };
 }
 
-export function toTeachingAssignment(n: any): FsTeachingAssignment {
+export function toTeachingAssignment(n: RawTeachingAssignment): FsTeachingAssignment {
   const profile = toProfile(n.personProfil);
   return {
     personNumber: profile.personNumber,
@@ -433,7 +494,7 @@ export function toTeachingAssignment(n: any): FsTeachingAssignment {
   };
 }
 
-export function toEvuCourse(n: any): FsEvuCourse {
+export function toEvuCourse(n: RawEvuCourse): FsEvuCourse {
   return {
     code: n.kode,
     termCode: n.tidskode,
@@ -445,7 +506,7 @@ export function toEvuCourse(n: any): FsEvuCourse {
   };
 }
 
-export function toEvuParticipation(n: any): FsEvuParticipation {
+export function toEvuParticipation(n: RawEvuParticipation): FsEvuParticipation {
   const profile = toProfile(n.personProfil);
   return {
     courseCode: n.kurs.kode,
@@ -459,13 +520,13 @@ export function toEvuParticipation(n: any): FsEvuParticipation {
   };
 }
 
-export function toInvoice(n: any): FsInvoice {
+export function toInvoice(n: RawInvoice): FsInvoice {
   return {
     invoiceNumber: String(n.fakturanummer),
     personNumber: String(n.personProfil.personlopenummer),
     term: term(n.termin),
     paid: n.statusBetalt === true,
     status: n.fakturastatus?.kode ?? '',
-    lines: (n.fakturadetaljer ?? []).map((d: any) => ({ type: d.fakturadetaljtype.kode, amount: Number(d.belop) })),
+    lines: (n.fakturadetaljer ?? []).map((d) => ({ type: d.fakturadetaljtype.kode, amount: Number(d.belop) })),
   };
 }

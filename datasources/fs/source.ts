@@ -11,11 +11,11 @@
  *
  * Terms: `termOf(today)` is the current term of seed 2.0 (VÅR = Jan–Jul, HØST = Aug–Dec; terms.ts).
  */
-import { warnSourceDisabled, type Context } from '../../resolvers/context';
 import { FsClient, FsRequestStats, type FsQueryOptions } from './client';
 import { createFsLoaders, type FsLoaders } from './loaders';
 import {
   Q,
+  connectionAt,
   stedkodeParts,
   termInput,
   toCourse,
@@ -182,25 +182,15 @@ export class FsSource {
 
   /** The terms FS knows, oldest first. */
   async terms(): Promise<FsTermInfo[]> {
-    return collect(this.pages(Q.terms, {}, (d) => d.terminer, toTermInfo));
+    return collect(this.pages(Q.terms, {}, 'terminer', toTermInfo));
   }
 
   programmes(): AsyncGenerator<FsProgramme> {
-    return this.pages(
-      Q.programmes,
-      {},
-      (d) => d.studieprogrammer,
-      (n: RawProgramme) => toProgramme(n),
-    );
+    return this.pages(Q.programmes, {}, 'studieprogrammer', (n: RawProgramme) => toProgramme(n));
   }
 
   courses(): AsyncGenerator<FsCourse> {
-    return this.pages(
-      Q.courses,
-      {},
-      (d) => d.emner,
-      (n: RawCourse) => toCourse(n),
-    );
+    return this.pages(Q.courses, {}, 'emner', (n: RawCourse) => toCourse(n));
   }
 
   /**
@@ -209,12 +199,7 @@ export class FsSource {
    */
   studyRights(o: { active?: boolean } = {}): AsyncGenerator<FsStudyRight> {
     const aktiv = o.active === false ? 'ALLE' : 'AKTIV';
-    return this.pages(
-      Q.studyRights,
-      { aktiv },
-      (d) => d.programStudieretter,
-      (n: RawStudyRight) => toStudyRight(n),
-    );
+    return this.pages(Q.studyRights, { aktiv }, 'programStudieretter', (n: RawStudyRight) => toStudyRight(n));
   }
 
   /** Semester registrations for a term (every regformkode; seed 2.0-1 counts DOKTORREG, MANUELL, STUDWEB). */
@@ -222,40 +207,30 @@ export class FsSource {
     return this.pages(
       Q.semesterRegistrations,
       { termin: termInput(term) },
-      (d) => d.semesterregistreringer,
+      'semesterregistreringer',
       toSemesterRegistration,
     );
   }
 
   /** Exam registrations (vurderingsmeldinger) for a term. */
   examRegistrations(term: FsTerm): AsyncGenerator<FsExamRegistration> {
-    return this.pages(
-      Q.examRegistrations,
-      { termin: termInput(term) },
-      (d) => d.vurderingsmeldinger,
-      toExamRegistration,
-    );
+    return this.pages(Q.examRegistrations, { termin: termInput(term) }, 'vurderingsmeldinger', toExamRegistration);
   }
 
   /** Teaching-staff postings for a term (one per person, course and unit), with each person's profile. */
   teachingStaff(term: FsTerm): AsyncGenerator<FsTeachingAssignment> {
-    return this.pages(
-      Q.teachingStaff,
-      { termin: termInput(term) },
-      (d) => d.undervisningsfagpersoner,
-      toTeachingAssignment,
-    );
+    return this.pages(Q.teachingStaff, { termin: termInput(term) }, 'undervisningsfagpersoner', toTeachingAssignment);
   }
 
   /** Every EVU course (all runs); the ±14-day window of seed 1.0 is the caller's rule. */
   evuCourses(): AsyncGenerator<FsEvuCourse> {
-    return this.pages(Q.evuCourses, {}, (d) => d.evuKurs, toEvuCourse);
+    return this.pages(Q.evuCourses, {}, 'evuKurs', toEvuCourse);
   }
 
   /** EVU participants, of one course run or (without `course`) of all. */
   evuParticipants(course?: { code: string; termCode: string }): AsyncGenerator<FsEvuParticipation> {
     const kurs = course ? { kode: course.code, tidskode: course.termCode } : null;
-    return this.pages(Q.evuParticipants, { kurs }, (d) => d.evuKursdeltakelser, toEvuParticipation);
+    return this.pages(Q.evuParticipants, { kurs }, 'evuKursdeltakelser', toEvuParticipation);
   }
 
   /**
@@ -263,25 +238,17 @@ export class FsSource {
    * whatever their status: "paid" (`paid && status === 'OPPGJORT'`) is the caller's rule.
    */
   invoices(term: FsTerm, types: readonly string[] = PRINTER_QUOTA_TYPES): AsyncGenerator<FsInvoice> {
-    return this.pages(Q.invoices, { termin: termInput(term), typer: [...types] }, (d) => d.fakturaer, toInvoice);
+    return this.pages(Q.invoices, { termin: termInput(term), typer: [...types] }, 'fakturaer', toInvoice);
   }
 
   private async *pages<R, T>(
     op: { name: string; doc: string },
     vars: Record<string, unknown>,
-    pick: (d: any) => any,
+    field: string,
     map: (n: R) => T,
   ): AsyncGenerator<T> {
+    const pick = connectionAt<R>(field);
     for await (const n of this.client.paginate<R>(op.name, op.doc, { eier: this.institution, ...vars }, pick, this.q))
       yield map(n);
   }
-}
-
-/**
- * The request's FS reader, or undefined with a SOURCE_DISABLED warning on the response when FS_URL is unset
- * (runtime.md: a disabled source's fields resolve to null/[] and the response says so).
- */
-export function fsOf(ctx: Pick<Context, 'fs' | 'warnings'>): FsSource | undefined {
-  if (!ctx.fs) warnSourceDisabled(ctx as Context, 'FS', 'FS_URL');
-  return ctx.fs;
 }

@@ -9,16 +9,10 @@
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse';
-import { type ColumnSpec, columnsForFile } from './records';
-import { type LosIssue, describeRecord } from './values';
+import { type ColumnSpec, type CsvRow, columnsForFile } from './records';
 
-/** One data row: its physical line (header = 1; a quoted multi-line field counts all its lines) and its values. */
-export interface CsvRow {
-  /** The line the record starts on. */
-  line: number;
-  /** Values by canonical column name; an empty field is absent. Unknown columns are left out. */
-  record: Record<string, string>;
-}
+export type { CsvRow };
+import { type LosIssue, describeRecord } from './values';
 
 export interface ReadCsvOptions {
   /**
@@ -283,7 +277,7 @@ const CP1252_HIGH: (number | undefined)[] = [
 function decodeCp1252(bytes: Buffer): string | number {
   let out = '';
   for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
+    const b = bytes[i] ?? 0; // i < bytes.length: never the fallback
     if (b < 0x80 || b >= 0xa0) out += String.fromCharCode(b);
     else {
       const cp = CP1252_HIGH[b - 0x80];
@@ -308,7 +302,7 @@ function scanUtf8(b: Buffer): Utf8Scan {
   let firstNonAscii = -1;
   let i = 0;
   while (i < b.length) {
-    const c = b[i];
+    const c = b[i] ?? 0; // i < b.length: never the fallback
     if (c < 0x80) {
       i++;
       continue;
@@ -327,7 +321,7 @@ function scanUtf8(b: Buffer): Utf8Scan {
     else return { invalidAt: i, firstNonAscii, completeEnd: i };
     for (let k = 1; k < len; k++) {
       if (i + k >= b.length) return { invalidAt: -1, firstNonAscii, completeEnd: i };
-      const cc = b[i + k];
+      const cc = b[i + k] ?? 0; // i + k < b.length: checked above
       if (cc < (k === 1 ? lo : 0x80) || cc > (k === 1 ? hi : 0xbf))
         return { invalidAt: i, firstNonAscii, completeEnd: i };
     }
@@ -411,7 +405,7 @@ class LosDecoder extends Transform {
       const at = scan.invalidAt >= 0 ? scan.invalidAt : scan.completeEnd;
       this.emitText(bytes.subarray(0, at).toString('utf8'));
       this.rejectFile(
-        `File rejected: invalid UTF-8 (byte 0x${bytes[at].toString(16).padStart(2, '0')}) after valid UTF-8 text, so it is neither UTF-8 nor Windows-1252`,
+        `File rejected: invalid UTF-8 (byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')}) after valid UTF-8 text, so it is neither UTF-8 nor Windows-1252`,
       );
       return;
     }
@@ -423,7 +417,7 @@ class LosDecoder extends Transform {
     const text = decodeCp1252(bytes);
     if (typeof text === 'number') {
       this.emitText(decodeCp1252(bytes.subarray(0, text)) as string);
-      this.rejectFile(`File rejected: byte 0x${bytes[text].toString(16)} is neither UTF-8 nor Windows-1252`);
+      this.rejectFile(`File rejected: byte 0x${(bytes[text] ?? 0).toString(16)} is neither UTF-8 nor Windows-1252`);
       return;
     }
     this.emitText(text);

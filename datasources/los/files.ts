@@ -125,7 +125,7 @@ export function parseLosFileName(name: string): LosFileName {
   if (!kind) return { type: 'unknown' };
   const m = STAMP_RE.exec(name.slice(kind.length));
   if (!m) return { type: 'bad-stamp', kind, reason: `does not end in _YYYYMMDD_HHMMSS.csv after "${kind}"` };
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const [y = NaN, mo = NaN, d = NaN, h = NaN, mi = NaN, s = NaN] = m.slice(1).map(Number);
   if (!validStamp(y, mo, d, h, mi, s)) {
     return {
       type: 'bad-stamp',

@@ -271,7 +271,7 @@ function ftpStatus(err: unknown): number | null {
 function errorParts(err: unknown): { message: string; code?: string } {
   if (err && typeof err === 'object' && 'message' in err) {
     const code = (err as { code?: unknown }).code;
-    return { message: String((err as { message: unknown }).message), ...(typeof code === 'string' ? { code } : {}) };
+    return { message: String(err.message), ...(typeof code === 'string' ? { code } : {}) };
   }
   return { message: String(err) };
 }

@@ -78,7 +78,7 @@ const laterEnd = (a: string | null, b: string | null) => (endsNoLaterThan(a, b) 
  */
 function append(versions: OrgUnitVersion[], next: OrgUnitVersion): boolean {
   const last = versions[versions.length - 1];
-  if (!sameOrgState(last.state, next.state)) return false;
+  if (!last || !sameOrgState(last.state, next.state)) return false;
   if (last.to !== null && next.from > addDays(last.to, 1)) return false;
   last.to = laterEnd(last.to, next.to);
   last.lines.push(...next.lines);

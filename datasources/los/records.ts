@@ -5,7 +5,6 @@
  * A validator never throws. A row with any bad value — also in an optional column — is bad as a whole and
  * comes back as issues (one per bad field) naming file, line and column; the caller skips it and goes on.
  */
-import type { CsvRow } from './csv';
 import { type LosDeltaKind, type StamFileSpec, parseLosFileName } from './files';
 import {
   type DateStyle,
@@ -19,6 +18,17 @@ import {
   parseLosEndDate,
   parseUuid,
 } from './values';
+
+/**
+ * One data row of a LOS CSV file (csv.ts reads them): its physical line (header = 1; a quoted multi-line field
+ * counts all its lines) and its values.
+ */
+export interface CsvRow {
+  /** The line the record starts on. */
+  line: number;
+  /** Values by canonical column name; an empty field is absent. Unknown columns are left out. */
+  record: Record<string, string>;
+}
 
 export type { LosIssue } from './values';
 

@@ -63,7 +63,7 @@ export function parseUuid(value: string): Parsed<string> {
 function isValidDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
   const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return d <= days[m - 1];
+  return d <= (days[m - 1] ?? 0);
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -98,7 +98,7 @@ export function parseLosDate(value: string, style: DateStyle): Parsed<string> {
   const v = value.trim();
   const dmy = style === 'org' ? DMY_RE.exec(v) : null;
   if (dmy) {
-    const [d, m, y] = [+dmy[1], +dmy[2], +dmy[3]];
+    const [d, m, y] = [Number(dmy[1]), Number(dmy[2]), Number(dmy[3])];
     return isValidDate(y, m, d) ? ok(iso(y, m, d)) : bad(`${showValue(v)} is not a valid date`);
   }
   const ymd = YMD_RE.exec(v);
@@ -106,10 +106,10 @@ export function parseLosDate(value: string, style: DateStyle): Parsed<string> {
     const forms = style === 'org' ? 'dd-mm-yyyy or yyyy-mm-dd hh:mm:ss.fff' : 'yyyy-mm-dd hh:mm[:ss[.fff]] or ISO 8601';
     return bad(`${showValue(v)} is not a date (expected ${forms})`);
   }
-  const [y, m, d] = [+ymd[1], +ymd[2], +ymd[3]];
+  const [y, m, d] = [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])];
   if (!isValidDate(y, m, d)) return bad(`${showValue(v)} is not a valid date`);
   if (ymd[4] !== undefined) {
-    const [hh, mm, ss] = [+ymd[4], +ymd[5], +(ymd[6] ?? 0)];
+    const [hh, mm, ss] = [Number(ymd[4]), Number(ymd[5]), Number(ymd[6] ?? 0)];
     if (hh > 23 || mm > 59 || ss > 59) return bad(`${showValue(v)} has an invalid time of day`);
   }
   if (ymd[8] !== undefined) {
@@ -168,7 +168,7 @@ export function parseCpr(value: string): Parsed<string> {
   if (!/^\d{10}$/.test(v)) {
     return bad(`CPR ${showValue(v)} is not 10 digits`);
   }
-  const [d, m, yy, digit7] = [+v.slice(0, 2), +v.slice(2, 4), +v.slice(4, 6), +v[6]];
+  const [d, m, yy, digit7] = [+v.slice(0, 2), +v.slice(2, 4), +v.slice(4, 6), Number(v[6])];
   if (!isValidDate(cprCentury(digit7, yy) + yy, m, d)) {
     return bad(`CPR ${redactCpr(v)} does not start with a valid date (ddmmyy)`);
   }

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { loadConfig, storeSettings, type Config } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { createGateway } from '../http';
+import { defaultSources } from '../../datasources/index';
 import { Lifecycle } from '../../core/lifecycle';
 import { startCerebrumSimulator } from '../../simulators/cerebrum';
 import { startFsSimulator } from '../../simulators/fs';
@@ -155,7 +156,7 @@ export async function startDemo(
     available: new Set(processors.keys()),
     logger,
   });
-  const gateway = createGateway({ config, logger, defaultQuery: SAMPLE_QUERY, store, sync });
+  const gateway = createGateway({ config, logger, defaultQuery: SAMPLE_QUERY, store, sync, sources: defaultSources });
   // Shutdown order: HTTP, workers, queues, store, then the simulators.
   life.add('http', () => gateway.stop());
   // The worker's durable event queue, so that the incremental Cristin export (every 15 minutes) has changes to export.

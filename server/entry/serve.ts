@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { ConfigError, configWarnings, loadConfig, storeSettings } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { createGateway } from '../http';
+import { defaultSources } from '../../datasources/index';
 import { Lifecycle } from '../../core/lifecycle';
 import { openStore } from '../../store/db';
 import { prepareKeyedIds } from '../../store/keyed-ids.repo';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
     await store.close();
     throw e;
   });
-  const gateway = createGateway({ config, logger, store, sync });
+  const gateway = createGateway({ config, logger, store, sync, sources: defaultSources });
   // Shutdown order (architecture.md, convention 8): HTTP, then queues (Redis), then the store.
   life.add('http', () => gateway.stop());
   life.add('sync queues', () => sync.close());

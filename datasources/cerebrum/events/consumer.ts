@@ -99,12 +99,15 @@ export class CerebrumEventConsumer {
   }
 
   /** For /readyz: throws while the consumer has no live connection. */
-  async check(): Promise<void> {
+  check(): Promise<void> {
     if (this.state !== 'connected') {
-      throw new Error(
-        `Cerebrum events: ${this.state}${this.lastError ? ` (${this.lastError})` : ''}; check CEREBRUM_EVENTS_URL — the Cerebrum cache is bypassed meanwhile`,
+      return Promise.reject(
+        new Error(
+          `Cerebrum events: ${this.state}${this.lastError ? ` (${this.lastError})` : ''}; check CEREBRUM_EVENTS_URL — the Cerebrum cache is bypassed meanwhile`,
+        ),
       );
     }
+    return Promise.resolve();
   }
 
   async stop(): Promise<void> {

@@ -104,7 +104,7 @@ export function toChange(payload: unknown): Parsed {
   if (!m) return { ok: false, reason: 'bad-subject' };
   let ref: string;
   try {
-    ref = decodeURIComponent(m[2]);
+    ref = decodeURIComponent(m[2] ?? '');
   } catch {
     return { ok: false, reason: 'bad-subject' };
   }
@@ -136,7 +136,7 @@ export function subjectOf(url: string): { resourceType: CerebrumResourceType; re
   const m = SUB.exec(url);
   if (!m) return null;
   try {
-    return { resourceType: m[1] as CerebrumResourceType, ref: decodeURIComponent(m[2]) };
+    return { resourceType: m[1] as CerebrumResourceType, ref: decodeURIComponent(m[2] ?? '') };
   } catch {
     return null;
   }

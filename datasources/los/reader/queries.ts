@@ -7,7 +7,7 @@
  * the ordinality `_i` says which key a row answers. A version is valid on day d when
  * `valid_from <= d AND (valid_to IS NULL OR valid_to >= d)` (inclusive ranges, architecture.md "Time").
  */
-import type { Queryable } from '../../store/db';
+import type { Queryable } from '../../../store/db';
 import type { ClassRow, DatedKey, EngagementRow, ItSystemRow, LosKind, ManagerRow, PersonRow, UnitRow } from './rows';
 
 const VALID_ON = (alias: string, at: string) =>
@@ -37,7 +37,11 @@ async function datedBatch<R>(
     [keys.map((k) => k.uuid), keys.map((k) => k.at)],
   );
   const out: R[][] = keys.map(() => []);
-  for (const { _i, ...row } of rows) out[_i - 1].push(row as unknown as R);
+  for (const { _i, ...row } of rows) {
+    const list = out[_i - 1];
+    if (!list) throw new Error(`LOS query answered for key ${_i} of ${keys.length}`); // the SQL numbers the keys 1..n
+    list.push(row as unknown as R);
+  }
   return out;
 }
 
@@ -184,7 +188,7 @@ export class LosQueries {
       `SELECT count(*)::int AS n FROM los_org_units u WHERE ${w.clauses.join(' AND ')}`,
       w.params,
     );
-    return rows[0].n;
+    return rows[0]?.n ?? 0; // count(*) answers one row
   }
 
   async listPersons(filter: PersonListFilter, after: Keyset | null, limit: number): Promise<Sorted<PersonRow>[]> {
@@ -208,7 +212,7 @@ export class LosQueries {
       `SELECT count(*)::int AS n FROM los_persons p WHERE ${w.clauses.join(' AND ')}`,
       w.params,
     );
-    return rows[0].n;
+    return rows[0]?.n ?? 0; // count(*) answers one row
   }
 }
 

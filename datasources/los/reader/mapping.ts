@@ -1,14 +1,14 @@
 /**
  * Stored LOS rows → the unified model (schema/*.type.ts). Pure functions; the loaders fetch, these shape.
  */
-import { Source } from '../../schema/enums';
-import { OrganisationUnit } from '../../schema/organisation-unit.type';
-import { Person } from '../../schema/person.type';
-import { PersonName } from '../../schema/contact.type';
-import { Affiliation } from '../../schema/affiliation.type';
-import { Manager } from '../../schema/manager.type';
-import { ClassType, Facet, ItSystem } from '../../schema/class.type';
-import { isIsoDate } from '../../schema/scalars';
+import { Source } from '../../../schema/enums';
+import { OrganisationUnit } from '../../../schema/organisation-unit.type';
+import { Person } from '../../../schema/person.type';
+import { PersonName } from '../../../schema/contact.type';
+import { Affiliation } from '../../../schema/affiliation.type';
+import { Manager } from '../../../schema/manager.type';
+import { ClassType, Facet, ItSystem } from '../../../schema/class.type';
+import { isIsoDate } from '../../../schema/scalars';
 import type { ClassRow, EngagementRow, ItSystemRow, ManagerRow, PersonRow, UnitRow } from './rows';
 
 export const losId = (uuid: string) => `los:${uuid}`;
@@ -128,7 +128,10 @@ export function mapItSystem(row: ItSystemRow): ItSystem {
 export function splitName(name: string | null): { firstName: string | null; lastName: string | null } {
   const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return { firstName: null, lastName: null };
-  return { firstName: words.length > 1 ? words.slice(0, -1).join(' ') : null, lastName: words[words.length - 1] };
+  return {
+    firstName: words.length > 1 ? words.slice(0, -1).join(' ') : null,
+    lastName: words[words.length - 1] ?? null,
+  };
 }
 
 /**
@@ -171,7 +174,8 @@ export function addressEntries(data: Record<string, unknown> | null | undefined)
       const darId = typeof o.darId === 'string' && o.darId !== '' ? o.darId : null;
       if ((typeof text === 'string' && text !== '') || darId)
         out.push({ typeKey, value: typeof text === 'string' && text !== '' ? text : darId!, darId });
-    } else if (String(raw) !== '') {
+    } else if ((typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') && String(raw) !== '') {
+      // jsonb scalars: a number or a flag is stored as such, shown as text.
       out.push({ typeKey, value: String(raw), darId: null });
     }
   }

@@ -5,15 +5,14 @@
  * Days: every dated method takes the day explicitly; the resolvers decide the default (the `at` the parent
  * object was read for, else today in TZ), so the same rule holds at every level of an answer.
  */
-import type { Queryable } from '../../store/db';
-import type { OrganisationUnit } from '../../schema/organisation-unit.type';
-import type { Person } from '../../schema/person.type';
-import type { Affiliation } from '../../schema/affiliation.type';
-import { Address, type Manager } from '../../schema/manager.type';
-import { type ClassType, Facet, type ItSystem } from '../../schema/class.type';
-import { Contact, ExternalId } from '../../schema/contact.type';
-import type { Connection } from '../../schema/connections';
-import { warnSourceDisabled, type Context } from '../../resolvers/context';
+import type { Queryable } from '../../../store/db';
+import type { OrganisationUnit } from '../../../schema/organisation-unit.type';
+import type { Person } from '../../../schema/person.type';
+import type { Affiliation } from '../../../schema/affiliation.type';
+import { Address, type Manager } from '../../../schema/manager.type';
+import { type ClassType, Facet, type ItSystem } from '../../../schema/class.type';
+import { Contact, ExternalId } from '../../../schema/contact.type';
+import type { Connection } from '../../../schema/connections';
 import { createLosLoaders, type LosLoaders } from './loaders';
 import {
   FACETS,
@@ -31,14 +30,6 @@ import { isUuid, keysetPage, parseKeysetCursor } from './cursor';
 import type { PersonListFilter, UnitListFilter } from './queries';
 import type { ClassRow } from './rows';
 import { nearestVersion, validOn, versionOn } from './versions';
-
-/** The per-request LOS reader of a context, or undefined (with a SOURCE_DISABLED warning) without a store. */
-export function losOf(ctx: Context): LosStoreSource | undefined {
-  // Contexts built outside server/http.ts (jobs, scripts) get theirs on first use.
-  if (!ctx.los && ctx.store) ctx.los = new LosStoreSource(ctx.store);
-  if (!ctx.los) warnSourceDisabled(ctx, 'LOS', 'the store');
-  return ctx.los;
-}
 
 /** A uuid as stored (lower case), or undefined for anything that cannot be one. */
 export function normaliseUuid(s: string): string | undefined {
@@ -204,7 +195,11 @@ export class LosStoreSource {
       q.listPersons(filter, keyset, first + 1),
       withTotal ? q.countPersons(filter) : Promise.resolve(null),
     ]);
-    for (const { _sort: _s, ...row } of rows) this.loaders.persons.prime(row.uuid, row);
+    for (const sorted of rows) {
+      const row: Omit<typeof sorted, '_sort'> & { _sort?: string } = { ...sorted };
+      delete row._sort; // the keyset's sort key is no column of the person
+      this.loaders.persons.prime(row.uuid, row);
+    }
     return keysetPage(rows, first, (r) => mapPerson(r, readAt), total);
   }
 

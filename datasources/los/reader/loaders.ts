@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Queryable } from '../../store/db';
+import type { Queryable } from '../../../store/db';
 import { LosQueries } from './queries';
 import type { ClassRow, DatedKey, EngagementRow, ItSystemRow, LosKind, ManagerRow, PersonRow, UnitRow } from './rows';
 

@@ -1,5 +1,5 @@
-import type { Connection } from '../../schema/connections';
-import { cursorCodec } from '../../core/cursor';
+import type { Connection } from '../../../schema/connections';
+import { cursorCodec } from '../../../core/cursor';
 import type { Keyset, Sorted } from './queries';
 
 /**
