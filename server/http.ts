@@ -14,6 +14,9 @@ import { Authenticator } from './auth';
 import { RequestStats, todayIn, type Context, type Warning } from '../resolvers/context';
 import { ERROR_CODES, UpstreamError, gqlError } from '../core/errors';
 import { useLimits } from './plugins/use-limits';
+import { useReadScope } from './plugins/use-read-scope';
+import { useWarnings } from './plugins/use-warnings';
+import { useRequestLog } from './plugins/use-request-log';
 import { ReadinessProbe, type ReadinessCheck } from './readiness';
 import { knownSecrets, redactText, redactedStack } from '../core/redact';
 import { graphqlRequestGuard, jsonErrorHandler, jsonNotFound } from './errors-http';
@@ -84,15 +87,6 @@ export interface Gateway {
 }
 
 const CODES = new Set<string>(ERROR_CODES);
-
-/** The request counts of the sources that keep their own (FS), by prefix, for the request log line. */
-function ownStatsOf(ctx: Context): Record<string, { requests: number; retries: number }> {
-  const out: Record<string, { requests: number; retries: number }> = {};
-  for (const [prefix, reader] of ctx.sources.entries())
-    if (reader.ownStats?.requests)
-      out[prefix] = { requests: reader.ownStats.requests, retries: reader.ownStats.retries };
-  return out;
-}
 
 /**
  * Maps every error to the closed vocabulary (architecture.md, convention 4): upstream failures carry
@@ -177,47 +171,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
     ApolloServerPluginLandingPageDisabled(),
     mutationScopePlugin(),
     telemetryPlugin<Context>(),
-    {
-      requestDidStart({ contextValue }) {
-        const started = performance.now();
-        return Promise.resolve({
-          // The read scope is checked once the operation is known and before any resolver runs.
-          didResolveOperation({ operation }) {
-            if (operation?.operation === OperationTypeNode.QUERY && !contextValue.scopes.has('read')) {
-              return Promise.reject(
-                gqlError('FORBIDDEN', 'Queries need scope "read", which this token does not have.', {
-                  http: { status: 403 },
-                }),
-              );
-            }
-            return Promise.resolve();
-          },
-          willSendResponse({ response, errors, request }) {
-            if (contextValue.warnings.size > 0 && response.body.kind === 'single') {
-              response.body.singleResult.extensions = {
-                ...response.body.singleResult.extensions,
-                warnings: [...contextValue.warnings.values()],
-              };
-            }
-            const s = contextValue.stats;
-            opts.onRequestStats?.(s, contextValue);
-            // Never log variables or query text: they can hold national ids.
-            logger.info(
-              {
-                requestId: contextValue.requestId,
-                operationName: request.operationName ?? null,
-                ms: Math.round(performance.now() - started),
-                upstream: { requests: s.requests, retries: s.retries, rounds: s.rounds, peakInFlight: s.peakInFlight },
-                ...ownStatsOf(contextValue),
-                errors: errors?.map((e) => e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'),
-              },
-              'graphql request',
-            );
-            return Promise.resolve();
-          },
-        });
-      },
-    },
+    useReadScope(),
+    useWarnings(),
+    useRequestLog({ logger, onRequestStats: opts.onRequestStats }),
     // After the scope check: a caller without scope read hears FORBIDDEN, not about costs.
     limits.plugin,
   ];
