@@ -7,6 +7,7 @@ import { createLogger } from '../core/logger';
 import { createGateway } from '../server/http';
 import type { RequestStats } from '../resolvers/context';
 import { printTable } from './table';
+import { itemAt } from '../simulators/data/prng';
 import { ask, type Msg } from './ipc';
 
 /**
@@ -99,7 +100,7 @@ export async function benchCerebrum(): Promise<Record<string, string | number>[]
           sim = await ask(child, 'stats');
         }
         runs.sort((a, b) => a.wall - b.wall);
-        const { wall, userMs, sysMs } = runs[Math.floor(REPEATS / 2)];
+        const { wall, userMs, sysMs } = itemAt(runs, Math.floor(REPEATS / 2));
         const total = Number(sim.total);
         rows.push({
           resolvers: naive ? 'naive baseline' : 'idbro (DataLoader)',
@@ -107,7 +108,7 @@ export async function benchCerebrum(): Promise<Record<string, string | number>[]
           'upstream requests': total,
           minimum: minimum(ids.slice(0, n), today),
           rounds: last?.rounds ?? 0,
-          'peak in flight': `${sim.peakInFlight} (max ${CONCURRENCY})`,
+          'peak in flight': `${String(sim.peakInFlight)} (max ${CONCURRENCY})`,
           'wall ms (median of 5)': wall.toFixed(0),
           'CPU ms/upstream req': ((userMs + sysMs) / total).toFixed(3),
           '(user + sys)': `${(userMs / total).toFixed(3)} + ${(sysMs / total).toFixed(3)}`,

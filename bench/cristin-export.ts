@@ -10,6 +10,7 @@ import { createLogger } from '../core/logger';
 import { openStore } from '../store/db';
 import type { SyncRunContext } from '../jobs/framework/types';
 import { printTable } from './table';
+import { itemAt } from '../simulators/data/prng';
 import { ask, type Msg } from './ipc';
 
 /**
@@ -95,7 +96,7 @@ export function cristinWalkPaths(data: CerebrumData, o: { rootOuId?: number } = 
         .filter((p) => p.affiliations.some((a) => a.deleted_date === null && a.ou_id === ou.id))
         .map((p) => p.id);
       if (placed.length === 0) continue;
-      const candidate = placed.find((id) => affiliationsRead.has(id)) ?? placed[0];
+      const candidate = placed.find((id) => affiliationsRead.has(id)) ?? itemAt(placed, 0);
       readAffiliations(candidate);
       for (const a of data.persons.get(candidate)!.affiliations) {
         if (a.deleted_date !== null || ouStedkode.has(a.ou_id)) continue;
@@ -240,7 +241,9 @@ export async function benchCristinExport(): Promise<Record<string, string | numb
 
 if (require.main === module) {
   if (process.argv[2] === 'worker') {
-    worker(process.argv[3], Number(process.argv[4])).catch((e) => {
+    const [url, concurrency] = process.argv.slice(3);
+    if (url === undefined) throw new Error('usage: cristin-export.js worker <url> <concurrency>');
+    worker(url, Number(concurrency)).catch((e) => {
       console.error(e);
       process.exit(1);
     });

@@ -1,7 +1,7 @@
 import { generateCerebrumData } from '../simulators/data/cerebrum-sample';
 import type { CerebrumData } from '../simulators/data/cerebrum-types';
 // The seeded PRNG of the sample data: both runs see the same request mix.
-import { prng as rng } from '../simulators/data/prng';
+import { itemAt, prng as rng } from '../simulators/data/prng';
 
 /**
  * The load generator of bench/events.ts, in its own process so that the gateway's CPU is measured alone. Over IPC:
@@ -36,21 +36,21 @@ export function workload(data: CerebrumData, today: string) {
   return (r: () => number): Req => {
     const x = r();
     if (x < 0.7) {
-      const id = ids[Math.floor(r() * ids.length)];
+      const id = itemAt(ids, Math.floor(r() * ids.length));
       const need = new Set<string>();
       personPaths(id, need);
       return { query: `{ person(id: "cerebrum:${id}") { ${FIELDS} } }`, minimum: need.size };
     }
     if (x < 0.9) {
       const need = new Set<string>();
-      const pick = Array.from({ length: 20 }, () => ids[Math.floor(r() * ids.length)]);
+      const pick = Array.from({ length: 20 }, () => itemAt(ids, Math.floor(r() * ids.length)));
       pick.forEach((id) => personPaths(id, need));
       return {
         query: `{ ${pick.map((id, i) => `p${i}: person(id: "cerebrum:${id}") { ${FIELDS} }`).join(' ')} }`,
         minimum: need.size,
       };
     }
-    const ou = units[Math.floor(r() * units.length)];
+    const ou = itemAt(units, Math.floor(r() * units.length));
     // The unit, the affiliation search, and per person found: its record and its affiliations.
     return {
       query: `{ organisationUnit(id: "cerebrum:ou:${ou}") { name stedkode affiliations { status person { name } } } }`,
@@ -98,25 +98,31 @@ if (require.main === module) {
   const data = generateCerebrumData({ persons: PERSONS, seed: 1 });
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Copenhagen' }).format(new Date());
   let stopped = false;
-  process.on(
-    'message',
-    async (m: { op: string; url?: string; seed?: number; requests?: number; maxS?: number; connections?: number }) => {
-      if (m.op === 'stop') stopped = true;
-      if (m.op === 'exit') process.exit(0);
-      if (m.op === 'run') {
-        stopped = false;
-        const next = workload(data, today);
-        const r = rng(m.seed!);
-        const out = await load(
-          m.url!,
-          () => next(r),
-          { requests: m.requests!, maxS: m.maxS! },
-          () => stopped,
-          m.connections,
-        );
-        process.send!({ op: 'run', ...out });
-      }
-    },
-  );
+  const onMessage = async (m: {
+    op: string;
+    url?: string;
+    seed?: number;
+    requests?: number;
+    maxS?: number;
+    connections?: number;
+  }) => {
+    if (m.op === 'stop') stopped = true;
+    if (m.op === 'exit') process.exit(0);
+    if (m.op === 'run') {
+      stopped = false;
+      const next = workload(data, today);
+      const r = rng(m.seed!);
+      const out = await load(
+        m.url!,
+        () => next(r),
+        { requests: m.requests!, maxS: m.maxS! },
+        () => stopped,
+        m.connections,
+      );
+      process.send!({ op: 'run', ...out });
+    }
+  };
+  // A failed run ends the worker as an unhandled rejection, as it did when the listener was async.
+  process.on('message', (m: Parameters<typeof onMessage>[0]) => void onMessage(m));
   process.send!({ op: 'ready' });
 }

@@ -11,6 +11,7 @@ import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
 import { createGateway, type Gateway } from '../server/http';
 import { printTable } from './table';
+import { itemAt } from '../simulators/data/prng';
 import { ask, type Msg } from './ipc';
 import { CONNECTIONS, PERSONS, gql } from './events-load';
 
@@ -52,7 +53,10 @@ setFlagsFromString('--expose_gc');
 const gc = runInNewContext('gc') as () => void;
 
 const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+  itemAt(
+    [...xs].sort((a, b) => a - b),
+    Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1),
+  );
 
 export async function benchEvents(): Promise<Record<string, string | number>[]> {
   const exchange = `idbro-bench.${randomUUID().slice(0, 8)}`;
@@ -181,7 +185,7 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
     await (await conn.createChannel()).deleteExchange(exchange);
     await conn.close();
   }
-  const base = rows.find((x) => x.run.toString().startsWith('no cache'));
+  const base = rows.find((x) => String(x.run).startsWith('no cache'));
   for (const row of rows) {
     row['× no-cache (CPU-bound)'] = base
       ? (
@@ -190,7 +194,7 @@ export async function benchEvents(): Promise<Record<string, string | number>[]> 
       : '-';
   }
   printTable(
-    `Cerebrum events + cache: mixed load over ${PERSONS} persons (70% one person, 20% twenty, 10% one unit), ${CONNECTIONS} connections, ${LATENCY_MS} ms upstream latency; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores (gateway, simulator and load generator in separate processes)`,
+    `Cerebrum events + cache: mixed load over ${PERSONS} persons (70% one person, 20% twenty, 10% one unit), ${CONNECTIONS} connections, ${LATENCY_MS} ms upstream latency; load average ${itemAt(loadavg(), 0).toFixed(1)} on ${cpus().length} cores (gateway, simulator and load generator in separate processes)`,
     rows,
   );
   printTable('Staleness: simulator publishes a change → the next query shows it', staleness);

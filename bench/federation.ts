@@ -9,6 +9,7 @@ import { composeSupergraph, startSupergraphGateway } from '../server/supergraph'
 import { printIdbroSubgraphSchema } from '../server/subgraph';
 import { ROOMS_SDL, startRoomsSubgraph } from '../simulators/rooms-subgraph';
 import { printTable } from './table';
+import { itemAt } from '../simulators/data/prng';
 import { ask, type Msg } from './ipc';
 import { minimum } from './cerebrum';
 
@@ -115,7 +116,7 @@ export async function benchFederation(): Promise<Record<string, string | number>
           'GraphQL requests to idbro': idbroRequests,
           'upstream requests': Number(sim.total),
           minimum: minimum(ids.slice(0, n), today),
-          'wall ms (median of 5)': walls[Math.floor(REPEATS / 2)].toFixed(0),
+          'wall ms (median of 5)': itemAt(walls, Math.floor(REPEATS / 2)).toFixed(0),
         });
       }
     }

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { startFsSimulator, fsSampleData, shiftTerm, termOfDate, type FsData, type SimTerm } from '../simulators/fs';
 import { startCerebrumSimulator } from '../simulators/cerebrum';
 import { emptyCerebrumData, makeFnr, type CerebrumData } from '../simulators/data/cerebrum-types';
-import { prng } from '../simulators/data/prng';
+import { itemAt, prng } from '../simulators/data/prng';
 import { loadFsImportConfig } from '../jobs/fs-import/rules/config';
 import type { FsPersonInput } from '../jobs/fs-import/rules/model';
 import { printTable } from './table';
@@ -43,6 +43,9 @@ interface WorkerResult {
 }
 
 /** `students` students and `staff` staff on the sample's units, programmes and courses (deterministic). */
+/** The user name of a Feide login: what precedes the first '@' (`olanor@uio.no` → `olanor`). */
+const feideUserName = (feide: string): string => feide.replace(/@.*$/s, '');
+
 function fsBenchData(students: number, staff: number): FsData {
   const base = fsSampleData(TODAY);
   const rnd = prng(5);
@@ -83,8 +86,8 @@ function fsBenchData(students: number, staff: number): FsData {
       semesteradresse: rnd() < 0.7 ? addr(`Kringsjå ${i}`) : null,
     });
     const progs = [
-      programmes[i % programmes.length],
-      ...(rnd() < 0.05 ? [programmes[(i + 3) % programmes.length]] : []),
+      itemAt(programmes, i % programmes.length),
+      ...(rnd() < 0.05 ? [itemAt(programmes, (i + 3) % programmes.length)] : []),
     ];
     const registered = rnd() < 0.9;
     if (registered)
@@ -123,7 +126,7 @@ function fsBenchData(students: number, staff: number): FsData {
           : null,
       });
       if (rnd() < 0.85) {
-        const course = p.emner[i % p.emner.length];
+        const course = itemAt(p.emner, i % p.emner.length);
         data.examRegistrations.push({
           personlopenummer: plnr,
           emnekode: course,
@@ -170,7 +173,7 @@ function fsBenchData(students: number, staff: number): FsData {
       postadresse: addr(`Ansattveien ${j}`),
       fagperson: {
         erAktiv: true,
-        ansattVed: units[j % units.length].stedkode,
+        ansattVed: itemAt(units, j % units.length).stedkode,
         stillingstittel: null,
         arbeidsadresse: addr('Problemveien 7'),
       },
@@ -181,7 +184,7 @@ function fsBenchData(students: number, staff: number): FsData {
       personlopenummer: plnr,
       termin: cur,
       emnekode: null,
-      stedkode: units[j % units.length].stedkode,
+      stedkode: itemAt(units, j % units.length).stedkode,
       rolle: 'FORELESER',
     });
   }
@@ -220,7 +223,7 @@ function personsOf(d: FsData): FsPersonInput[] {
       evu: [],
       staffPostings: [],
       invoices: [],
-      account: p.feideBruker ? { name: p.feideBruker.split('@')[0], studentAccount: null } : null,
+      account: p.feideBruker ? { name: feideUserName(p.feideBruker), studentAccount: null } : null,
     });
   }
   for (const r of d.studyRights) {
@@ -262,14 +265,12 @@ function personsOf(d: FsData): FsPersonInput[] {
   for (const t of d.teaching)
     out.get(t.personlopenummer)!.staffPostings.push({ term: term(t.termin), stedkode: t.stedkode });
   for (const i of d.invoices)
-    out
-      .get(i.personlopenummer)!
-      .invoices.push({
-        term: term(i.termin),
-        paid: i.statusBetalt,
-        status: i.fakturastatus,
-        lineTypes: i.detaljer.map((x) => x.type),
-      });
+    out.get(i.personlopenummer)!.invoices.push({
+      term: term(i.termin),
+      paid: i.statusBetalt,
+      status: i.fakturastatus,
+      lineTypes: i.detaljer.map((x) => x.type),
+    });
   return [...out.values()];
 }
 
@@ -281,7 +282,7 @@ function cerebrumBenchData(fsData: FsData, groups: string[]): CerebrumData {
   let id = 1_000_000;
   for (const p of fsData.persons) {
     if (!p.feideBruker) continue;
-    const name = p.feideBruker.split('@')[0];
+    const name = feideUserName(p.feideBruker);
     const pid = id++;
     const aid = id++;
     const student = p.studentnummer !== null;
@@ -395,8 +396,15 @@ export async function benchFsImport(): Promise<Record<string, string | number>[]
         fsSim?.stats.reset();
         cSim.stats.reset();
         const r = await runWorker({ ...env, ...extra });
-        const byMethod: Record<string, number> = { GET: 0, PUT: 0, DELETE: 0 };
-        for (const [k, n] of cSim.stats.byPath) byMethod[k.split(' ')[0]] = (byMethod[k.split(' ')[0]] ?? 0) + n;
+        const byMethod: Record<string, number> & { GET: number; PUT: number; DELETE: number } = {
+          GET: 0,
+          PUT: 0,
+          DELETE: 0,
+        };
+        for (const [k, n] of cSim.stats.byPath) {
+          const method = k.split(' ', 1)[0] ?? k; // split() gives at least one part
+          byMethod[method] = (byMethod[method] ?? 0) + n;
+        }
         const c = r.result.details.counts;
         const fsCalls = fsSim ? fsSim.stats.requests : 0;
         rows.push({
@@ -433,7 +441,7 @@ export async function benchFsImport(): Promise<Record<string, string | number>[]
 
 /** The worker: one FS import with the settings of the environment; the outcome goes back over IPC. */
 async function worker(): Promise<void> {
-  require('reflect-metadata');
+  await import('reflect-metadata');
   const { openStore } = await import('../store/db.js');
   const { runFsImport } = await import('../jobs/fs-import/fs-import.js');
   const { defaultFsImportSource } = await import('../jobs/fs-import/fs-import-source.js');
@@ -443,7 +451,7 @@ async function worker(): Promise<void> {
   const config = loadConfig(process.env, { mode: 'worker' });
   const store = await openStore({ dataDir: config.dataDir });
   const inMemory = process.env.BENCH_FS_IN_MEMORY?.split(':').map(Number);
-  const persons = inMemory ? personsOf(fsBenchData(inMemory[0], inMemory[1])) : null;
+  const persons = inMemory ? personsOf(fsBenchData(itemAt(inMemory, 0), itemAt(inMemory, 1))) : null;
   const baseRssMB = process.memoryUsage().rss / 1024 / 1024;
   let issues = 0;
   const ctx = {

@@ -11,6 +11,7 @@ import { readCsv } from '../datasources/los/csv';
 import { createReadStream } from 'node:fs';
 import { uuidV5 } from '../datasources/los/ids';
 import { printTable } from './table';
+import { itemAt } from '../simulators/data/prng';
 
 /**
  * bench/los-import.ts — an Aarhus-scale LOS delivery (2,000 units, 30,000 engagements, 500 managers) through
@@ -79,10 +80,10 @@ export async function benchLosImport(): Promise<Record<string, string | number>[
     }
   };
   const day0 = [
-    ...manifest.days[0].files,
+    ...itemAt(manifest.days, 0).files,
     ...manifest.files.filter((f) => f.name.startsWith('STAM_')).map((f) => f.name),
   ];
-  const day1 = manifest.days[1].files;
+  const day1 = itemAt(manifest.days, 1).files;
   const row = (store: string, run: string, r: WorkerResult, target: string) => ({
     store,
     run,
@@ -101,7 +102,7 @@ export async function benchLosImport(): Promise<Record<string, string | number>[
       const schema = `bench_los_${process.pid}`;
       targets.push({
         name: 'PostgreSQL',
-        env: async () => ({ DATABASE_URL: PG_URL, BENCH_SCHEMA: schema }),
+        env: () => Promise.resolve({ DATABASE_URL: PG_URL, BENCH_SCHEMA: schema }),
         cleanup: async () => {
           const c = new Client({ connectionString: PG_URL });
           await c.connect();
@@ -115,7 +116,7 @@ export async function benchLosImport(): Promise<Record<string, string | number>[
     const dataDir = await mkdtemp(join(tmpdir(), 'idbro-bench-pglite-'));
     targets.push({
       name: 'PGlite',
-      env: async () => ({ DATA_DIR: dataDir }),
+      env: () => Promise.resolve({ DATA_DIR: dataDir }),
       cleanup: async () => fs.rm(dataDir, { recursive: true, force: true }),
     });
 

@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { itemAt } from '../simulators/data/prng';
 
 /**
  * Helpers of bench/memory.ts: an entry point (`npm run serve`, `npm start`) as a child process, its resident
@@ -37,7 +38,7 @@ export function startEntry(script: string, env: Record<string, string>, timeoutM
   });
   let tail = '';
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000));
-  child.stderr!.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -53,15 +54,15 @@ export function startEntry(script: string, env: Record<string, string>, timeoutM
     }, timeoutMs);
     let seen = '';
     let found = false;
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       keep(chunk);
       if (found) return;
       seen += chunk.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(seen);
-      if (m) {
+      const url = /(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(seen)?.[1];
+      if (url !== undefined) {
         found = true;
         clearTimeout(timer);
-        resolve({ child, url: m[1], stop });
+        resolve({ child, url, stop });
       }
     });
     child.once('exit', (code, signal) => {
@@ -125,12 +126,12 @@ export async function holdLoad(
   let firstError: string | undefined;
   const client = async () => {
     while (sent < opts.requests && performance.now() - t0 < opts.maxMs) {
-      const query = queries[sent++ % queries.length];
+      const query = itemAt(queries, sent++ % queries.length);
       try {
         const body = await graphql(url, query, opts.token);
         if (body.errors?.length) {
           errors++;
-          firstError ??= body.errors[0].message;
+          firstError ??= itemAt(body.errors, 0).message;
         }
       } catch (e) {
         errors++;
@@ -142,4 +143,8 @@ export async function holdLoad(
   return { requests: sent, errors, firstError, ms: performance.now() - t0 };
 }
 
-export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]): number =>
+  itemAt(
+    [...xs].sort((a, b) => a - b),
+    Math.floor(xs.length / 2),
+  );

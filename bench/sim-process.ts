@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     ...(eventsUrl ? { events: { url: eventsUrl, exchange: exchange ?? 'cerebrum' } } : {}),
   });
   let cpu0 = process.cpuUsage();
-  process.on('message', async (m: { op: string; m?: unknown }) => {
+  const onMessage = async (m: { op: string; m?: unknown }) => {
     if (m.op === 'reset') {
       sim.stats.reset();
       cpu0 = process.cpuUsage();
@@ -42,7 +42,9 @@ async function main(): Promise<void> {
       await sim.stop();
       process.exit(0);
     }
-  });
+  };
+  // A failure ends the process as an unhandled rejection, as it did when the listener was async.
+  process.on('message', (m: { op: string; m?: unknown }) => void onMessage(m));
   process.send!({ op: 'ready', url: sim.url });
 }
 

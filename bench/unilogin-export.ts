@@ -7,6 +7,7 @@ import type { SourcePerson } from '../jobs/unilogin-export/los-employees';
 import { checkPerson, groupXml, personXml } from '../datasources/unilogin/record';
 import { validateDocument } from '../datasources/unilogin/validate';
 import { printTable } from './table';
+import { itemAt } from '../simulators/data/prng';
 
 /**
  * bench/unilogin-export.ts — the UNI-Login export's document for 50,000 synthetic persons (2,000 groups): built
@@ -77,16 +78,17 @@ function person(i: number, changed = false): SourcePerson {
     person: {
       localPersonId: `0000${i.toString(16).padStart(4, '0')}-0000-4000-8000-${String(i).padStart(12, '0')}`,
       nationalId: cpr,
-      firstName: `${FIRST[i % FIRST.length]} ${FIRST[(i >> 4) % FIRST.length]}`,
-      familyName: changed ? `${LAST[i % LAST.length]}-Ændret` : LAST[i % LAST.length],
+      firstName: `${itemAt(FIRST, i % FIRST.length)} ${itemAt(FIRST, (i >> 4) % FIRST.length)}`,
+      familyName: changed ? `${itemAt(LAST, i % LAST.length)}-Ændret` : itemAt(LAST, i % LAST.length),
       email: `p${i}@example.dk`,
       birthDate: null,
-      employee: { type: TYPES[i % 3], occupation: 'Pædagog', groupIds: groups.map((g) => g.id) },
+      employee: { type: itemAt(TYPES, i % 3), occupation: 'Pædagog', groupIds: groups.map((g) => g.id) },
     },
     groups,
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/require-await -- stands in for a source stream: the export reads an AsyncIterable
 async function* persons(changedEvery = 0): AsyncIterable<SourcePerson> {
   for (let i = 0; i < PERSONS; i++) yield person(i, changedEvery > 0 && i % changedEvery === 0);
 }

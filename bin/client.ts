@@ -119,8 +119,8 @@ export class IdbroClient {
         `idbro at ${where} answered HTTP ${res.status} without a GraphQL response: is IDBRO_URL the idbro server?`,
         EXIT.UNREACHABLE,
       );
-    if (errors.length > 0) {
-      const e = errors[0];
+    const e = errors[0];
+    if (e) {
       const code = e.extensions?.code;
       const hint = code === 'FORBIDDEN' ? ' (IDBRO_TOKEN lacks the scope: see API_TOKENS on the server)' : '';
       throw new CliError(

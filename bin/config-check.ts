@@ -49,8 +49,8 @@ export function secretsOf(env: Env): string[] {
         }
       } catch {
         // Not parsable: hide whatever sits between "//user:" and "@".
-        const m = /:\/\/[^:/@]*:([^@]+)@/.exec(value);
-        if (m) out.add(m[1]);
+        const password = /:\/\/[^:/@]*:([^@]+)@/.exec(value)?.[1];
+        if (password !== undefined) out.add(password);
       }
     }
   }

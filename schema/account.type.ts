@@ -1,6 +1,5 @@
 import { Directive, Field, ObjectType } from 'type-graphql';
 import { ENTITY_KEY, Node } from './node.type';
-import { DateScalar, DateTimeScalar } from './scalars';
 
 /**
  * A Cerebrum account. Built from a person's account list entry (name, primary) and completed from

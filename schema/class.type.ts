@@ -1,4 +1,4 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType } from 'type-graphql';
 import { ENTITY_KEY, Node } from './node.type';
 
 @ObjectType('Facet')

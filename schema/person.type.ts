@@ -3,7 +3,7 @@ import { ENTITY_KEY, Node } from './node.type';
 import { Source } from './enums';
 import { DateScalar } from './scalars';
 import { PersonName } from './contact.type';
-import type { FsPersonProfile } from '../datasources/fs/types';
+import type { FsPersonProfile } from './fs-person-profile';
 
 /**
  * A person as one source knows it. Fields set here come with the person's own record; the rest

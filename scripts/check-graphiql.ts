@@ -255,10 +255,10 @@ export async function checkGraphiql(url: string, opts: CheckGraphiqlOptions = {}
 function parseArgs(argv: string[]): { url: string; screenshot: string } {
   let url = DEFAULT_URL;
   let screenshot = DEFAULT_SCREENSHOT;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+  const rest = [...argv];
+  for (let arg = rest.shift(); arg !== undefined; arg = rest.shift()) {
     if (arg === '--screenshot') {
-      const value = argv[++i];
+      const value = rest.shift();
       if (!value) throw new Error('--screenshot needs a file name');
       screenshot = value;
     } else if (arg.startsWith('--screenshot=')) {

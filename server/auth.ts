@@ -11,7 +11,7 @@ export class Authenticator {
   private readonly tokens: { digest: Buffer; scopes: Set<Scope> }[];
 
   constructor(private readonly config: Pick<Config, 'apiTokens' | 'anonymousScopes'>) {
-    this.tokens = [...(config.apiTokens ?? new Map()).entries()].map(([token, scopes]) => ({
+    this.tokens = [...(config.apiTokens ?? new Map<string, Set<Scope>>()).entries()].map(([token, scopes]) => ({
       digest: digest(token),
       scopes,
     }));
@@ -29,9 +29,9 @@ export class Authenticator {
       }
       throw unauthenticated();
     }
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!m) throw unauthenticated('The Authorization header must be "Bearer <token>".');
-    const d = digest(m[1]);
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    if (token === undefined) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+    const d = digest(token);
     let found: Set<Scope> | undefined;
     for (const t of this.tokens) if (timingSafeEqual(t.digest, d)) found = t.scopes;
     if (!found) throw unauthenticated('Unknown bearer token.');

@@ -17,6 +17,7 @@
  * `style-src 'unsafe-inline'` which GraphiQL 3 needs for the styles it injects at runtime.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Express, NextFunction, Request, Response } from 'express';
 
@@ -72,7 +73,10 @@ function packageDir(pkg: string): string {
 }
 
 function packageVersion(pkg: string): string {
-  const version = (require(`${pkg}/package.json`) as { version?: unknown }).version;
+  const manifest = JSON.parse(readFileSync(path.join(packageDir(pkg), 'package.json'), 'utf8')) as {
+    version?: unknown;
+  };
+  const version = manifest.version;
   return typeof version === 'string' ? version : '0';
 }
 

@@ -1,5 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
+  Kind,
+  OperationTypeNode,
   getNamedType,
   isInterfaceType,
   isObjectType,
@@ -10,6 +12,7 @@ import {
 } from 'graphql';
 import type { Context } from '../resolvers/context';
 import { gqlError } from '../core/errors';
+import { hook } from './plugins/hook';
 
 /**
  * What a mutation's answer may show to a token without scope `read`: the handle of the job it started or
@@ -33,15 +36,15 @@ function fieldNeedingRead(
   seen: Set<string>,
 ): string | null {
   for (const sel of set.selections) {
-    if (sel.kind === 'Field') {
+    if (sel.kind === Kind.FIELD) {
       const name = sel.name.value;
       if (name === '__typename') continue;
       if (!(MUTATION_FIELDS_WITHOUT_READ[type.name] ?? []).includes(name)) return `${type.name}.${name}`;
       continue;
     }
-    const frag = sel.kind === 'InlineFragment' ? sel : fragments[sel.name.value];
+    const frag = sel.kind === Kind.INLINE_FRAGMENT ? sel : fragments[sel.name.value];
     if (!frag) continue; // graphql-js validation reports an unknown fragment
-    if (sel.kind === 'FragmentSpread') {
+    if (sel.kind === Kind.FRAGMENT_SPREAD) {
       if (seen.has(sel.name.value)) continue;
       seen.add(sel.name.value);
     }
@@ -59,43 +62,43 @@ function fieldNeedingRead(
  */
 export function mutationScopePlugin(): ApolloServerPlugin<Context> {
   return {
-    async requestDidStart({ contextValue }) {
-      return {
-        async didResolveOperation({ operation, document, schema }) {
-          if (operation?.operation !== 'mutation' || contextValue.scopes.has('read')) return;
-          const root = schema.getMutationType();
-          if (!root) return;
-          const fragments: Fragments = Object.fromEntries(
-            document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d]] : [])),
-          );
-          // The mutation fields themselves check scope sync; what each answers is checked here.
-          const checkRoot = (set: SelectionSetNode, seen: Set<string>): string | null => {
-            for (const sel of set.selections) {
-              if (sel.kind === 'Field') {
-                const type = sel.selectionSet ? getNamedType(root.getFields()[sel.name.value]?.type) : undefined;
-                if (!type || !(isObjectType(type) || isInterfaceType(type))) continue;
-                const found = fieldNeedingRead(schema, type, sel.selectionSet!, fragments, new Set());
-                if (found) return found;
-                continue;
-              }
-              const frag = sel.kind === 'InlineFragment' ? sel : fragments[sel.name.value];
-              if (!frag || (sel.kind === 'FragmentSpread' && seen.has(sel.name.value))) continue;
-              if (sel.kind === 'FragmentSpread') seen.add(sel.name.value);
-              const found = checkRoot(frag.selectionSet, seen);
-              if (found) return found;
-            }
-            return null;
-          };
-          const found = checkRoot(operation.selectionSet, new Set());
-          if (found) {
-            throw gqlError(
-              'FORBIDDEN',
-              `${found} in a mutation's answer needs scope "read", which this token does not have (ask for the job's id and state, and read the rest with a read token).`,
-              { http: { status: 403 } },
+    requestDidStart: ({ contextValue }) =>
+      hook(() => ({
+        didResolveOperation: ({ operation, document, schema }) =>
+          hook(() => {
+            if (operation?.operation !== OperationTypeNode.MUTATION || contextValue.scopes.has('read')) return;
+            const root = schema.getMutationType();
+            if (!root) return;
+            const fragments: Fragments = Object.fromEntries(
+              document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])),
             );
-          }
-        },
-      };
-    },
+            // The mutation fields themselves check scope sync; what each answers is checked here.
+            const checkRoot = (set: SelectionSetNode, seen: Set<string>): string | null => {
+              for (const sel of set.selections) {
+                if (sel.kind === Kind.FIELD) {
+                  const type = sel.selectionSet ? getNamedType(root.getFields()[sel.name.value]?.type) : undefined;
+                  if (!type || !(isObjectType(type) || isInterfaceType(type))) continue;
+                  const found = fieldNeedingRead(schema, type, sel.selectionSet!, fragments, new Set());
+                  if (found) return found;
+                  continue;
+                }
+                const frag = sel.kind === Kind.INLINE_FRAGMENT ? sel : fragments[sel.name.value];
+                if (!frag || (sel.kind === Kind.FRAGMENT_SPREAD && seen.has(sel.name.value))) continue;
+                if (sel.kind === Kind.FRAGMENT_SPREAD) seen.add(sel.name.value);
+                const found = checkRoot(frag.selectionSet, seen);
+                if (found) return found;
+              }
+              return null;
+            };
+            const found = checkRoot(operation.selectionSet, new Set());
+            if (found) {
+              throw gqlError(
+                'FORBIDDEN',
+                `${found} in a mutation's answer needs scope "read", which this token does not have (ask for the job's id and state, and read the rest with a read token).`,
+                { http: { status: 403 } },
+              );
+            }
+          }),
+      })),
   };
 }

@@ -20,6 +20,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   Kind,
+  OperationTypeNode,
   createSourceEventStream,
   execute,
   getOperationAST,
@@ -33,8 +34,8 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import type { ServerOptions } from 'graphql-ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import type { Config, Scope } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { Authenticator } from './auth';
@@ -42,6 +43,7 @@ import type { Context } from '../resolvers/context';
 import type { Limits } from './plugins/use-limits';
 import { badInput } from '../core/errors';
 import { operationCost } from './query-cost';
+import { hook } from './plugins/hook';
 import { requestSignal } from '../core/request-budget';
 import { mapEvents } from '../resolvers/event-stream';
 import type { ChangeBus } from '../datasources/cerebrum/events/change';
@@ -83,20 +85,6 @@ interface Connection {
 function closeReason(text: string): string {
   return Buffer.byteLength(text) <= 123 ? text : `${text.slice(0, 110)}…`;
 }
-
-/** What graphql-ws's ws adapter puts in its Context's `extra`. */
-interface WsExtra {
-  readonly socket: WebSocket;
-  readonly request: http.IncomingMessage;
-}
-type UseServer = (
-  options: ServerOptions<Record<string, unknown> | undefined, WsExtra> & { isProd?: boolean },
-  ws: WebSocketServer,
-  keepAliveMs?: number,
-) => { dispose(): Promise<void> };
-// graphql-ws publishes its ws adapter only as the subpath export "graphql-ws/use/ws", which this project's
-// TypeScript module resolution (node10) does not read; Node resolves it at run time. Typed from the main entry.
-const { useServer } = require('graphql-ws/use/ws') as { useServer: UseServer };
 
 const TOKENS_EXCEEDED = /Document contains more th(?:an|at) (\d+) tokens/;
 
@@ -197,10 +185,10 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
         const operation = getOperationAST(document, payload.operationName);
         if (!operation)
           return [badInput('Name the operation to run (operationName): the document has several, or none.')];
-        if (operation.operation !== 'subscription') {
+        if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
           return [
             badInput(
-              `Only subscriptions are served over WebSocket; send ${operation.operation === 'query' ? 'queries' : 'mutations'} with HTTP POST to ${opts.path}.`,
+              `Only subscriptions are served over WebSocket; send ${operation.operation === OperationTypeNode.QUERY ? 'queries' : 'mutations'} with HTTP POST to ${opts.path}.`,
             ),
           ];
         }
@@ -274,7 +262,7 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
       },
       onNext(_ctx, _id, _payload, _args, result) {
         if (!result.errors) return;
-        return { ...result, errors: format(result.errors) } as never;
+        return { ...result, errors: format(result.errors) };
       },
       onError(_ctx, _id, _payload, errors) {
         return format(errors);
@@ -288,7 +276,10 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      await server.dispose().catch((e: Error) => log.warn({ err: e.message }, 'closing the WebSocket server failed'));
+      // Typed `void | Promise<void>` (graphql-ws's Disposable); the ws adapter's dispose is async.
+      await Promise.resolve(server.dispose()).catch((e: Error) =>
+        log.warn({ err: e.message }, 'closing the WebSocket server failed'),
+      );
       if (jobEvents) await (await jobEvents).close();
     })();
     return closing;
@@ -296,22 +287,20 @@ export function attachSubscriptions(opts: SubscriptionServerOptions): Subscripti
 
   return {
     plugin: {
-      async serverWillStart() {
-        return { drainServer: close };
-      },
+      serverWillStart: () => hook(() => ({ drainServer: close })),
       // Over HTTP a subscription would reach Apollo's executor, which has no stream to answer with.
-      async requestDidStart() {
-        return {
-          async didResolveOperation({ operation }) {
-            if (operation?.operation === 'subscription') {
-              throw badInput(
-                `Subscriptions are served over WebSocket (graphql-ws, protocol graphql-transport-ws) at ${opts.path}, not over HTTP.`,
-                { http: { status: 400 } },
-              );
-            }
-          },
-        };
-      },
+      requestDidStart: () =>
+        hook(() => ({
+          didResolveOperation: ({ operation }) =>
+            hook(() => {
+              if (operation?.operation === OperationTypeNode.SUBSCRIPTION) {
+                throw badInput(
+                  `Subscriptions are served over WebSocket (graphql-ws, protocol graphql-transport-ws) at ${opts.path}, not over HTTP.`,
+                  { http: { status: 400 } },
+                );
+              }
+            }),
+        })),
     },
     active: () => open,
     close,

@@ -56,7 +56,10 @@ export async function startSupergraphGateway(opts: {
       new RemoteGraphQLDataSource<GatewayContext>({
         url,
         willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-          if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+          // Health checks and schema loads come with a context of Apollo's own (typed Record<string, any>).
+          const authorization: unknown = context.authorization;
+          if (typeof authorization === 'string' && authorization)
+            request.http?.headers.set('authorization', authorization);
         },
       }),
   });
@@ -72,7 +75,7 @@ export async function startSupergraphGateway(opts: {
     '/graphql',
     express.json({ limit: '5mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => ({ authorization: req.header('authorization') }),
+      context: ({ req }) => Promise.resolve({ authorization: req.header('authorization') }),
     }),
   );
   const host = opts.host ?? '127.0.0.1';

@@ -95,6 +95,13 @@ function wildcard(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 'i');
 }
 
+/** A free-text field of a JSON body: null when absent, else as String() reads it (a number or object included). */
+function optionalText(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- what the simulator stores for any JSON value sent
+  return String(value);
+}
+
 function bodyObject(body: unknown): Record<string, unknown> {
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
@@ -135,17 +142,20 @@ function nextEntityId(data: CerebrumData): number {
 
 // ---- handlers --------------------------------------------------------------------------------------
 
-/** `params` are the decoded path captures; an absent optional capture is ''. */
+/**
+ * `params` are the decoded path captures; an absent optional capture is ''. Each route has as many captures as its
+ * handler reads, so the `= ''` defaults in the handlers' parameter lists are for the type checker only.
+ */
 type Handler = (req: ApiRequest, params: string[]) => ApiReply;
 
-function getOu({ data }: ApiRequest, [id]: string[]): ApiReply {
+function getOu({ data }: ApiRequest, [id = '']: string[]): ApiReply {
   // The OU route takes a string and int()s it: a non-numeric id is an unhandled ValueError → 500.
   if (!/^\d+$/.test(id)) fail(500, 'Internal Server Error');
   const ou = data.ous.get(Number(id)) ?? fail(404, `No such ou with entity_id=${id}`);
   return ok(v.ouView(ou));
 }
 
-function getPersonPart({ data, query }: ApiRequest, [id, part]: string[]): ApiReply {
+function getPersonPart({ data, query }: ApiRequest, [id = '', part = '']: string[]): ApiReply {
   const p = person(data, id);
   switch (part) {
     case '':
@@ -198,7 +208,7 @@ function searchAccounts({ data, query }: ApiRequest): ApiReply {
   return ok({ accounts: accounts.map((a) => v.accountListItemView(a, data)) });
 }
 
-function getAccountPart({ data, query }: ApiRequest, [ident, part]: string[]): ApiReply {
+function getAccountPart({ data, query }: ApiRequest, [ident = '', part = '']: string[]): ApiReply {
   const a = account(data, ident);
   switch (part) {
     case '':
@@ -218,11 +228,12 @@ function getAccountPart({ data, query }: ApiRequest, [ident, part]: string[]): A
   }
 }
 
-function quarantineItem({ data, method, body }: ApiRequest, [ident, rawType]: string[]): ApiReply {
+function quarantineItem({ data, method, body }: ApiRequest, [ident = '', rawType = '']: string[]): ApiReply {
   const a = account(data, ident);
   const type = quarantineType(rawType);
   const index = a.quarantines.findIndex((q) => q.type === type);
-  if (method === 'GET') return index < 0 ? fail(404, 'quarantine not set') : ok(v.quarantineView(a.quarantines[index]));
+  const held = a.quarantines[index];
+  if (method === 'GET') return held === undefined ? fail(404, 'quarantine not set') : ok(v.quarantineView(held));
   if (method === 'DELETE') {
     if (index < 0) fail(404, 'quarantine not set');
     a.quarantines.splice(index, 1);
@@ -236,7 +247,7 @@ function quarantineItem({ data, method, body }: ApiRequest, [ident, rawType]: st
   if (disableUntil !== null && (disableUntil < start || (end !== null && disableUntil > end))) {
     invalid('disable_until', 'invalid disable_until date');
   }
-  const comment = args.comment === undefined || args.comment === null ? null : String(args.comment);
+  const comment = optionalText(args.comment);
   const q = { type, comment, start, end, disable_until: disableUntil };
   // PUT replaces (Cerebrum deletes and re-adds): 200 when one was set, 201 when new.
   if (index >= 0) a.quarantines[index] = q;
@@ -274,7 +285,7 @@ function searchGroups({ data, query }: ApiRequest): ApiReply {
   return ok({ groups: groups.map(v.groupListItemView) });
 }
 
-function groupItem({ data, method, body }: ApiRequest, [name]: string[]): ApiReply {
+function groupItem({ data, method, body }: ApiRequest, [name = '']: string[]): ApiReply {
   if (method === 'GET') return ok(v.groupView(group(data, name)));
   const args = bodyObject(body);
   const vis = typeof args.visibility === 'string' ? args.visibility.toLowerCase() : undefined;
@@ -282,7 +293,7 @@ function groupItem({ data, method, body }: ApiRequest, [name]: string[]): ApiRep
   if (vis === undefined || !['all', 'internal', 'none'].includes(vis)) {
     invalid('visibility', `The value '${String(args.visibility)}' is not a valid choice for 'visibility'.`);
   }
-  const description = args.description === undefined || args.description === null ? null : String(args.description);
+  const description = optionalText(args.description);
   if (description !== null && description.length > 512) invalid('description', 'String too long (max 512)');
   const existing = data.groups.get(name);
   if (existing) {
@@ -304,7 +315,7 @@ function groupItem({ data, method, body }: ApiRequest, [name]: string[]): ApiRep
   return ok(v.groupView(created), 201);
 }
 
-function groupMembers({ data, method, body }: ApiRequest, [name]: string[]): ApiReply {
+function groupMembers({ data, method, body }: ApiRequest, [name = '']: string[]): ApiReply {
   const g = group(data, name);
   if (method === 'PUT') {
     const members = bodyObject(body).members;
@@ -326,7 +337,7 @@ function groupMembers({ data, method, body }: ApiRequest, [name]: string[]): Api
   });
 }
 
-function groupMember({ data, method }: ApiRequest, [name, memberId]: string[]): ApiReply {
+function groupMember({ data, method }: ApiRequest, [name = '', memberId = '']: string[]): ApiReply {
   const g = group(data, name);
   const e = entity(data, memberId);
   const isMember = g.members.includes(e.id);
@@ -369,8 +380,9 @@ function searchAffiliations({ data, query }: ApiRequest): ApiReply {
   const affiliation = query.get('affiliation');
   const location = query.get('location');
   if (affiliation !== null) {
-    const [aff, status] = affiliation.split('/', 2);
-    const known = AFFILIATIONS[aff] !== undefined && (status === undefined || AFFILIATIONS[aff].includes(status));
+    const [aff = '', status] = affiliation.split('/', 2);
+    const statuses = AFFILIATIONS[aff];
+    const known = statuses !== undefined && (status === undefined || statuses.includes(status));
     if (!known) fail(400, `Invalid affiliation: ${affiliation}`);
   }
   let ouId: number | null = null;
@@ -394,7 +406,7 @@ function searchAffiliations({ data, query }: ApiRequest): ApiReply {
 function getContexts({ data, query }: ApiRequest): ApiReply {
   const types = query.getAll('entity_types');
   const rows = v.contextsView(data, CONTEXTS) as { entity_type: string }[];
-  return ok((types.length ? rows.filter((r) => types.includes(r.entity_type)) : rows) as Json[]);
+  return ok(types.length ? rows.filter((r) => types.includes(r.entity_type)) : rows);
 }
 
 // ---- routing ---------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ export async function startCerebrumEventPublisher(o: {
   const send = (key: string, body: Buffer) =>
     new Promise<void>((resolve, reject) => {
       ch.publish(o.exchange, key, body, { persistent: true, contentType: 'application/json' }, (err) =>
-        err ? reject(err) : resolve(),
+        err ? reject(err instanceof Error ? err : new Error(`publishing ${key} failed: ${String(err)}`)) : resolve(),
       );
     });
   return {

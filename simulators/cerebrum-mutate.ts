@@ -27,8 +27,9 @@ const num = (b: Body, k: string): number => {
   return v;
 };
 const text = (b: Body, k: string): string => {
-  if (typeof b[k] !== 'string' || b[k] === '') throw new MutationError(`"${k}" must be a non-empty string`);
-  return b[k] as string;
+  const v = b[k];
+  if (typeof v !== 'string' || v === '') throw new MutationError(`"${k}" must be a non-empty string`);
+  return v;
 };
 
 /** Applies one mutation to `data`; returns the events it causes (without jti/iat: the publisher adds them). */

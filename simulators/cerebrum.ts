@@ -106,7 +106,7 @@ const GENERIC_NOT_FOUND: [RegExp, string, string][] = [
 
 /** The body Cerebrum (or flask in front of it) gives for `status`, for injected failures. */
 function injectedReply(status: number, path: string): ApiReply {
-  const bare = path.split('?')[0];
+  const bare = path.split('?', 1)[0] ?? path; // split() gives at least one part
   switch (status) {
     case 400:
       return validationError({});
@@ -120,8 +120,9 @@ function injectedReply(status: number, path: string): ApiReply {
       return { status, body: { message: 'Invalid API key in header' } };
     case 404: {
       for (const [re, kind, key] of GENERIC_NOT_FOUND) {
-        const m = re.exec(bare);
-        if (m) return { status, body: { message: `No such ${kind} with ${key}=${decodeURIComponentSafe(m[1])}` } };
+        const id = re.exec(bare)?.[1]; // each pattern has one capture, set whenever it matches
+        if (id !== undefined)
+          return { status, body: { message: `No such ${kind} with ${key}=${decodeURIComponentSafe(id)}` } };
       }
       return { status, body: { message: NOT_FOUND_URL } };
     }

@@ -65,8 +65,8 @@ export interface DarSimulator {
 /** A stable UUID (v5 layout over SHA-1) for an address betegnelse, so ids survive restarts and reruns. */
 function stableUuid(name: string): string {
   const h = createHash('sha1').update(`dar-simulator:${name}`).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
+  h[6] = (h.readUInt8(6) & 0x0f) | 0x50;
+  h[8] = (h.readUInt8(8) & 0x3f) | 0x80;
   const x = h.subarray(0, 16).toString('hex');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
@@ -157,28 +157,36 @@ function parseBetegnelse(text: string): Parsed {
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean);
-  const street = /^(.*?)\s+(\d+[A-Za-z]?)$/.exec(parts[0] ?? '');
-  const post = /^(\d{4})\s+(.+)$/.exec(parts[parts.length - 1] ?? '');
-  const unit = parts.length > 2 ? /^(st|kl|\d+)\.?\s*(\S+)?$/i.exec(parts[1]) : null;
+  // Every group but the door's is set whenever its pattern matches.
+  const [, streetName, houseNo] = /^(.*?)\s+(\d+[A-Za-z]?)$/.exec(parts[0] ?? '') ?? [];
+  const [, postCode, postName] = /^(\d{4})\s+(.+)$/.exec(parts[parts.length - 1] ?? '') ?? [];
+  const [, floor, door] = (parts.length > 2 ? /^(st|kl|\d+)\.?\s*(\S+)?$/i.exec(parts[1] ?? '') : null) ?? [];
   return {
-    vejnavn: street ? street[1] : (parts[0] ?? null),
-    husnr: street ? street[2] : null,
-    etage: unit ? unit[1].toLowerCase() : null,
-    dør: unit?.[2] ?? null,
-    postnr: post ? post[1] : null,
-    postnrnavn: post ? post[2] : null,
+    vejnavn: streetName ?? parts[0] ?? null,
+    husnr: houseNo ?? null,
+    etage: floor?.toLowerCase() ?? null,
+    dør: door ?? null,
+    postnr: postCode ?? null,
+    postnrnavn: postName ?? null,
   };
 }
 
+/** Edit distance over UTF-16 code units, one row at a time: `diag`, `up` and `left` are the row's three neighbours. */
 function levenshtein(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let left = b.length; // the last cell of the row
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    let diag = i - 1;
+    left = i;
+    const cur = [left];
+    for (const [k, up] of prev.slice(1).entries()) {
+      left = Math.min(up + 1, left + 1, diag + (a[i - 1] === b[k] ? 0 : 1));
+      cur.push(left);
+      diag = up;
+    }
     prev = cur;
   }
-  return prev[b.length];
+  return left;
 }
 
 /** DAWA's `struktur=mini` address; ids, codes and coordinates derived from the betegnelse so they are stable. */
@@ -203,8 +211,8 @@ function miniAddress(entry: DarBookEntry, base: string): Record<string, unknown>
     stormodtagerpostnrnavn: null,
     kommunekode: '0751',
     adgangsadresseid: stableUuid(access),
-    x: Number((10.2 + (h[2] - 128) / 2000).toFixed(8)),
-    y: Number((56.15 + (h[3] - 128) / 4000).toFixed(8)),
+    x: Number((10.2 + (h.readUInt8(2) - 128) / 2000).toFixed(8)),
+    y: Number((56.15 + (h.readUInt8(3) - 128) / 4000).toFixed(8)),
     href: `${base}/adresser/${entry.id}`,
     betegnelse: entry.betegnelse,
   };
@@ -333,7 +341,7 @@ export async function startDarSimulator(opts: DarSimulatorOptions = {}): Promise
     if (failure) {
       const extra: Record<string, string> =
         failure.retryAfterSeconds !== undefined ? { 'Retry-After': String(failure.retryAfterSeconds) } : {};
-      return sendJson(res, failure.status as number, problem(failure.status as number), extra);
+      return sendJson(res, failure.status, problem(failure.status), extra);
     }
     if (req.method !== 'GET' || url.pathname !== '/datavask/adresser') return sendJson(res, 404, problem(404));
     if (text === null || text.trim() === '') return sendJson(res, 400, problem(400));

@@ -144,10 +144,11 @@ function offsetAfter(after: string | null | undefined): number {
  * Rows of `rows` by the value of `key` (first row wins, as `find` would). Cached per array and key, and rebuilt
  * when the array's length changes — the data is live and tests add rows — so look-ups stay O(1) at 20,000 students.
  */
-const indexes = new WeakMap<object, Map<string, { length: number; map: Map<unknown, unknown> }>>();
+type Index = { length: number; map: Map<unknown, unknown> };
+const indexes = new WeakMap<object, Map<string, Index>>();
 function indexed<T, K extends keyof T>(rows: T[], key: K): Map<T[K], T> {
   let byKey = indexes.get(rows);
-  if (!byKey) indexes.set(rows, (byKey = new Map()));
+  if (!byKey) indexes.set(rows, (byKey = new Map<string, Index>()));
   let entry = byKey.get(String(key));
   if (!entry || entry.length !== rows.length) {
     const map = new Map<unknown, unknown>();

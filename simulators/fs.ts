@@ -12,7 +12,7 @@
  * Injected failures come before the auth check: they stand for the infrastructure in front of FS.
  */
 import http from 'node:http';
-import { execute, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, execute, parse, validate, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { fsSampleData, type FsData } from './data/fs-sample';
 import { buildFsSchema, fsRootValue } from './fs-api';
 import { serverCloser } from './http-close';
@@ -175,9 +175,11 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
     let operation: OperationDefinitionNode | undefined;
     let parseError: string | undefined;
     try {
-      body = JSON.parse(raw);
+      body = JSON.parse(raw) as typeof body;
       document = parse(body.query ?? '');
-      const ops = document.definitions.filter((x): x is OperationDefinitionNode => x.kind === 'OperationDefinition');
+      const ops = document.definitions.filter(
+        (x): x is OperationDefinitionNode => x.kind === Kind.OPERATION_DEFINITION,
+      );
       operation = body.operationName ? ops.find((o) => o.name?.value === body.operationName) : ops[0];
       if (!operation) parseError = `Unknown operation named "${body.operationName}".`;
     } catch (e) {
@@ -187,7 +189,7 @@ export async function startFsSimulator(opts: FsSimulatorOptions = {}): Promise<F
     const opName = operation?.name?.value ?? null;
     record.operationName = opName;
     record.fields = operation
-      ? operation.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : []))
+      ? operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []))
       : [];
     const opKey = opName ?? '(anonymous)';
     sim.stats.byOperation.set(opKey, (sim.stats.byOperation.get(opKey) ?? 0) + 1);

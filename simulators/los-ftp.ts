@@ -59,7 +59,7 @@ export async function startLosFtpSimulator(options: LosFtpSimulatorOptions): Pro
     log: silentLogger,
   });
   for (const s of signals) {
-    for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.off(s, l as NodeJS.SignalsListener);
+    for (const l of process.listeners(s)) if (!before.get(s)?.has(l)) process.off(s, l);
   }
 
   // ftp-srv's disconnectClient arms a 1 s timer (never cleared) on every client disconnect, which keeps a
@@ -120,6 +120,8 @@ interface FtpConnectionInternals extends FtpConnection {
   fs: { get(path: string): Promise<FileStat>; list(path: string): Promise<FileStat[]> } | null;
   connector: { waitForConnection(): PromiseLike<unknown>; socket: unknown; end(): void };
   commandSocket: { pause(): void; resume(): void };
+  /** ftp-srv types its answer Promise<any>; it resolves once the reply is written. */
+  reply(options: number | object, ...letters: unknown[]): Promise<unknown>;
 }
 
 interface FileStat {
@@ -211,7 +213,7 @@ const FEAT: FtpSrvCommand = {
 function registry(): Record<string, FtpSrvCommand> {
   // ftp-srv has no API for adding commands; its registry module is the one place the server looks them up.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('ftp-srv/src/commands/registry');
+  return require('ftp-srv/src/commands/registry') as Record<string, FtpSrvCommand>;
 }
 
 /** Adds MLSD and MLST (and an honest FEAT) to ftp-srv's module-wide command registry, once. */

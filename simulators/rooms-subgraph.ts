@@ -171,21 +171,21 @@ export async function startRoomsSubgraph(
     },
   };
   const server = new ApolloServer({
-    schema: buildSubgraphSchema({ typeDefs: parse(ROOMS_SDL), resolvers: resolvers as never }),
+    schema: buildSubgraphSchema({ typeDefs: parse(ROOMS_SDL), resolvers }),
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       {
-        async requestDidStart() {
-          return {
-            async didResolveOperation({ request }) {
-              const reps = request.variables?.representations;
+        requestDidStart: () =>
+          Promise.resolve({
+            didResolveOperation: ({ request }) => {
+              const reps: unknown = request.variables?.representations;
               if (Array.isArray(reps)) {
                 stats.entityCalls++;
                 stats.representations += reps.length;
               }
+              return Promise.resolve();
             },
-          };
-        },
+          }),
       },
     ],
   });

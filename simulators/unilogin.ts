@@ -92,12 +92,27 @@ export interface UniLoginSimulatorOptions {
   schemas?: { uploadfull?: string; uploaddelete?: string };
 }
 
-type Obj = Record<string, any>;
-const list = <T>(v: T | T[] | undefined | null): T[] =>
-  v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
-const textOf = (v: unknown): string =>
-  v === undefined || v === null ? '' : typeof v === 'object' ? String((v as Obj).$value ?? '') : String(v);
-const control1 = (v: unknown) => textOf(v).replace(/\s+/g, ' ').trim();
+/**
+ * node-soap's parse of a request: an object per element (its attributes under `attributes`, the text of an element
+ * that also has attributes under `$value`), an array for a repeated element, text (or a number or boolean the XSD
+ * types) at the leaves.
+ */
+type Parsed = string | number | boolean | null | undefined | ParsedElement | Parsed[];
+interface ParsedElement {
+  $value?: string | number | boolean;
+  [name: string]: Parsed;
+}
+/** The value at `path` below `v`; undefined where a step is not an element (as `v?.a?.b` reads a parse). */
+const at = (v: Parsed, ...path: string[]): Parsed =>
+  path.reduce<Parsed>((o, k) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? o[k] : undefined), v);
+const list = (v: Parsed): Parsed[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+const textOf = (v: Parsed): string =>
+  v === undefined || v === null
+    ? ''
+    : typeof v === 'object'
+      ? String((Array.isArray(v) ? undefined : v.$value) ?? '')
+      : String(v);
+const control1 = (v: Parsed) => textOf(v).replace(/\s+/g, ' ').trim();
 
 /** The document inside the request's <xml> element, as sent (its line 1 is the root element's line). */
 function documentOf(envelope: string): string {
@@ -107,7 +122,12 @@ function documentOf(envelope: string): string {
   return close < 0 ? '' : envelope.slice(open.index + open[0].length, close).trimStart();
 }
 
-const upload = (o: Partial<Obj>) => ({
+/** The request as node-soap hands it to a service method: the one given to processRequest(). */
+interface SoapRequest {
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+const upload = (o: Record<string, unknown>) => ({
   summary: '',
   details: '',
   ValidationErrors: '',
@@ -133,34 +153,35 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
   let failures: { n: number; status: number } = { n: 0, status: 503 };
   let requestSeq = 0;
 
-  const auth = (args: Obj, v12: boolean) => {
-    const u = users.find((x) => x.user === textOf(args?.WSuserId));
-    if (u && u.password === textOf(args?.WSpassword)) return u;
-    throw {
+  const auth = (args: Parsed, v12: boolean) => {
+    const u = users.find((x) => x.user === textOf(at(args, 'WSuserId')));
+    if (u && u.password === textOf(at(args, 'WSpassword'))) return u;
+    // node-soap answers a thrown error's `Fault` as the SOAP fault.
+    throw Object.assign(new Error(BAD_CREDENTIALS_TEXT), {
       Fault: v12
         ? { Code: { Value: 'soap:Sender' }, Reason: { Text: BAD_CREDENTIALS_TEXT }, statusCode: 500 }
         : { faultcode: 'soap:Client', faultstring: BAD_CREDENTIALS_TEXT, detail: '', statusCode: 500 },
-    };
+    });
   };
 
   /** The raw body of the request a service method is answering (node-soap passes only its parse). */
-  const envelopeOf = (req: Obj) => raw.get(String(req.headers?.['x-unilogin-sim-request'])) ?? '';
+  const envelopeOf = (req: SoapRequest) => raw.get(String(req.headers?.['x-unilogin-sim-request'])) ?? '';
 
   async function handleUpload(
     method: string,
     mode: 'FULL' | 'INCREMENTAL' | 'DELETE',
-    args: Obj,
-    req: Obj,
+    args: Parsed,
+    req: SoapRequest,
     v12: boolean,
   ) {
     const envelope = envelopeOf(req);
     const user = auth(args, v12);
     const document = documentOf(envelope);
     const record = (statuskode: number) => uploads.push({ method, document, envelope, statuskode });
-    const root: Obj = args?.xml?.UNILoginImport ?? {};
-    const inst = control1(root.Institution?.InstitutionNumber);
-    const answer = (o: Obj) => {
-      record(o.statuskode ?? 0);
+    const root = at(args, 'xml', 'UNILoginImport');
+    const inst = control1(at(root, 'Institution', 'InstitutionNumber'));
+    const answer = (o: { statuskode: number } & Record<string, unknown>) => {
+      record(o.statuskode);
       return { [`${method}Result`]: upload({ instnr: inst, ...o }) };
     };
     const schema = mode === 'DELETE' ? 'uploaddelete' : 'uploadfull';
@@ -176,8 +197,8 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
         },
       });
     }
-    const source = textOf(root.attributes?.source);
-    const exportDateTime = textOf(root.attributes?.exportdatetime);
+    const source = textOf(at(root, 'attributes', 'source'));
+    const exportDateTime = textOf(at(root, 'attributes', 'exportdatetime'));
     if (!sources.has(source))
       return answer({ statuskode: 1, summary: `Fejl 1: Ukendt importkilde ${source} (${user.user})` });
     if (!institutions.has(inst) || (user.institutions && !user.institutions.includes(inst))) {
@@ -200,10 +221,10 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
     const now: SimImport = held ?? { lastExportDateTime: exportDateTime, persons: new Map(), groups: new Map() };
     now.lastExportDateTime = exportDateTime;
     const counts = { newobjects: 0, updatedobjects: 0, deletedobjects: 0, deniedobjects: 0 };
-    const people = list<Obj>(root.Institution?.InstitutionPerson);
+    const people = list(at(root, 'Institution', 'InstitutionPerson'));
     if (mode === 'DELETE') {
       for (const p of people) {
-        if (now.persons.delete(control1(p.LocalPersonId))) counts.deletedobjects++;
+        if (now.persons.delete(control1(at(p, 'LocalPersonId')))) counts.deletedobjects++;
         else counts.deniedobjects++;
       }
     } else {
@@ -229,9 +250,9 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
         }
         now.groups.clear();
       }
-      for (const g of list<Obj>(root.Institution?.Group)) {
-        const id = control1(g.GroupId);
-        if (id) now.groups.set(id, control1(g.GroupName) || id);
+      for (const g of list(at(root, 'Institution', 'Group'))) {
+        const id = control1(at(g, 'GroupId'));
+        if (id) now.groups.set(id, control1(at(g, 'GroupName')) || id);
       }
     }
     state.set(key, now);
@@ -244,36 +265,39 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
   }
 
   /** An InstitutionPerson as held; null when control 1 rejects it (an empty name). */
-  function toPerson(p: Obj): SimPerson | null {
-    const person: Obj = p.Person ?? {};
-    const firstName = control1(person.FirstName);
-    const familyName = control1(person.FamilyName);
-    const localPersonId = control1(p.LocalPersonId);
+  function toPerson(p: Parsed): SimPerson | null {
+    const person: Parsed = at(p, 'Person') ?? {};
+    const student = at(p, 'Student');
+    const employee = at(p, 'Employee');
+    const firstName = control1(at(person, 'FirstName'));
+    const familyName = control1(at(person, 'FamilyName'));
+    const localPersonId = control1(at(p, 'LocalPersonId'));
     if (!firstName || !familyName || !localPersonId) return null;
     return {
       localPersonId,
       firstName,
       familyName,
-      cpr: control1(person.CivilRegistrationNumber) || null,
-      email: control1(person.EmailAddress) || null,
-      employeeType: p.Employee ? textOf(p.Employee.attributes?.type) : null,
-      studentType: p.Student ? textOf(p.Student.attributes?.type) : null,
-      mainGroupId: p.Student ? control1(p.Student.MainGroupId) : null,
-      groupIds: [...list(p.Employee?.GroupId), ...list(p.Student?.GroupId)].map(control1),
-      record: JSON.stringify({ person, student: p.Student ?? null, employee: p.Employee ?? null }),
+      cpr: control1(at(person, 'CivilRegistrationNumber')) || null,
+      email: control1(at(person, 'EmailAddress')) || null,
+      employeeType: employee ? textOf(at(employee, 'attributes', 'type')) : null,
+      studentType: student ? textOf(at(student, 'attributes', 'type')) : null,
+      mainGroupId: student ? control1(at(student, 'MainGroupId')) : null,
+      groupIds: [...list(at(employee, 'GroupId')), ...list(at(student, 'GroupId'))].map(control1),
+      record: JSON.stringify({ person, student: student ?? null, employee: employee ?? null }),
     };
   }
 
   /** A service method that counts its calls; gets the parsed arguments and the (serverless) request. */
   const counted =
-    (name: string, fn: (args: Obj, req: Obj) => unknown) => (args: Obj, _cb: unknown, _headers: unknown, req: Obj) => {
+    (name: string, fn: (args: Parsed, req: SoapRequest) => unknown) =>
+    (args: Parsed, _cb: unknown, _headers: unknown, req: SoapRequest) => {
       calls[name] = (calls[name] ?? 0) + 1;
       return fn(args ?? {}, req);
     };
-  const schemaOf = (name: unknown): 'uploadfull' | 'uploaddelete' =>
+  const schemaOf = (name: Parsed): 'uploadfull' | 'uploaddelete' =>
     textOf(name) === 'uploaddelete.xsd' ? 'uploaddelete' : 'uploadfull';
   const xsdOf = (schema: 'uploadfull' | 'uploaddelete') => opts.schemas?.[schema] ?? schemaText(schema);
-  const validateAnswer = async (req: Obj, schema: 'uploadfull' | 'uploaddelete') => {
+  const validateAnswer = async (req: SoapRequest, schema: 'uploadfull' | 'uploaddelete') => {
     const check = await validateDocument({ xml: documentOf(envelopeOf(req)) }, schema, xsdOf(schema));
     return check.valid
       ? {
@@ -301,13 +325,13 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
       GetXmlSchemaNamesResult: { string: ['uploaddelete.xsd', 'uploadfull.xsd'] },
     })),
     GetXmlSchema: counted('GetXmlSchema', (args) => ({
-      GetXmlSchemaResult: { $xml: xsdOf(schemaOf(args.schemaname)).replace(/^\s*<\?xml[^?]*\?>\s*/, '') },
+      GetXmlSchemaResult: { $xml: xsdOf(schemaOf(at(args, 'schemaname'))).replace(/^\s*<\?xml[^?]*\?>\s*/, '') },
     })),
     ValidateXmlAgainstSchema: counted('ValidateXmlAgainstSchema', async (_args, req) => ({
       ValidateXmlAgainstSchemaResult: await validateAnswer(req, 'uploadfull'),
     })),
     ValidateXmlAgainstNamedSchema: counted('ValidateXmlAgainstNamedSchema', async (args, req) => ({
-      ValidateXmlAgainstNamedSchemaResult: await validateAnswer(req, schemaOf(args.schemaname)),
+      ValidateXmlAgainstNamedSchemaResult: await validateAnswer(req, schemaOf(at(args, 'schemaname'))),
     })),
     UploadXmlData: counted('UploadXmlData', (args, req) => handleUpload('UploadXmlData', 'FULL', args, req, v12)),
     UploadIncrementalXmlData: counted('UploadIncrementalXmlData', (args, req) =>
@@ -322,17 +346,20 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
   // One soap server per SOAP version: each answers in the envelope its requests use.
   const soapServer = (v12: boolean) =>
     new Promise<soap.Server>((resolve, reject) => {
-      const s = soap.listen(null as unknown as http.Server, {
+      const s = soap.listen(null, {
         path: '/',
         xml: wsdlText,
         forceSoap12Headers: v12,
         services: { UniLoginImport: { UniLoginImportSoap12: port(v12) } },
-        callback: (err: unknown) => (err ? reject(err) : resolve(s)),
+        callback: (err: unknown) => {
+          if (!err) resolve(s);
+          else reject(err instanceof Error ? err : new Error('The simulator could not load its WSDL.', { cause: err }));
+        },
       });
     });
   const [soap11, soap12] = await Promise.all([soapServer(false), soapServer(true)]);
 
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
@@ -384,7 +411,9 @@ export async function startUniLoginSimulator(opts: UniLoginSimulatorOptions = {}
     } catch (e) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`simulator error: ${(e as Error).message}`);
     }
-  });
+  };
+  // handle() answers every failure itself (500), so nothing is left to the promise.
+  const server = http.createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   let stopped = false;

@@ -9,10 +9,11 @@ import { printIdbroSubgraphSchema } from '../subgraph';
  * - schema/subgraph.graphql: the Federation 2 SDL a router composes (@link, @key), as `_service { sdl }` answers it.
  */
 const dir = join(__dirname, '..', '..', '..', 'schema');
-for (const [file, text] of [
+const files: [file: string, text: string][] = [
   ['schema.graphql', printGatewaySchema()],
   ['subgraph.graphql', printIdbroSubgraphSchema()],
-]) {
+];
+for (const [file, text] of files) {
   writeFileSync(join(dir, file), text);
   console.log(`wrote ${join(dir, file)}`);
 }

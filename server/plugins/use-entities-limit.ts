@@ -6,6 +6,7 @@ import {
   isNonNullType,
   isObjectType,
   Kind,
+  OperationTypeNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
@@ -15,6 +16,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from '../../core/config';
 import { badInput } from '../../core/errors';
+import { hook } from './hook';
 
 /**
  * The plugins a federated idbro needs: the representation limit, and no inline tracing. Apollo Server turns
@@ -37,43 +39,43 @@ const LIST_SIZE = 10;
  */
 export function useEntitiesLimit(config: Pick<Config, 'maxCost' | 'maxEntityRepresentations'>): ApolloServerPlugin {
   return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document, request, schema }) {
-          if (!operation || operation.operation !== 'query') return;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          const entityType = schema.getType('_Entity');
-          let count = 0;
-          let cost = 0;
-          for (const sel of operation.selectionSet.selections) {
-            if (sel.kind !== Kind.FIELD || sel.name.value !== '_entities') continue;
-            const arg = sel.arguments?.find((a) => a.name.value === 'representations')?.value;
-            const value = arg?.kind === Kind.VARIABLE ? request.variables?.[arg.name.value] : undefined;
-            const n = arg?.kind === Kind.LIST ? arg.values.length : Array.isArray(value) ? value.length : 1;
-            count += n;
-            const each =
-              sel.selectionSet && entityType && isCompositeType(entityType)
-                ? selectionCost(schema, sel.selectionSet, entityType, fragments)
-                : 0;
-            cost += n * (1 + each);
-          }
-          if (count > config.maxEntityRepresentations) {
-            throw badInput(
-              `_entities asks for ${count} representations, more than the limit of ${config.maxEntityRepresentations} (MAX_ENTITY_REPRESENTATIONS): ` +
-                'send them in smaller batches (Apollo Router: batching / max entities per fetch).',
-              { limit: config.maxEntityRepresentations, actual: count, http: { status: 400 } },
-            );
-          }
-          if (cost > config.maxCost) {
-            throw badInput(
-              `Query cost ${cost} of ${count} entity representations exceeds the limit of ${config.maxCost} (MAX_QUERY_COST): ask for fewer representations or fewer nested lists.`,
-              { limit: config.maxCost, actual: cost, http: { status: 400 } },
-            );
-          }
-        },
-      };
-    },
+    requestDidStart: () =>
+      hook(() => ({
+        didResolveOperation: ({ operation, document, request, schema }) =>
+          hook(() => {
+            if (!operation || operation.operation !== OperationTypeNode.QUERY) return;
+            const fragments: Record<string, FragmentDefinitionNode> = {};
+            for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+            const entityType = schema.getType('_Entity');
+            let count = 0;
+            let cost = 0;
+            for (const sel of operation.selectionSet.selections) {
+              if (sel.kind !== Kind.FIELD || sel.name.value !== '_entities') continue;
+              const arg = sel.arguments?.find((a) => a.name.value === 'representations')?.value;
+              const value: unknown = arg?.kind === Kind.VARIABLE ? request.variables?.[arg.name.value] : undefined;
+              const n = arg?.kind === Kind.LIST ? arg.values.length : Array.isArray(value) ? value.length : 1;
+              count += n;
+              const each =
+                sel.selectionSet && entityType && isCompositeType(entityType)
+                  ? selectionCost(schema, sel.selectionSet, entityType, fragments)
+                  : 0;
+              cost += n * (1 + each);
+            }
+            if (count > config.maxEntityRepresentations) {
+              throw badInput(
+                `_entities asks for ${count} representations, more than the limit of ${config.maxEntityRepresentations} (MAX_ENTITY_REPRESENTATIONS): ` +
+                  'send them in smaller batches (Apollo Router: batching / max entities per fetch).',
+                { limit: config.maxEntityRepresentations, actual: count, http: { status: 400 } },
+              );
+            }
+            if (cost > config.maxCost) {
+              throw badInput(
+                `Query cost ${cost} of ${count} entity representations exceeds the limit of ${config.maxCost} (MAX_QUERY_COST): ask for fewer representations or fewer nested lists.`,
+                { limit: config.maxCost, actual: cost, http: { status: 400 } },
+              );
+            }
+          }),
+      })),
   };
 }
 

@@ -4,6 +4,7 @@ import { GraphQLError, Kind, type FragmentDefinitionNode, type ParseOptions, typ
 import type { Config } from '../../core/config';
 import { badInput } from '../../core/errors';
 import { operationCost } from '../query-cost';
+import { hook } from './hook';
 
 /**
  * Query limits, each a setting (server/config.ts has the defaults):
@@ -114,31 +115,32 @@ export function useLimits(config: LimitConfig): Limits {
   ];
 
   const plugin: ApolloServerPlugin = {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, operation, request, schema }) {
-          if (!operation) return;
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          const cost = operationCost(schema, operation, fragments, request.variables ?? {});
-          if (cost !== null && cost > config.maxCost) {
-            throw badInput(
-              `Query cost ${cost} exceeds the limit of ${config.maxCost} (MAX_QUERY_COST): ask for fewer items per page or fewer nested lists.`,
-              { setting: 'MAX_QUERY_COST', limit: config.maxCost, actual: cost, http: { status: 400 } },
-            );
-          }
-        },
-        async didEncounterErrors({ errors }) {
-          // The parser's token limit has no hook of its own: name the setting in its syntax error.
-          for (const e of errors) {
-            const m = TOKENS_EXCEEDED.exec(e.message);
-            if (!m || !(e instanceof GraphQLError)) continue;
-            e.message = `The document has more than ${config.maxTokens} tokens, the limit (MAX_TOKENS).`;
-            Object.assign(e.extensions, { setting: 'MAX_TOKENS', limit: config.maxTokens });
-          }
-        },
-      };
-    },
+    requestDidStart: () =>
+      hook(() => ({
+        didResolveOperation: ({ document, operation, request, schema }) =>
+          hook(() => {
+            if (!operation) return;
+            const fragments: Record<string, FragmentDefinitionNode> = {};
+            for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+            const cost = operationCost(schema, operation, fragments, request.variables ?? {});
+            if (cost !== null && cost > config.maxCost) {
+              throw badInput(
+                `Query cost ${cost} exceeds the limit of ${config.maxCost} (MAX_QUERY_COST): ask for fewer items per page or fewer nested lists.`,
+                { setting: 'MAX_QUERY_COST', limit: config.maxCost, actual: cost, http: { status: 400 } },
+              );
+            }
+          }),
+        didEncounterErrors: ({ errors }) =>
+          hook(() => {
+            // The parser's token limit has no hook of its own: name the setting in its syntax error.
+            for (const e of errors) {
+              const m = TOKENS_EXCEEDED.exec(e.message);
+              if (!m || !(e instanceof GraphQLError)) continue;
+              e.message = `The document has more than ${config.maxTokens} tokens, the limit (MAX_TOKENS).`;
+              Object.assign(e.extensions, { setting: 'MAX_TOKENS', limit: config.maxTokens });
+            }
+          }),
+      })),
   };
   return { plugin, validationRules, parseOptions: { maxTokens: config.maxTokens } };
 }

@@ -13,6 +13,7 @@ import { SpanStatusCode, context, trace, type Span } from '@opentelemetry/api';
 import { graphqlRequestDuration } from '../../core/metrics';
 import { containsNationalId } from '../../core/national-ids';
 import { ERROR_CODES } from '../../core/errors';
+import { hook } from './hook';
 
 const tracer = trace.getTracer('idbro');
 const CODES = new Set<string>(ERROR_CODES);
@@ -36,30 +37,33 @@ function safeName(name: string | null | undefined): string | undefined {
 
 export function telemetryPlugin<C extends object>(): ApolloServerPlugin<C> {
   return {
-    async requestDidStart() {
-      const started = performance.now();
-      // The middleware's span, active in Apollo's async context (undefined when tracing is off).
-      const active = trace.getActiveSpan();
-      const span = active && OURS.has(active) ? active : undefined;
-      return {
-        async didResolveOperation({ operation, operationName }) {
-          if (!operation) return;
-          const name = safeName(operationName);
-          span?.updateName(`graphql ${operation.operation}${name ? ` ${name}` : ''}`);
-          span?.setAttribute('graphql.operation.type', operation.operation);
-          if (name) span?.setAttribute('graphql.operation.name', name);
-        },
-        async willSendResponse({ operation, errors, response }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const first = body?.errors?.[0]?.extensions?.code ?? errors?.[0]?.extensions?.code;
-          const failed = (body?.errors?.length ?? errors?.length ?? 0) > 0;
-          const outcome = !failed ? 'ok' : CODES.has(String(first)) ? String(first) : 'INTERNAL_SERVER_ERROR';
-          const type = operation?.operation ?? 'unknown';
-          graphqlRequestDuration.observe({ operation_type: type, outcome }, (performance.now() - started) / 1000);
-          span?.setAttribute('graphql.outcome', outcome);
-          if (failed) span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-        },
-      };
-    },
+    requestDidStart: () =>
+      hook(() => {
+        const started = performance.now();
+        // The middleware's span, active in Apollo's async context (undefined when tracing is off).
+        const active = trace.getActiveSpan();
+        const span = active && OURS.has(active) ? active : undefined;
+        return {
+          didResolveOperation: ({ operation, operationName }) =>
+            hook(() => {
+              if (!operation) return;
+              const name = safeName(operationName);
+              span?.updateName(`graphql ${operation.operation}${name ? ` ${name}` : ''}`);
+              span?.setAttribute('graphql.operation.type', operation.operation);
+              if (name) span?.setAttribute('graphql.operation.name', name);
+            }),
+          willSendResponse: ({ operation, errors, response }) =>
+            hook(() => {
+              const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+              const first = body?.errors?.[0]?.extensions?.code ?? errors?.[0]?.extensions?.code;
+              const failed = (body?.errors?.length ?? errors?.length ?? 0) > 0;
+              const outcome = !failed ? 'ok' : CODES.has(String(first)) ? String(first) : 'INTERNAL_SERVER_ERROR';
+              const type = operation?.operation ?? 'unknown';
+              graphqlRequestDuration.observe({ operation_type: type, outcome }, (performance.now() - started) / 1000);
+              span?.setAttribute('graphql.outcome', outcome);
+              if (failed) span?.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+            }),
+        };
+      }),
   };
 }

@@ -10,6 +10,7 @@
  * Entity id ranges: OUs 10 000+, persons 1 000 000+, accounts 2 000 000+, groups 3 000 000+.
  */
 import {
+  affiliationOf,
   asciiFold,
   makeFnr,
   type CerebrumData,
@@ -19,7 +20,7 @@ import {
   type SimOu,
   type SimPerson,
 } from './cerebrum-types';
-import { prng } from './prng';
+import { itemAt, prng } from './prng';
 
 export interface GenerateOptions {
   /** Number of persons (10..10 000 is the intended range). */
@@ -184,7 +185,7 @@ function makeOus(count: number): { ous: SimOu[]; facultyOf: Map<number, number> 
     const f = i % facultyCount;
     const inst = Math.floor(i / facultyCount) + 1;
     const id = 10001 + facultyCount + i;
-    const field = FIELDS[i % FIELDS.length];
+    const field = itemAt(FIELDS, i % FIELDS.length);
     ous.push({
       id,
       stedkode: `${10 + f}${pad2(inst)}00`,
@@ -205,7 +206,7 @@ function makeOus(count: number): { ous: SimOu[]; facultyOf: Map<number, number> 
 export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
   const n = Math.max(0, Math.floor(opts.persons));
   const rnd = prng(opts.seed ?? 1);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => itemAt(xs, Math.floor(rnd() * xs.length));
   const perPerson = opts.accountsPerPerson ?? 2;
   const { ous, facultyOf } = makeOus(Math.max(2, opts.ous ?? Math.max(10, Math.round(n / 25))));
   const units = ous.length > 1 ? ous.slice(1) : ous;
@@ -236,7 +237,7 @@ export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
               : [pick(['TILKNYTTET/emeritus', 'TILKNYTTET/gjest']), 'Manual'];
       const deleted = rnd() < 0.05;
       affiliations.push({
-        affiliation: status.split('/')[0],
+        affiliation: affiliationOf(status),
         status,
         ou_id: pick(units).id,
         source_system: source,
@@ -252,19 +253,18 @@ export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
     if (isEmployee)
       external_ids.push({ external_id: String(200000 + i), id_type: 'NO_SAPNO', source_system: 'DFO_SAP' });
     if (isStudent) external_ids.push({ external_id: String(600000 + i), id_type: 'NO_STUDNO', source_system: 'FS' });
-    const contacts = [
-      {
-        type: 'PHONE',
-        value: `+4722${String(100000 + i).slice(-6)}`,
-        preference: 1,
-        source_system: src,
-        alias: null,
-        description: null,
-        last_modified: '2024-01-15T08:30:00',
-      },
-    ];
+    const phone = {
+      type: 'PHONE',
+      value: `+4722${String(100000 + i).slice(-6)}`,
+      preference: 1,
+      source_system: src,
+      alias: null,
+      description: null,
+      last_modified: '2024-01-15T08:30:00',
+    };
+    const contacts = [phone];
     if (rnd() < 0.5)
-      contacts.push({ ...contacts[0], type: 'MOBILE', value: `+479${String(1000000 + i).slice(-7)}`, preference: 2 });
+      contacts.push({ ...phone, type: 'MOBILE', value: `+479${String(1000000 + i).slice(-7)}`, preference: 2 });
 
     const base = asciiFold(first).slice(0, 5) + asciiFold(last).slice(0, 2) || 'user';
     const account_names: string[] = [];
@@ -290,7 +290,7 @@ export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
       const fac = facultyOf.get(affiliations.find((a) => a.affiliation === 'ANSATT')!.ou_id);
       if (fac !== undefined) {
         const list = employeesByFaculty.get(fac) ?? [];
-        list.push(accounts[accounts.length - account_names.length].id);
+        list.push(itemAt(accounts, accounts.length - account_names.length).id);
         employeesByFaculty.set(fac, list);
       }
     }
@@ -323,7 +323,7 @@ export function generateCerebrumData(opts: GenerateOptions): CerebrumData {
       id: groupId++,
       name: `fak-${ou.stedkode.slice(0, 2)}-ansatte`,
       visibility: 'all',
-      description: `Ansatte ved ${ou.names[0].name}`,
+      description: `Ansatte ved ${itemAt(ou.names, 0).name}`,
       members: employeesByFaculty.get(ou.id) ?? [],
       created_at: '2015-01-01T00:00:00',
       expire_date: null,

@@ -18,6 +18,7 @@
  *   'sigurdh-drift' has an active quarantine; groups nest ('alle-it' contains 'usit-ansatte').
  */
 import {
+  affiliationOf,
   asciiFold,
   makeFnr,
   type CerebrumData,
@@ -242,7 +243,7 @@ function person(s: PersonSpec): SimPerson {
     names,
     contexts: ['LDAP_person', 'UA@uio'],
     affiliations: s.affs.map(([status, ouId, source, o]) => ({
-      affiliation: status.split('/')[0],
+      affiliation: affiliationOf(status),
       status,
       ou_id: ouId,
       source_system: source,

@@ -231,9 +231,15 @@ export function emptyCerebrumData(): CerebrumData {
 const FNR_K1 = [3, 7, 6, 1, 8, 9, 4, 5, 2];
 const FNR_K2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
 
+/** The affiliation of an `AFFILIATION/status` string: the part before the first '/' (all of it without one). */
+export function affiliationOf(status: string): string {
+  const slash = status.indexOf('/');
+  return slash < 0 ? status : status.slice(0, slash);
+}
+
 function mod11(digits: string, weights: number[]): number | null {
   let sum = 0;
-  for (let i = 0; i < weights.length; i++) sum += Number(digits[i]) * weights[i];
+  for (const [i, w] of weights.entries()) sum += Number(digits[i]) * w;
   const k = 11 - (sum % 11);
   if (k === 11) return 0;
   return k === 10 ? null : k;
@@ -248,9 +254,10 @@ function mod11(digits: string, weights: number[]): number | null {
 export function makeFnr(birthDate: string, seq = 0): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(birthDate);
   if (!m) throw new Error(`makeFnr: birthDate must be YYYY-MM-DD, got ${JSON.stringify(birthDate)}`);
-  const year = Number(m[1]);
+  const [, yyyy = '', mm = '', dd = ''] = m; // a match sets all three groups
+  const year = Number(yyyy);
   const base = year >= 2000 ? 500 : 0;
-  const date = `${m[3]}${m[2]}${m[1].slice(2)}`;
+  const date = `${dd}${mm}${yyyy.slice(2)}`;
   for (let i = 0; i < 500; i++) {
     const individ = base + ((seq + i) % 500);
     const nine = date + String(individ).padStart(3, '0');

@@ -9,7 +9,6 @@
  * EVU course dates, plan confirmation dates) is placed relative to it, so the special cases of FS_SAMPLE
  * below hold whatever day the tests run. Terms: VÅR = January–July, HØST = August–December.
  */
-import { makeFnr } from './cerebrum-types';
 import type {
   FsData,
   SimAddress,

@@ -18,7 +18,7 @@
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
 import nodePath from 'node:path';
 import { naiveToInstant } from '../../core/time';
-import { prng } from './prng';
+import { itemAt, prng } from './prng';
 
 export interface LosDeliveryOptions {
   /** Org units in `Org_inital` (the 6 roots included). Default 40. */
@@ -423,7 +423,7 @@ class Random {
     return min + Math.floor(this.next() * (max - min + 1));
   }
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
+    return itemAt(items, Math.floor(this.next() * items.length));
   }
   chance(p: number): boolean {
     return this.next() < p;
@@ -431,7 +431,7 @@ class Random {
   uuid(): string {
     const hex = Array.from({ length: 32 }, () => Math.floor(this.next() * 16).toString(16));
     hex[12] = '4';
-    hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+    hex[16] = ((parseInt(itemAt(hex, 16), 16) & 0x3) | 0x8).toString(16);
     const s = hex.join('');
     return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
   }
@@ -497,7 +497,7 @@ class CsvFileWriter {
 
   /** Appends a row; returns its line. */
   async row(values: readonly (string | null | undefined)[]): Promise<number> {
-    this.buffer += values.map(CsvFileWriter.field).join(';') + this.eol;
+    this.buffer += values.map((v) => CsvFileWriter.field(v)).join(';') + this.eol;
     this.line++;
     this.rows++;
     if (this.buffer.length > 65_536) await this.flush();
@@ -610,10 +610,11 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
   const classes: LosDeliveryManifest['classes'] = {};
   for (const stam of STAM_CLASSES) {
     const w = open(stam.file, stam.loadtime ? [stam.uuidCol, stam.textCol, 'Loadtime'] : [stam.uuidCol, stam.textCol]);
-    classes[stam.facet] = [];
+    const facetClasses: { uuid: string; title: string }[] = [];
+    classes[stam.facet] = facetClasses;
     for (const title of stam.titles) {
       const uuid = rnd.uuid();
-      classes[stam.facet].push({ uuid, title });
+      facetClasses.push({ uuid, title });
       await w.row(stam.loadtime ? [uuid, title, loadtime] : [uuid, title]);
     }
     await finish(w, day0);
@@ -624,9 +625,17 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     for (const s of itSystems) await w.row([s.uuid, s.name, s.userKey]);
     await finish(w, day0);
   }
-  const classUuid = (facet: string, title: string) =>
-    (classes[facet].find((c) => c.title === title) as { uuid: string }).uuid;
-  const pickClass = (facet: string) => rnd.pick(classes[facet]).uuid;
+  const classesOf = (facet: string) => {
+    const list = classes[facet];
+    if (!list) throw new Error(`The LOS sample has no classes of facet ${facet}`);
+    return list;
+  };
+  const classUuid = (facet: string, title: string) => {
+    const found = classesOf(facet).find((c) => c.title === title);
+    if (!found) throw new Error(`The LOS sample has no class ${title} of facet ${facet}`);
+    return found.uuid;
+  };
+  const pickClass = (facet: string) => rnd.pick(classesOf(facet)).uuid;
 
   // -- day 0: Org_inital ---------------------------------------------------------------------------
   const units: UnitData[] = [];
@@ -688,8 +697,9 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     let name: string;
     let parent: UnitData;
     if (i < namePool.length) {
-      name = namePool[i][0];
-      parent = roots[namePool[i][1]];
+      const [poolName, root] = itemAt(namePool, i);
+      name = poolName;
+      parent = itemAt(roots, root);
     } else {
       parent = rnd.pick(parents);
       do name = `${rnd.pick(UNIT_KINDS)} ${rnd.pick(DISTRICTS)}${rnd.chance(0.5) ? ` ${rnd.int(1, 99)}` : ''}`;
@@ -697,7 +707,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     }
     // One gap and one closed unit, the rest cycles through the histories.
     const history: UnitData['history'] =
-      i === 2 ? 'gap' : i === 5 ? 'closed' : histories[historyIndex++ % histories.length];
+      i === 2 ? 'gap' : i === 5 ? 'closed' : itemAt(histories, historyIndex++ % histories.length);
     // Units with history start early enough to leave room for their later rows.
     const unit = makeUnit(
       name,
@@ -780,7 +790,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
       for (const [from, to, name] of rows) await w.row(orgRow(u, from, to, name, n++ % 7 === 6 ? 'ymd' : 'dmy'));
     }
     if (opts.badRows) {
-      const extra = { ...units[units.length - 1], uuid: rnd.uuid(), name: 'Enhed med forkert dato' };
+      const extra = { ...itemAt(units, units.length - 1), uuid: rnd.uuid(), name: 'Enhed med forkert dato' };
       const row = orgRow(extra, '2015-01-01', null, extra.name, 'dmy');
       row[14] = '32-01-2015';
       badRows.push({ file: nodePath.basename(w.path), line: await w.row(row), field: 'StartDato', what: 'bad-date' });
@@ -806,7 +816,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     return person;
   };
   /** Since when a unit has existed without a break (the gap unit: since after its gap). */
-  const existsSince = (u: UnitData) => (u.history === 'gap' ? u.rows[1][0] : u.from);
+  const existsSince = (u: UnitData) => (u.history === 'gap' ? itemAt(u.rows, 1)[0] : u.from);
   /** `from` null: a random start while the unit existed, before day 0. */
   const newEngagement = (person: LosSamplePerson, from: string | null): EngagementData => {
     const primary = person.engagements.length === 0;
@@ -846,14 +856,14 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     e.typeUuid,
     e.jobUuid,
     e.azId,
-    itSystems[0].uuid,
+    itemAt(itSystems, 0).uuid,
     e.azId ? e.azId.toUpperCase() : null,
     e.azId ? rnd.uuid() : null,
   ];
   {
     for (let i = 0; i < personCount; i++) newPerson();
     for (let i = 0; i < engagementCount; i++) {
-      const person = i < persons.length ? persons[i] : rnd.pick(persons);
+      const person = i < persons.length ? itemAt(persons, i) : rnd.pick(persons);
       newEngagement(person, null);
     }
     const w = open(deltaName('Pers_nye', startDate, 1), PERS_HEADER);
@@ -861,8 +871,14 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     for (const e of engagements) await w.row(persRow(e, i++));
     if (opts.badRows) {
       const file = nodePath.basename(w.path);
-      const victim = persons[0];
-      const base = () => ({ ...engagements[0], uuid: rnd.uuid(), cpr: victim.cpr, name: victim.name, primary: false });
+      const victim = itemAt(persons, 0);
+      const base = () => ({
+        ...itemAt(engagements, 0),
+        uuid: rnd.uuid(),
+        cpr: victim.cpr,
+        name: victim.name,
+        primary: false,
+      });
       const r1 = persRow(base(), 0);
       r1[0] = 'not-a-uuid';
       badRows.push({ file, line: await w.row(r1), field: 'UUID', what: 'bad-uuid' });
@@ -893,7 +909,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     const w = open(deltaName('Leder_nye', startDate, 2), LEDER_HEADER);
     // Every 7th unit (wrapping), so managers spread over the tree; skip repeats.
     for (let i = 0; i < Math.min(managerCount, candidates.length); i++) {
-      const unit = candidates[(i * 7) % candidates.length];
+      const unit = itemAt(candidates, (i * 7) % candidates.length);
       if (managers.some((m) => m.unitUuid === unit.uuid)) continue;
       const inUnit = byUnit.get(unit.uuid);
       const cpr = (inUnit ? rnd.pick(inUnit) : rnd.pick(engagements)).cpr;
@@ -905,7 +921,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
     if (opts.badRows) {
       const stranger = makeCpr(rnd, usedCprs); // in usedCprs, so `cprs` lists it
       const line = await w.row([
-        units[1].uuid,
+        itemAt(units, 1).uuid,
         stranger,
         pickClass('manager_type'),
         pickClass('manager_level'),
@@ -938,7 +954,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
         day.createdUnits.push(u.uuid);
       }
       if (opts.badRows && d === 1) {
-        const parent = roots[0];
+        const parent = itemAt(roots, 0);
         const u = { ...parent, uuid: rnd.uuid(), name: 'Enhed med forkert type', parentUuid: parent.uuid };
         const row = orgRow(u, date, null, u.name, 'dmy');
         row[3] = 'ikke-en-uuid';
@@ -958,7 +974,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
         (u) => u.parentUuid && !day.createdUnits.includes(u.uuid) && !day.renamedUnits.includes(u.uuid),
       );
       for (let i = 0; i < perDay(unitCount / 40) && candidates.length; i++) {
-        const u = candidates.splice(rnd.int(0, candidates.length - 1), 1)[0];
+        const u = itemAt(candidates.splice(rnd.int(0, candidates.length - 1), 1), 0);
         u.name = `${u.name}${rnd.pick(RENAME_SUFFIXES)}`;
         await w.row(orgRow(u, date, null, u.name, 'dmy'));
         day.renamedUnits.push(u.uuid);
@@ -982,7 +998,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
       const w = open(deltaName('Pers_ret', date, seq++), PERS_HEADER);
       const candidates = active();
       for (let i = 0; i < perDay(engagementCount / 60) && candidates.length; i++) {
-        const e = candidates.splice(rnd.int(0, candidates.length - 1), 1)[0];
+        const e = itemAt(candidates.splice(rnd.int(0, candidates.length - 1), 1), 0);
         e.jobUuid = pickClass('engagement_job_function');
         await w.row(persRow(e, i));
         day.changedEngagements.push(e.uuid);
@@ -996,7 +1012,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
       const managerCprs = new Set(managers.map((m) => m.cpr));
       const candidates = active().filter((e) => !managerCprs.has(e.cpr));
       for (let i = 0; i < perDay(engagementCount / 100) && candidates.length; i++) {
-        const e = candidates.splice(rnd.int(0, candidates.length - 1), 1)[0];
+        const e = itemAt(candidates.splice(rnd.int(0, candidates.length - 1), 1), 0);
         e.ended = true;
         e.to = date;
         await w.row([e.uuid, e.cpr, e.name]);
@@ -1019,7 +1035,7 @@ export async function writeLosDelivery(dir: string, opts: LosDeliveryOptions = {
       const w = open(deltaName('Leder_luk', date, seq++), ['OrgUUID', 'CPR']);
       const candidates = managers.filter((m) => !day.changedManagers.some((c) => c.unitUuid === m.unitUuid));
       if (candidates.length > 1) {
-        const m = candidates[rnd.int(0, candidates.length - 1)];
+        const m = itemAt(candidates, rnd.int(0, candidates.length - 1));
         managers.splice(managers.indexOf(m), 1);
         await w.row([m.unitUuid, m.cpr]);
         day.endedManagers.push({ unitUuid: m.unitUuid, cpr: m.cpr });

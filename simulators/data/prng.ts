@@ -9,3 +9,13 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * `xs[i]` for an index the caller knows is in range (a modulo of the length, a seeded pick from a fixed list);
+ * a clear error if it is not, where a bare `xs[i]` would hand on `undefined`.
+ */
+export function itemAt<T>(xs: readonly T[], i: number): T {
+  const x = xs[i];
+  if (x === undefined) throw new RangeError(`No item ${i} in a list of ${xs.length}`);
+  return x;
+}
