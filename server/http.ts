@@ -35,7 +35,7 @@ import { defaultSources } from '../datasources/index';
 import { SourceSet, type SourceModule } from '../datasources/source-module';
 import type { SyncService } from '../jobs/framework/sync-service';
 import type { Db } from '../store/db';
-import { mutationScopePlugin } from './mutation-scope';
+import { mutationScopePlugin } from './plugins/use-mutation-scope';
 import { attachSubscriptions } from './subscriptions';
 import type { ChangeBus } from '../datasources/cerebrum/events/change';
 import type { Scope } from '../core/config';

@@ -10,9 +10,9 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql';
-import type { Context } from '../resolvers/context';
-import { gqlError } from '../core/errors';
-import { hook } from './plugins/hook';
+import type { Context } from '../../resolvers/context';
+import { gqlError } from '../../core/errors';
+import { hook } from './hook';
 
 /**
  * What a mutation's answer may show to a token without scope `read`: the handle of the job it started or
