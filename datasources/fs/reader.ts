@@ -8,7 +8,6 @@ import type { Contact, ExternalId } from '../../schema/contact.type';
 import type { StudyRight } from '../../schema/study-right.type';
 import type { Connection } from '../../schema/connections';
 import { pageOf } from '../../schema/connections';
-import { badInput } from '../../core/errors';
 import { cursorCodec } from '../../core/cursor';
 import { parseGlobalId } from '../../core/ids';
 import type { PersonListQuery, SourceReader } from '../source-module';
