@@ -3,16 +3,8 @@
  * over its Unix socket.
  */
 import { DatabaseError } from 'pg';
-import {
-  activeTx,
-  checkBatchSize,
-  cursorQuery,
-  nextCursorName,
-  StoreError,
-  type Db,
-  type QueryResult,
-  type Tx,
-} from './db';
+import { activeTx, checkBatchSize, cursorQuery, nextCursorName } from './tx';
+import { StoreError, type Db, type QueryResult, type Tx } from './types';
 import type { Migration } from './migrate';
 import type { PostgresStore } from './pg';
 

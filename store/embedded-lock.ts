@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { StoreError } from './db';
+import { StoreError } from './types';
 
 export interface LockInfo {
   pid: number;

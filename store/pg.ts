@@ -4,20 +4,16 @@
  */
 import { createHash } from 'node:crypto';
 import { DatabaseError, Pool, types as pgTypes, type PoolClient } from 'pg';
+import { activeTx, checkBatchSize, cursorQuery, nextCursorName, runInScope } from './tx';
 import {
-  activeTx,
-  checkBatchSize,
   checkSchemaName,
-  cursorQuery,
-  nextCursorName,
-  runInScope,
   StoreError,
   TEXT_PARSERS,
   type Db,
   type QueryResult,
   type StoreOptions,
   type Tx,
-} from './db';
+} from './types';
 import { applyMigrations, type Migration, type MigrationConnection } from './migrate';
 
 /** Where DATABASE_URL points, for messages: host, port, database and user — never the password. */

@@ -9,20 +9,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type { PGlite, PGliteOptions, Results } from '@electric-sql/pglite';
+import { activeTx, checkBatchSize, cursorQuery, nextCursorName, runInScope } from './tx';
 import {
-  activeTx,
-  checkBatchSize,
   checkSchemaName,
-  cursorQuery,
-  nextCursorName,
-  runInScope,
   StoreError,
   TEXT_PARSERS,
   type Db,
   type QueryResult,
   type StoreOptions,
   type Tx,
-} from './db';
+} from './types';
 import { applyMigrations, type Migration } from './migrate';
 import type { SessionGate } from './embedded-server';
 import { compilePgliteWasm, initialiseInChild, isInitialised, startParams } from './pglite-memory';
