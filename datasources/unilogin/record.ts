@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { looksLikeCpr, validCpr } from './cpr';
-import type { EmployeeType } from './settings';
+import type { EmployeeType } from '../../core/settings/unilogin';
 
 export interface UniLoginEmployeeRole {
   type: EmployeeType;

@@ -30,7 +30,6 @@ import { FsDecisionsRepo, type PreviousDecision, type StoredFsDecision } from '.
 import { assertKeyedIds, prepareKeyedIds } from '../../store/keyed-ids.repo';
 import { applyDecisions, readAccounts, writeLabel, type ApplyReport } from './fs-apply';
 import { defaultFsImportSource } from './fs-import-source';
-import { registerSyncProcessor } from '../framework/registry';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
 
 export interface FsImportDeps {
@@ -348,5 +347,3 @@ function summarise(
     source: sourceStats,
   };
 }
-
-registerSyncProcessor('FS_IMPORT', (ctx) => runFsImport(ctx, { source: defaultFsImportSource(ctx) }));

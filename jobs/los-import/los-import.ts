@@ -52,7 +52,6 @@ import {
 } from './write';
 import { applyItSystems, applyStamClasses, seedIfFirstRun } from './los-seed';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
-import { registerSyncProcessor } from '../framework/registry';
 
 export const LOS_MARK_KEY = 'los.lastImportStartedAt';
 const BATCH = 500;
@@ -573,5 +572,3 @@ function toUnitState(s: OrgUnitState, washed: Map<string, string | null>): UnitS
     addresses,
   };
 }
-
-registerSyncProcessor('LOS_IMPORT', (ctx) => runLosImport(ctx));

@@ -13,7 +13,7 @@
  */
 import type { Db } from '../../store/db';
 import { splitName, type UniLoginGroup, type UniLoginPerson } from '../../datasources/unilogin/record';
-import type { EmployeeType, EmployeeTypeMapping, UniLoginRoots } from '../../datasources/unilogin/settings';
+import type { EmployeeType, EmployeeTypeMapping, UniLoginRoots } from '../../core/settings/unilogin';
 
 export interface SourcePerson {
   person: UniLoginPerson;

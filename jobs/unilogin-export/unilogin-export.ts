@@ -28,12 +28,11 @@ import type { DocumentHeader, WrittenDocument } from '../../datasources/unilogin
 import { localDate, nextExportDateTime } from './export-time';
 import { LosEmployees, type UniLoginEmployeeSource } from './los-employees';
 import { lineOfMessage, type UploadResult } from '../../datasources/unilogin/result';
-import type { UniLoginRoots } from '../../datasources/unilogin/settings';
+import type { UniLoginRoots } from '../../core/settings/unilogin';
 import { studentSourceFor, type UniLoginStudentSource } from './students';
 import { validateDocument } from '../../datasources/unilogin/validate';
 import { describeExport, statusMessage } from './outcome';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
-import { registerSyncProcessor } from '../framework/registry';
 
 export interface UniLoginExportDeps {
   /** Employees (default: LOS, the subtree(s) of UNILOGIN_ROOT_OU). */
@@ -443,5 +442,3 @@ function asSyncError(e: unknown): Error {
   }
   return e instanceof Error ? e : new Error(String(e));
 }
-
-registerSyncProcessor('UNILOGIN_EXPORT', (ctx) => runUniLoginExport(ctx));

@@ -1,5 +1,5 @@
 /**
- * Parsing of the UNI-Login export's own settings (server/config.ts calls these and turns a thrown SettingError
+ * Parsing of the UNI-Login export's own settings (core/config.ts calls these and turns a thrown SettingError
  * into a ConfigError naming the variable). Pure functions, no I/O.
  */
 
