@@ -21,7 +21,7 @@ import {
   InvalidFsDecisionCursorError,
   fsDecisionCursor,
   type StoredFsDecision,
-} from '../store/fs-decisions.repo';
+} from '../jobs/fs-import/decisions';
 
 /**
  * The FS import's decisions over GraphQL (scope read; letter addresses need pii):

@@ -11,7 +11,7 @@ import { PermanentSyncError } from '../jobs/framework/types';
 import { startCerebrumSimulator, sampleUniversity, type CerebrumSimulator } from '../simulators/cerebrum';
 import { FS_SAMPLE, startFsSimulator, type FsSimulator } from '../simulators/fs';
 import { openStore, type Db } from '../store/db';
-import { FsDecisionsRepo } from '../store/fs-decisions.repo';
+import { FsDecisionsRepo } from '../jobs/fs-import/decisions';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import {
   HOST,

@@ -44,7 +44,7 @@ import { CristinWalkError, walkCerebrum, type WalkResult } from './walk';
 import { Latin1XmlWriter } from '../../datasources/cristin/xml-writer';
 import { UpstreamError } from '../../core/errors';
 import { SyncStateRepo } from '../../store/sync-state.repo';
-import { CristinSnapshotRepo, storeNow, type PendingChanges } from '../../store/cristin-snapshot.repo';
+import { CristinSnapshotRepo, storeNow, type PendingChanges } from './snapshot';
 import { driftOf, hasPending, modeOf, planOf, type Drift } from './cristin-incremental';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
 

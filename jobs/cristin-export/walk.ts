@@ -29,7 +29,7 @@ import type { NewSyncIssue } from '../../store/sync-jobs.repo';
 import type { CerebrumClient, RequestStats } from '../../datasources/cerebrum/client';
 import { CerebrumSource } from '../../datasources/cerebrum/source';
 import type { RawAffiliation } from '../../datasources/cerebrum/types';
-import type { SnapshotPerson } from '../../store/cristin-snapshot.repo';
+import type { SnapshotPerson } from './snapshot';
 import type { CristinPerson, CristinUnit } from '../../datasources/cristin/document';
 import {
   DEFAULT_HR_SOURCE_SYSTEMS,
