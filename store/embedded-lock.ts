@@ -113,8 +113,8 @@ function removeStale(lockFile: string, holder: LockInfo | undefined): void {
 
 export function readLock(lockFile: string): LockInfo | undefined {
   try {
-    const parsed = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
-    return typeof parsed?.pid === 'number' ? parsed : undefined;
+    const parsed = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as Partial<LockInfo> | null;
+    return typeof parsed?.pid === 'number' ? (parsed as LockInfo) : undefined;
   } catch {
     return undefined; // unreadable or half-written: treated as stale unless just written
   }

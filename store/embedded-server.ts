@@ -290,7 +290,8 @@ export class EmbeddedServer {
     }
     socket.unref();
     // The handler only calls enqueue / clearQueueForHandler / clearTransactionIfNeeded on its queue.
-    const handler = new PGLiteSocketHandler({ queryQueue: this.queue as any, closeOnDetach: true });
+    const queryQueue = this.queue as unknown as ConstructorParameters<typeof PGLiteSocketHandler>[0]['queryQueue'];
+    const handler = new PGLiteSocketHandler({ queryQueue, closeOnDetach: true });
     this.handlers.add(handler);
     this.sockets.set(handler.handlerId, socket);
     const forget = () => {

@@ -236,11 +236,12 @@ export class FsDecisionsRepo<D extends FsDecisionColumns = FsDecisionColumns> {
       params,
     );
     const page = rows.slice(0, first).map((r) => rowOf(r));
+    const last = page.at(-1);
     return {
       rows: page,
       hasNextPage: rows.length > first,
       totalCount: total.rows[0]?.n ?? 0,
-      endCursor: page.length > 0 ? fsDecisionCursor(page[page.length - 1]!.key) : null,
+      endCursor: last ? fsDecisionCursor(last.key) : null,
     };
   }
 

@@ -4,7 +4,7 @@
  * called further down the same async call chain joins it instead of opening a second transaction.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { StoreError, type QueryResult, type Tx } from './types';
+import { StoreError, type QueryResult, type Tx, type UntypedRow } from './types';
 
 /** One connection, as an adapter hands it to the shared transaction code. @internal */
 export interface Connection {
@@ -82,7 +82,7 @@ export class TxScope implements Tx {
     }
   }
 
-  query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+  query<R = UntypedRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     this.assertActive();
     return this.conn.query(sql, params) as Promise<QueryResult<R>>;
   }
@@ -110,7 +110,7 @@ export class TxScope implements Tx {
     }
   }
 
-  async *iterate<R = any>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
+  async *iterate<R = UntypedRow>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
     checkBatchSize(batchSize);
     this.assertActive();
     const cursor = nextCursorName();

@@ -4,7 +4,14 @@
  * embedded*.ts), migrate.ts and the factory in db.ts all import this file and nothing imports them back, so the
  * store has no import cycle (db.ts loads the adapters lazily, and only db.ts does).
  */
-export interface QueryResult<R = any> {
+/**
+ * The row type of a query that names none. `any` on purpose, and only here: a caller that does not describe its
+ * columns reads them by name as its SQL says (and gets no type help); a caller that can passes R.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one untyped-row default, see above
+export type UntypedRow = any;
+
+export interface QueryResult<R = UntypedRow> {
   rows: R[];
   /** Rows returned or affected (INSERT/UPDATE/DELETE); 0 for statements that touch no rows (DDL). */
   rowCount: number;
@@ -12,7 +19,7 @@ export interface QueryResult<R = any> {
 
 export interface Queryable {
   /** Runs ONE statement (`$1`.. parameters). Multi-statement scripts belong in migrations. */
-  query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  query<R = UntypedRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
 }
 
 /** The handle a transaction callback gets. Everything run through it is on the transaction's one connection. */
@@ -20,7 +27,7 @@ export interface Tx extends Queryable {
   /** A nested transaction: a SAVEPOINT, rolled back to (leaving the outer transaction usable) when fn throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Streams rows through a cursor inside this transaction; see Db.iterate. */
-  iterate<R = any>(sql: string, params?: unknown[], batchSize?: number): AsyncIterable<R[]>;
+  iterate<R = UntypedRow>(sql: string, params?: unknown[], batchSize?: number): AsyncIterable<R[]>;
 }
 
 export interface Db extends Queryable {
@@ -47,7 +54,7 @@ export interface Db extends Queryable {
    * the database, not in JS), so other queries can run between batches. Always finish the loop or `break`
    * out of it: leaving it suspended forever keeps the cursor (and on Postgres, a connection) open.
    */
-  iterate<R = any>(sql: string, params?: unknown[], batchSize?: number): AsyncIterable<R[]>;
+  iterate<R = UntypedRow>(sql: string, params?: unknown[], batchSize?: number): AsyncIterable<R[]>;
   /** Closes the pool or the embedded database (waiting for work in flight). Calling it again is harmless. */
   close(): Promise<void>;
 }
