@@ -5,7 +5,8 @@
 export function naiveToInstant(naive: string, tz: string): Date {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(naive);
   if (!m) return new Date(NaN);
-  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0));
+  const [, year = '', month = '', day = '', hour = '0', minute = '0', second = '0'] = m;
+  const wall = Date.UTC(+year, +month - 1, +day, +hour, +minute, +second);
   let guess = wall;
   for (let i = 0; i < 2; i++) guess = wall - offsetMs(new Date(guess), tz);
   return new Date(guess);
@@ -37,7 +38,8 @@ function offsetMs(at: Date, tz: string): number {
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  const n = (type: string) => Number(parts[type]); // NaN for a part the format lacks (it has them all)
+  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 

@@ -67,7 +67,7 @@ export function trimCollapse(value: string | null | undefined): string {
 export function splitName(full: string): { firstName: string; familyName: string } {
   const words = trimCollapse(full).split(' ').filter(Boolean);
   if (words.length === 0) return { firstName: '', familyName: '' };
-  return { firstName: words.slice(0, -1).join(' '), familyName: words[words.length - 1] };
+  return { firstName: words.slice(0, -1).join(' '), familyName: words.at(-1) ?? '' };
 }
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;

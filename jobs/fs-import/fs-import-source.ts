@@ -203,8 +203,9 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
         const part = numbers.slice(i, i + 1000);
         const students = await fs.students(part.map(([, s]) => s));
         students.forEach((s, j) => {
-          if (!s) return;
-          const p = person(part[j][0]);
+          const asked = part[j]; // the answer is in the order asked
+          if (!s || !asked) return;
+          const p = person(asked[0]);
           if (!profiled.has(p.personNumber!)) {
             applyProfile(p, s.profile);
             profiled.add(p.personNumber!);
@@ -217,7 +218,8 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
         const part = rest.slice(i, i + 1000);
         const profiles = await Promise.all(part.map((n) => fs!.person(n)));
         profiles.forEach((pr, j) => {
-          if (pr) applyProfile(person(part[j]), pr);
+          const asked = part[j];
+          if (pr && asked !== undefined) applyProfile(person(asked), pr);
         });
       }
 

@@ -29,7 +29,6 @@ import { todayIn } from '../../core/time';
 import { FsDecisionsRepo, type PreviousDecision, type StoredFsDecision } from './decisions';
 import { assertKeyedIds, prepareKeyedIds } from '../../store/keyed-ids.repo';
 import { applyDecisions, readAccounts, writeLabel, type ApplyReport } from './fs-apply';
-import { defaultFsImportSource } from './fs-import-source';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
 
 export interface FsImportDeps {
