@@ -123,7 +123,7 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
       ];
       state = await readAccounts(cerebrum, unique, cfg.quarantine.type, {
         signal: ctx.signal,
-        issue: ctx.issue,
+        issue: (i) => ctx.issue(i),
         checkCancelled,
         progress: (f, m) => ctx.progress(0.3 + 0.2 * f, m),
       });
@@ -199,7 +199,7 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
         accountIds,
         reads: state.reads,
         signal: ctx.signal,
-        issue: ctx.issue,
+        issue: (i) => ctx.issue(i),
         checkCancelled,
         progress: (f, m) => ctx.progress(0.55 + 0.35 * f, m),
       });

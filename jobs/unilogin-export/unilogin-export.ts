@@ -80,7 +80,9 @@ function settings(config: Config): Settings {
 function modeOf(params: Record<string, unknown>): UniLoginMode {
   const m = params.mode ?? 'FULL';
   if (m === 'FULL' || m === 'INCREMENTAL' || m === 'DELETE') return m;
-  throw new PermanentSyncError(`Unknown UNI-Login export mode "${String(m)}" (FULL, INCREMENTAL or DELETE).`);
+  throw new PermanentSyncError(
+    `Unknown UNI-Login export mode "${typeof m === 'string' ? m : JSON.stringify(m)}" (FULL, INCREMENTAL or DELETE).`,
+  );
 }
 
 /** Fractions of the progress bar: building is most of the work. */
@@ -252,7 +254,7 @@ export interface Plan {
   sentPersons: [string, string][];
   sentGroups: [string, string][];
   deleted: string[];
-  personAtLine(line: number): string | undefined;
+  personAtLine: (line: number) => string | undefined;
 }
 
 async function planUpload(
@@ -264,7 +266,7 @@ async function planUpload(
   path: string,
   los: UniLoginEmployeeSource,
   students: UniLoginStudentSource,
-  o: { total: number; report(i: BuildIssue): void; checkCancelled(): void },
+  o: { total: number; report: (i: BuildIssue) => void; checkCancelled: () => void },
 ): Promise<Plan> {
   const snapshot =
     mode === 'INCREMENTAL'
