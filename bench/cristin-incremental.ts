@@ -9,7 +9,7 @@ import amqp from 'amqplib';
 import { loadConfig } from '../core/config';
 import { createLogger } from '../core/logger';
 import { openStore, type Db } from '../store/db';
-import { CristinSnapshotRepo } from '../store/cristin-snapshot.repo';
+import { CristinSnapshotRepo } from '../jobs/cristin-export/snapshot';
 import { runCristinExport } from '../jobs/cristin-export/cristin-export';
 import { cristinQueueName, startCristinEventQueue } from '../jobs/cristin-export/cristin-events';
 import type { SyncRunContext } from '../jobs/framework/types';

@@ -5,34 +5,32 @@
  */
 import { Presets, SingleBar } from 'cli-progress';
 import { CliError, EXIT, type IdbroClient } from './client';
+import { SYNC_KIND_NAMES, syncKindRow, type SyncKindName } from '../jobs/framework/kinds';
 
-export const KINDS = ['LOS_IMPORT', 'FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT'] as const;
-export type Kind = (typeof KINDS)[number];
+export const KINDS = SYNC_KIND_NAMES;
+export type Kind = SyncKindName;
 export const STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 
-/** Each kind's start mutation and what it takes (resolvers/sync.resolver.ts). */
-const START: Readonly<
-  Record<
-    Kind,
-    { mutation: string; modes?: readonly string[]; modeType?: string; modeOptional?: boolean; force: boolean }
-  >
-> = {
-  LOS_IMPORT: { mutation: 'startLosImport', force: false },
-  FS_IMPORT: { mutation: 'startFsImport', force: true },
-  UNILOGIN_EXPORT: {
-    mutation: 'startUniLoginExport',
-    modes: ['FULL', 'INCREMENTAL', 'DELETE'],
-    modeType: 'UniLoginExportMode!',
-    force: true,
-  },
-  CRISTIN_EXPORT: {
-    mutation: 'startCristinExport',
-    modes: ['FULL', 'INCREMENTAL'],
-    modeType: 'CristinExportMode',
-    modeOptional: true,
-    force: true,
-  },
-};
+/** How to start a kind over the API: its row's start mutation and what it takes (jobs/framework/kinds.ts). */
+function startSpec(kind: Kind): {
+  mutation: string;
+  modes?: readonly string[];
+  modeType?: string;
+  modeOptional?: boolean;
+  force: boolean;
+} {
+  const row = syncKindRow(kind);
+  if (!row) throw new CliError(`Unknown sync kind "${kind}".`, EXIT.USAGE);
+  const { mutation, mode, takesForce: force } = row;
+  if (!mode) return { mutation, force };
+  return {
+    mutation,
+    modes: mode.values,
+    modeType: `${mode.type}${mode.required ? '!' : ''}`,
+    modeOptional: !mode.required,
+    force,
+  };
+}
 
 const JOB =
   'id kind state progress message dryRun attempts createdAt startedAt finishedAt result { created updated unchanged terminated skipped failed }';
@@ -153,7 +151,7 @@ export interface SyncOptions {
 
 export async function startSync(client: IdbroClient, out: Out, rawKind: string, o: SyncOptions): Promise<number> {
   const kind = parseKind(rawKind);
-  const spec = START[kind];
+  const spec = startSpec(kind);
   const vars: Record<string, unknown> = { dryRun: o.dryRun ?? false };
   const decl = ['$dryRun: Boolean'];
   const args = ['dryRun: $dryRun'];
@@ -295,10 +293,10 @@ export function summary(job: Job, maxIssues: number): string {
 }
 
 function table(head: string[], rows: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   const fmt = (r: string[]) =>
     r
-      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
   return `${[fmt(head), ...rows.map(fmt)].join('\n')}\n`;

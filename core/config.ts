@@ -4,13 +4,16 @@
  * never echoed back in those messages.
  */
 import { createPublicKey } from 'node:crypto';
+// The list of sync kinds (SYNC_SCHEDULES names them): pure data, the one file of a layer above that core/ may
+// read (eslint.config.mjs).
+import { SYNC_KIND_NAMES, SYNC_KINDS, type SyncKindRow } from '../jobs/framework/kinds';
 import {
   SettingError,
   parseEmployeeTypes,
   parseRootOus,
   type EmployeeTypeMapping,
   type UniLoginRoots,
-} from '../datasources/unilogin/settings';
+} from './settings/unilogin';
 
 export type Scope = 'read' | 'pii' | 'sync';
 export const SCOPES: readonly Scope[] = ['read', 'pii', 'sync'];
@@ -247,10 +250,13 @@ export function parseApiTokens(raw: string): Map<string, Set<Scope>> {
   return tokens;
 }
 
-/** Modes a schedule may name, per kind (the mutation's `mode` argument); the first is what a run without one does. */
-export const SCHEDULE_MODES: Readonly<Record<string, readonly string[]>> = {
-  UNILOGIN_EXPORT: ['FULL', 'INCREMENTAL', 'DELETE'],
-};
+/**
+ * Modes a schedule may name, per kind (the mutation's `mode` argument; jobs/framework/kinds.ts, rows whose mode
+ * is `inSchedules`); the first is what a run without one does.
+ */
+export const SCHEDULE_MODES: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  (SYNC_KINDS as readonly SyncKindRow[]).flatMap((k) => (k.mode?.inSchedules ? [[k.name, k.mode.values]] : [])),
+);
 
 /**
  * `KIND=cron[:MODE];…`. A kind may appear more than once when each entry runs a different mode (a nightly
@@ -278,7 +284,7 @@ function jwtKey(env: Env): string | undefined {
 export function parseSchedules(raw: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   if (!raw) return out;
-  const kinds = ['LOS_IMPORT', 'FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT'];
+  const kinds: readonly string[] = SYNC_KIND_NAMES;
   const runs = new Map<string, string>();
   for (const entry of raw
     .split(';')

@@ -40,3 +40,15 @@ function offsetMs(at: Date, tz: string): number {
   const asUtc = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'));
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
+
+/** Today's date in a time zone, YYYY-MM-DD (what the syncs call "today": their runs' day in TZ). */
+export function todayIn(tz: string, now = new Date()): string {
+  // en-CA formats as YYYY-MM-DD. One formatter per zone: building one costs more than using one.
+  let f = dayFormats.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(tz, f);
+  }
+  return f.format(now);
+}
+const dayFormats = new Map<string, Intl.DateTimeFormat>();

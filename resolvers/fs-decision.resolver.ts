@@ -16,7 +16,7 @@ import { InvalidCursorError, badInput } from '../core/errors';
 import { NORWEGIAN_NATIONAL_ID_TYPE, isNationalIdValue, redactNationalIds } from '../core/national-ids';
 import type { FsRulesAddress } from '../jobs/fs-import/rules/model';
 import { termLabel } from '../jobs/fs-import/rules/terms';
-import { FsDecisionsRepo, fsDecisionCursor, type StoredFsDecision } from '../store/fs-decisions.repo';
+import { FsDecisionsRepo, fsDecisionCursor, type StoredFsDecision } from '../jobs/fs-import/decisions';
 
 /**
  * The FS import's decisions over GraphQL (scope read; letter addresses need pii):

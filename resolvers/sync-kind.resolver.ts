@@ -1,14 +1,11 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
 import { SyncKindInfo, SyncSchedule } from '../schema/sync-kind.type';
 import { Viewer } from '../schema/viewer.type';
-import { SyncKind } from '../schema/enums';
 import { requireScope, type Context } from './context';
-import { SCHEDULE_MODES, SCOPES } from '../core/config';
-import { SyncJobsRepo, SYNC_JOB_KINDS, type SyncJobKind } from '../store/sync-jobs.repo';
+import { SCOPES } from '../core/config';
+import { SYNC_KINDS, type SyncKindRow } from '../jobs/framework/kinds';
+import { SyncJobsRepo, type SyncJobKind } from '../store/sync-jobs.repo';
 import { toSyncJob } from './sync.resolver';
-
-/** Kinds whose start mutation takes `force` (resolvers/sync.resolver.ts: a guard a person may override). */
-const TAKES_FORCE: ReadonlySet<SyncJobKind> = new Set<SyncJobKind>(['FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT']);
 
 /**
  * What operators' tools (the /console page, the idbro CLI) need beside the job API: who the caller is (its
@@ -28,12 +25,14 @@ export class SyncKindResolver {
     requireScope(ctx, 'read', 'syncKinds');
     const repo = ctx.store ? new SyncJobsRepo(ctx.store) : undefined;
     return Promise.all(
-      SYNC_JOB_KINDS.map(async (kind) => {
+      SYNC_KINDS.map(async (row: SyncKindRow & { name: SyncKindInfo['kind'] }) => {
+        const kind = row.name;
         const info = new SyncKindInfo();
-        info.kind = kind as SyncKind;
+        info.kind = kind;
         info.available = ctx.sync?.isAvailable(kind) ?? false;
-        info.modes = [...(SCHEDULE_MODES[kind] ?? [])];
-        info.takesForce = TAKES_FORCE.has(kind);
+        // The modes a schedule may name (jobs/framework/kinds.ts `inSchedules`), as SYNC_SCHEDULES takes them.
+        info.modes = row.mode?.inSchedules ? [...row.mode.values] : [];
+        info.takesForce = row.takesForce;
         info.schedules = await schedulesOf(ctx, kind);
         // The SyncService merges a running job's live progress; the store alone has the last persisted one.
         const newest = ctx.sync ? await ctx.sync.list({ kind, first: 1 }) : await repo?.list({ kind, first: 1 });

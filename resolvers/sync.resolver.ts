@@ -50,7 +50,7 @@ const optionalTextFor = (pii: boolean, text: string | null | undefined): string 
 export function toSyncJob(j: StoredJob, pii: boolean): SyncJob {
   const job = new SyncJob();
   job.id = syncJobGlobalId(j.id);
-  job.kind = j.kind as SyncKind;
+  job.kind = j.kind as SyncKind; // a kind of jobs/framework/kinds.ts: the sync service starts no other
   job.state = j.state as SyncState;
   job.progress = j.progress;
   job.message = optionalTextFor(pii, j.message);

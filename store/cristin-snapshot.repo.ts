@@ -4,8 +4,14 @@
  * patches. Only the export's final transaction writes the snapshot, and it removes the pending rows it covered
  * in the same transaction: a crash anywhere before leaves both as they were, and the next run repeats the work.
  */
-import type { CristinPerson, CristinUnit } from '../datasources/cristin/document';
 import type { Db, Queryable } from './db';
+
+/**
+ * The store keeps the exported records as JSON and knows of them only a unit's stedkode (its key); their shape is
+ * the Cristin file's (datasources/cristin/document.ts), bound by jobs/cristin-export/snapshot.ts.
+ */
+export type SnapshotRecord = Readonly<Record<string, unknown>>;
+export type SnapshotUnitRecord = SnapshotRecord & { readonly stedkode: string };
 
 export type PendingType = 'persons' | 'ous' | 'accounts' | 'entities';
 
@@ -17,21 +23,21 @@ export interface PendingChanges {
   scheduled: number;
 }
 
-export interface SnapshotPerson {
+export interface SnapshotPerson<P = SnapshotRecord> {
   /** null: found by the affiliation search but skipped (no national id, no name, no keyable role). */
-  record: CristinPerson | null;
+  record: P | null;
   /** OU entity ids of the exported roles. */
   ouIds: string[];
 }
 
-export interface CristinSnapshot {
-  persons: Map<string, SnapshotPerson>;
-  units: Map<string, CristinUnit>;
+export interface CristinSnapshot<P = SnapshotRecord, U extends { stedkode: string } = SnapshotUnitRecord> {
+  persons: Map<string, SnapshotPerson<P>>;
+  units: Map<string, U>;
 }
 
 const CHUNK = 1000;
 
-export class CristinSnapshotRepo {
+export class CristinSnapshotRepo<P = SnapshotRecord, U extends { stedkode: string } = SnapshotUnitRecord> {
   constructor(private readonly db: Db) {}
 
   /** Records one changed resource (idempotent: a redelivered event only moves last_seen). */
@@ -67,18 +73,18 @@ export class CristinSnapshotRepo {
 
   async pendingCount(): Promise<number> {
     const { rows } = await this.db.query<{ n: string }>('SELECT count(*) AS n FROM cristin_pending');
-    return Number(rows[0].n);
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** The stored snapshot, or null when no export has stored one yet. */
-  async load(): Promise<CristinSnapshot | null> {
-    const units = new Map<string, CristinUnit>();
-    const { rows: u } = await this.db.query<{ stedkode: string; record: CristinUnit }>(
+  async load(): Promise<CristinSnapshot<P, U> | null> {
+    const units = new Map<string, U>();
+    const { rows: u } = await this.db.query<{ stedkode: string; record: U }>(
       'SELECT stedkode, record FROM cristin_snapshot_units',
     );
     for (const r of u) units.set(r.stedkode, r.record);
-    const persons = new Map<string, SnapshotPerson>();
-    const { rows: p } = await this.db.query<{ person_id: string; record: CristinPerson | null; ou_ids: string[] }>(
+    const persons = new Map<string, SnapshotPerson<P>>();
+    const { rows: p } = await this.db.query<{ person_id: string; record: P | null; ou_ids: string[] }>(
       'SELECT person_id, record, ou_ids FROM cristin_snapshot_persons',
     );
     for (const r of p) persons.set(r.person_id, { record: r.record, ouIds: r.ou_ids });
@@ -94,9 +100,9 @@ export class CristinSnapshotRepo {
   async save(
     tx: Queryable,
     o: {
-      changed: Map<string, SnapshotPerson>;
+      changed: Map<string, SnapshotPerson<P>>;
       keep: ReadonlySet<string>;
-      units: readonly CristinUnit[];
+      units: readonly U[];
       coveredUntil: Date;
     },
   ): Promise<void> {
@@ -125,5 +131,7 @@ export class CristinSnapshotRepo {
 /** The store's clock: pending rows are stamped by it, so a run's cut-off must come from it too. */
 export async function storeNow(db: Queryable): Promise<Date> {
   const { rows } = await db.query<{ t: Date }>('SELECT clock_timestamp() AS t');
-  return new Date(rows[0].t);
+  const t = rows[0]?.t;
+  if (!t) throw new Error('SELECT clock_timestamp() returned no row');
+  return new Date(t);
 }

@@ -3,16 +3,8 @@
  * over its Unix socket.
  */
 import { DatabaseError } from 'pg';
-import {
-  activeTx,
-  checkBatchSize,
-  cursorQuery,
-  nextCursorName,
-  StoreError,
-  type Db,
-  type QueryResult,
-  type Tx,
-} from './db';
+import { activeTx, checkBatchSize, cursorQuery, nextCursorName } from './tx';
+import { StoreError, type Db, type QueryResult, type Tx, type UntypedRow } from './types';
 import type { Migration } from './migrate';
 import type { PostgresStore } from './pg';
 
@@ -53,7 +45,7 @@ export class SocketClientStore implements Db {
     }
   }
 
-  query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+  query<R = UntypedRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     this.assertUsable('query');
     return this.inner.query<R>(sql, params);
   }
@@ -62,7 +54,7 @@ export class SocketClientStore implements Db {
     return this.inner.transaction(fn);
   }
 
-  async *iterate<R = any>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
+  async *iterate<R = UntypedRow>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
     checkBatchSize(batchSize);
     this.assertUsable('iterate');
     const cursor = nextCursorName();

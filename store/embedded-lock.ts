@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { StoreError } from './db';
+import { StoreError } from './types';
 
 export interface LockInfo {
   pid: number;
@@ -113,8 +113,8 @@ function removeStale(lockFile: string, holder: LockInfo | undefined): void {
 
 export function readLock(lockFile: string): LockInfo | undefined {
   try {
-    const parsed = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
-    return typeof parsed?.pid === 'number' ? parsed : undefined;
+    const parsed = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as Partial<LockInfo> | null;
+    return typeof parsed?.pid === 'number' ? (parsed as LockInfo) : undefined;
   } catch {
     return undefined; // unreadable or half-written: treated as stale unless just written
   }

@@ -85,9 +85,9 @@ class ReadyTracker {
   push(data: Uint8Array): void {
     for (let i = 0; i < data.length;) {
       if (this.headerLength < 5) {
-        this.header[this.headerLength++] = data[i++];
+        this.header[this.headerLength++] = data[i++]!; // i < data.length (loop condition)
         if (this.headerLength === 5) {
-          this.type = this.header[0];
+          this.type = this.header[0]!; // a Buffer of 5 bytes
           this.left = this.header.readInt32BE(1) - 4;
           this.readyStatus = undefined;
           if (this.left <= 0) this.complete();
@@ -95,7 +95,7 @@ class ReadyTracker {
         continue;
       }
       const take = Math.min(this.left, data.length - i);
-      if (this.type === READY_FOR_QUERY) this.status = data[i];
+      if (this.type === READY_FOR_QUERY) this.status = data[i]!; // i < data.length (loop condition)
       i += take;
       this.left -= take;
       if (this.left === 0) this.complete();
@@ -290,7 +290,8 @@ export class EmbeddedServer {
     }
     socket.unref();
     // The handler only calls enqueue / clearQueueForHandler / clearTransactionIfNeeded on its queue.
-    const handler = new PGLiteSocketHandler({ queryQueue: this.queue as any, closeOnDetach: true });
+    const queryQueue = this.queue as unknown as ConstructorParameters<typeof PGLiteSocketHandler>[0]['queryQueue'];
+    const handler = new PGLiteSocketHandler({ queryQueue, closeOnDetach: true });
     this.handlers.add(handler);
     this.sockets.set(handler.handlerId, socket);
     const forget = () => {

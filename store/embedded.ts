@@ -18,7 +18,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { activeTx, StoreError, type Db, type QueryResult, type StoreOptions, type Tx } from './db';
+import { activeTx } from './tx';
+import { StoreError, type Db, type QueryResult, type StoreOptions, type Tx, type UntypedRow } from './types';
 import { ownerGone, SocketClientStore } from './embedded-client';
 import { EmbeddedServer, SessionGate } from './embedded-server';
 import { holdInProcess, lockFileOf, socketPaths, tryLock, type LockAttempt, type LockInfo } from './embedded-lock';
@@ -144,7 +145,7 @@ export class EmbeddedStore implements Db {
     }
   }
 
-  query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+  query<R = UntypedRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     return this.run(
       (db) => db.query<R>(sql, params),
       () => true,
@@ -161,7 +162,7 @@ export class EmbeddedStore implements Db {
     );
   }
 
-  async *iterate<R = any>(sql: string, params?: unknown[], batchSize?: number): AsyncIterable<R[]> {
+  async *iterate<R = UntypedRow>(sql: string, params?: unknown[], batchSize?: number): AsyncIterable<R[]> {
     const backend = await this.current();
     try {
       yield* backend.db.iterate<R>(sql, params, batchSize);
@@ -209,10 +210,16 @@ export async function openEmbedded(opts: EmbeddedOptions): Promise<EmbeddedStore
       `Cannot create DATA_DIR (${dataDir}) for the embedded store: ${(err as Error).message}. Point DATA_DIR at a writable folder, or set DATABASE_URL to use PostgreSQL.`,
     );
   }
-  let store: EmbeddedStore | undefined;
-  const ctx: Context = { dataDir, pgliteDir: path.join(dataDir, 'pglite'), opts, onIdleError: (b) => store?.lost(b) };
-  store = new EmbeddedStore(await attach(ctx), ctx);
-  return store;
+  // The idle-error callback needs the store it is built into: it looks it up when called, after construction.
+  const built: { store?: EmbeddedStore } = {};
+  const ctx: Context = {
+    dataDir,
+    pgliteDir: path.join(dataDir, 'pglite'),
+    opts,
+    onIdleError: (b) => built.store?.lost(b),
+  };
+  built.store = new EmbeddedStore(await attach(ctx), ctx);
+  return built.store;
 }
 
 /** Becomes the owner, or a client of the live owner; waits while the owner is starting. */
@@ -326,7 +333,8 @@ async function clientBackend(ctx: Context, holder: LockInfo): Promise<Backend> {
     await probe.end().catch(() => undefined);
   }
   const release = holdInProcess(ctx.pgliteDir);
-  let backend: Backend | undefined;
+  // The idle-error callback hands on the backend it is part of: it looks it up when called.
+  const built: { backend?: Backend } = {};
   const inner = new PostgresStore(
     url,
     {
@@ -336,11 +344,11 @@ async function clientBackend(ctx: Context, holder: LockInfo): Promise<Backend> {
       connectTimeoutMs: 0,
       idleInTransactionTimeoutMs: ctx.opts.idleInTransactionTimeoutMs ?? DEFAULT_IDLE_IN_TRANSACTION_MS,
     },
-    { onIdleError: () => backend && ctx.onIdleError(backend), embedded: true },
+    { onIdleError: () => built.backend && ctx.onIdleError(built.backend), embedded: true },
   );
   const db = new SocketClientStore(inner);
   let closed: Promise<void> | undefined;
-  backend = {
+  const backend: Backend = {
     role: 'client',
     ownerPid: holder.pid,
     db,
@@ -354,5 +362,6 @@ async function clientBackend(ctx: Context, holder: LockInfo): Promise<Backend> {
       return (closed ??= inner.close());
     },
   };
+  built.backend = backend;
   return backend;
 }

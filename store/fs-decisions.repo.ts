@@ -4,23 +4,46 @@
  *
  * A run replaces its set as a whole, inside the caller's transaction, so readers see either the previous run's
  * decisions or this run's, never a mix.
+ *
+ * The store knows a decision only as far as its columns go (FsDecisionColumns: what is filtered, matched and
+ * carried over); the whole decision is kept as JSON and typed by the caller (`D`). Its meaning is the FS import's
+ * rules' (jobs/fs-import/rules/model.ts; jobs/fs-import/decisions.ts binds `D` to it).
  */
-import type { FsPersonDecision, PlannedAction } from '../jobs/fs-import/rules/model';
-
-export type { PlannedAction };
 import type { Queryable, Tx } from './db';
 import { cursorCodec, isNonEmptyString } from '../core/cursor';
 
+/** The fields of a decision the table has columns for. */
+export interface FsDecisionColumns {
+  /** `fs:<personlopenummer>`, else `nid:<hash of the national id>`. */
+  key: string;
+  personNumber: string | null;
+  /** Its own column only (matching); the JSON copy leaves it out. */
+  nationalId: string | null;
+  imported: boolean;
+  student: boolean;
+  studentRule: string | null;
+  block: { action: string; since: string | null };
+  deletion: { date: string; due: boolean } | null;
+  account: { name: string | null };
+}
+
+/** An action the rules decided that Cerebrum REST cannot carry out, as stored with the decision. */
+export interface PlannedActionRow {
+  action: string;
+  detail: string;
+  dueToday: boolean;
+}
+
 /** A decision as stored: the rules' decision, what was written to Cerebrum and what is left as a plan. */
-export interface StoredFsDecision extends FsPersonDecision {
+export type StoredFsDecision<D extends FsDecisionColumns = FsDecisionColumns> = D & {
   jobId: string;
   dryRun: boolean;
   /** "METHOD /v1/path" written to Cerebrum for this person (in a dry run: that would be written). */
   cerebrumWrites: string[];
   /** Writes that failed (the job's issues say why). */
   cerebrumFailures: string[];
-  plan: PlannedAction[];
-}
+  plan: PlannedActionRow[];
+};
 
 export interface FsRunRecord {
   jobId: string;
@@ -53,8 +76,8 @@ export interface FsDecisionFilter {
   personNumber?: string | null;
 }
 
-export interface FsDecisionPage {
-  rows: StoredFsDecision[];
+export interface FsDecisionPage<D extends FsDecisionColumns = FsDecisionColumns> {
+  rows: StoredFsDecision<D>[];
   hasNextPage: boolean;
   totalCount: number;
   endCursor: string | null;
@@ -76,15 +99,20 @@ function cursorKey(cursor: string): string {
 
 const BATCH = 1000;
 
-function rowOf(r: { decision: StoredFsDecision; national_id: string | null }): StoredFsDecision {
+type DecisionRow<D extends FsDecisionColumns> = { decision: StoredFsDecision<D>; national_id: string | null };
+
+function rowOf<D extends FsDecisionColumns>(r: {
+  decision: StoredFsDecision<D>;
+  national_id: string | null;
+}): StoredFsDecision<D> {
   return { ...r.decision, nationalId: r.national_id };
 }
 
-export class FsDecisionsRepo {
+export class FsDecisionsRepo<D extends FsDecisionColumns = FsDecisionColumns> {
   constructor(private readonly db: Queryable) {}
 
   /** Replaces the set of `run.dryRun` with `decisions` and records the run. Call inside a transaction. */
-  async replace(tx: Tx, run: FsRunRecord, decisions: StoredFsDecision[]): Promise<void> {
+  async replace(tx: Tx, run: FsRunRecord, decisions: StoredFsDecision<D>[]): Promise<void> {
     await tx.query('DELETE FROM fs_import_decisions WHERE dry_run = $1', [run.dryRun]);
     for (let i = 0; i < decisions.length; i += BATCH) {
       const rows = decisions.slice(i, i + BATCH).map((d) => {
@@ -126,7 +154,14 @@ export class FsDecisionsRepo {
 
   /** The last run (applied, or dry), or null before the first. */
   async lastRun(dryRun: boolean): Promise<FsRunRecord | null> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<{
+      job_id: string;
+      dry_run: boolean;
+      decided_on: string;
+      persons: number;
+      students: number;
+      summary: Record<string, unknown>;
+    }>(
       `SELECT job_id, dry_run, decided_on, persons, students, summary FROM fs_import_runs WHERE dry_run = $1 ORDER BY created_at DESC, job_id DESC LIMIT 1`,
       [dryRun],
     );
@@ -146,7 +181,16 @@ export class FsDecisionsRepo {
   /** The last applied run's decisions, by key: what the next run carries over (accounts, blocked-since). */
   async previous(): Promise<Map<string, PreviousDecision>> {
     const out = new Map<string, PreviousDecision>();
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<{
+      person_key: string;
+      personlopenummer: string | null;
+      national_id: string | null;
+      account_name: string | null;
+      student: boolean;
+      blocked_since: string | null;
+      name: string | null;
+      student_account: boolean | null;
+    }>(
       `SELECT person_key, personlopenummer, national_id, account_name, student, blocked_since,
               decision->>'name' AS name, (decision->'account'->>'studentAccount')::boolean AS student_account
        FROM fs_import_decisions WHERE dry_run = false`,
@@ -167,7 +211,7 @@ export class FsDecisionsRepo {
   }
 
   /** One page of decisions, by person key. */
-  async list(filter: FsDecisionFilter, first: number, after?: string | null): Promise<FsDecisionPage> {
+  async list(filter: FsDecisionFilter, first: number, after?: string | null): Promise<FsDecisionPage<D>> {
     const where = ['dry_run = $1'];
     const params: unknown[] = [filter.dryRun ?? false];
     const add = (sql: string, v: unknown) => {
@@ -180,33 +224,34 @@ export class FsDecisionsRepo {
     if (filter.deletionDue != null) add('deletion_due = ?', filter.deletionDue);
     if (filter.studentRule != null) add('student_rule = ?', filter.studentRule);
     if (filter.personNumber != null) add('personlopenummer = ?', filter.personNumber);
-    const total = await this.db.query(
+    const total = await this.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM fs_import_decisions WHERE ${where.join(' AND ')}`,
       params,
     );
     if (after != null) add('person_key > ?', cursorKey(after));
     params.push(first + 1);
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<DecisionRow<D>>(
       `SELECT decision, national_id FROM fs_import_decisions WHERE ${where.join(' AND ')} ORDER BY person_key LIMIT $${params.length}`,
       params,
     );
-    const page = rows.slice(0, first).map(rowOf);
+    const page = rows.slice(0, first).map((r) => rowOf(r));
+    const last = page.at(-1);
     return {
       rows: page,
       hasNextPage: rows.length > first,
-      totalCount: total.rows[0].n,
-      endCursor: page.length > 0 ? fsDecisionCursor(page[page.length - 1].key) : null,
+      totalCount: total.rows[0]?.n ?? 0,
+      endCursor: last ? fsDecisionCursor(last.key) : null,
     };
   }
 
   /** Decisions matching any of the person numbers or national ids (Person.fsImportDecision's batch). */
-  async byPersons(personNumbers: string[], nationalIds: string[], dryRun: boolean): Promise<StoredFsDecision[]> {
+  async byPersons(personNumbers: string[], nationalIds: string[], dryRun: boolean): Promise<StoredFsDecision<D>[]> {
     if (personNumbers.length === 0 && nationalIds.length === 0) return [];
-    const { rows } = await this.db.query(
+    const { rows } = await this.db.query<DecisionRow<D>>(
       `SELECT decision, national_id FROM fs_import_decisions
        WHERE dry_run = $1 AND (personlopenummer = ANY($2::text[]) OR national_id = ANY($3::text[]))`,
       [dryRun, personNumbers, nationalIds],
     );
-    return rows.map(rowOf);
+    return rows.map((r) => rowOf(r));
   }
 }

@@ -61,7 +61,9 @@ export async function prepareKeyedIds(
   const ids = new KeyedIds(identity.idKey);
   const report = await rekeyStore(db, ids);
   if (report.rewritten && opts.logger) {
-    const { rewritten: _r, ...counts } = report;
+    // What was done, for the log line (`rewritten` is true here: it says nothing).
+    const counts: Partial<RekeyReport> = { ...report };
+    delete counts.rewritten;
     if (report.from === 'other-key') {
       opts.logger.warn(
         counts,

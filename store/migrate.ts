@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { StoreError, type QueryResult } from './db';
+import { StoreError, type QueryResult } from './types';
 
 export interface Migration {
   /** File name without `.sql`, e.g. `001_sync_jobs`; the order migrations run in. */

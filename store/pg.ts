@@ -3,21 +3,18 @@
  * database; migrations serialise on an advisory lock.
  */
 import { createHash } from 'node:crypto';
-import { DatabaseError, Pool, types as pgTypes, type PoolClient } from 'pg';
+import { DatabaseError, Pool, types as pgTypes, type CustomTypesConfig, type PoolClient } from 'pg';
+import { activeTx, checkBatchSize, cursorQuery, nextCursorName, runInScope } from './tx';
 import {
-  activeTx,
-  checkBatchSize,
   checkSchemaName,
-  cursorQuery,
-  nextCursorName,
-  runInScope,
   StoreError,
   TEXT_PARSERS,
   type Db,
   type QueryResult,
   type StoreOptions,
   type Tx,
-} from './db';
+  type UntypedRow,
+} from './types';
 import { applyMigrations, type Migration, type MigrationConnection } from './migrate';
 
 /** Where DATABASE_URL points, for messages: host, port, database and user — never the password. */
@@ -121,19 +118,22 @@ function brokenConnection(err: unknown): Error | undefined {
   return err instanceof DatabaseError ? undefined : (err as Error);
 }
 
-function toResult(r: { rows: any[]; rowCount: number | null }): QueryResult {
+function toResult(r: { rows: UntypedRow[]; rowCount: number | null }): QueryResult {
   return { rows: r.rows, rowCount: r.rowCount ?? 0 };
 }
 
 /** int8 → string and date → 'YYYY-MM-DD' as on PGlite (see TEXT_PARSERS); date[] likewise. */
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary'): any {
+type Parser = (value: string) => unknown;
+// pg-types returns its parsers as `any`: they take the text of a value.
+const builtinParser = (oid: number, format?: 'text' | 'binary'): Parser => pgTypes.getTypeParser(oid, format) as Parser;
+const types: CustomTypesConfig = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): Parser {
     if (format !== 'binary') {
       const parser = TEXT_PARSERS[oid];
       if (parser) return parser;
-      if (oid === 1182) return pgTypes.getTypeParser(1009 as any, 'text'); // date[] parsed as text[]
+      if (oid === 1182) return builtinParser(1009, 'text'); // date[] parsed as text[]
     }
-    return pgTypes.getTypeParser(oid as any, format as any);
+    return builtinParser(oid, format);
   },
 };
 
@@ -178,7 +178,7 @@ function timeoutError(err: unknown, limits: Limits): StoreError | undefined {
 interface Checkout {
   client: PoolClient;
   /** Runs a statement, turning the time-outs into StoreErrors. */
-  run(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null; command: string }>;
+  run(sql: string, params?: unknown[]): Promise<{ rows: UntypedRow[]; rowCount: number | null; command: string }>;
   /** Gives the connection back (destroyed when it failed, or when the server ended it). */
   release(broken?: Error): void;
 }
@@ -260,7 +260,7 @@ export class PostgresStore implements Db {
       client,
       run: async (sql, params) => {
         try {
-          return await client.query(sql, params as any[]);
+          return await client.query(sql, params);
         } catch (err) {
           throw timeoutError(lost ?? err, this.limits) ?? timeoutError(err, this.limits) ?? err;
         }
@@ -272,7 +272,7 @@ export class PostgresStore implements Db {
     };
   }
 
-  async query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+  async query<R = UntypedRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     const conn = await this.checkout();
     let broken: Error | undefined;
     try {
@@ -323,7 +323,7 @@ export class PostgresStore implements Db {
     }
   }
 
-  async *iterate<R = any>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
+  async *iterate<R = UntypedRow>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
     checkBatchSize(batchSize);
     const conn = await this.checkout();
     const cursor = nextCursorName();
@@ -366,12 +366,12 @@ export class PostgresStore implements Db {
         if (this.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
         this.appliedMigrations = await applyMigrations(
           {
-            query: async (s, p) => toResult(await client.query(s, p as any[])),
+            query: async (s, p) => toResult(await client.query(s, p)),
             transaction: async (fn) => {
               await client.query('BEGIN');
               try {
                 const conn: MigrationConnection = {
-                  query: async (s, p) => toResult(await client.query(s, p as any[])),
+                  query: async (s, p) => toResult(await client.query(s, p)),
                   exec: async (script) => void (await client.query(script)), // simple protocol: many statements
                 };
                 const result = await fn(conn);
@@ -409,10 +409,10 @@ function advisoryKey(name: string): string {
   return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
 }
 
-export async function openPostgres(
+export function openPostgres(
   databaseUrl: string,
   opts: StoreOptions,
   internals?: PostgresInternals,
 ): Promise<PostgresStore> {
-  return new PostgresStore(databaseUrl, opts, internals);
+  return Promise.resolve(new PostgresStore(databaseUrl, opts, internals));
 }

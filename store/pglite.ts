@@ -8,21 +8,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import type { PGlite, PGliteOptions, Results } from '@electric-sql/pglite';
+import type { PGlite, Results } from '@electric-sql/pglite';
+import { activeTx, checkBatchSize, cursorQuery, nextCursorName, runInScope } from './tx';
 import {
-  activeTx,
-  checkBatchSize,
   checkSchemaName,
-  cursorQuery,
-  nextCursorName,
-  runInScope,
   StoreError,
   TEXT_PARSERS,
   type Db,
   type QueryResult,
   type StoreOptions,
   type Tx,
-} from './db';
+  type UntypedRow,
+} from './types';
 import { applyMigrations, type Migration } from './migrate';
 import type { SessionGate } from './embedded-server';
 import { compilePgliteWasm, initialiseInChild, isInitialised, startParams } from './pglite-memory';
@@ -39,18 +36,22 @@ import { compilePgliteWasm, initialiseInChild, isInitialised, startParams } from
  * Dates and JSON it builds are not the test's. toParams and the parsers below (created in this module's realm)
  * take care of both; in a plain process they change nothing.
  */
-let pgliteModule: Promise<typeof import('@electric-sql/pglite')> | undefined;
-function loadPglite(): Promise<typeof import('@electric-sql/pglite')> {
+type PgliteModule = typeof import('@electric-sql/pglite');
+let pgliteModule: Promise<PgliteModule> | undefined;
+function loadPglite(): Promise<PgliteModule> {
   pgliteModule ??= (async () => {
     const sandboxed = vm.runInThisContext('globalThis') !== globalThis;
     const mainContextLoader = (vm.constants as unknown as { USE_MAIN_CONTEXT_DEFAULT_LOADER?: symbol })
       .USE_MAIN_CONTEXT_DEFAULT_LOADER;
-    if (!sandboxed || !mainContextLoader) return require('@electric-sql/pglite');
+    // PGlite's CommonJS build, loaded as the rest of this CommonJS program is; a sandbox (below) goes through the
+    // main context's loader instead.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+    if (!sandboxed || !mainContextLoader) return require('@electric-sql/pglite') as PgliteModule;
     const nativeImport = new vm.Script('(specifier) => import(specifier)', {
-      importModuleDynamically: mainContextLoader as any,
+      importModuleDynamically: mainContextLoader as unknown as vm.ScriptOptions['importModuleDynamically'],
     }).runInThisContext() as (specifier: string) => Promise<typeof import('node:module')>;
     const { createRequire } = await nativeImport('node:module');
-    return createRequire(__filename)('@electric-sql/pglite');
+    return createRequire(__filename)('@electric-sql/pglite') as PgliteModule;
   })();
   return pgliteModule;
 }
@@ -59,15 +60,15 @@ const parseTimestamp = (v: string): Date | number =>
   v === 'infinity' ? Infinity : v === '-infinity' ? -Infinity : new Date(v);
 const PARSERS: Record<number, (value: string) => unknown> = {
   ...TEXT_PARSERS,
-  114: (v) => JSON.parse(v), // json
-  3802: (v) => JSON.parse(v), // jsonb
+  114: (v) => JSON.parse(v) as unknown, // json
+  3802: (v) => JSON.parse(v) as unknown, // jsonb
   1114: parseTimestamp, // timestamp
   1184: parseTimestamp, // timestamptz
   17: (v) => Buffer.from(v.slice(2), 'hex'), // bytea, '\x…': a Buffer as from pg (PGlite's own gives a Uint8Array)
 };
 
 /** Dates and byte arrays in a form PGlite's serializers accept whatever realm they come from. */
-function toParams(params: unknown[] | undefined): any[] | undefined {
+function toParams(params: unknown[] | undefined): unknown[] | undefined {
   return params?.map((p) =>
     p !== null && typeof p === 'object'
       ? Object.prototype.toString.call(p) === '[object Date]'
@@ -112,7 +113,7 @@ export class PgliteStore implements Db {
     }
   }
 
-  async query<R = any>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+  async query<R = UntypedRow>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
     this.assertUsable('query');
     return toResult(await this.exclusive(() => this.pg.query<R>(sql, toParams(params))));
   }
@@ -130,7 +131,7 @@ export class PgliteStore implements Db {
     );
   }
 
-  async *iterate<R = any>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
+  async *iterate<R = UntypedRow>(sql: string, params: unknown[] = [], batchSize = 500): AsyncIterable<R[]> {
     checkBatchSize(batchSize);
     this.assertUsable('iterate');
     // WITH HOLD: the cursor outlives its (implicit) transaction, so the single connection is free for other
@@ -207,7 +208,8 @@ export async function openPgliteFiles(
     pg = await PGlite.create(dir, {
       parsers: PARSERS,
       startParams: startParams(PGlite.defaultStartParams),
-      pgliteWasmModule: (await compilePgliteWasm(pgliteModule)) as NonNullable<PGliteOptions['pgliteWasmModule']>,
+      // A WebAssembly.Module of the main context (pglite-memory.ts); this program's TS lib has no WebAssembly types.
+      pgliteWasmModule: await compilePgliteWasm(pgliteModule),
     });
   } catch (err) {
     unlock();

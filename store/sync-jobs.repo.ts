@@ -10,8 +10,11 @@ import type { Queryable } from './db';
 import { InternalError, InvalidCursorError } from '../core/errors';
 import { cursorCodec, isNonEmptyString } from '../core/cursor';
 
-export const SYNC_JOB_KINDS = ['LOS_IMPORT', 'FS_IMPORT', 'UNILOGIN_EXPORT', 'CRISTIN_EXPORT'] as const;
-export type SyncJobKind = (typeof SYNC_JOB_KINDS)[number];
+/**
+ * A sync kind's name. The list of kinds is the job framework's (jobs/framework/kinds.ts), not the store's: the
+ * table checks only the name's shape (upper snake case, migration 014), so a new sync needs no migration.
+ */
+export type SyncJobKind = string;
 export const SYNC_JOB_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type SyncJobState = (typeof SYNC_JOB_STATES)[number];
 export type FinalSyncJobState = Exclude<SyncJobState, 'QUEUED' | 'RUNNING'>;
@@ -144,6 +147,19 @@ interface SyncJobRow {
   result: SyncJobResult | null;
 }
 
+/** The row an INSERT … RETURNING gave back (it always gives one; a missing one is a broken driver, said so). */
+function returned(rows: readonly SyncJobRow[]): SyncJobRow {
+  const row = rows[0];
+  if (!row) throw new Error('INSERT INTO sync_jobs … RETURNING returned no row');
+  return row;
+}
+
+/** The cursor after the last job of a page, null for an empty page. */
+function lastOf(rows: readonly SyncJob[]): string | null {
+  const last = rows.at(-1);
+  return last ? syncJobCursor(last) : null;
+}
+
 function toJob(r: SyncJobRow): SyncJob {
   return {
     id: r.id,
@@ -184,7 +200,7 @@ export class SyncJobsRepo {
          RETURNING ${JOB_COLUMNS}`,
         this.insertParams(job),
       );
-      return toJob(rows[0]);
+      return toJob(returned(rows));
     } catch (err) {
       if ((err as { code?: string; constraint?: string }).constraint === 'sync_jobs_one_active_per_kind') {
         throw new ActiveSyncJobExistsError(job.kind);
@@ -207,7 +223,8 @@ export class SyncJobsRepo {
          RETURNING ${JOB_COLUMNS}`,
         this.insertParams(job),
       );
-      if (rows.length > 0) return { job: toJob(rows[0]), created: true };
+      const inserted = rows[0];
+      if (inserted) return { job: toJob(inserted), created: true };
       const active = await this.findActive(job.kind);
       if (active) return { job: active, created: false };
       // The active job finished between the two statements: try again. (Inside a REPEATABLE READ transaction
@@ -372,8 +389,8 @@ export class SyncJobsRepo {
     return {
       rows,
       hasNextPage: page.rows.length > opts.first,
-      totalCount: count.rows[0].n,
-      endCursor: rows.length > 0 ? syncJobCursor(rows[rows.length - 1]) : null,
+      totalCount: count.rows[0]?.n ?? 0,
+      endCursor: lastOf(rows),
     };
   }
 

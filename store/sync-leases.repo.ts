@@ -63,6 +63,12 @@ export class SyncLeasesRepo {
       [kind, token, jobId, holder, ttlMs],
     );
     if (rows.length > 0) return { acquired: true };
+    // A kind without a row yet (a sync newer than migration 008, which inserted the rows of its day's kinds)
+    // gets its row now, free, and the lease is tried once more. ON CONFLICT: another run may add it meanwhile.
+    if (!(await this.hasRow(kind))) {
+      await this.q.query(`INSERT INTO sync_leases (kind) VALUES ($1) ON CONFLICT (kind) DO NOTHING`, [kind]);
+      return this.acquire(kind, token, jobId, holder, ttlMs);
+    }
     // A released lease expires at '-infinity', and PostgreSQL refuses `'-infinity' - now()` ("cannot subtract
     // infinite timestamps"): subtract the epochs instead (-Infinity, so GREATEST gives 0).
     const current = await this.q.query<{ job_id: string | null; holder: string | null; remaining_ms: number }>(
@@ -75,6 +81,11 @@ export class SyncLeasesRepo {
       acquired: false,
       current: { jobId: row?.job_id ?? null, holder: row?.holder ?? null, remainingMs: Number(row?.remaining_ms ?? 0) },
     };
+  }
+
+  private async hasRow(kind: SyncJobKind): Promise<boolean> {
+    const { rows } = await this.q.query(`SELECT 1 FROM sync_leases WHERE kind = $1`, [kind]);
+    return rows.length > 0;
   }
 
   /** Extends the lease while `token` still holds it (even past its expiry, if nobody took it). False: lost. */

@@ -35,7 +35,13 @@ export class UniLoginExportRepo {
   constructor(private readonly db: Queryable) {}
 
   async state(institution: string, source: string, q: Queryable = this.db): Promise<UniLoginExportState | undefined> {
-    const { rows } = await q.query(
+    const { rows } = await q.query<{
+      last_sent_at: string | null;
+      last_accepted_at: string | null;
+      last_accepted_mode: UniLoginMode | null;
+      last_accepted_job: string | null;
+      last_full_at: string | null;
+    }>(
       `SELECT last_sent_at, last_accepted_at, last_accepted_mode, last_accepted_job, last_full_at
          FROM unilogin_exports WHERE institution = $1 AND source = $2`,
       [institution, source],

@@ -12,7 +12,7 @@ import amqp from 'amqplib';
 import { startCerebrumSimulator, sampleUniversity, SAMPLE, type CerebrumSimulator } from '../simulators/cerebrum';
 import type { Db } from '../store/db';
 import { SyncStateRepo } from '../store/sync-state.repo';
-import { CristinSnapshotRepo } from '../store/cristin-snapshot.repo';
+import { CristinSnapshotRepo } from '../jobs/cristin-export/snapshot';
 import {
   CRISTIN_LAST_EXPORT_KEY,
   runCristinExport,

@@ -13,7 +13,7 @@ import { startFsSimulator, type FsSimulator } from '../simulators/fs';
 import { FS_SAMPLE } from './helpers/fs-sample';
 import { defined, first } from './helpers/defined';
 import { openStore, type Db } from '../store/db';
-import { FsDecisionsRepo } from '../store/fs-decisions.repo';
+import { FsDecisionsRepo } from '../jobs/fs-import/decisions';
 import { startStack, TOKENS, type Stack } from './helpers/gateway';
 import {
   HOST,

@@ -9,7 +9,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { openStore, type Db } from '../store/db';
-import { SYNC_JOB_KINDS, type SyncJobKind } from '../store/sync-jobs.repo';
+import { SYNC_KIND_NAMES as SYNC_JOB_KINDS } from '../jobs/framework/kinds';
+import { type SyncJobKind } from '../store/sync-jobs.repo';
 import { dropSchema, postgresTestUrl } from './helpers/stores';
 import { REDIS_URL, deleteRedisKeys, uniquePrefix, waitFor } from './helpers/jobs';
 

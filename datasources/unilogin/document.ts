@@ -108,14 +108,14 @@ export class DocumentWriter {
     let found = -1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (this.starts[mid] <= line) {
+      if ((this.starts[mid] ?? Infinity) <= line) {
         found = mid;
         lo = mid + 1;
       } else hi = mid - 1;
     }
     if (found < 0) return undefined;
     // A line after the last person (groups, closing tags) belongs to no person.
-    const end = found + 1 < this.starts.length ? this.starts[found + 1] : this.personsEnd;
+    const end = this.starts[found + 1] ?? this.personsEnd;
     return line < end ? this.keys[found] : undefined;
   }
 

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { looksLikeCpr, validCpr } from './cpr';
-import type { EmployeeType } from './settings';
+import type { EmployeeType } from '../../core/settings/unilogin';
 
 export interface UniLoginEmployeeRole {
   type: EmployeeType;
@@ -56,6 +56,7 @@ export interface RecordProblem {
 export type Checked<T> = { ok: true; record: T; problems: RecordProblem[] } | { ok: false; problems: RecordProblem[] };
 
 // Characters XML 1.0 does not allow at all: one of them would make the whole document unreadable, not one record.
+// eslint-disable-next-line no-control-regex -- XML 1.0's Char production is defined by control characters
 const NOT_XML = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /** Control 1: every run of blanks becomes one space, leading and trailing blanks go. */
@@ -67,7 +68,7 @@ export function trimCollapse(value: string | null | undefined): string {
 export function splitName(full: string): { firstName: string; familyName: string } {
   const words = trimCollapse(full).split(' ').filter(Boolean);
   if (words.length === 0) return { firstName: '', familyName: '' };
-  return { firstName: words.slice(0, -1).join(' '), familyName: words[words.length - 1] };
+  return { firstName: words.slice(0, -1).join(' '), familyName: words.at(-1) ?? '' };
 }
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;

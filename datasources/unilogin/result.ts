@@ -112,7 +112,7 @@ export function parseUploadResult(xml: string): UploadResult {
         : `no Upload…XmlDataResult in the answer (${xml.slice(0, 200).replace(/\s+/g, ' ')}…)`,
     );
   }
-  const r = m[2];
+  const r = m[2] ?? '';
   const statuskode = count(first(r, 'statuskode'));
   if (Number.isNaN(statuskode))
     throw new Error(`the answer's statuskode is not a number: "${text(first(r, 'statuskode'))}"`);
@@ -137,7 +137,7 @@ export function parseValidateResult(xml: string): { message: string; errorCount:
   ).exec(xml);
   if (!m)
     throw new Error(`no ValidateXmlAgainst…SchemaResult in the answer (${xml.slice(0, 200).replace(/\s+/g, ' ')}…)`);
-  const r = m[2];
+  const r = m[2] ?? '';
   // The result's own Message comes before ValidationErrors, whose messages are nested one level deeper.
   const errorsInner = first(r, 'ValidationErrors');
   const head = errorsInner === undefined ? r : r.slice(0, r.search(new RegExp(`<${QNAME}ValidationErrors[\\s/>]`)));

@@ -9,7 +9,7 @@ import { CerebrumEventConsumer } from '../../datasources/cerebrum/events/consume
 import type { CerebrumChange } from '../../datasources/cerebrum/events/change';
 import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
-import { CristinSnapshotRepo, type PendingType } from '../../store/cristin-snapshot.repo';
+import { CristinSnapshotRepo, type PendingType } from './snapshot';
 import type { Db } from '../../store/db';
 
 export const cristinQueueName = (deploymentId: string) => `idbro.${deploymentId}.cristin`;

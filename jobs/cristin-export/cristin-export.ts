@@ -44,9 +44,8 @@ import { CristinWalkError, walkCerebrum, type WalkResult } from './walk';
 import { Latin1XmlWriter } from '../../datasources/cristin/xml-writer';
 import { UpstreamError } from '../../core/errors';
 import { SyncStateRepo } from '../../store/sync-state.repo';
-import { CristinSnapshotRepo, storeNow, type PendingChanges } from '../../store/cristin-snapshot.repo';
+import { CristinSnapshotRepo, storeNow, type PendingChanges } from './snapshot';
 import { driftOf, hasPending, modeOf, planOf, type Drift } from './cristin-incremental';
-import { registerSyncProcessor } from '../framework/registry';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
 
 /** sync_state key of the last published export (LastCristinExport). */
@@ -335,5 +334,3 @@ export async function runCristinExport(ctx: SyncRunContext, opts: CristinExportO
 function pick<V>(m: ReadonlyMap<string, V>, keys: ReadonlySet<string>): Map<string, V> {
   return new Map([...keys].filter((k) => m.has(k)).map((k) => [k, m.get(k)!]));
 }
-
-registerSyncProcessor('CRISTIN_EXPORT', (ctx) => runCristinExport(ctx));

@@ -12,7 +12,7 @@ import type { CerebrumClient, RequestStats } from '../../datasources/cerebrum/cl
 import { CerebrumSource } from '../../datasources/cerebrum/source';
 import type { PartialWalk } from './walk';
 import type { CristinUnit } from '../../datasources/cristin/document';
-import type { CristinSnapshot, PendingChanges, SnapshotPerson } from '../../store/cristin-snapshot.repo';
+import type { CristinSnapshot, PendingChanges, SnapshotPerson } from './snapshot';
 
 export type CristinExportMode = 'FULL' | 'INCREMENTAL';
 

@@ -30,7 +30,7 @@ import type { NewSyncIssue } from '../../store/sync-jobs.repo';
 import type { CerebrumClient, RequestStats } from '../../datasources/cerebrum/client';
 import { CerebrumSource } from '../../datasources/cerebrum/source';
 import type { RawAffiliation } from '../../datasources/cerebrum/types';
-import type { SnapshotPerson } from '../../store/cristin-snapshot.repo';
+import type { SnapshotPerson } from './snapshot';
 import type { CristinPerson, CristinUnit } from '../../datasources/cristin/document';
 import {
   DEFAULT_HR_SOURCE_SYSTEMS,
@@ -155,7 +155,7 @@ class Walk {
     const toRead = partial ? await this.changedOf(ids, partial) : ids;
     const fresh = await this.readAll(toRead);
     const records = new Map<string, SnapshotPerson>();
-    toRead.forEach((id, i) => records.set(id, { record: fresh[i], ouIds: this.placements.get(id) ?? [] }));
+    toRead.forEach((id, i) => records.set(id, { record: fresh[i] ?? null, ouIds: this.placements.get(id) ?? [] }));
     for (const id of ids) if (!records.has(id)) records.set(id, partial!.persons.get(id)!);
     const persons = ids.map((id) => records.get(id)!.record).filter((p): p is CristinPerson => p !== null);
 
@@ -249,7 +249,9 @@ class Walk {
       while (next < ids.length) {
         this.signal.throwIfAborted();
         const i = next++;
-        results[i] = await this.person(ids[i]);
+        const id = ids[i];
+        if (id === undefined) break; // another worker took the last one meanwhile
+        results[i] = await this.person(id);
         this.o.onProgress?.(++done, ids.length);
       }
     };

@@ -6,7 +6,8 @@
  * sync_jobs table (store/sync-jobs.repo.ts), so finished jobs are dropped from Redis after a while.
  */
 import { Queue, type JobsOptions } from 'bullmq';
-import { SYNC_JOB_KINDS, type SyncJobKind } from '../../store/sync-jobs.repo';
+import type { SyncJobKind } from '../../store/sync-jobs.repo';
+import { SYNC_KIND_NAMES } from './kinds';
 import { redisConnection } from './redis';
 
 /** What a sync job carries in BullMQ. The store record (same id) holds the rest. */
@@ -88,13 +89,13 @@ export function syncJobOptions(settings: QueueSettings = {}): JobsOptions {
 export type SyncQueues = ReadonlyMap<SyncJobKind, Queue<SyncJobData, SyncJobReturn>>;
 
 /**
- * One producer-side Queue per kind. `close()` them (closeQueues) when done. The caller checks that Redis
+ * One producer-side Queue per kind (default: the built-in kinds of jobs/framework/kinds.ts). `close()` them (closeQueues) when done. The caller checks that Redis
  * answers first (assertRedisReachable); these connections reconnect on their own afterwards.
  */
 export function createQueues(
   redisUrl: string,
   settings: QueueScope,
-  kinds: readonly SyncJobKind[] = SYNC_JOB_KINDS,
+  kinds: readonly SyncJobKind[] = SYNC_KIND_NAMES,
 ): SyncQueues {
   const queues = new Map<SyncJobKind, Queue<SyncJobData, SyncJobReturn>>();
   for (const kind of kinds) {

@@ -109,8 +109,8 @@ export class RunLease {
       get(target, prop) {
         if (prop === 'transaction') return transaction;
         if (prop === 'query') return query;
-        const value = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? value.bind(target) : value;
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
   }

@@ -11,7 +11,9 @@
  * SYNC_SCHEDULES: the last one to start wins.
  */
 import type { Logger } from '../../core/logger';
-import { SYNC_JOB_KINDS, type SyncJobKind } from '../../store/sync-jobs.repo';
+import type { SyncJobKind } from '../../store/sync-jobs.repo';
+import { SYNC_KINDS, type SyncKindRow } from './kinds';
+import { allKinds } from './registry';
 import {
   closeQueues,
   createQueues,
@@ -22,15 +24,17 @@ import {
 } from './queues';
 
 /**
- * Schedules that apply unless SYNC_SCHEDULES names the kind itself (cron, in TZ).
- * - CRISTIN_EXPORT: weekly full export, Mondays 04:00 (seed 002: a weekly full sync so that missed changes do
- *   not linger). `SYNC_SCHEDULES="CRISTIN_EXPORT=0 5 * * 0"` moves it (and, naming the kind, replaces both defaults).
- * - CRISTIN_EXPORT:INCREMENTAL: every 15 minutes; a run with no pending change ends at once ("no pending changes").
+ * Schedules that apply unless SYNC_SCHEDULES names the kind itself (key `KIND` or `KIND:MODE` → cron, in TZ): the
+ * rows' defaultSchedules (jobs/framework/kinds.ts; today the Cristin export's weekly FULL and 15-minute
+ * INCREMENTAL). `SYNC_SCHEDULES="CRISTIN_EXPORT=0 5 * * 0"` moves the first (and, naming the kind, replaces both).
  */
-export const DEFAULT_SCHEDULES: ReadonlyMap<string, string> = new Map<string, string>([
-  ['CRISTIN_EXPORT', '0 4 * * 1'],
-  ['CRISTIN_EXPORT:INCREMENTAL', '*/15 * * * *'],
-]);
+export const DEFAULT_SCHEDULES: ReadonlyMap<string, string> = defaultSchedules(SYNC_KINDS);
+
+function defaultSchedules(rows: readonly SyncKindRow[]): Map<string, string> {
+  return new Map(
+    rows.flatMap((k) => (k.defaultSchedules ?? []).map((d) => [d.mode ? `${k.name}:${d.mode}` : k.name, d.cron])),
+  );
+}
 
 export function schedulerId(kind: SyncJobKind, mode?: string): string {
   return mode ? `schedule-${kind}-${mode}` : `schedule-${kind}`;
@@ -42,12 +46,20 @@ export function scheduleKey(key: string): { kind: string; mode?: string } {
   return colon < 0 ? { kind: key } : { kind: key.slice(0, colon), mode: key.slice(colon + 1) };
 }
 
-/** The schedules in force (key `KIND` or `KIND:MODE` → cron): the defaults, replaced per kind by SYNC_SCHEDULES. */
-export function effectiveSchedules(configured: ReadonlyMap<string, string>): Map<string, string> {
+/**
+ * The schedules in force (key `KIND` or `KIND:MODE` → cron): the defaults, replaced per kind by SYNC_SCHEDULES.
+ * Only kinds of `rows` (default: the built-in list) count.
+ */
+export function effectiveSchedules(
+  configured: ReadonlyMap<string, string>,
+  rows: readonly SyncKindRow[] = SYNC_KINDS,
+): Map<string, string> {
+  const known = new Set(rows.map((k) => k.name));
   const named = new Set([...configured.keys()].map((k) => scheduleKey(k).kind));
-  const out = new Map<string, string>([...DEFAULT_SCHEDULES].filter(([key]) => !named.has(scheduleKey(key).kind)));
+  const defaults = [...defaultSchedules(rows)].filter(([key]) => !named.has(scheduleKey(key).kind));
+  const out = new Map<string, string>(defaults);
   for (const [key, cron] of configured) {
-    if ((SYNC_JOB_KINDS as readonly string[]).includes(scheduleKey(key).kind)) out.set(key, cron);
+    if (known.has(scheduleKey(key).kind)) out.set(key, cron);
   }
   return out;
 }
@@ -63,15 +75,19 @@ export interface ApplySchedulesOptions extends QueueScope {
   logger: Logger;
   /** Queues to use instead of opening (and closing) new ones. */
   queues?: SyncQueues;
+  /** Kinds beyond jobs/framework/kinds.ts (tests), scheduled like the built-in ones. Default none. */
+  extraKinds?: readonly SyncKindRow[];
 }
 
 /** Upserts the scheduler of every schedule in force and removes the others. Returns what is scheduled. */
 export async function applySchedules(opts: ApplySchedulesOptions): Promise<Map<string, string>> {
-  const wanted = effectiveSchedules(opts.schedules);
-  const queues = opts.queues ?? createQueues(opts.redisUrl, opts);
+  const rows = allKinds(opts.extraKinds);
+  const kinds = rows.map((k) => k.name);
+  const wanted = effectiveSchedules(opts.schedules, rows);
+  const queues = opts.queues ?? createQueues(opts.redisUrl, opts, kinds);
   const applied = new Map<string, string>();
   try {
-    for (const kind of SYNC_JOB_KINDS) {
+    for (const kind of kinds) {
       const queue = queues.get(kind);
       if (!queue) continue;
       const mine = [...wanted].filter(([key]) => scheduleKey(key).kind === kind);

@@ -39,23 +39,24 @@ import {
   type SyncQueues,
 } from './queues';
 import { assertRedisReachable, scrubRedisSecret } from './redis';
-import { loadBuiltInSyncs } from './registry';
+import { SYNC_KINDS, type SyncKindRow } from './kinds';
+import { allKinds, loadSyncs } from './registry';
 import { failStuckJob, finishUnderLease, whyStuck } from './stuck-jobs';
 import type { SyncProcessor } from './types';
 
-/** How the kinds are named to people ("FS import is not available yet …"). */
-export const KIND_LABELS: Readonly<Record<SyncJobKind, string>> = {
-  LOS_IMPORT: 'LOS import',
-  FS_IMPORT: 'FS import',
-  UNILOGIN_EXPORT: 'UNI-Login export',
-  CRISTIN_EXPORT: 'Cristin export',
-};
+/** How a kind is named to people ("FS import is not available yet …"): its row's label, else its name. */
+export function kindLabel(kind: SyncJobKind, rows: readonly SyncKindRow[] = SYNC_KINDS): string {
+  return rows.find((k) => k.name === kind)?.label ?? kind;
+}
 
 /** The kind has no processor in this build: its mutation answers SOURCE_DISABLED. */
 export class SyncKindUnavailableError extends SourceDisabledError {
   override readonly name = 'SyncKindUnavailableError';
-  constructor(readonly kind: SyncJobKind) {
-    super(`${KIND_LABELS[kind]} is not available yet in this build of idbro.`, { kind });
+  constructor(
+    readonly kind: SyncJobKind,
+    label = kindLabel(kind),
+  ) {
+    super(`${label} is not available yet in this build of idbro.`, { kind });
   }
 }
 
@@ -90,10 +91,16 @@ export interface SyncServiceOptions extends QueueSettings {
    */
   deploymentId?: string;
   /**
-   * The kinds this build can run (only the keys matter here). Default: the built-in syncs (loadBuiltInSyncs()).
-   * Workers must have the same processors, or jobs of a kind wait for a worker that can run them.
+   * The kinds this build can run (only the keys matter here). Default: the syncs of jobs/framework/kinds.ts and
+   * `extraKinds` this build has (registry.ts loadSyncs()). Workers must have the same processors, or jobs of a
+   * kind wait for a worker that can run them.
    */
   processors?: ReadonlyMap<SyncJobKind, SyncProcessor>;
+  /**
+   * Kinds beyond jobs/framework/kinds.ts, rows of the same shape (tests add a sync this way): they get queues
+   * and, unless `processors` is given, their modules are loaded like the built-in ones. Default none.
+   */
+  extraKinds?: readonly SyncKindRow[];
   /** Start-up Redis probe time-out, ms. Default 3000. */
   redisTimeoutMs?: number;
   /**
@@ -128,6 +135,7 @@ export class SyncService {
   private readonly repo: SyncJobsRepo;
   private readonly cancels: CancelRequests;
   private readonly available: ReadonlySet<SyncJobKind>;
+  private readonly rows: readonly SyncKindRow[];
   private readonly logger: Logger;
   private readonly lostAfterMs: number;
   private closing?: Promise<void>;
@@ -138,10 +146,15 @@ export class SyncService {
       throw new Error('new SyncService() needs the deploymentId of its store: use createSyncService()');
     this.deploymentId = opts.deploymentId;
     const scope = { ...opts, deploymentId: opts.deploymentId };
-    this.queues = createQueues(opts.config.redisUrl, scope);
+    this.rows = allKinds(opts.extraKinds);
+    this.queues = createQueues(
+      opts.config.redisUrl,
+      scope,
+      this.rows.map((k) => k.name),
+    );
     this.cancels = new CancelRequests({ redisUrl: opts.config.redisUrl, ...scope });
     this.repo = new SyncJobsRepo(opts.store);
-    this.available = new Set((opts.processors ?? loadBuiltInSyncs()).keys());
+    this.available = new Set((opts.processors ?? loadSyncs(opts.extraKinds)).keys());
     this.logger = opts.logger.child({ component: 'sync-service' });
     this.lostAfterMs = opts.lostAfterMs ?? 60_000;
   }
@@ -156,7 +169,7 @@ export class SyncService {
    * that one is returned instead and nothing is enqueued: at most one job per kind runs at a time.
    */
   async start(kind: SyncJobKind, opts: StartOptions = {}): Promise<SyncJob> {
-    if (!this.isAvailable(kind)) throw new SyncKindUnavailableError(kind);
+    if (!this.isAvailable(kind)) throw new SyncKindUnavailableError(kind, kindLabel(kind, this.rows));
     const dryRun = opts.dryRun ?? false;
     const params = opts.params ?? {};
     for (let round = 1; ; round++) {
@@ -254,7 +267,8 @@ export class SyncService {
 
   /** Readiness: Redis answers. */
   async ping(): Promise<void> {
-    const client = await this.queue('LOS_IMPORT').getBackend().client;
+    // Any queue will do: they share one Redis.
+    const client = await this.queue(this.rows[0]?.name ?? 'LOS_IMPORT').getBackend().client;
     await client.get(`${deploymentPrefix({ prefix: this.opts.prefix, deploymentId: this.deploymentId })}:ping`);
   }
 

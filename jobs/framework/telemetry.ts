@@ -77,7 +77,7 @@ export function withSyncTelemetry(kind: string, processor: SyncProcessor): SyncP
     let phase: Span | undefined;
     let phaseKey: string | undefined;
     let phases = 0;
-    const progress = ctx.progress;
+    const progress = ctx.progress.bind(ctx);
     const onProgress = (fraction: number, message?: string) => {
       const key = message?.replace(/\d+/g, '#');
       if (run && key && key !== phaseKey && phases < MAX_PHASES) {

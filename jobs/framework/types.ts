@@ -51,6 +51,15 @@ export interface SyncOutcome {
 export type SyncProcessor = (ctx: SyncRunContext) => Promise<SyncOutcome>;
 
 /**
+ * What a sync's folder exports from its index.ts as `sync`: its kind (a row of jobs/framework/kinds.ts, whose
+ * `module` names the folder) and the function that runs it. registry.ts loads it.
+ */
+export interface SyncDefinition {
+  readonly kind: SyncJobKind;
+  readonly run: SyncProcessor;
+}
+
+/**
  * A failure that retrying cannot fix (bad configuration, credentials refused, a guard such as Cristin's 15%
  * size check). The framework fails the job at once with this message instead of retrying.
  */

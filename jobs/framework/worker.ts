@@ -23,7 +23,8 @@ import {
   type SyncJobReturn,
 } from './queues';
 import { assertRedisReachable, redisConnection } from './redis';
-import { loadBuiltInSyncs } from './registry';
+import type { SyncKindRow } from './kinds';
+import { loadSyncs } from './registry';
 import { failStuckJob, whyStuck } from './stuck-jobs';
 import { runSyncJob, safeMessage, type AbortReason, type RunSettings } from './sync-run';
 import { redactText } from '../../core/redact';
@@ -35,8 +36,10 @@ export interface StartWorkersOptions extends QueueSettings, Partial<RunSettings>
   config: Config;
   logger: Logger;
   store: Db;
-  /** The syncs to run. Default: the built-in ones (loadBuiltInSyncs()). */
+  /** The syncs to run. Default: those of jobs/framework/kinds.ts and `extraKinds` this build has (loadSyncs()). */
   processors?: ReadonlyMap<SyncJobKind, SyncProcessor>;
+  /** Kinds beyond jobs/framework/kinds.ts (tests), loaded like the built-in ones unless `processors` is given. */
+  extraKinds?: readonly SyncKindRow[];
   /** Kinds to work on. Default: every kind in `processors`. A kind without a processor is an error. */
   kinds?: readonly SyncJobKind[];
   /** Jobs of one kind run at once in this process. Default 1. */
@@ -84,7 +87,7 @@ export interface SyncWorkers {
 export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorkers> {
   const redisUrl = opts.config.redisUrl;
   await assertRedisReachable(redisUrl, { timeoutMs: opts.redisTimeoutMs });
-  const processors = opts.processors ?? loadBuiltInSyncs();
+  const processors = opts.processors ?? loadSyncs(opts.extraKinds);
   const kinds = opts.kinds ?? [...processors.keys()];
   for (const kind of kinds) {
     if (!processors.has(kind)) throw new Error(`startWorkers(): no sync is registered for ${kind}`);

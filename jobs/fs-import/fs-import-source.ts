@@ -22,7 +22,7 @@
  */
 import type { FsImportSource, FsPersonInput, FsRulesAddress, Term } from './rules/model';
 import { previousTerm, termStart } from './rules/terms';
-import type { FsSource } from '../../datasources/fs/source';
+import { FsClient, FsSource } from '../../datasources/fs/source';
 import type { FsEvuCourse } from '../../datasources/fs/types';
 import { PermanentSyncError, type SyncRunContext } from '../framework/types';
 
@@ -31,20 +31,21 @@ const BATCH = 500;
 
 export function memoryFsImportSource(persons: FsPersonInput[], batchSize = BATCH): FsImportSource {
   return {
-    async *persons() {
-      for (let i = 0; i < persons.length; i += batchSize) yield persons.slice(i, i + batchSize);
-    },
-    async count() {
-      return persons.length;
-    },
+    // An async iterable over batches already in memory (the interface is async for the FS one).
+    persons: () => batchesOf(persons, batchSize),
+    count: () => Promise.resolve(persons.length),
   };
+}
+
+// eslint-disable-next-line @typescript-eslint/require-await -- an async iterable of what is at hand
+async function* batchesOf<T>(items: readonly T[], size: number): AsyncIterable<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 // ---- FS ------------------------------------------------------------------------------------------
 
 /** The slice of datasources/fs/source.ts's FsSource this adapter uses (so tests can hand in their own). */
 type FsSourceLike = FsSource;
-type Fs = typeof import('../../datasources/fs/source');
 
 const OFFER_STATUS = 'TILBUD';
 const WITHDRAWN_EVU = 'TRUKKET';
@@ -203,8 +204,9 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
         const part = numbers.slice(i, i + 1000);
         const students = await fs.students(part.map(([, s]) => s));
         students.forEach((s, j) => {
-          if (!s) return;
-          const p = person(part[j][0]);
+          const asked = part[j]; // the answer is in the order asked
+          if (!s || !asked) return;
+          const p = person(asked[0]);
           if (!profiled.has(p.personNumber!)) {
             applyProfile(p, s.profile);
             profiled.add(p.personNumber!);
@@ -217,7 +219,8 @@ export function fsBulkImportSource(make: (signal: AbortSignal) => FsSourceLike):
         const part = rest.slice(i, i + 1000);
         const profiles = await Promise.all(part.map((n) => fs!.person(n)));
         profiles.forEach((pr, j) => {
-          if (pr) applyProfile(person(part[j]), pr);
+          const asked = part[j];
+          if (pr && asked !== undefined) applyProfile(person(asked), pr);
         });
       }
 
@@ -239,16 +242,20 @@ export function defaultFsImportSource(ctx: SyncRunContext): FsImportSource {
     throw new PermanentSyncError(
       'FS_URL is not set: configure the FS GraphQL endpoint (FS_URL, FS_USERNAME, FS_PASSWORD) to run the FS import.',
     );
-  // Loaded here: a build without the FS data source still loads this module (the registry requires it).
-  const mod = require('../../datasources/fs/source') as Fs;
-  const client = new mod.FsClient({
+  const client = new FsClient({
     url: fsConfig.url,
     username: fsConfig.username,
     password: fsConfig.password,
     logger: ctx.logger,
   });
-  const source = fsBulkImportSource((signal) => new mod.FsSource(client, { signal }));
-  return { ...source, close: async () => client.close() };
+  const source = fsBulkImportSource((signal) => new FsSource(client, { signal }));
+  return {
+    ...source,
+    close: () => {
+      client.close();
+      return Promise.resolve();
+    },
+  };
 }
 
 export type { Term };

@@ -25,12 +25,10 @@ import { planFor } from './rules/plan';
 import { dueToday } from './rules/schedule';
 import { termLabel, termOf } from './rules/terms';
 import { CerebrumClient } from '../../datasources/cerebrum/client';
-import { todayIn } from '../../resolvers/context';
-import { FsDecisionsRepo, type PreviousDecision, type StoredFsDecision } from '../../store/fs-decisions.repo';
+import { todayIn } from '../../core/time';
+import { FsDecisionsRepo, type PreviousDecision, type StoredFsDecision } from './decisions';
 import { assertKeyedIds, prepareKeyedIds } from '../../store/keyed-ids.repo';
 import { applyDecisions, readAccounts, writeLabel, type ApplyReport } from './fs-apply';
-import { defaultFsImportSource } from './fs-import-source';
-import { registerSyncProcessor } from '../framework/registry';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
 
 export interface FsImportDeps {
@@ -125,7 +123,7 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
       ];
       state = await readAccounts(cerebrum, unique, cfg.quarantine.type, {
         signal: ctx.signal,
-        issue: ctx.issue,
+        issue: (i) => ctx.issue(i),
         checkCancelled,
         progress: (f, m) => ctx.progress(0.3 + 0.2 * f, m),
       });
@@ -201,7 +199,7 @@ export async function runFsImport(ctx: SyncRunContext, deps: FsImportDeps): Prom
         accountIds,
         reads: state.reads,
         signal: ctx.signal,
-        issue: ctx.issue,
+        issue: (i) => ctx.issue(i),
         checkCancelled,
         progress: (f, m) => ctx.progress(0.55 + 0.35 * f, m),
       });
@@ -348,5 +346,3 @@ function summarise(
     source: sourceStats,
   };
 }
-
-registerSyncProcessor('FS_IMPORT', (ctx) => runFsImport(ctx, { source: defaultFsImportSource(ctx) }));

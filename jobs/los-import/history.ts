@@ -71,7 +71,11 @@ export function sameHistory<S>(
   same: (x: S, y: S) => boolean,
 ): boolean {
   return (
-    a.length === b.length && a.every((v, i) => v.from === b[i].from && v.to === b[i].to && same(v.state, b[i].state))
+    a.length === b.length &&
+    a.every((v, i) => {
+      const w = b[i];
+      return w !== undefined && v.from === w.from && v.to === w.to && same(v.state, w.state);
+    })
   );
 }
 

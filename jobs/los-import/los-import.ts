@@ -52,7 +52,6 @@ import {
 } from './write';
 import { applyItSystems, applyStamClasses, seedIfFirstRun } from './los-seed';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
-import { registerSyncProcessor } from '../framework/registry';
 
 export const LOS_MARK_KEY = 'los.lastImportStartedAt';
 const BATCH = 500;
@@ -102,14 +101,18 @@ export async function runLosImport(ctx: SyncRunContext, deps: LosImportDeps = {}
     const listing = await ftp.list();
     // The files met before are the truth, not the mark: see selectFiles (a file with an old modification time is
     // still read, and one "in the past" is refused with an issue rather than skipped without a word).
-    const recorded = (await ctx.store.query('SELECT name, size, modified_at, outcome FROM los_files')).rows.map(
-      (r) => ({
-        name: r.name as string,
-        size: r.size === null ? null : Number(r.size),
-        modifiedAt: new Date(r.modified_at),
-        outcome: r.outcome,
-      }),
-    );
+    const { rows: filesMet } = await ctx.store.query<{
+      name: string;
+      size: string | number | null;
+      modified_at: Date | string;
+      outcome: 'applied' | 'refused';
+    }>('SELECT name, size, modified_at, outcome FROM los_files');
+    const recorded = filesMet.map((r) => ({
+      name: r.name,
+      size: r.size === null ? null : Number(r.size),
+      modifiedAt: new Date(r.modified_at),
+      outcome: r.outcome,
+    }));
     const selection = selectFiles(listing, recorded);
     await dar.load(ctx.store);
     // Every concurrent DAR look-up listens on the run's signal; hundreds at once are expected, not a leak.
@@ -544,9 +547,13 @@ class LosRun {
 
 const sameJson = sameState;
 
+/** The row's state: everything but where it came from (line) and its validity (from, to). */
 function stateOf(r: OrgRow): OrgUnitState {
-  const { line: _l, from: _f, to: _t, ...state } = r;
-  return state;
+  const state: Partial<OrgRow> = { ...r };
+  delete state.line;
+  delete state.from;
+  delete state.to;
+  return state as OrgUnitState;
 }
 
 /** The LOS row's address columns → address-class user keys (seed data, org_unit_address_type). */
@@ -573,5 +580,3 @@ function toUnitState(s: OrgUnitState, washed: Map<string, string | null>): UnitS
     addresses,
   };
 }
-
-registerSyncProcessor('LOS_IMPORT', (ctx) => runLosImport(ctx));

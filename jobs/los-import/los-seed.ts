@@ -111,13 +111,11 @@ export async function applyStamClasses(
   rows: { uuid: string; title: string }[],
 ): Promise<StamCounts> {
   const counts: StamCounts = { created: 0, updated: 0, unchanged: 0, terminated: 0 };
-  const { rows: existing } = await q.query(
+  const { rows: existing } = await q.query<{ uuid: string; title: string; published: boolean }>(
     'SELECT uuid::text AS uuid, title, published FROM los_classes WHERE facet = $1',
     [facet],
   );
-  const byUuid = new Map(
-    existing.map((r) => [r.uuid as string, r as { uuid: string; title: string; published: boolean }]),
-  );
+  const byUuid = new Map(existing.map((r) => [r.uuid, r]));
   const seen = new Set<string>();
   for (const row of rows) {
     if (seen.has(row.uuid)) continue;
@@ -155,8 +153,10 @@ export async function applyItSystems(
   rows: { uuid: string; name: string; userKey: string }[],
 ): Promise<StamCounts> {
   const counts: StamCounts = { created: 0, updated: 0, unchanged: 0, terminated: 0 };
-  const { rows: existing } = await q.query('SELECT uuid::text AS uuid, name, user_key, published FROM los_it_systems');
-  const byUuid = new Map(existing.map((r) => [r.uuid as string, r]));
+  const { rows: existing } = await q.query<{ uuid: string; name: string; user_key: string; published: boolean }>(
+    'SELECT uuid::text AS uuid, name, user_key, published FROM los_it_systems',
+  );
+  const byUuid = new Map(existing.map((r) => [r.uuid, r]));
   const seen = new Set<string>();
   for (const row of rows) {
     if (seen.has(row.uuid)) continue;

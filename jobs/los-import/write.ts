@@ -10,7 +10,7 @@ import { type Version, normalise, sameHistory } from './history';
 
 /** JSON with sorted keys: states compare equal whatever order jsonb hands keys back in. */
 export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
+  return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
@@ -52,19 +52,19 @@ interface Column<S> {
   get(s: S): unknown;
 }
 
-/** A table of versions keyed by (uuid, valid_from). */
-export class VersionedTable<S> {
+/** A table of versions keyed by (uuid, valid_from); R is a row of its state columns as SELECTed. */
+export class VersionedTable<S, R extends object> {
   constructor(
     private readonly table: string,
     private readonly columns: Column<S>[],
-    private readonly fromRow: (row: Record<string, any>) => S,
+    private readonly fromRow: (row: R) => S,
   ) {}
 
   async load(q: Queryable, uuids: Iterable<string>): Promise<Map<string, Version<S>[]>> {
     const ids = [...new Set(uuids)];
     const out = new Map<string, Version<S>[]>(ids.map((id) => [id, []]));
     if (ids.length === 0) return out;
-    const { rows } = await q.query(
+    const { rows } = await q.query<R & { uuid: string; valid_from: string; valid_to: string | null }>(
       `SELECT uuid::text AS uuid, valid_from::text AS valid_from, valid_to::text AS valid_to, ${this.columns.map((c) => c.name).join(', ')}
          FROM ${this.table} WHERE uuid = ANY($1::uuid[]) ORDER BY uuid, valid_from`,
       [ids],
@@ -97,7 +97,17 @@ export class VersionedTable<S> {
   }
 }
 
-export const unitsTable = new VersionedTable<UnitState>(
+export const unitsTable = new VersionedTable<
+  UnitState,
+  {
+    user_key: string;
+    name: string | null;
+    unit_type: string | null;
+    parent_uuid: string | null;
+    line_org: boolean;
+    addresses: string | Record<string, unknown> | null;
+  }
+>(
   'los_org_units',
   [
     { name: 'user_key', get: (s) => s.userKey },
@@ -113,11 +123,23 @@ export const unitsTable = new VersionedTable<UnitState>(
     unitType: r.unit_type,
     parentUuid: r.parent_uuid,
     lineOrg: r.line_org,
-    addresses: typeof r.addresses === 'string' ? JSON.parse(r.addresses) : (r.addresses ?? {}),
+    addresses:
+      typeof r.addresses === 'string' ? (JSON.parse(r.addresses) as Record<string, unknown>) : (r.addresses ?? {}),
   }),
 );
 
-export const engagementsTable = new VersionedTable<EngagementState>(
+export const engagementsTable = new VersionedTable<
+  EngagementState,
+  {
+    person_uuid: string;
+    user_key: string;
+    org_uuid: string;
+    engagement_type: string;
+    job_function: string;
+    is_primary: boolean;
+    az_id: string | null;
+  }
+>(
   'los_engagements',
   [
     { name: 'person_uuid', cast: 'uuid', get: (s) => s.personUuid },
@@ -139,7 +161,16 @@ export const engagementsTable = new VersionedTable<EngagementState>(
   }),
 );
 
-export const managersTable = new VersionedTable<ManagerState>(
+export const managersTable = new VersionedTable<
+  ManagerState,
+  {
+    org_uuid: string;
+    person_uuid: string;
+    manager_type: string | null;
+    manager_level: string | null;
+    responsibility: string | null;
+  }
+>(
   'los_managers',
   [
     { name: 'org_uuid', cast: 'uuid', get: (s) => s.orgUuid },
@@ -167,7 +198,7 @@ export class HistoryBatch<S> {
   private readonly before = new Map<string, Version<S>[]>();
   private readonly after = new Map<string, Version<S>[]>();
 
-  constructor(private readonly table: VersionedTable<S>) {}
+  constructor(private readonly table: Pick<VersionedTable<S, never>, 'load' | 'replace'>) {}
 
   async load(q: Queryable, uuids: Iterable<string>): Promise<void> {
     const missing = [...new Set(uuids)].filter((u) => !this.after.has(u));
@@ -213,7 +244,13 @@ export async function loadPersons(q: Queryable, cprs: Iterable<string>): Promise
   const list = [...new Set(cprs)];
   const out = new Map<string, PersonRecord>();
   if (list.length === 0) return out;
-  const { rows } = await q.query(
+  const { rows } = await q.query<{
+    uuid: string;
+    cpr: string;
+    name: string;
+    email: string | null;
+    email_from: string | null;
+  }>(
     `SELECT uuid::text AS uuid, cpr, name, email, email_from::text AS email_from FROM los_persons WHERE cpr = ANY($1::text[])`,
     [list],
   );

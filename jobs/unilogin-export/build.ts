@@ -41,7 +41,7 @@ export interface BuildOptions {
   /** Called after each person with the number seen so far. */
   onPerson?(seen: number): void;
   /** Checked between persons; a thrown error stops the build (the caller removes the file). */
-  checkCancelled?(): void;
+  checkCancelled?: () => void;
 }
 
 export interface BuiltDocument {

@@ -13,7 +13,7 @@
  */
 import type { Db } from '../../store/db';
 import { splitName, type UniLoginGroup, type UniLoginPerson } from '../../datasources/unilogin/record';
-import type { EmployeeType, EmployeeTypeMapping, UniLoginRoots } from '../../datasources/unilogin/settings';
+import type { EmployeeType, EmployeeTypeMapping, UniLoginRoots } from '../../core/settings/unilogin';
 
 export interface SourcePerson {
   person: UniLoginPerson;
@@ -131,7 +131,7 @@ export class LosEmployees implements UniLoginEmployeeSource {
     );
     for await (const batch of batches) {
       for (const row of batch) {
-        if (current.length > 0 && current[0].local_id !== row.local_id) {
+        if (current[0] && current[0].local_id !== row.local_id) {
           yield this.toPerson(current);
           current = [];
         }
@@ -152,6 +152,7 @@ export class LosEmployees implements UniLoginEmployeeSource {
     }[],
   ): SourcePerson {
     const first = rows[0]; // the primary engagement, or the earliest (the query's order)
+    if (!first) throw new Error('toPerson() needs the rows of one person, got none');
     const job = this.jobFunctions.get(first.job_function);
     const { firstName, familyName } = splitName(first.name);
     const groups = new Map<string, UniLoginGroup>();

@@ -68,7 +68,9 @@ export function fsStudents(source: FsSource): UniLoginStudentSource {
         const profiles = await Promise.all(part.map((id) => source.person(id)));
         for (const [j, profile] of profiles.entries()) {
           if (!profile?.firstName || !profile.lastName) continue;
-          const rights = byPerson.get(part[j])!.sort((a, b) => a.programme.code.localeCompare(b.programme.code));
+          const rights = byPerson.get(part[j] ?? '')?.sort((a, b) => a.programme.code.localeCompare(b.programme.code));
+          const main = rights?.[0]; // every person asked for has at least one right (byPerson's lists)
+          if (!rights || !main) continue;
           const nameOf = (r: FsStudyRight) => r.programme.name.nb ?? r.programme.name.en ?? r.programme.code;
           yield {
             localPersonId: `fs:${profile.personNumber}`,
@@ -77,8 +79,8 @@ export function fsStudents(source: FsSource): UniLoginStudentSource {
             familyName: profile.lastName,
             email: profile.institutionEmail ?? profile.privateEmail,
             birthDate: profile.birthDate,
-            studentNumber: rights[0].studentNumber,
-            programme: { code: rights[0].programme.code, name: nameOf(rights[0]) },
+            studentNumber: main.studentNumber,
+            programme: { code: main.programme.code, name: nameOf(main) },
             groups: rights.slice(1).map((r) => ({ id: r.programme.code, name: nameOf(r) })),
           };
         }

@@ -28,12 +28,11 @@ import type { DocumentHeader, WrittenDocument } from '../../datasources/unilogin
 import { localDate, nextExportDateTime } from './export-time';
 import { LosEmployees, type UniLoginEmployeeSource } from './los-employees';
 import { lineOfMessage, type UploadResult } from '../../datasources/unilogin/result';
-import type { UniLoginRoots } from '../../datasources/unilogin/settings';
+import type { UniLoginRoots } from '../../core/settings/unilogin';
 import { studentSourceFor, type UniLoginStudentSource } from './students';
 import { validateDocument } from '../../datasources/unilogin/validate';
 import { describeExport, statusMessage } from './outcome';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
-import { registerSyncProcessor } from '../framework/registry';
 
 export interface UniLoginExportDeps {
   /** Employees (default: LOS, the subtree(s) of UNILOGIN_ROOT_OU). */
@@ -81,7 +80,9 @@ function settings(config: Config): Settings {
 function modeOf(params: Record<string, unknown>): UniLoginMode {
   const m = params.mode ?? 'FULL';
   if (m === 'FULL' || m === 'INCREMENTAL' || m === 'DELETE') return m;
-  throw new PermanentSyncError(`Unknown UNI-Login export mode "${String(m)}" (FULL, INCREMENTAL or DELETE).`);
+  throw new PermanentSyncError(
+    `Unknown UNI-Login export mode "${typeof m === 'string' ? m : JSON.stringify(m)}" (FULL, INCREMENTAL or DELETE).`,
+  );
 }
 
 /** Fractions of the progress bar: building is most of the work. */
@@ -253,7 +254,7 @@ export interface Plan {
   sentPersons: [string, string][];
   sentGroups: [string, string][];
   deleted: string[];
-  personAtLine(line: number): string | undefined;
+  personAtLine: (line: number) => string | undefined;
 }
 
 async function planUpload(
@@ -265,7 +266,7 @@ async function planUpload(
   path: string,
   los: UniLoginEmployeeSource,
   students: UniLoginStudentSource,
-  o: { total: number; report(i: BuildIssue): void; checkCancelled(): void },
+  o: { total: number; report: (i: BuildIssue) => void; checkCancelled: () => void },
 ): Promise<Plan> {
   const snapshot =
     mode === 'INCREMENTAL'
@@ -443,5 +444,3 @@ function asSyncError(e: unknown): Error {
   }
   return e instanceof Error ? e : new Error(String(e));
 }
-
-registerSyncProcessor('UNILOGIN_EXPORT', (ctx) => runUniLoginExport(ctx));

@@ -13,7 +13,8 @@
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { openStore } from '../../store/db';
-import { SYNC_JOB_KINDS, type SyncJobKind } from '../../store/sync-jobs.repo';
+import { SYNC_KIND_NAMES as SYNC_JOB_KINDS } from '../../jobs/framework/kinds';
+import { type SyncJobKind } from '../../store/sync-jobs.repo';
 import { createSyncService } from '../../jobs/framework/sync-service';
 import { startWorkers } from '../../jobs/framework/worker';
 import type { SyncProcessor } from '../../jobs/framework/types';

@@ -155,13 +155,13 @@ export function decideDeletion(d: DeletionInput): DeletionVerdict | null {
       reason: `2.5.2 rule 2: blocked since ${d.blockedSince}; three months by ${addMonths(d.blockedSince, 3)}: deleted ${date}`,
     });
   }
-  if (ends.length > 0) {
-    const end = ends[ends.length - 1];
+  const end = ends.at(-1);
+  if (end !== undefined) {
     const date = addDays(end, d.evuDaysAfterEnd);
     found.push({ date, rule: 'EVU_COURSE_ENDED', reason: `2.5.2 rule 3: EVU course ends ${end}: deleted ${date}` });
   }
-  if (found.length === 0) return null;
   found.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const first = found[0];
+  if (!first) return null;
   return { ...first, due: d.today >= first.date };
 }

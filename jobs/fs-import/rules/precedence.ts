@@ -73,8 +73,15 @@ function compareCourseLists(a: number[], b: number[]): number {
   return 0;
 }
 
+/** The first of candidates the rules never leave empty (each rule keeps at least one); an empty list is a bug. */
+function firstOf(c: readonly PrecedenceCandidate[]): PrecedenceCandidate {
+  const first = c[0];
+  if (!first) throw new Error('FS precedence rules: no candidate left (a rule dropped them all)');
+  return first;
+}
+
 function pick(c: PrecedenceCandidate[], rule: PrecedenceRule, steps: string[]): PrecedenceResult {
-  const winner = alphabetical(c)[0];
+  const winner = firstOf(alphabetical(c));
   return { value: winner.value, programmeCode: winner.programmeCode, rule, steps };
 }
 
@@ -103,7 +110,7 @@ function plansFirst(c: PrecedenceCandidate[], steps: string[]): PrecedenceResult
 
 /** Rule 5: no plans: the courses, from the highest down, decide. */
 function coursesDecide(c: PrecedenceCandidate[], steps: string[]): PrecedenceResult | PrecedenceCandidate[] {
-  const best = c.reduce((a, x) => (compareCourseLists(x.courseLevels, a.courseLevels) > 0 ? x : a), c[0]);
+  const best = c.reduce((a, x) => (compareCourseLists(x.courseLevels, a.courseLevels) > 0 ? x : a), firstOf(c));
   const top = c.filter((x) => compareCourseLists(x.courseLevels, best.courseLevels) === 0);
   if (top.length < c.length) {
     steps.push(
@@ -128,7 +135,7 @@ export function chooseHomeArea(cands: PrecedenceCandidate[], shared: SharedHomeA
     c = coursesDecide(c, steps);
     if (!Array.isArray(c)) return c;
   }
-  const level = c[0].level;
+  const level = firstOf(c).level;
   const value = level >= shared.highFromLevel ? shared.high : shared.low;
   steps.push(`2.1 rule 3: studienivåkode and course levels tie (${codes(c)}): shared area ${value}`);
   return { value, programmeCode: null, rule: 'SHARED_AREA', steps };
@@ -145,7 +152,7 @@ export function choosePrimaryEmail(cands: PrecedenceCandidate[]): PrecedenceResu
   if (c.every((x) => x.plan !== null)) {
     // A plan without a known start term counts as the newest.
     const start = (x: PrecedenceCandidate) => x.plan?.startTerm ?? { year: 9999, name: 'HØST' as const };
-    const earliest = c.reduce((a, x) => (compareTerms(start(x), start(a)) < 0 ? x : a), c[0]);
+    const earliest = c.reduce((a, x) => (compareTerms(start(x), start(a)) < 0 ? x : a), firstOf(c));
     const held = c.filter((x) => compareTerms(start(x), start(earliest)) === 0);
     steps.push(
       `2.1 rule 3: e-mail from the programme with utdanningsplan held longest (since ${start(earliest).name} ${start(earliest).year}): ${codes(held)}`,

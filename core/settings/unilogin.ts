@@ -1,5 +1,5 @@
 /**
- * Parsing of the UNI-Login export's own settings (server/config.ts calls these and turns a thrown SettingError
+ * Parsing of the UNI-Login export's own settings (core/config.ts calls these and turns a thrown SettingError
  * into a ConfigError naming the variable). Pure functions, no I/O.
  */
 
@@ -39,18 +39,19 @@ export function parseRootOus(raw: string | undefined): UniLoginRoots | undefined
   }
   const uuids: string[] = [];
   for (const e of entries) {
-    const m = /^([a-z]+):(.*)$/i.exec(e);
-    if (m && m[1].toLowerCase() === 'cerebrum') {
+    const [, scheme = '', id = ''] = /^([a-z]+):(.*)$/i.exec(e) ?? [];
+    const prefix = scheme.toLowerCase();
+    if (prefix === 'cerebrum') {
       throw new SettingError(
         `"${e}": only LOS units are supported (Cerebrum has no unit tree to take a subtree from); use los:<uuid> or los:*`,
       );
     }
-    if (!m || m[1].toLowerCase() !== 'los' || !UUID.test(m[2])) {
+    if (prefix !== 'los' || !UUID.test(id)) {
       throw new SettingError(
         `"${e}" is not a LOS unit id (expected los:<uuid>, several separated by commas, or los:*)`,
       );
     }
-    uuids.push(m[2].toLowerCase());
+    uuids.push(id.toLowerCase());
   }
   return { kind: 'los', uuids: [...new Set(uuids)] };
 }
