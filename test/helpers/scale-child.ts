@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     });
     stop = () => sync.close();
   } else {
-    const kinds = (env.CHILD_KINDS ?? SYNC_JOB_KINDS.join(',')).split(',') as SyncJobKind[];
+    const kinds = (env.CHILD_KINDS ?? SYNC_JOB_KINDS.join(',')).split(',');
     const workers = await startWorkers({
       config,
       logger,
