@@ -14,7 +14,7 @@ import { itemAt } from '../simulators/data/prng';
 import { ask, type Msg } from './ipc';
 
 /**
- * bench/cristin-export.ts — the Cristin export (jobs/cristin-export.ts) over 10,000 generated persons, against
+ * bench/cristin-export.ts — the Cristin export (jobs/cristin-export/cristin-export.ts) over 10,000 generated persons, against
  * the Cerebrum simulator in its own process (bench/sim-process.ts) with 5 ms latency per request. The export
  * runs in a second child process (this file with argv 'worker'), so its peak RSS is its own (beside the RSS it
  * had before the export started: mostly the in-memory PGlite store the job records its last export in).
@@ -29,7 +29,7 @@ const CONCURRENCIES = [16, 64];
 
 /**
  * The requests the walk needs for `data`, as the simulator counts them ("GET /v1/..."), derived from the data
- * alone (datasources/cristin/walk.ts describes the walk). Tests assert the export makes exactly these, once each.
+ * alone (jobs/cristin-export/walk.ts describes the walk). Tests assert the export makes exactly these, once each.
  */
 export function cristinWalkPaths(data: CerebrumData, o: { rootOuId?: number } = {}): Set<string> {
   const paths = new Set<string>();

@@ -18,7 +18,7 @@ import { printTable } from './table';
  * the import's alone; the simulators run in this process.
  *
  * Two sources of the same synthetic FS data:
- *  - "FS simulator": FS GraphQL through the real FS client and datasources/fs (jobs/fs-import-source.ts), at
+ *  - "FS simulator": FS GraphQL through the real FS client and datasources/fs (jobs/fs-import/fs-import-source.ts), at
  *    BENCH_FS_SIM_STUDENTS students (default the same 20,000 + 3,000 staff).
  *  - "in-memory": the same FS data mapped in this file and given through memoryFsImportSource, at full scale.
  * Runs (BENCH_FS_RUNS picks some): a dry run (what the first run will write), the first run (blocks, lifts and
@@ -193,7 +193,7 @@ function fsBenchData(students: number, staff: number): FsData {
 
 /**
  * The same FS data as the rules' input, mapped directly (the bench's own data only needs the fields it fills;
- * jobs/fs-import-source.ts is the real mapping, exercised by the FS-simulator runs).
+ * jobs/fs-import/fs-import-source.ts is the real mapping, exercised by the FS-simulator runs).
  */
 function personsOf(d: FsData): FsPersonInput[] {
   const programmes = new Map(d.programmes.map((p) => [p.kode, p]));

@@ -1,5 +1,5 @@
 /**
- * `idbro config check`: validates the settings in this environment the way the server does (server/config.ts
+ * `idbro config check`: validates the settings in this environment the way the server does (core/config.ts
  * loadConfig) and then probes every configured source with a short time-out: Cerebrum, FS, LOS FTP (and DAR),
  * UNI-Login, Redis and the store. Each line says what is wrong and which variable to fix. Nothing printed ever
  * holds a secret: URLs are shown without user and password, and every line is scrubbed of every secret value

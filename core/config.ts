@@ -122,7 +122,7 @@ export interface Config {
   supergraphPort: number;
   /**
    * Cron schedules from SYNC_SCHEDULES ("LOS_IMPORT=0 2 * * *;..."), keyed by kind, or by `KIND:MODE` for a
-   * schedule that names a mode (`UNILOGIN_EXPORT=0 3 * * 0:FULL`). Default: none (see jobs/schedules.ts defaults).
+   * schedule that names a mode (`UNILOGIN_EXPORT=0 3 * * 0:FULL`). Default: none (see jobs/framework/schedules.ts defaults).
    */
   syncSchedules: Map<string, string>;
   /** Time zone for `at` defaults and schedules. Default Europe/Copenhagen. */

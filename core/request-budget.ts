@@ -5,7 +5,7 @@
  *    those in flight are cut, and their fields answer UPSTREAM_TIMEOUT naming the setting; or
  *  - its client disconnects before the answer is written: nobody would read the answer, so nothing more is
  *    asked of the upstreams on its behalf.
- * Together with the fair in-flight limit (datasources/semaphore.ts) this keeps one heavy or abandoned query
+ * Together with the fair in-flight limit (core/http/semaphore.ts) this keeps one heavy or abandoned query
  * from holding the upstream slots other requests are waiting for.
  */
 import { setMaxListeners } from 'node:events';

@@ -4,7 +4,7 @@
  * sizes, headers, sampler, propagators) apply as the SDK reads them. Spans go over OTLP/HTTP with JSON encoding
  * (what @opentelemetry/exporter-trace-otlp-http sends: OTEL_EXPORTER_OTLP_PROTOCOL=http/json).
  *
- * Started by the entry points (server/main.ts, jobs/worker.ts, server/demo.ts) through ./tracing-start.ts,
+ * Started by the entry points (server/entry/serve.ts, server/entry/worker.ts, server/entry/demo.ts) through ./tracing-start.ts,
  * their FIRST import: @opentelemetry/instrumentation-http and -express patch `http` and `express` when they are
  * required, so the SDK must run before anything else loads them. What they make:
  *  - a SERVER span per incoming HTTP request (its query string left out: a GET /graphql?query=… can hold
@@ -12,7 +12,7 @@
  *  - NOT the outgoing calls: our upstream clients make their own CLIENT spans and inject `traceparent`
  *    themselves, by route template (core/upstream-telemetry.ts), so outgoing instrumentation is switched off;
  *  - the GraphQL operation span comes from server/plugins/use-telemetry.ts, the sync job spans from
- *    jobs/telemetry.ts.
+ *    jobs/framework/telemetry.ts.
  * The redaction processor below is the last guard: whatever an instrumentation records, no attribute leaves
  * the process with a credential header, a query string or a national id in it.
  */

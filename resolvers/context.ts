@@ -35,7 +35,7 @@ export interface Context {
   warnings: Map<string, Warning>;
   /** Later issues hang their services here (store, jobs, …). */
   services: Record<string, unknown>;
-  /** Sync jobs: start, read, cancel (jobs/sync-service.ts); undefined in a process without the job queue. */
+  /** Sync jobs: start, read, cancel (jobs/framework/sync-service.ts); undefined in a process without the job queue. */
   sync?: SyncService;
   /** Event sources of this process for GraphQL subscriptions (server/subscriptions.ts); undefined over HTTP. */
   live?: LiveSources;

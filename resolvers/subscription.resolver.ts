@@ -19,7 +19,7 @@ import { toSyncJob } from './sync.resolver';
  *
  * The subscribe functions below produce the event stream (what happened, to which id); the resolvers turn one
  * event into the payload. Delivery is live and at most once: nothing is replayed to a subscriber that was not
- * connected, and a subscriber far behind loses the oldest events (server/event-stream.ts).
+ * connected, and a subscriber far behind loses the oldest events (resolvers/event-stream.ts).
  */
 
 /** One Cerebrum change as the person/unit subscriptions stream it. */

@@ -44,7 +44,7 @@ export class SyncKindResolver {
 }
 
 /**
- * The schedulers the workers registered in Redis (jobs/schedules.ts): what really runs, which may differ from
+ * The schedulers the workers registered in Redis (jobs/framework/schedules.ts): what really runs, which may differ from
  * this process's own SYNC_SCHEDULES when the worker processes were started with another value.
  */
 async function schedulesOf(ctx: Context, kind: SyncJobKind): Promise<SyncSchedule[]> {

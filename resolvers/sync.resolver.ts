@@ -22,7 +22,7 @@ import {
 
 /**
  * Sync jobs over GraphQL. Reads need scope read, every mutation scope sync. Mutations enqueue and return at
- * once (jobs/sync-service.ts); a kind this build has no sync for answers SOURCE_DISABLED. SyncJob ids are
+ * once (jobs/framework/sync-service.ts); a kind this build has no sync for answers SOURCE_DISABLED. SyncJob ids are
  * global ids `sync:<job id>`; syncJob and cancelSyncJob also take the bare job id.
  */
 

@@ -17,7 +17,7 @@ export const FEDERATION_LINK = 'https://specs.apollo.dev/federation/v2.3';
 let cached: GraphQLSchema | undefined;
 
 /**
- * The schema served at /graphql: the type-graphql schema (schema/build.ts) as an Apollo Federation 2 subgraph,
+ * The schema served at /graphql: the type-graphql schema (server/schema-build.ts) as an Apollo Federation 2 subgraph,
  * i.e. plus `Query._service`, `Query._entities`, `_Any`, `_Entity` and the federation directives. The
  * type-graphql resolvers are carried over with createResolversMap, as type-graphql's federation example does.
  */

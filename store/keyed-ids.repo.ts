@@ -1,5 +1,5 @@
 /**
- * The deployment's keyed ids (datasources/keyed-ids.ts) and the one code step that brings the stored ids in line
+ * The deployment's keyed ids (core/keyed-ids.ts) and the one code step that brings the stored ids in line
  * with them (table keyed_ids, migration 007_keyed_ids.sql).
  *
  * Every id derived from personal data can be derived again from what the store keeps beside it: a LOS person's

@@ -1,5 +1,5 @@
 /**
- * The Cristin export (jobs/cristin-export.ts) against the Cerebrum simulator over real HTTP: the document
+ * The Cristin export (jobs/cristin-export/cristin-export.ts) against the Cerebrum simulator over real HTTP: the document
  * (well-formed ISO-8859-1, units and parents, ansettelser and gjester, skipped persons), the request count of
  * the walk (each resource once: the simulator's per-path counter against the distinct resources the data
  * needs), the 15% size guard, dry runs, the download route, and one run through the GraphQL gateway and real

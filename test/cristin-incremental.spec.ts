@@ -1,6 +1,6 @@
 /**
  * The incremental Cristin export (issue 13 item 3) over the real protocols: the Cerebrum simulator publishes its
- * change events to the real RabbitMQ (`POST /__mutate`), the worker's durable queue (jobs/cristin-events.ts)
+ * change events to the real RabbitMQ (`POST /__mutate`), the worker's durable queue (jobs/cristin-export/cristin-events.ts)
  * records them as pending rows in the store (PGlite, and PostgreSQL when one answers), and runCristinExport(mode INCREMENTAL) re-reads only what
  * they name. Every incremental file is compared byte for byte (apart from `<dato>`) with a FULL run right after.
  */

@@ -1,5 +1,5 @@
 /**
- * The UNI-Login export job (jobs/unilogin-export.ts) run directly with a fake context, against the WS10 simulator
+ * The UNI-Login export job (jobs/unilogin-export/unilogin-export.ts) run directly with a fake context, against the WS10 simulator
  * over SOAP on loopback, with the LOS fixture organisation in a real (in-memory) store.
  *
  * Under Aarhus Kommune, today: Anne Marie Hansen (Skoler, Pædagog), Bo Jensen (Skoler, Lærer), Cecilie Østergaard

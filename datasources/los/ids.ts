@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * import writes the same ids.
  *
  * Ids derived from a CPR (persons, managers) are NOT made here: an unkeyed function of a CPR can be reversed
- * (10,000 candidates per birth date). They are keyed with the deployment's secret: datasources/keyed-ids.ts.
+ * (10,000 candidates per birth date). They are keyed with the deployment's secret: core/keyed-ids.ts.
  */
 export function uuidV5(name: string, namespace: string): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');

@@ -6,7 +6,7 @@
  * Why check in code when the document is validated against the XSD anyway: validating per person would cost a
  * validator start per person (tens of thousands), and the service's control 1 (trim; empty after trim is an
  * error) and consequence E (that record rejected) are not schema rules. So each record is checked and normalised
- * here, and the XSD validation of the whole document is the final guard (jobs/unilogin-export.ts).
+ * here, and the XSD validation of the whole document is the final guard (jobs/unilogin-export/unilogin-export.ts).
  */
 import { createHash } from 'node:crypto';
 import { looksLikeCpr, validCpr } from './cpr';

@@ -7,6 +7,12 @@
  * up to the placeholder, then the file, then the rest. A 50,000-person document (tens of MB) is thus never
  * copied into the envelope string, and Content-Length is exact (no chunked encoding, which old IIS front ends
  * handle badly).
+ *
+ * Why not core/http/transport.ts, the transport of the read sources: that one retries and queues small JSON
+ * requests under a fair in-flight limit; this one sends one upload at a time whose body is a file stream, and a
+ * failed upload is never re-sent here: the client classes the failure (transient or not) and the export job's
+ * attempts re-run the whole export, which re-sends from the stored snapshot. It shares the telemetry
+ * (core/upstream-telemetry.ts) and the error base (core/errors).
  */
 import { createReadStream, statSync } from 'node:fs';
 import http from 'node:http';

@@ -1,9 +1,9 @@
 /**
  * The Cristin export (specs/cristin-export.md; seed 002): a full institusjonsdata file built from Cerebrum REST,
  * written to DATA_DIR/exports/ and served by GET /exports/<file> (server/exports.ts). Started by
- * startCristinExport(dryRun, force) and weekly by its default schedule (jobs/schedules.ts).
+ * startCristinExport(dryRun, force) and weekly by its default schedule (jobs/framework/schedules.ts).
  *
- * Steps: read Cerebrum (datasources/cristin/walk.ts) → write the ISO-8859-1 document to a hidden temp file →
+ * Steps: read Cerebrum (jobs/cristin-export/walk.ts) → write the ISO-8859-1 document to a hidden temp file →
  * compare its size with the last published export (the old script's 15% guard, SimilarSizeWriter
  * max_pct_change = 15) → rename it to its published name → record it in sync_state as the new "last export".
  *
@@ -18,7 +18,7 @@
  * the "last export".
  *
  * Modes (params.mode, startCristinExport(mode)): FULL reads everything; INCREMENTAL re-reads only what the pending
- * changes name (jobs/cristin-incremental.ts) and the stored snapshot gives the rest. Both write the complete file
+ * changes name (jobs/cristin-export/cristin-incremental.ts) and the stored snapshot gives the rest. Both write the complete file
  * through the same guard and publication, then store the snapshot and remove the pending rows they covered in one
  * transaction with the "last export" record. A FULL reports what differs from the snapshot unannounced (drift).
  *

@@ -1,7 +1,7 @@
 /**
  * The incremental side of the Cristin export (issue 13 item 3; README "Cristin export"): what a pending-change
  * set means for the walk, and the drift a FULL finds against the snapshot. The run itself is runCristinExport
- * (jobs/cristin-export.ts) with `params.mode = 'INCREMENTAL'`: the same walk (partial), document, size guard and
+ * (jobs/cristin-export/cristin-export.ts) with `params.mode = 'INCREMENTAL'`: the same walk (partial), document, size guard and
  * publication as a FULL, so the file it writes is the one a FULL would write at that moment.
  *
  * Event → what is re-read: a person → that person; an OU → that OU (and, when its stedkode changed, the persons

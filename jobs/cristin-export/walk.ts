@@ -61,7 +61,7 @@ export interface WalkOptions {
   onProgress?(done: number, found: number): void;
   onIssue?(issue: NewSyncIssue): void;
   /**
-   * An incremental walk (jobs/cristin-incremental.ts): the persons and units of the last export, and what changed
+   * An incremental walk (jobs/cristin-export/cristin-incremental.ts): the persons and units of the last export, and what changed
    * since. Still the affiliation search (2 requests: who is in the export now), then only the changed OUs, the
    * changed persons, the persons found that the snapshot lacks, and the persons placed at an OU whose stedkode
    * changed; everyone else keeps the snapshot's record.

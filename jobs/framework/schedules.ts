@@ -4,7 +4,7 @@
  * (`UNILOGIN_EXPORT=0 3 * * 0:FULL`) has its own, `schedule-<KIND>-<MODE>`, and its jobs carry `params: { mode }`.
  * Scheduled jobs never carry `force`: a guard's refusal needs a person. The jobs it creates carry
  * `{ scheduled: true, deploymentId }` and get their store record when a worker of that deployment takes them
- * (jobs/sync-run.ts); a scheduled run that finds a job of its kind active is skipped.
+ * (jobs/framework/sync-run.ts); a scheduled run that finds a job of its kind active is skipped.
  *
  * Schedulers live in Redis and are shared by every worker, so applying is idempotent (upsert), and a kind
  * no longer in SYNC_SCHEDULES (nor in DEFAULT_SCHEDULES) gets its scheduler removed. Give every worker the same

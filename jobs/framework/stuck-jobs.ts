@@ -9,8 +9,8 @@
  * - RUNNING, and its BullMQ job has ended: the run's final write to the store failed (database gone or timed
  *   out), so the record was never closed.
  *
- * Checked by every start of a kind (jobs/sync-service.ts) and by a periodic sweep in each worker
- * (jobs/worker.ts). A record is failed under its kind's lease (store/sync-leases.repo.ts): if a run still holds
+ * Checked by every start of a kind (jobs/framework/sync-service.ts) and by a periodic sweep in each worker
+ * (jobs/framework/worker.ts). A record is failed under its kind's lease (store/sync-leases.repo.ts): if a run still holds
  * the lease it is alive, and it is left alone.
  */
 import { randomUUID } from 'node:crypto';

@@ -10,7 +10,7 @@
  *   threw anything else               → retried with backoff while attempts remain, then FAILED
  *   lost its lock or lease, then threw → nothing recorded: the worker now holding the job runs it
  *
- * Before it runs, an attempt takes its kind's lease in the store (jobs/run-lease.ts) and keeps it to the end;
+ * Before it runs, an attempt takes its kind's lease in the store (jobs/framework/run-lease.ts) and keeps it to the end;
  * every store write of the sync and of this file is fenced by it, so two runs of one kind never both write.
  * A job of another deployment (or one this store has no record of) is refused, never run.
  *

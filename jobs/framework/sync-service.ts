@@ -1,14 +1,14 @@
 /**
  * The API side of the sync jobs: start, read, list and cancel. It writes the store record first (the durable
  * history, and the one-active-job-per-kind rule through createUnlessActive) and then enqueues a BullMQ job with
- * the same id; it never runs a sync itself (jobs/worker.ts does, in any process sharing the Redis).
+ * the same id; it never runs a sync itself (jobs/framework/worker.ts does, in any process sharing the Redis).
  *
  * Reading: the store record is the truth, except that while a job runs its live progress and message are in
  * BullMQ (the worker does not write them to the store mid-run: a sync may hold a PGlite transaction open), so
  * `get` and `list` merge them in.
  *
  * Cancelling (see `cancel`): a job no worker holds is removed from its queue and recorded CANCELLED at once; a
- * running one is asked to stop (jobs/cancellation.ts) and the worker records CANCELLED when the sync returns.
+ * running one is asked to stop (jobs/framework/cancellation.ts) and the worker records CANCELLED when the sync returns.
  * Cancelling a job that has already ended returns it unchanged: cancel is idempotent, like stop().
  */
 import { randomUUID } from 'node:crypto';
@@ -105,11 +105,11 @@ export interface SyncServiceOptions extends QueueSettings {
   redisTimeoutMs?: number;
   /**
    * A QUEUED record older than this whose BullMQ job is gone (Redis wiped or flushed) is recorded FAILED when a
-   * start of its kind meets it, so it no longer blocks the kind (jobs/stuck-jobs.ts). Younger ones are left
+   * start of its kind meets it, so it no longer blocks the kind (jobs/framework/stuck-jobs.ts). Younger ones are left
    * alone: another API process may be between creating the record and enqueueing it. Default 60000.
    */
   lostAfterMs?: number;
-  /** Lease time used while ending a record from outside a run (jobs/stuck-jobs.ts), ms. Default 30000. */
+  /** Lease time used while ending a record from outside a run (jobs/framework/stuck-jobs.ts), ms. Default 30000. */
   leaseMs?: number;
 }
 
@@ -223,7 +223,7 @@ export class SyncService {
    * Cancels a job:
    * - not held by any worker (waiting, delayed between attempts, or gone from Redis): removed from its queue and
    *   recorded CANCELLED now;
-   * - running: every worker is told (marker + event, jobs/cancellation.ts); the one running it aborts the sync's
+   * - running: every worker is told (marker + event, jobs/framework/cancellation.ts); the one running it aborts the sync's
    *   AbortSignal and records CANCELLED when the sync returns. The job is returned as it is now (RUNNING, with
    *   a message saying cancellation was requested);
    * - already ended: returned unchanged (not an error).
@@ -304,7 +304,7 @@ export class SyncService {
   }
 
   /**
-   * Tells syncJobUpdated subscribers (jobs/sync-events.ts) in every API process to read the job again after a write
+   * Tells syncJobUpdated subscribers (jobs/framework/sync-events.ts) in every API process to read the job again after a write
    * that no queue event follows. On the queue's own connection; a lost announcement only delays what they see.
    */
   private async announce(kind: SyncJobKind, jobId: string): Promise<void> {
@@ -321,7 +321,7 @@ export class SyncService {
     }
   }
 
-  /** Fails the active record of a kind when no run will ever finish it (jobs/stuck-jobs.ts). True if it did. */
+  /** Fails the active record of a kind when no run will ever finish it (jobs/framework/stuck-jobs.ts). True if it did. */
   private async failIfStuck(job: SyncJob): Promise<boolean> {
     let reason: string | null;
     try {

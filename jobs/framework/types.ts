@@ -5,7 +5,7 @@ import { InternalError } from '../../core/errors';
 import type { NewSyncIssue, SyncJobKind, SyncJobResult } from '../../store/sync-jobs.repo';
 
 /**
- * What a sync (an import or an export) gets from the job framework while it runs. The framework (jobs/worker.ts)
+ * What a sync (an import or an export) gets from the job framework while it runs. The framework (jobs/framework/worker.ts)
  * owns the BullMQ job and the sync_jobs record; a sync only does its work and reports through this context.
  */
 export interface SyncRunContext {
@@ -26,7 +26,7 @@ export interface SyncRunContext {
    */
   signal: AbortSignal;
   /**
-   * The store, fenced by the run's lease (jobs/run-lease.ts): a transaction, or a statement outside one that is
+   * The store, fenced by the run's lease (jobs/framework/run-lease.ts): a transaction, or a statement outside one that is
    * not a SELECT, commits only while this run holds its kind's lease, and throws LeaseLostError otherwise.
    */
   store: Db;

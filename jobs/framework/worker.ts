@@ -1,7 +1,7 @@
 /**
  * Job workers: one BullMQ Worker per sync kind (concurrency 1 per kind and process; the store's
  * one-active-job-per-kind rule keeps it at one per kind overall), each running jobs through runSyncJob
- * (jobs/sync-run.ts). Any number of worker processes on any number of machines may share one Redis: BullMQ
+ * (jobs/framework/sync-run.ts). Any number of worker processes on any number of machines may share one Redis: BullMQ
  * hands each job to one of them, and a job whose worker died (its lock expired) is moved back to the queue by
  * another worker's stalled-job check and run again there.
  */
@@ -63,7 +63,7 @@ export interface StartWorkersOptions extends QueueSettings, Partial<RunSettings>
   redisTimeoutMs?: number;
   /**
    * How often this worker looks for store records of its kinds that no run will finish (their BullMQ job gone
-   * or ended without the outcome recorded: jobs/stuck-jobs.ts) and fails them, ms. Also once at start.
+   * or ended without the outcome recorded: jobs/framework/stuck-jobs.ts) and fails them, ms. Also once at start.
    * Default 60000.
    */
   sweepIntervalMs?: number;
@@ -132,7 +132,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
         deploymentId,
       };
       // Three parameters: BullMQ passes an AbortSignal only to processors that declare the third.
-      // Metrics and the job's span (in the trace of the mutation that started it): jobs/telemetry.ts.
+      // Metrics and the job's span (in the trace of the mutation that started it): jobs/framework/telemetry.ts.
       const processor = (job: Job<SyncJobData, SyncJobReturn>, token?: string, signal?: AbortSignal) =>
         observeSyncRun(kind, job, () => runSyncJob(deps, job, token, signal));
       const worker = new Worker<SyncJobData, SyncJobReturn>(queueName(kind), processor, {
@@ -193,7 +193,7 @@ export async function startWorkers(opts: StartWorkersOptions): Promise<SyncWorke
     throw e;
   }
 
-  // The periodic check for records no run will finish (jobs/stuck-jobs.ts): a final write that failed, a job
+  // The periodic check for records no run will finish (jobs/framework/stuck-jobs.ts): a final write that failed, a job
   // lost with Redis or taken by a worker of another deployment. Without it such a record blocks its kind until
   // someone starts that kind again.
   const queues = createQueues(redisUrl, scope, kinds);

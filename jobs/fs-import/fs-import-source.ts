@@ -1,6 +1,6 @@
 /**
  * Where the FS import reads its persons from: implementations of `FsImportSource`
- * (datasources/fs/rules/model.ts), which yields the rules' input model.
+ * (jobs/fs-import/rules/model.ts), which yields the rules' input model.
  *
  *  - `memoryFsImportSource(persons)`: a fixed list (tests, benchmarks, what-if runs).
  *  - `fsBulkImportSource(fs)`: FS GraphQL through the FS data source (datasources/fs/source.ts), read in bulk:

@@ -1,7 +1,7 @@
 /**
  * The FS import (seed 001; README "FS import"): reads the persons FS knows through an FsImportSource, decides
- * about each with the rules of datasources/fs/rules (1.0, 2.0–2.5), applies to Cerebrum what its REST API can
- * do (blocking quarantines, group memberships: jobs/fs-apply.ts), reports the rest as a plan, and stores every
+ * about each with the rules of jobs/fs-import/rules (1.0, 2.0–2.5), applies to Cerebrum what its REST API can
+ * do (blocking quarantines, group memberships: jobs/fs-import/fs-apply.ts), reports the rest as a plan, and stores every
  * decision (store/fs-decisions.repo.ts) where GraphQL reads it (Query.fsImportDecisions,
  * Person.fsImportDecision).
  *

@@ -1,7 +1,7 @@
 /**
  * Writes LOS data into the store (tables of migrations/002_los.sql) for the import job. Versioned objects are
  * handled a batch at a time: one SELECT loads the histories of every object the batch touches, the rules of
- * datasources/los/history.ts compute the new histories in memory, and one DELETE + one multi-row INSERT
+ * jobs/los-import/history.ts compute the new histories in memory, and one DELETE + one multi-row INSERT
  * write back only the objects whose history changed. So a 30,000-row file costs a few statements per 500 rows,
  * never a statement per row, and an unchanged object is never rewritten.
  */

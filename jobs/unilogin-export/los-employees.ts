@@ -2,7 +2,7 @@
  * The employees of the UNI-Login export, read from the imported LOS data (store/migrations/002_los.sql): every
  * person with an engagement valid today at a unit in the configured subtree(s) (UNILOGIN_ROOT_OU), as of today.
  *
- * - LocalPersonId = the LOS person uuid (keyed with the deployment's secret: datasources/keyed-ids.ts), so it is
+ * - LocalPersonId = the LOS person uuid (keyed with the deployment's secret: core/keyed-ids.ts), so it is
  *   the same for the same person in every export, and reveals nothing — except for a person UNI-Login accepted
  *   before the ids were re-derived (store/keyed-ids.repo.ts): WS10 forbids changing a LocalPersonId, so that
  *   person keeps the one accepted (table unilogin_local_ids).

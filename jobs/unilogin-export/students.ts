@@ -4,7 +4,7 @@
  * students. To plug FS in, return its implementation from `studentSourceFor` when `config.fs` is set.
  *
  * Identity: a student whose `localPersonId` equals an exported employee's (the LOS person uuid, keyed from the CPR
- * — see datasources/keyed-ids.ts `KeyedIds.person`) becomes ONE InstitutionPerson with both roles; the employee's
+ * — see core/keyed-ids.ts `KeyedIds.person`) becomes ONE InstitutionPerson with both roles; the employee's
  * person data win. So an FS implementation that knows a Danish CPR should use the LOS person's id as the id;
  * otherwise any stable id that is never the national id itself (e.g. `fs:<personlopenummer>`).
  */

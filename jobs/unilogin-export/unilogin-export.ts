@@ -1,6 +1,6 @@
 /**
  * The UNI-Login export (specs/unilogin-ws10.md; seed 003 is the authority): persons of the configured LOS
- * subtree(s) as Employees (and FS students as Students, through datasources/unilogin/students.ts), uploaded to
+ * subtree(s) as Employees (and FS students as Students, through jobs/unilogin-export/students.ts), uploaded to
  * the WS10 import service as FULL, INCREMENTAL or DELETE (`params.mode`; a run without one — a scheduled run —
  * is FULL).
  *

@@ -1,5 +1,5 @@
 /**
- * Side-effect import, FIRST in every entry point (server/main.ts, jobs/worker.ts, server/demo.ts): starts the
+ * Side-effect import, FIRST in every entry point (server/entry/serve.ts, server/entry/worker.ts, server/entry/demo.ts): starts the
  * tracing SDK (when OTEL_EXPORTER_OTLP_ENDPOINT is set) before `http` and `express` are loaded, so its
  * instrumentations can patch them. See ./tracing.ts.
  */

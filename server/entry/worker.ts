@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     await store.close().catch(() => undefined);
     throw e;
   }
-  // Changes for the incremental Cristin export (jobs/cristin-events.ts), kept by the broker while no worker runs.
+  // Changes for the incremental Cristin export (jobs/cristin-export/cristin-events.ts), kept by the broker while no worker runs.
   const cristinEvents = config.cerebrumEvents
     ? startCristinEventQueue({ events: config.cerebrumEvents, store, deploymentId: workers.deploymentId, logger })
     : undefined;

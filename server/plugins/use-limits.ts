@@ -7,7 +7,7 @@ import { operationCost } from '../query-cost';
 import { hook } from './hook';
 
 /**
- * Query limits, each a setting (server/config.ts has the defaults):
+ * Query limits, each a setting (core/config.ts has the defaults):
  *   MAX_TOKENS             the parser stops after this many tokens (graphql-js `maxTokens`)
  *   MAX_ALIASES            aliases in one operation (GraphQL Armor)
  *   MAX_DIRECTIVES         directives in one operation (GraphQL Armor)

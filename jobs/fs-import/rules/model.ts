@@ -3,7 +3,7 @@
  *
  * The rules (the other files of this folder) are pure functions of an `FsPersonInput`, the configuration
  * (config.ts) and a date ("today", always a parameter: nothing here reads the clock). They do not know where
- * the input came from: `jobs/fs-import-source.ts` maps FS data into this shape, and tests build it directly.
+ * the input came from: `jobs/fs-import/fs-import-source.ts` maps FS data into this shape, and tests build it directly.
  *
  * Dates are `YYYY-MM-DD` strings (compared as strings: that orders them correctly). Codes keep FS's values
  * (studierettstatus, regformkode, maalform, fakturastatus, …).
@@ -298,7 +298,7 @@ export interface PlannedAction {
   dueToday: boolean;
 }
 
-/** Where the import reads its persons from (jobs/fs-import-source.ts has the FS one and an in-memory one). */
+/** Where the import reads its persons from (jobs/fs-import/fs-import-source.ts has the FS one and an in-memory one). */
 export interface FsImportSource {
   /**
    * Every person the import should decide about, in batches: teaching staff, students, EVU students — and

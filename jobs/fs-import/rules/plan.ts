@@ -2,7 +2,7 @@
  * The part of a decision Cerebrum REST cannot carry out, as a list of actions for whoever executes it (an
  * operator, a Cerebrum-side job). Cerebrum REST has no endpoint to create accounts, set affiliations, spreads,
  * home areas, primary e-mail addresses or printer quotas, send letters, reserve usernames or delete accounts;
- * the import applies only quarantines and group memberships (jobs/fs-apply.ts).
+ * the import applies only quarantines and group memberships (jobs/fs-import/fs-apply.ts).
  *
  * Each action says whether it is due on the run's day under the 2.5 schedule (schedule.ts).
  */
