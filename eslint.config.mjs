@@ -31,7 +31,9 @@ const ABOVE = {
 const PURE_DATA = './jobs/framework/kinds.ts';
 const zones = Object.entries(ABOVE).flatMap(([layer, above]) => {
   const message = `${layer}/ may not import from a layer above it (see the folder's README and design/architecture.md).`;
-  const zone = { target: `./${layer}`, from: above.filter((a) => a !== 'jobs').map((a) => `./${a}`), message };
+  // Product code never imports the tests, benchmarks or scripts either.
+  const from = [...above.filter((a) => a !== 'jobs'), 'test', 'bench', 'scripts'].map((a) => `./${a}`);
+  const zone = { target: `./${layer}`, from, message };
   if (!above.includes('jobs')) return [zone];
   return [zone, { target: `./${layer}`, from: './jobs', except: [PURE_DATA.replace('./jobs/', './')], message }];
 });

@@ -61,17 +61,7 @@ export function readerOf(ctx: Context, source: string): SourceReader | undefined
   return ctx.sources.of(source);
 }
 
-/** Today's date in a time zone, YYYY-MM-DD. */
-export function todayIn(tz: string, now = new Date()): string {
-  // en-CA formats as YYYY-MM-DD. One formatter per zone: building one costs more than a cached GraphQL request.
-  let f = dayFormats.get(tz);
-  if (!f)
-    dayFormats.set(
-      tz,
-      (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })),
-    );
-  return f.format(now);
-}
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** Today's date in a time zone, YYYY-MM-DD (core/time.ts; re-exported for the request context's users). */
+export { todayIn } from '../core/time';
 
 export { RequestStats };
