@@ -1,7 +1,10 @@
 import { redactNationalIds } from '../national-ids';
 
-/** The external systems (and the store) an UpstreamError can name in `extensions.source`. */
-export type SourceName = 'CEREBRUM' | 'FS' | 'LOS' | 'UNILOGIN' | 'DAR' | 'STORE';
+/**
+ * The external systems (and the store) an UpstreamError can name in `extensions.source`: the built-in ones, or a
+ * plug-in source's own name (its SourceModule `name`) — open, so a new source needs no edit here.
+ */
+export type SourceName = 'CEREBRUM' | 'FS' | 'LOS' | 'UNILOGIN' | 'DAR' | 'STORE' | (string & {});
 
 /** `extensions.upstream` of an upstream failure (architecture.md, convention 4). */
 export interface UpstreamInfo {
