@@ -41,6 +41,16 @@ function offsetMs(at: Date, tz: string): number {
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 
+/** The wall-clock time at `at` in `tz`, to the second: YYYY-MM-DDThh:mm:ss. */
+export function wallClockIn(tz: string, at: Date = new Date()): string {
+  const p = Object.fromEntries(
+    formatterFor(tz)
+      .formatToParts(at)
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+
 /** Today's date in a time zone, YYYY-MM-DD (what the syncs call "today": their runs' day in TZ). */
 export function todayIn(tz: string, now = new Date()): string {
   // en-CA formats as YYYY-MM-DD. One formatter per zone: building one costs more than using one.

@@ -58,7 +58,8 @@ function address(
   return a ? { lines: [...a.lines], postalCode: a.postalCode, city: a.city, country: a.country } : null;
 }
 
-function emptyPerson(personNumber: string): FsPersonInput {
+/** A person with no FS data yet: what the reads fill in, and what a vanished student is left with. */
+export function emptyPerson(personNumber: string | null): FsPersonInput {
   return {
     personNumber,
     nationalId: null,

@@ -28,6 +28,7 @@ import { CerebrumClient } from '../../datasources/cerebrum/client';
 import { todayIn } from '../../core/time';
 import { FsDecisionsRepo, type PreviousDecision, type StoredFsDecision } from './decisions';
 import { assertKeyedIds, prepareKeyedIds } from '../../store/keyed-ids.repo';
+import { emptyPerson } from './fs-import-source';
 import { applyDecisions, readAccounts, writeLabel, type ApplyReport } from './fs-apply';
 import { PermanentSyncError, SyncCancelledError, type SyncOutcome, type SyncRunContext } from '../framework/types';
 
@@ -269,21 +270,9 @@ function who(key: string, p: FsPersonInput): string {
 /** A student user of the last run whom FS no longer lists: no FS data, the account as it was. */
 function vanished(prev: PreviousDecision): FsPersonInput {
   return {
-    personNumber: prev.personNumber,
+    ...emptyPerson(prev.personNumber),
     nationalId: prev.nationalId,
     firstName: prev.name,
-    lastName: null,
-    gender: null,
-    maalform: null,
-    addresses: {},
-    studyRights: [],
-    admissionOffers: [],
-    semesterRegistrations: [],
-    courseRegistrations: [],
-    educationPlans: [],
-    evu: [],
-    staffPostings: [],
-    invoices: [],
     account: { name: prev.accountName!, studentAccount: true },
   };
 }

@@ -5,32 +5,11 @@
  * sent — one second later when the clock has not moved on (two runs within a second, or the hour repeated when
  * daylight saving time ends).
  */
-
-// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function partsIn(tz: string, at: Date): Record<string, string> {
-  let f = formatters.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(tz, f);
-  }
-  return Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
-}
+import { wallClockIn } from '../../core/time';
 
 /** The wall-clock time at `at` in `tz`, to the second: YYYY-MM-DDThh:mm:ss. */
 export function localDateTime(tz: string, at: Date = new Date()): string {
-  const p = partsIn(tz, at);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+  return wallClockIn(tz, at);
 }
 
 /** Today in `tz`: YYYY-MM-DD. */
